@@ -1,0 +1,1 @@
+//! PRO-CTCAE composite grading (filled in by the grading work).

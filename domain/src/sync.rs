@@ -1,0 +1,271 @@
+//! The sync protocol between device and server, and the API's shared request/response types.
+//!
+//! Every patient record is an immutable [`PatientEvent`] with a client-made UUID. The device keeps events in
+//! its outbox until the server acknowledges them; the server stores each id once (a grow-only set), so
+//! re-sending is a no-op and an interrupted sync simply resumes. A batch is stored all-or-nothing.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::checkin::{Severity, Symptom, MAX_NOTE};
+use crate::regimen::{DoseSlot, RegimenLine};
+use crate::ValidationError;
+
+/// Most events accepted in one sync request.
+pub const MAX_BATCH: usize = 200;
+/// How far a device clock may run ahead of the server's before an event is refused.
+pub const MAX_CLOCK_AHEAD_HOURS: i64 = 24;
+
+/// One thing a patient (or caregiver) recorded on the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatientEvent {
+    /// Made on the device (UUID v4). The idempotency key.
+    pub id: Uuid,
+    /// When it was recorded on the device.
+    pub recorded_at: DateTime<Utc>,
+    pub body: EventBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum EventBody {
+    /// A dose was taken.
+    DoseTaken {
+        regimen_line_id: Uuid,
+        /// The day the dose belongs to, in the patient's own calendar.
+        date: NaiveDate,
+        slot: DoseSlot,
+        taken_at: DateTime<Utc>,
+    },
+    /// A minimal symptom check-in.
+    CheckIn {
+        symptom: Symptom,
+        severity: Severity,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
+}
+
+impl EventBody {
+    /// Stable name of the event type, as stored.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EventBody::DoseTaken { .. } => "dose_taken",
+            EventBody::CheckIn { .. } => "check_in",
+        }
+    }
+}
+
+impl PatientEvent {
+    /// Checks what can be checked without the store: text sizes and clocks. `now` is the server's time.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<(), ValidationError> {
+        let latest = now + Duration::hours(MAX_CLOCK_AHEAD_HOURS);
+        if self.recorded_at > latest {
+            return Err(ValidationError::InFuture("recorded_at"));
+        }
+        match &self.body {
+            EventBody::DoseTaken { taken_at, date, .. } => {
+                if *taken_at > latest {
+                    return Err(ValidationError::InFuture("taken_at"));
+                }
+                // A dose belongs to a day within a day of when it was taken (time zones differ).
+                let days = (taken_at.date_naive() - *date).num_days();
+                if !(-1..=1).contains(&days) {
+                    return Err(ValidationError::Inconsistent("date does not match taken_at"));
+                }
+            }
+            EventBody::CheckIn { note: Some(note), .. } if note.chars().count() > MAX_NOTE => {
+                return Err(ValidationError::TooLong { field: "note", max: MAX_NOTE });
+            }
+            EventBody::CheckIn { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRequest {
+    pub events: Vec<PatientEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// Every id in the request: all are now safely stored and may leave the device's outbox.
+    pub acknowledged: Vec<Uuid>,
+    /// How many of them were new to the server (the rest had been sent before).
+    pub newly_stored: usize,
+    pub server_time: DateTime<Utc>,
+}
+
+/// The pharmacy site a patient belongs to, with the numbers guides and red-flag screens show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteInfo {
+    pub name: String,
+    pub phone: String,
+    pub after_hours_phone: String,
+}
+
+/// What a device knows about its patient: sent at enrollment and on every sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceProfile {
+    pub patient_id: Uuid,
+    pub display_name: String,
+    pub site: SiteInfo,
+    pub regimen: Vec<RegimenLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollRequest {
+    pub code: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    /// Secret bearer token for this device only. Shown once; the server keeps only its hash.
+    pub device_token: String,
+    pub profile: DeviceProfile,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PharmacistInfo {
+    pub username: String,
+    pub display_name: String,
+    pub site: SiteInfo,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollPatientRequest {
+    pub display_name: String,
+    pub regimen: crate::regimen::RegimenLineInput,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollPatientResponse {
+    pub patient_id: Uuid,
+    /// One-time enrollment code, formatted for reading aloud (e.g. `K7QM-4XRT`).
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// One line of the pharmacist's queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub event_id: Uuid,
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub recorded_at: DateTime<Utc>,
+    pub received_at: DateTime<Utc>,
+    pub body: EventBody,
+    /// For dose events, the drug of the regimen line.
+    pub drug_name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queue {
+    pub items: Vec<QueueItem>,
+}
+
+/// Every API error body: a stable code and a human message. Never SQL, stack traces or another patient's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn dose(date: &str, taken: &str) -> PatientEvent {
+        PatientEvent {
+            id: Uuid::nil(),
+            recorded_at: at(taken),
+            body: EventBody::DoseTaken {
+                regimen_line_id: Uuid::nil(),
+                date: date.parse().unwrap(),
+                slot: DoseSlot::Morning,
+                taken_at: at(taken),
+            },
+        }
+    }
+
+    #[test]
+    fn events_have_a_stable_json_shape() {
+        let json = r#"{"id":"6f1c1c7e-2f7a-4f43-9a0e-0d7f7c2c9b11","recorded_at":"2026-11-23T08:00:00Z",
+            "body":{"type":"check_in","symptom":"diarrhea","severity":3,"note":"since Sunday"}}"#;
+        let ev: PatientEvent = serde_json::from_str(json).unwrap();
+        assert_eq!(ev.body.kind(), "check_in");
+        let back: PatientEvent = serde_json::from_str(&serde_json::to_string(&ev).unwrap()).unwrap();
+        assert_eq!(back, ev);
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_refused() {
+        let base = r#"{"id":"6f1c1c7e-2f7a-4f43-9a0e-0d7f7c2c9b11","recorded_at":"2026-11-23T08:00:00Z","body":"#;
+        for body in [
+            r#"{"type":"check_in","symptom":"diarrhea","severity":5}"#,
+            r#"{"type":"check_in","symptom":"headache","severity":1}"#,
+            r#"{"type":"check_in","symptom":"diarrhea","severity":"3"}"#,
+            r#"{"type":"check_in","symptom":"diarrhea","severity":1,"grade":3}"#,
+            r#"{"type":"dose_deleted"}"#,
+        ] {
+            let json = format!("{base}{body}}}");
+            assert!(serde_json::from_str::<PatientEvent>(&json).is_err(), "accepted {json}");
+        }
+    }
+
+    #[test]
+    fn dose_day_must_match_when_it_was_taken() {
+        let now = at("2026-11-23T12:00:00Z");
+        assert_eq!(dose("2026-11-23", "2026-11-23T08:00:00Z").validate(now), Ok(()));
+        // Late evening dose in a time zone behind UTC: the UTC date is the next day.
+        assert_eq!(dose("2026-11-22", "2026-11-23T03:00:00Z").validate(now), Ok(()));
+        assert!(matches!(
+            dose("2026-11-01", "2026-11-23T08:00:00Z").validate(now),
+            Err(ValidationError::Inconsistent(_))
+        ));
+    }
+
+    #[test]
+    fn events_from_far_in_the_future_are_refused() {
+        let now = at("2026-11-23T12:00:00Z");
+        assert_eq!(
+            dose("2026-11-25", "2026-11-25T12:00:01Z").validate(now),
+            Err(ValidationError::InFuture("recorded_at"))
+        );
+    }
+
+    #[test]
+    fn notes_are_limited() {
+        let now = at("2026-11-23T12:00:00Z");
+        let mut ev = PatientEvent {
+            id: Uuid::nil(),
+            recorded_at: now,
+            body: EventBody::CheckIn { symptom: Symptom::Pain, severity: Severity::new(2).unwrap(), note: Some("x".repeat(MAX_NOTE)) },
+        };
+        assert_eq!(ev.validate(now), Ok(()));
+        ev.body = EventBody::CheckIn { symptom: Symptom::Pain, severity: Severity::new(2).unwrap(), note: Some("x".repeat(MAX_NOTE + 1)) };
+        assert_eq!(ev.validate(now), Err(ValidationError::TooLong { field: "note", max: MAX_NOTE }));
+    }
+}
