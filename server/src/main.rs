@@ -1,1 +1,144 @@
-fn main() {}
+use std::io::BufRead;
+
+use anyhow::Context;
+use chrono::{Duration, Utc};
+use carepath_domain::regimen::{Frequency, RegimenLineInput};
+use carepath_server::{auth, patients, store, Settings};
+use clap::{Parser, Subcommand};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "carepath-server", about = "Carepath: follow-up for oral anticancer therapy")]
+struct Cli {
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app and the API.
+    Serve,
+    /// Create a pharmacist account (and its pharmacy site if new). Reads the password from stdin
+    /// (one line) with --password-stdin, or asks for it.
+    CreatePharmacist {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// The pharmacy site (team) the pharmacist belongs to. Created if it does not exist.
+        #[arg(long)]
+        site: String,
+        /// The site's phone number, shown to patients (needed when the site is new).
+        #[arg(long)]
+        site_phone: Option<String>,
+        /// The site's after-hours number (needed when the site is new).
+        #[arg(long)]
+        after_hours_phone: Option<String>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set up a demo site, pharmacist (with a new random password) and patient with a fresh enrollment code.
+    Demo,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    carepath_server::init_tracing();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve => carepath_server::serve(carepath_server::state(cli.settings).await?).await,
+        Command::CreatePharmacist { username, display_name, site, site_phone, after_hours_phone, password_stdin } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_string()
+            } else {
+                rpassword::prompt_password("Password for the new pharmacist: ")?
+            };
+            auth::check_password_policy(&password).map_err(anyhow::Error::msg)?;
+            let db = store::open(&cli.settings.database_path()).await?;
+            let site_id = ensure_site(&db, &site, site_phone.as_deref(), after_hours_phone.as_deref()).await?;
+            create_pharmacist(&db, &site_id, &username, &display_name, &password).await?;
+            println!("Created pharmacist {username} at {site}.");
+            Ok(())
+        }
+        Command::Demo => demo(&cli.settings).await,
+    }
+}
+
+async fn ensure_site(db: &store::Db, name: &str, phone: Option<&str>, after_hours: Option<&str>) -> anyhow::Result<String> {
+    if let Some((id,)) = sqlx::query_as::<_, (String,)>("SELECT id FROM sites WHERE name = ?").bind(name).fetch_optional(db).await? {
+        return Ok(id);
+    }
+    let phone = phone.context("a new site needs --site-phone")?;
+    let after_hours = after_hours.context("a new site needs --after-hours-phone")?;
+    let id = Uuid::new_v4().to_string();
+    sqlx::query("INSERT INTO sites (id, name, phone, after_hours_phone, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(&id)
+        .bind(name)
+        .bind(phone)
+        .bind(after_hours)
+        .bind(store::ts(Utc::now()))
+        .execute(db)
+        .await?;
+    Ok(id)
+}
+
+async fn create_pharmacist(db: &store::Db, site_id: &str, username: &str, display_name: &str, password: &str) -> anyhow::Result<String> {
+    let username = username.trim().to_lowercase();
+    anyhow::ensure!(!username.is_empty(), "the username is empty");
+    let id = Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO pharmacists (id, site_id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(site_id)
+    .bind(&username)
+    .bind(display_name.trim())
+    .bind(auth::hash_password(password)?)
+    .bind(store::ts(Utc::now()))
+    .execute(db)
+    .await
+    .with_context(|| format!("could not create pharmacist {username} (does the username exist already?)"))?;
+    Ok(id)
+}
+
+const DEMO_SITE: &str = "Demo Oncology Pharmacy";
+const DEMO_USER: &str = "demo.pharmacist";
+
+async fn demo(settings: &Settings) -> anyhow::Result<()> {
+    let db = store::open(&settings.database_path()).await?;
+    // Fictional numbers (555-01xx is reserved for fiction in North America).
+    let site_id = ensure_site(&db, DEMO_SITE, Some("+1 555 0100"), Some("+1 555 0199")).await?;
+    let password = auth::new_token()[..20].to_string();
+    let existing: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM pharmacists WHERE username = ?").bind(DEMO_USER).fetch_optional(&db).await?;
+    let pharmacist_id = match existing {
+        Some((id,)) => {
+            sqlx::query("UPDATE pharmacists SET password_hash = ? WHERE id = ?")
+                .bind(auth::hash_password(&password)?)
+                .bind(&id)
+                .execute(&db)
+                .await?;
+            id
+        }
+        None => create_pharmacist(&db, &site_id, DEMO_USER, "Demo Pharmacist", &password).await?,
+    };
+    let regimen = RegimenLineInput {
+        drug_name: "Capecitabine 500 mg tablets".into(),
+        dose_text: "3 tablets".into(),
+        frequency: Frequency::TwiceDaily,
+    };
+    let patient = patients::create(&db, &site_id, &pharmacist_id, "Demo Patient", regimen, Duration::hours(settings.enrollment_code_hours))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!();
+    println!("Pharmacist sign-in:   {}/pharmacy", settings.public_url);
+    println!("  username:           {DEMO_USER}");
+    println!("  password:           {password}   (new each time this runs)");
+    println!("Demo patient code:    {}   (open {} on a phone-sized window; valid until {})", patient.code, settings.public_url, patient.expires_at.format("%Y-%m-%d %H:%M UTC"));
+    println!();
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Secrets and who is asking: argon2id password hashes, random tokens stored only as SHA-256,
+//! and the two extractors: [`DeviceAuth`] (patient devices, bearer token) and [`PharmacistAuth`] (session cookie).
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::CookieJar;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{Duration, Utc};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::store::{self, parse_ts, ts};
+use crate::AppState;
+
+pub const MIN_PASSWORD: usize = 12;
+pub const MAX_PASSWORD: usize = 128;
+
+/// A fresh secret of 256 random bits, URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn random_bytes(n: usize) -> Vec<u8> {
+    let mut bytes = vec![0u8; n];
+    OsRng.fill_bytes(&mut bytes);
+    bytes
+}
+
+/// What the database keeps instead of a token or code.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn check_password_policy(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD {
+        return Err(format!("the password must have at least {MIN_PASSWORD} characters"));
+    }
+    if n > MAX_PASSWORD {
+        return Err(format!("the password must have at most {MAX_PASSWORD} characters"));
+    }
+    Ok(())
+}
+
+/// argon2id with the crate's defaults (m=19 MiB, t=2, p=1), which meet ASVS.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?
+        .to_string())
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A patient device, identified by its bearer token.
+#[derive(Debug, Clone)]
+pub struct DeviceAuth {
+    pub device_id: String,
+    pub patient_id: String,
+}
+
+impl FromRequestParts<AppState> for DeviceAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(ApiError::Unauthorized)?;
+        let row: Option<(String, String)> =
+            sqlx::query_as("SELECT id, patient_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL")
+                .bind(token_hash(token.trim()))
+                .fetch_optional(&state.db)
+                .await?;
+        let (device_id, patient_id) = row.ok_or(ApiError::Unauthorized)?;
+        sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
+            .bind(ts(Utc::now()))
+            .bind(&device_id)
+            .execute(&state.db)
+            .await?;
+        Ok(DeviceAuth { device_id, patient_id })
+    }
+}
+
+/// A signed-in pharmacist.
+#[derive(Debug, Clone)]
+pub struct PharmacistAuth {
+    pub pharmacist_id: String,
+    pub site_id: String,
+    pub session_hash: String,
+}
+
+impl PharmacistAuth {
+    pub fn audit<'a>(&self, action: &'a str, patient_id: Option<String>, ip: Option<String>) -> store::Audit<'a> {
+        store::Audit {
+            actor_kind: "pharmacist",
+            actor_id: Some(self.pharmacist_id.clone()),
+            patient_id,
+            action,
+            outcome: "success",
+            detail: None,
+            source_ip: ip,
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for PharmacistAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let session = jar.get(state.session_cookie_name()).ok_or(ApiError::Unauthorized)?.value().to_string();
+        let session_hash = token_hash(&session);
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT s.pharmacist_id, p.site_id, s.created_at, s.last_seen_at
+             FROM pharmacist_sessions s JOIN pharmacists p ON p.id = s.pharmacist_id WHERE s.token_hash = ?",
+        )
+        .bind(&session_hash)
+        .fetch_optional(&state.db)
+        .await?;
+        let (pharmacist_id, site_id, created_at, last_seen_at) = row.ok_or(ApiError::Unauthorized)?;
+        let now = Utc::now();
+        let idle_expired = parse_ts(&last_seen_at)? + Duration::minutes(state.settings.session_idle_minutes) < now;
+        let too_old = parse_ts(&created_at)? + Duration::hours(state.settings.session_max_hours) < now;
+        if idle_expired || too_old {
+            sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&session_hash).execute(&state.db).await?;
+            return Err(ApiError::Unauthorized);
+        }
+        sqlx::query("UPDATE pharmacist_sessions SET last_seen_at = ? WHERE token_hash = ?")
+            .bind(ts(now))
+            .bind(&session_hash)
+            .execute(&state.db)
+            .await?;
+        Ok(PharmacistAuth { pharmacist_id, site_id, session_hash })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_with_the_right_secret() {
+        let hash = hash_password("correct horse battery staple").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery staple", &hash));
+        assert!(!verify_password("correct horse battery stapl", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_hashed() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(URL_SAFE_NO_PAD.decode(&a).unwrap().len(), 32);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn password_policy_allows_long_passphrases() {
+        assert!(check_password_policy("short").is_err());
+        assert!(check_password_policy(&"x".repeat(64)).is_ok());
+        assert!(check_password_policy(&"x".repeat(129)).is_err());
+    }
+}

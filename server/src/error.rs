@@ -1,0 +1,102 @@
+//! Every API error, typed once and mapped to HTTP here. Bodies carry a stable code and a human message:
+//! never SQL, stack traces or another patient's identifiers.
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use carepath_domain::sync::{ErrorBody, ErrorDetail};
+use carepath_domain::ValidationError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("The request body is not valid JSON for this request: {0}")]
+    BadJson(String),
+    #[error("Send the request body as JSON (Content-Type: application/json).")]
+    NotJson,
+    #[error("The request body is too large.")]
+    TooLarge,
+    #[error("Sign-in is required.")]
+    Unauthorized,
+    #[error("The username or password is not right.")]
+    BadCredentials,
+    #[error("Too many attempts. Wait a few minutes and try again.")]
+    TooManyAttempts,
+    #[error("That code is not known. Check it, or ask your pharmacy for a new code.")]
+    EnrollmentCodeUnknown,
+    #[error("That code has expired. Ask your pharmacy for a new code.")]
+    EnrollmentCodeExpired,
+    #[error("That code was already used. Ask your pharmacy for a new code.")]
+    EnrollmentCodeUsed,
+    #[error("{0}")]
+    Invalid(#[from] ValidationError),
+    #[error("Event {index}: {message}")]
+    InvalidEvent { index: usize, message: String },
+    #[error("Too many events in one request (at most {max}).")]
+    BatchTooLarge { max: usize },
+    #[error("Not found.")]
+    NotFound,
+    #[error("Something went wrong on the server. Nothing was stored; please try again.")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        use ApiError::*;
+        match self {
+            BadJson(_) => (StatusCode::BAD_REQUEST, "bad_json"),
+            NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
+            TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
+            TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+            EnrollmentCodeUnknown => (StatusCode::NOT_FOUND, "enrollment_code_unknown"),
+            EnrollmentCodeExpired => (StatusCode::GONE, "enrollment_code_expired"),
+            EnrollmentCodeUsed => (StatusCode::GONE, "enrollment_code_used"),
+            Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            InvalidEvent { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_event"),
+            BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"),
+            NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let ApiError::Internal(err) = &self {
+            tracing::error!(error = ?err, "internal error");
+        }
+        let body = ErrorBody { error: ErrorDetail { code: code.to_string(), message: self.to_string() } };
+        let mut response = (status, axum::Json(body)).into_response();
+        response.headers_mut().insert(axum::http::header::CACHE_CONTROL, "no-store".parse().expect("static header"));
+        response
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => ApiError::NotJson,
+            JsonRejection::BytesRejection(ref b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge,
+            other => ApiError::BadJson(other.body_text()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(err: sqlx::Error) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
+/// `Json<T>` whose rejections are [`ApiError`]s, so bad bodies get the same JSON error shape as everything else.
+#[derive(axum::extract::FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}

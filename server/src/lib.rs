@@ -1,0 +1,122 @@
+//! Carepath server: serves the built app and the JSON API under `/api`.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod patients;
+pub mod routes;
+pub mod store;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderName, HeaderValue};
+use axum::routing::{get, post};
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Settings;
+use error::ApiError;
+
+/// Largest request body the API reads. A full sync batch of check-ins with long notes fits well under this.
+pub const MAX_BODY_BYTES: usize = 512 * 1024;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: store::Db,
+    pub settings: Arc<Settings>,
+    /// Verified against when a username is unknown, so a failed sign-in takes the same time either way.
+    pub dummy_password_hash: String,
+}
+
+impl AppState {
+    pub fn session_cookie_name(&self) -> &'static str {
+        // `__Host-` needs Secure, which browsers only honour over https.
+        if self.settings.secure_cookies() { "__Host-carepath_session" } else { "carepath_session" }
+    }
+}
+
+pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
+    let db = store::open(&settings.database_path()).await?;
+    let dummy_password_hash = auth::hash_password(&auth::new_token())?;
+    Ok(AppState { db, settings: Arc::new(settings), dummy_password_hash })
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .route("/enroll", post(routes::device::enroll))
+        .route("/device/profile", get(routes::device::profile))
+        .route("/device/sync", post(routes::device::sync))
+        .route("/pharmacy/login", post(routes::pharmacy::login))
+        .route("/pharmacy/logout", post(routes::pharmacy::logout))
+        .route("/pharmacy/me", get(routes::pharmacy::me))
+        .route("/pharmacy/patients", get(routes::pharmacy::list_patients).post(routes::pharmacy::enroll_patient))
+        .route("/pharmacy/queue", get(routes::pharmacy::queue))
+        .fallback(|| async { ApiError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Health data must never sit in a shared or browser cache.
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+
+    let dir = &state.settings.static_dir;
+    let app_shell = ServeDir::new(dir).precompressed_gzip().fallback(ServeFile::new(dir.join("index.html")));
+    let static_files = Router::new()
+        .fallback_service(app_shell)
+        // Always revalidate: the service worker keeps the offline copy; the network copy must be current.
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+
+    with_security_headers(Router::new().nest("/api", api).merge(static_files))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// CSP (with 'wasm-unsafe-eval', which Chrome needs to compile the app's wasm), HSTS and friends.
+fn with_security_headers(router: Router<AppState>) -> Router<AppState> {
+    const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+        connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
+        frame-ancestors 'none'; form-action 'self'";
+    let set = |name: HeaderName, value: &'static str| SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value));
+    router
+        .layer(set(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(set(header::STRICT_TRANSPORT_SECURITY, "max-age=63072000; includeSubDomains"))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::REFERRER_POLICY, "no-referrer"))
+        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
+}
+
+/// Binds, then serves until Ctrl-C / SIGTERM. Prints the bound address (tests read it to find a random port).
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(state.settings.bind).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "listening");
+    println!("Carepath is listening on http://{addr}");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}
+
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

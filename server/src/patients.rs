@@ -1,0 +1,133 @@
+//! Patients, their regimen and enrollment codes: used by the pharmacist routes and the `demo` command alike.
+
+use chrono::{DateTime, Duration, Utc};
+use carepath_domain::enrollment::EnrollmentCode;
+use carepath_domain::regimen::{Frequency, RegimenLine, RegimenLineInput};
+use carepath_domain::sync::{DeviceProfile, EnrollPatientResponse, SiteInfo};
+use uuid::Uuid;
+
+use crate::auth::{random_bytes, token_hash};
+use crate::store::{parse_uuid, ts, Db};
+
+pub const MAX_DISPLAY_NAME: usize = 100;
+
+/// Creates a patient with one regimen line and a one-time enrollment code, all or nothing.
+pub async fn create(
+    db: &Db,
+    site_id: &str,
+    pharmacist_id: &str,
+    display_name: &str,
+    regimen: RegimenLineInput,
+    code_valid_for: Duration,
+) -> Result<EnrollPatientResponse, crate::error::ApiError> {
+    let display_name = carepath_domain::required_text("display_name", display_name, MAX_DISPLAY_NAME)?;
+    let regimen = regimen.validated()?;
+    let now = Utc::now();
+    let patient_id = Uuid::new_v4();
+    let mut tx = db.begin().await?;
+    sqlx::query("INSERT INTO patients (id, site_id, display_name, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(patient_id.to_string())
+        .bind(site_id)
+        .bind(&display_name)
+        .bind(pharmacist_id)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO regimen_lines (id, patient_id, drug_name, dose_text, frequency, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(patient_id.to_string())
+    .bind(&regimen.drug_name)
+    .bind(&regimen.dose_text)
+    .bind(frequency_text(regimen.frequency))
+    .bind(ts(now))
+    .execute(&mut *tx)
+    .await?;
+    let (code, expires_at) = insert_code(&mut tx, patient_id, now, code_valid_for).await?;
+    tx.commit().await?;
+    Ok(EnrollPatientResponse { patient_id, code: code.to_string(), expires_at })
+}
+
+/// Issues a fresh one-time code for an existing patient (another device, or a lost phone).
+pub async fn new_code(db: &Db, patient_id: Uuid, valid_for: Duration) -> anyhow::Result<(EnrollmentCode, DateTime<Utc>)> {
+    let mut tx = db.begin().await?;
+    let issued = insert_code(&mut tx, patient_id, Utc::now(), valid_for).await?;
+    tx.commit().await?;
+    Ok(issued)
+}
+
+async fn insert_code(
+    tx: &mut sqlx::SqliteConnection,
+    patient_id: Uuid,
+    now: DateTime<Utc>,
+    valid_for: Duration,
+) -> Result<(EnrollmentCode, DateTime<Utc>), sqlx::Error> {
+    let expires_at = now + valid_for;
+    loop {
+        let Some(code) = EnrollmentCode::from_random_bytes(&random_bytes(32)) else { continue };
+        let inserted = sqlx::query(
+            "INSERT INTO enrollment_codes (code_hash, patient_id, created_at, expires_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (code_hash) DO NOTHING",
+        )
+        .bind(token_hash(code.as_str()))
+        .bind(patient_id.to_string())
+        .bind(ts(now))
+        .bind(ts(expires_at))
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            return Ok((code, expires_at));
+        }
+    }
+}
+
+pub fn frequency_text(f: Frequency) -> &'static str {
+    match f {
+        Frequency::OnceDaily => "once_daily",
+        Frequency::TwiceDaily => "twice_daily",
+    }
+}
+
+pub fn parse_frequency(s: &str) -> anyhow::Result<Frequency> {
+    match s {
+        "once_daily" => Ok(Frequency::OnceDaily),
+        "twice_daily" => Ok(Frequency::TwiceDaily),
+        other => anyhow::bail!("unknown frequency {other}"),
+    }
+}
+
+pub async fn regimen(db: &Db, patient_id: &str) -> anyhow::Result<Vec<RegimenLine>> {
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT id, drug_name, dose_text, frequency FROM regimen_lines WHERE patient_id = ? ORDER BY created_at, id",
+    )
+    .bind(patient_id)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|(id, drug_name, dose_text, frequency)| {
+            Ok(RegimenLine { id: parse_uuid(&id)?, drug_name, dose_text, frequency: parse_frequency(&frequency)? })
+        })
+        .collect()
+}
+
+pub async fn profile(db: &Db, patient_id: &str) -> anyhow::Result<DeviceProfile> {
+    let (display_name, site_name, phone, after_hours_phone): (String, String, String, String) = sqlx::query_as(
+        "SELECT p.display_name, s.name, s.phone, s.after_hours_phone FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?",
+    )
+    .bind(patient_id)
+    .fetch_one(db)
+    .await?;
+    Ok(DeviceProfile {
+        patient_id: parse_uuid(patient_id)?,
+        display_name,
+        site: SiteInfo { name: site_name, phone, after_hours_phone },
+        regimen: regimen(db, patient_id).await?,
+    })
+}
+
+pub async fn site_info(db: &Db, site_id: &str) -> anyhow::Result<SiteInfo> {
+    let (name, phone, after_hours_phone): (String, String, String) =
+        sqlx::query_as("SELECT name, phone, after_hours_phone FROM sites WHERE id = ?").bind(site_id).fetch_one(db).await?;
+    Ok(SiteInfo { name, phone, after_hours_phone })
+}

@@ -1,0 +1,194 @@
+//! Patient devices: enroll with a one-time code, read the profile, sync events.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use chrono::{Duration, Utc};
+use carepath_domain::enrollment::EnrollmentCode;
+use carepath_domain::regimen::Frequency;
+use carepath_domain::sync::{
+    DeviceProfile, EnrollRequest, EnrollResponse, EventBody, SyncRequest, SyncResponse, MAX_BATCH,
+};
+use uuid::Uuid;
+
+use super::peer_ip;
+use crate::auth::{new_token, token_hash, DeviceAuth};
+use crate::error::{ApiError, ApiJson};
+use crate::patients;
+use crate::store::{self, parse_ts, ts, Audit};
+use crate::AppState;
+
+/// Failed enrollment attempts allowed from one address in the window below.
+const MAX_FAILED_ENROLLMENTS: i64 = 10;
+const ATTEMPT_WINDOW_MINUTES: i64 = 15;
+
+pub async fn enroll(
+    State(state): State<AppState>,
+    connect: ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<EnrollRequest>,
+) -> Result<ApiJson<EnrollResponse>, ApiError> {
+    let ip = peer_ip(&connect);
+    let since = ts(Utc::now() - Duration::minutes(ATTEMPT_WINDOW_MINUTES));
+    let (failures,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'enroll' AND outcome = 'failure' AND source_ip IS ? AND at > ?",
+    )
+    .bind(&ip)
+    .bind(&since)
+    .fetch_one(&state.db)
+    .await?;
+    if failures >= MAX_FAILED_ENROLLMENTS {
+        return Err(ApiError::TooManyAttempts);
+    }
+    match redeem(&state, &req.code).await {
+        Ok((patient_id, device_id, device_token)) => {
+            store::audit(
+                &state.db,
+                Audit {
+                    actor_kind: "device",
+                    actor_id: Some(device_id),
+                    patient_id: Some(patient_id.clone()),
+                    action: "enroll",
+                    outcome: "success",
+                    detail: None,
+                    source_ip: ip,
+                },
+            )
+            .await?;
+            let profile = patients::profile(&state.db, &patient_id).await?;
+            Ok(ApiJson(EnrollResponse { device_token, profile }))
+        }
+        Err(err) => {
+            if !matches!(err, ApiError::Internal(_)) {
+                let audit = Audit {
+                    actor_kind: "anonymous",
+                    actor_id: None,
+                    patient_id: None,
+                    action: "enroll",
+                    outcome: "failure",
+                    detail: Some(err.to_string()),
+                    source_ip: ip,
+                };
+                store::audit(&state.db, audit).await?;
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Uses the code once and creates the device, in one transaction. Returns (patient id, device id, token).
+async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String), ApiError> {
+    let code = EnrollmentCode::parse(code).ok_or(ApiError::EnrollmentCodeUnknown)?;
+    let now = Utc::now();
+    let mut tx = state.db.begin().await?;
+    let row: Option<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT patient_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?")
+            .bind(token_hash(code.as_str()))
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (patient_id, expires_at, used_at) = row.ok_or(ApiError::EnrollmentCodeUnknown)?;
+    if used_at.is_some() {
+        return Err(ApiError::EnrollmentCodeUsed);
+    }
+    if parse_ts(&expires_at)? <= now {
+        return Err(ApiError::EnrollmentCodeExpired);
+    }
+    let used = sqlx::query("UPDATE enrollment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL")
+        .bind(ts(now))
+        .bind(token_hash(code.as_str()))
+        .execute(&mut *tx)
+        .await?;
+    if used.rows_affected() != 1 {
+        return Err(ApiError::EnrollmentCodeUsed);
+    }
+    let device_id = Uuid::new_v4().to_string();
+    let token = new_token();
+    sqlx::query("INSERT INTO devices (id, patient_id, token_hash, enrolled_at, last_seen_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(&device_id)
+        .bind(&patient_id)
+        .bind(token_hash(&token))
+        .bind(ts(now))
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok((patient_id, device_id, token))
+}
+
+pub async fn profile(State(state): State<AppState>, device: DeviceAuth) -> Result<ApiJson<DeviceProfile>, ApiError> {
+    Ok(ApiJson(patients::profile(&state.db, &device.patient_id).await?))
+}
+
+/// Stores a batch of events all-or-nothing. An id already stored with the same content is acknowledged
+/// again (a resent batch); an id already stored with different content, or by another patient, is refused.
+pub async fn sync(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    connect: ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<SyncRequest>,
+) -> Result<ApiJson<SyncResponse>, ApiError> {
+    if req.events.len() > MAX_BATCH {
+        return Err(ApiError::BatchTooLarge { max: MAX_BATCH });
+    }
+    let now = Utc::now();
+    let regimen: HashMap<Uuid, Frequency> = patients::regimen(&state.db, &device.patient_id)
+        .await?
+        .into_iter()
+        .map(|line| (line.id, line.frequency))
+        .collect();
+    for (index, event) in req.events.iter().enumerate() {
+        let invalid = |message: String| ApiError::InvalidEvent { index, message };
+        event.validate(now).map_err(|e| invalid(e.to_string()))?;
+        if let EventBody::DoseTaken { regimen_line_id, slot, .. } = &event.body {
+            let frequency = regimen.get(regimen_line_id).ok_or_else(|| invalid("unknown regimen line".into()))?;
+            if !frequency.slots().contains(slot) {
+                return Err(invalid("that dose time is not part of this regimen".into()));
+            }
+        }
+    }
+
+    let mut tx = state.db.begin().await?;
+    let mut newly_stored = 0;
+    for (index, event) in req.events.iter().enumerate() {
+        let id = event.id.to_string();
+        let payload = serde_json::to_string(event).map_err(anyhow::Error::from)?;
+        let inserted = sqlx::query(
+            "INSERT INTO events (id, patient_id, device_id, kind, recorded_at, received_at, payload)
+             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(&device.patient_id)
+        .bind(&device.device_id)
+        .bind(event.body.kind())
+        .bind(ts(event.recorded_at))
+        .bind(ts(now))
+        .bind(&payload)
+        .execute(&mut *tx)
+        .await?;
+        if inserted.rows_affected() == 1 {
+            newly_stored += 1;
+            continue;
+        }
+        let (stored_patient, stored_payload): (String, String) =
+            sqlx::query_as("SELECT patient_id, payload FROM events WHERE id = ?").bind(&id).fetch_one(&mut *tx).await?;
+        if stored_patient != device.patient_id || stored_payload != payload {
+            // Dropping `tx` rolls the whole batch back.
+            return Err(ApiError::InvalidEvent { index, message: "this event id is already used for a different event".into() });
+        }
+    }
+    store::audit(
+        &mut *tx,
+        Audit {
+            actor_kind: "device",
+            actor_id: Some(device.device_id.clone()),
+            patient_id: Some(device.patient_id.clone()),
+            action: "sync",
+            outcome: "success",
+            detail: Some(format!("{} events, {} new", req.events.len(), newly_stored)),
+            source_ip: peer_ip(&connect),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ApiJson(SyncResponse { acknowledged: req.events.iter().map(|e| e.id).collect(), newly_stored, server_time: now }))
+}

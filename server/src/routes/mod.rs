@@ -1,0 +1,12 @@
+pub mod device;
+pub mod pharmacy;
+
+use std::net::SocketAddr;
+
+use axum::extract::ConnectInfo;
+
+/// The peer address of the connection. Deliberately not X-Forwarded-For: a client cannot spoof it
+/// to escape attempt limits.
+pub fn peer_ip(info: &ConnectInfo<SocketAddr>) -> Option<String> {
+    Some(info.0.ip().to_string())
+}

@@ -1,0 +1,72 @@
+//! The database: SQLite (WAL, synchronous=FULL: an acknowledged event is on disk), migrations, and small helpers.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+
+pub type Db = SqlitePool;
+
+pub async fn open(path: &Path) -> anyhow::Result<Db> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(5));
+    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+    sqlx::migrate!("./migrations").run(&pool).await?;
+    Ok(pool)
+}
+
+/// Times are stored as fixed-width RFC 3339 UTC text, so text order is time order.
+pub fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub fn parse_ts(s: &str) -> anyhow::Result<DateTime<Utc>> {
+    Ok(DateTime::parse_from_rfc3339(s)?.with_timezone(&Utc))
+}
+
+pub fn parse_uuid(s: &str) -> anyhow::Result<uuid::Uuid> {
+    Ok(uuid::Uuid::from_str(s)?)
+}
+
+/// One row of the append-only audit log.
+pub struct Audit<'a> {
+    pub actor_kind: &'a str,
+    pub actor_id: Option<String>,
+    pub patient_id: Option<String>,
+    pub action: &'a str,
+    pub outcome: &'a str,
+    pub detail: Option<String>,
+    pub source_ip: Option<String>,
+}
+
+pub async fn audit<'e, E>(executor: E, entry: Audit<'_>) -> Result<(), sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_kind, actor_id, patient_id, action, outcome, detail, source_ip)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(ts(Utc::now()))
+    .bind(entry.actor_kind)
+    .bind(entry.actor_id)
+    .bind(entry.patient_id)
+    .bind(entry.action)
+    .bind(entry.outcome)
+    .bind(entry.detail)
+    .bind(entry.source_ip)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
