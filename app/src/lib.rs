@@ -1,0 +1,61 @@
+//! Carepath app: patients and caregivers (medication diary, check-ins) and the pharmacist's page, in one
+//! client-side rendered Leptos app. Offline-first: every patient write is stored on the device first.
+
+pub mod api;
+pub mod device;
+pub mod format;
+pub mod i18n;
+pub mod outbox;
+pub mod patient;
+pub mod pharmacy;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use wasm_bindgen::prelude::wasm_bindgen;
+
+use crate::device::Device;
+use crate::patient::{CheckInScreen, PatientShell, TodayScreen};
+use crate::pharmacy::PharmacyPage;
+
+#[component]
+fn LanguagePicker() -> impl IntoView {
+    view! {
+        <label class="language">
+            <span class="visually-hidden">{move || tr!("language-label")}</span>
+            <select on:change=move |ev| i18n::set_language(&event_target_value(&ev)) aria-label=move || tr!("language-label")>
+                {i18n::LANGUAGES.iter().map(|(code, name)| view! {
+                    <option value=*code lang=*code selected=move || i18n::current() == *code>{*name}</option>
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(Device::new());
+    view! {
+        <a class="skip-link" href="#main">{move || tr!("skip-to-content")}</a>
+        <header class="app-header">
+            <span class="brand">{move || tr!("app-name")}</span>
+            <LanguagePicker/>
+        </header>
+        <main id="main">
+            <Router>
+                <Routes fallback=|| view! { <p>{move || tr!("not-found")}</p> }>
+                    <Route path=path!("/") view=|| view! { <PatientShell><TodayScreen/></PatientShell> }/>
+                    <Route path=path!("/check-in") view=|| view! { <PatientShell><CheckInScreen/></PatientShell> }/>
+                    <Route path=path!("/pharmacy") view=PharmacyPage/>
+                </Routes>
+            </Router>
+        </main>
+    }
+}
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    i18n::init();
+    mount_to_body(App);
+}

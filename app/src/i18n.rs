@@ -1,0 +1,79 @@
+//! Translations: Fluent files in `locales/<lang>/carepath_app.ftl`, embedded in the app and checked at compile time
+//! by `fl!`. The language follows the browser, can be switched, and the choice is remembered.
+
+use std::sync::LazyLock;
+
+use i18n_embed::fluent::{fluent_language_loader, FluentLanguageLoader};
+use i18n_embed::{LanguageLoader, WebLanguageRequester};
+use leptos::prelude::*;
+use rust_embed::RustEmbed;
+use i18n_embed::unic_langid::LanguageIdentifier;
+
+#[derive(RustEmbed)]
+#[folder = "../locales/"]
+struct Localizations;
+
+pub static LOADER: LazyLock<FluentLanguageLoader> = LazyLock::new(|| {
+    let loader: FluentLanguageLoader = fluent_language_loader!();
+    loader.load_fallback_language(&Localizations).expect("the English messages are embedded");
+    // No right-to-left languages yet; isolation marks would only get in the way of screen readers and tests.
+    loader.set_use_isolating(false);
+    loader
+});
+
+/// The languages the app ships, with their names in their own language.
+pub const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("es", "Español")];
+const STORAGE_KEY: &str = "carepath.lang";
+
+thread_local! {
+    static CURRENT: ArcRwSignal<String> = ArcRwSignal::new("en".to_string());
+}
+
+/// The current language code; reading it inside a reactive closure re-runs that closure on a switch.
+pub fn current() -> String {
+    CURRENT.with(|c| c.get())
+}
+
+/// Translate a message id, reactively: use inside `move || tr!("id")` closures.
+#[macro_export]
+macro_rules! tr {
+    ($id:literal) => {{
+        let _ = $crate::i18n::current();
+        i18n_embed_fl::fl!($crate::i18n::LOADER, $id)
+    }};
+    ($id:literal, $($arg:ident = $value:expr),+ $(,)?) => {{
+        let _ = $crate::i18n::current();
+        i18n_embed_fl::fl!($crate::i18n::LOADER, $id, $($arg = $value),+)
+    }};
+}
+
+/// Looks up a message whose id is only known at run time (e.g. `symptom-<id>`). Falls back to the id.
+pub fn tr_dynamic(id: &str) -> String {
+    let _ = current();
+    LOADER.get(id)
+}
+
+pub fn set_language(code: &str) {
+    let Ok(lang) = code.parse::<LanguageIdentifier>() else { return };
+    if LOADER.load_languages(&Localizations, &[lang]).is_err() {
+        return;
+    }
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(STORAGE_KEY, code);
+    }
+    document().document_element().map(|el| el.set_attribute("lang", code));
+    CURRENT.with(|c| c.set(code.to_string()));
+}
+
+/// The saved choice, else the browser's preferred languages, else English.
+pub fn init() {
+    let saved = window().local_storage().ok().flatten().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    let code = saved.unwrap_or_else(|| {
+        WebLanguageRequester::requested_languages()
+            .iter()
+            .map(|l| l.language.as_str().to_string())
+            .find(|l| LANGUAGES.iter().any(|(code, _)| code == l))
+            .unwrap_or_else(|| "en".to_string())
+    });
+    set_language(&code);
+}

@@ -1,0 +1,352 @@
+//! The patient's (or caregiver's) screens: enroll with a code, today's doses, a symptom check-in.
+
+use carepath_domain::checkin::{Severity, Symptom};
+use carepath_domain::regimen::{DoseSlot, RegimenLine};
+use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent, SiteInfo};
+use chrono::Utc;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use uuid::Uuid;
+
+use crate::api::ApiError;
+use crate::device::{Connection, Device};
+use crate::format;
+use crate::i18n::{current, tr_dynamic};
+use crate::tr;
+
+/// `/` and `/check-in`: enrollment first if this device has no patient yet.
+#[component]
+pub fn PatientShell(children: ChildrenFn) -> impl IntoView {
+    let device = expect_context::<Device>();
+    move || match device.profile.get() {
+        None => view! { <p class="loading" aria-busy="true">{move || tr!("loading")}</p> }.into_any(),
+        Some(None) => view! { <EnrollScreen/> }.into_any(),
+        Some(Some(_)) => view! {
+            <SyncStatus/>
+            {children()}
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn EnrollScreen() -> impl IntoView {
+    let device = expect_context::<Device>();
+    let code = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            if let Err(e) = device.enroll(code.get_untracked()).await {
+                error.set(Some(enroll_error_message(&e)));
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card narrow" aria-labelledby="enroll-title">
+            <h1 id="enroll-title">{move || tr!("enroll-title")}</h1>
+            <p>{move || tr!("enroll-intro")}</p>
+            <form on:submit=on_submit novalidate>
+                <label for="enroll-code">{move || tr!("enroll-code-label")}</label>
+                <p class="hint" id="enroll-code-hint">{move || tr!("enroll-code-hint")}</p>
+                <input id="enroll-code" name="code" type="text" inputmode="text" autocomplete="one-time-code"
+                    autocapitalize="characters" spellcheck="false" required
+                    aria-describedby="enroll-code-hint enroll-error"
+                    aria-invalid=move || error.get().is_some().to_string()
+                    bind:value=code/>
+                <p id="enroll-error" class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { tr!("enroll-busy") } else { tr!("enroll-submit") }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+fn enroll_error_message(e: &ApiError) -> String {
+    match e.code() {
+        "offline" => tr!("error-offline-enroll"),
+        "enrollment_code_unknown" => tr!("enroll-error-unknown"),
+        "enrollment_code_expired" => tr!("enroll-error-expired"),
+        "enrollment_code_used" => tr!("enroll-error-used"),
+        "too_many_attempts" => tr!("error-too-many-attempts"),
+        _ => tr!("error-generic"),
+    }
+}
+
+/// Always visible: is everything sent, and if not, that it is safe on this phone.
+#[component]
+pub fn SyncStatus() -> impl IntoView {
+    let device = expect_context::<Device>();
+    let text = move || {
+        let waiting = device.waiting.get();
+        let offline = device.connection.get() == Connection::Offline;
+        let lang = current();
+        let last = device.last_synced.get().map(|t| format::time(t, &lang));
+        match (offline, waiting, last) {
+            (true, 0, _) => tr!("sync-offline-nothing-waiting"),
+            (true, n, _) => tr!("sync-offline-waiting", count = n),
+            (false, 0, Some(last)) => tr!("sync-all-sent", time = last),
+            (false, 0, None) => tr!("sync-nothing-yet"),
+            (false, n, _) => tr!("sync-waiting", count = n),
+        }
+    };
+    let state = move || {
+        if device.connection.get() == Connection::Offline {
+            "offline"
+        } else if device.waiting.get() > 0 {
+            "waiting"
+        } else {
+            "synced"
+        }
+    };
+    view! {
+        <div class="sync-status" role="status" aria-live="polite" data-state=state data-waiting=move || device.waiting.get().to_string()>
+            <span class="sync-dot" aria-hidden="true"></span>
+            <span>{text}</span>
+            <Show when=move || { device.refused.get() > 0 }>
+                <span class="error">{move || tr!("sync-refused", count = device.refused.get())}</span>
+            </Show>
+        </div>
+        <Show when=move || device.storage_error.get().is_some()>
+            <p class="error" role="alert">{move || tr!("storage-error")}</p>
+        </Show>
+    }
+}
+
+/// Red-flag advice: shown from the device itself, so it works offline.
+#[component]
+fn CallNow(site: SiteInfo) -> impl IntoView {
+    let href = format::tel_href(&site.phone);
+    let after_href = format::tel_href(&site.after_hours_phone);
+    let phone = site.phone.clone();
+    let after = site.after_hours_phone.clone();
+    view! {
+        <aside class="call-now" aria-labelledby="call-now-title">
+            <h2 id="call-now-title">{move || tr!("call-now-title")}</h2>
+            <p>{move || tr!("call-now-body")}</p>
+            <p class="call-links">
+                <a class="button danger" href=href>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
+                <a class="button secondary" href=after_href>{move || tr!("call-now-after-hours", phone = after.clone())}</a>
+            </p>
+        </aside>
+    }
+}
+
+fn profile() -> DeviceProfile {
+    expect_context::<Device>().profile.get().flatten().expect("shown only when enrolled")
+}
+
+#[component]
+pub fn TodayScreen() -> impl IntoView {
+    let device = expect_context::<Device>();
+    let today = format::today();
+    view! {
+        <section aria-labelledby="today-title">
+            <h1 id="today-title">{move || tr!("today-title")}</h1>
+            <p class="subtitle">{move || format::long_date(today, &current())}</p>
+            {move || {
+                let p = profile();
+                view! {
+                    <p class="greeting">{move || tr!("today-greeting", name = p.display_name.clone())}</p>
+                    <ul class="doses" role="list">
+                        {p.regimen.iter().map(|line| view! { <RegimenCard line=line.clone()/> }).collect_view()}
+                    </ul>
+                }
+            }}
+            <A href="/check-in" attr:class="button primary wide">{move || tr!("nav-check-in")}</A>
+            {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
+        </section>
+    }
+}
+
+#[component]
+fn RegimenCard(line: RegimenLine) -> impl IntoView {
+    let slots = line.frequency.slots();
+    let rows = slots
+        .iter()
+        .map(|slot| view! { <DoseRow line_id=line.id dose_slot=*slot drug=line.drug_name.clone()/> })
+        .collect_view();
+    view! {
+        <li class="card regimen">
+            <h2>{line.drug_name.clone()}</h2>
+            <p class="dose-text">{move || tr!("dose-text", dose = line.dose_text.clone())}</p>
+            <ul class="slots" role="list">
+                {rows}
+            </ul>
+        </li>
+    }
+}
+
+fn slot_label(slot: DoseSlot) -> String {
+    match slot {
+        DoseSlot::Daily => tr!("slot-daily"),
+        DoseSlot::Morning => tr!("slot-morning"),
+        DoseSlot::Evening => tr!("slot-evening"),
+    }
+}
+
+#[component]
+fn DoseRow(line_id: Uuid, dose_slot: DoseSlot, drug: String) -> impl IntoView {
+    let slot = dose_slot;
+    let device = expect_context::<Device>();
+    let today = format::today();
+    let taken_at = move || {
+        device.events.with(|events| {
+            events.iter().find_map(|e| match &e.event.body {
+                EventBody::DoseTaken { regimen_line_id, date, slot: s, taken_at }
+                    if *regimen_line_id == line_id && *date == today && *s == slot =>
+                {
+                    Some(*taken_at)
+                }
+                _ => None,
+            })
+        })
+    };
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let take = move |_| {
+        if busy.get_untracked() || taken_at().is_some() {
+            return;
+        }
+        busy.set(true);
+        let now = Utc::now();
+        let event = PatientEvent {
+            id: Uuid::new_v4(),
+            recorded_at: now,
+            body: EventBody::DoseTaken { regimen_line_id: line_id, date: today, slot, taken_at: now },
+        };
+        spawn_local(async move {
+            if device.record(event).await.is_err() {
+                error.set(Some(tr!("storage-error")));
+            }
+            busy.set(false);
+        });
+    };
+    let drug_for_label = drug.clone();
+    view! {
+        <li class="slot" data-slot=format!("{slot:?}").to_lowercase()>
+            <span class="slot-name">{move || slot_label(slot)}</span>
+            {move || match taken_at() {
+                Some(t) => view! {
+                    <span class="taken"><span aria-hidden="true">"✓ "</span>{move || tr!("dose-taken-at", time = format::time(t, &current()))}</span>
+                }.into_any(),
+                None => {
+                    let drug = drug_for_label.clone();
+                    view! {
+                        <button type="button" class="primary take" on:click=take disabled=move || busy.get()
+                            aria-label=move || tr!("dose-take-aria", slot = slot_label(slot), drug = drug.clone())>
+                            {move || tr!("dose-take")}
+                        </button>
+                    }.into_any()
+                }
+            }}
+            <span class="error" role="alert">{move || error.get()}</span>
+        </li>
+    }
+}
+
+#[component]
+pub fn CheckInScreen() -> impl IntoView {
+    let device = expect_context::<Device>();
+    let symptom = RwSignal::new(None::<Symptom>);
+    let severity = RwSignal::new(None::<u8>);
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let (Some(symptom_value), Some(severity_value)) = (symptom.get_untracked(), severity.get_untracked().and_then(Severity::new))
+        else {
+            error.set(Some(tr!("check-in-missing")));
+            return;
+        };
+        let note_text = note.get_untracked().trim().to_string();
+        if note_text.chars().count() > carepath_domain::checkin::MAX_NOTE {
+            error.set(Some(tr!("check-in-note-too-long", max = carepath_domain::checkin::MAX_NOTE)));
+            return;
+        }
+        error.set(None);
+        busy.set(true);
+        let event = PatientEvent {
+            id: Uuid::new_v4(),
+            recorded_at: Utc::now(),
+            body: EventBody::CheckIn { symptom: symptom_value, severity: severity_value, note: (!note_text.is_empty()).then_some(note_text) },
+        };
+        spawn_local(async move {
+            match device.record(event).await {
+                Ok(()) => {
+                    saved.set(true);
+                    symptom.set(None);
+                    severity.set(None);
+                    note.set(String::new());
+                }
+                Err(_) => error.set(Some(tr!("storage-error"))),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section aria-labelledby="check-in-title">
+            <h1 id="check-in-title">{move || tr!("check-in-title")}</h1>
+            <p>{move || tr!("check-in-intro")}</p>
+            <Show when=move || saved.get()>
+                <p class="success" role="status">{move || tr!("check-in-saved")}</p>
+            </Show>
+            <form on:submit=on_submit novalidate>
+                <fieldset>
+                    <legend>{move || tr!("check-in-symptom-legend")}</legend>
+                    <div class="choices">
+                        {Symptom::ALL.into_iter().map(|s| {
+                            let id = format!("symptom-{}", s.id());
+                            let label_for = id.clone();
+                            view! {
+                                <label class="choice" for=label_for>
+                                    <input type="radio" id=id name="symptom" value=s.id()
+                                        prop:checked=move || symptom.get() == Some(s)
+                                        on:change=move |_| { symptom.set(Some(s)); saved.set(false); }/>
+                                    <span>{move || tr_dynamic(&format!("symptom-{}", s.id()))}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <fieldset>
+                    <legend>{move || tr!("check-in-severity-legend")}</legend>
+                    <div class="choices scale">
+                        {(0u8..=4).map(|v| {
+                            let id = format!("severity-{v}");
+                            let label_for = id.clone();
+                            view! {
+                                <label class="choice" for=label_for>
+                                    <input type="radio" id=id name="severity" value=v.to_string()
+                                        prop:checked=move || severity.get() == Some(v)
+                                        on:change=move |_| severity.set(Some(v))/>
+                                    <span>{move || tr_dynamic(&format!("severity-{v}"))}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <label for="check-in-note">{move || tr!("check-in-note-label")}</label>
+                <textarea id="check-in-note" name="note" rows="3" maxlength="2000" bind:value=note></textarea>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary wide" disabled=move || busy.get()>{move || tr!("check-in-submit")}</button>
+            </form>
+            {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
+            <A href="/" attr:class="button secondary wide">{move || tr!("nav-today")}</A>
+        </section>
+    }
+}

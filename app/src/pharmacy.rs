@@ -1,0 +1,233 @@
+//! The pharmacist's page (`/pharmacy`): sign in, enroll a patient, review the queue.
+
+use carepath_domain::regimen::{DoseSlot, Frequency, RegimenLineInput};
+use carepath_domain::sync::{EnrollPatientRequest, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::format;
+use crate::i18n::{current, tr_dynamic};
+use crate::tr;
+
+/// How often the open queue refreshes itself.
+const QUEUE_REFRESH_MS: u32 = 15_000;
+
+#[component]
+pub fn PharmacyPage() -> impl IntoView {
+    let me = LocalResource::new(|| api::get::<PharmacistInfo>("/api/pharmacy/me", None));
+    move || match me.get() {
+        None => view! { <p class="loading" aria-busy="true">{move || tr!("loading")}</p> }.into_any(),
+        Some(Ok(info)) => view! { <Dashboard info=info on_logout=move || me.refetch()/> }.into_any(),
+        Some(Err(_)) => view! { <Login on_login=move || me.refetch()/> }.into_any(),
+    }
+}
+
+#[component]
+fn Login(on_login: impl Fn() + Copy + 'static) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        let request = LoginRequest { username: username.get_untracked(), password: password.get_untracked() };
+        spawn_local(async move {
+            match api::post::<_, PharmacistInfo>("/api/pharmacy/login", &request, None).await {
+                Ok(_) => on_login(),
+                Err(e) => {
+                    error.set(Some(match e.code() {
+                        "bad_credentials" => tr!("login-error-credentials"),
+                        "too_many_attempts" => tr!("error-too-many-attempts"),
+                        "offline" => tr!("error-offline"),
+                        _ => tr!("error-generic"),
+                    }));
+                    password.set(String::new());
+                }
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card narrow" aria-labelledby="login-title">
+            <h1 id="login-title">{move || tr!("login-title")}</h1>
+            <form on:submit=on_submit>
+                <label for="login-username">{move || tr!("login-username")}</label>
+                <input id="login-username" name="username" type="text" autocomplete="username" required bind:value=username/>
+                <label for="login-password">{move || tr!("login-password")}</label>
+                <input id="login-password" name="password" type="password" autocomplete="current-password" required maxlength="128" bind:value=password/>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{move || tr!("login-submit")}</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn Dashboard(info: PharmacistInfo, on_logout: impl Fn() + Copy + 'static) -> impl IntoView {
+    let queue = LocalResource::new(|| api::get::<Queue>("/api/pharmacy/queue", None));
+    let refresh = gloo::timers::callback::Interval::new(QUEUE_REFRESH_MS, move || queue.refetch());
+    // The interval lives as long as the dashboard is on screen.
+    let refresh = send_wrapper::SendWrapper::new(refresh);
+    on_cleanup(move || drop(refresh));
+    let logout = move |_| {
+        spawn_local(async move {
+            let _ = api::post_empty("/api/pharmacy/logout").await;
+            on_logout();
+        })
+    };
+    view! {
+        <header class="pharmacy-header">
+            <div>
+                <h1>{move || tr!("pharmacy-title")}</h1>
+                <p class="subtitle">{format!("{} · {}", info.display_name, info.site.name)}</p>
+            </div>
+            <button type="button" class="secondary" on:click=logout>{move || tr!("logout")}</button>
+        </header>
+        <div class="pharmacy-grid">
+            <section class="card" aria-labelledby="queue-title">
+                <div class="section-head">
+                    <h2 id="queue-title">{move || tr!("queue-title")}</h2>
+                    <button type="button" class="secondary" on:click=move |_| queue.refetch()>{move || tr!("queue-refresh")}</button>
+                </div>
+                {move || match queue.get() {
+                    None => view! { <p aria-busy="true">{move || tr!("loading")}</p> }.into_any(),
+                    Some(Err(e)) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
+                    Some(Ok(q)) if q.items.is_empty() => view! { <p>{move || tr!("queue-empty")}</p> }.into_any(),
+                    Some(Ok(q)) => view! {
+                        <ol class="queue" role="list">
+                            {q.items.into_iter().map(|item| view! { <QueueRow item=item/> }).collect_view()}
+                        </ol>
+                    }.into_any(),
+                }}
+            </section>
+            <EnrollPatient on_enrolled=move || queue.refetch()/>
+        </div>
+    }
+}
+
+fn error_text(e: &ApiError) -> String {
+    match e {
+        ApiError::Offline => tr!("error-offline"),
+        ApiError::Server { status: 401, .. } => tr!("error-signed-out"),
+        _ => tr!("error-generic"),
+    }
+}
+
+#[component]
+fn QueueRow(item: QueueItem) -> impl IntoView {
+    let recorded = item.recorded_at;
+    let (kind, detail) = match &item.body {
+        EventBody::DoseTaken { slot, .. } => ("dose", {
+            let drug = item.drug_name.clone().unwrap_or_default();
+            let slot = *slot;
+            Signal::derive(move || tr!("queue-dose-taken", drug = drug.clone(), slot = slot_name(slot)))
+        }),
+        EventBody::CheckIn { symptom, severity, note } => ("check-in", {
+            let (symptom, severity, note) = (*symptom, severity.value(), note.clone());
+            Signal::derive(move || {
+                let base = tr!(
+                    "queue-check-in",
+                    symptom = tr_dynamic(&format!("symptom-{}", symptom.id())),
+                    severity = tr_dynamic(&format!("severity-{severity}")),
+                    value = severity
+                );
+                match &note {
+                    Some(n) => format!("{base} — “{n}”"),
+                    None => base,
+                }
+            })
+        }),
+    };
+    view! {
+        <li class="queue-item" data-kind=kind>
+            <p class="queue-meta">
+                <time datetime=recorded.to_rfc3339()>{move || format::date_time(recorded, &current())}</time>
+                " · "<strong>{item.patient_name.clone()}</strong>
+            </p>
+            <p>{detail}</p>
+        </li>
+    }
+}
+
+fn slot_name(slot: DoseSlot) -> String {
+    match slot {
+        DoseSlot::Daily => tr!("slot-daily"),
+        DoseSlot::Morning => tr!("slot-morning"),
+        DoseSlot::Evening => tr!("slot-evening"),
+    }
+}
+
+#[component]
+fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let drug = RwSignal::new(String::new());
+    let dose = RwSignal::new(String::new());
+    let frequency = RwSignal::new(Frequency::TwiceDaily);
+    let error = RwSignal::new(None::<String>);
+    let issued = RwSignal::new(None::<(String, EnrollPatientResponse)>);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let request = EnrollPatientRequest {
+            display_name: name.get_untracked(),
+            regimen: RegimenLineInput { drug_name: drug.get_untracked(), dose_text: dose.get_untracked(), frequency: frequency.get_untracked() },
+        };
+        spawn_local(async move {
+            match api::post::<_, EnrollPatientResponse>("/api/pharmacy/patients", &request, None).await {
+                Ok(created) => {
+                    issued.set(Some((request.display_name.trim().to_string(), created)));
+                    name.set(String::new());
+                    drug.set(String::new());
+                    dose.set(String::new());
+                    on_enrolled();
+                }
+                Err(ApiError::Server { status: 422, message, .. }) => error.set(Some(tr!("enroll-patient-invalid", reason = message))),
+                Err(e) => error.set(Some(error_text(&e))),
+            }
+        });
+    };
+    let freq_choice = move |value: Frequency, id: &'static str| {
+        view! {
+            <label class="choice" for=id>
+                <input type="radio" id=id name="frequency" prop:checked=move || frequency.get() == value on:change=move |_| frequency.set(value)/>
+                <span>{move || match value { Frequency::OnceDaily => tr!("frequency-once"), Frequency::TwiceDaily => tr!("frequency-twice") }}</span>
+            </label>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="enroll-patient-title">
+            <h2 id="enroll-patient-title">{move || tr!("enroll-patient-title")}</h2>
+            <form on:submit=on_submit>
+                <label for="patient-name">{move || tr!("enroll-patient-name")}</label>
+                <input id="patient-name" type="text" required maxlength="100" autocomplete="off" bind:value=name/>
+                <label for="regimen-drug">{move || tr!("enroll-patient-drug")}</label>
+                <input id="regimen-drug" type="text" required maxlength="120" autocomplete="off" bind:value=drug/>
+                <label for="regimen-dose">{move || tr!("enroll-patient-dose")}</label>
+                <input id="regimen-dose" type="text" required maxlength="200" autocomplete="off" bind:value=dose/>
+                <fieldset>
+                    <legend>{move || tr!("enroll-patient-frequency")}</legend>
+                    <div class="choices">
+                        {freq_choice(Frequency::OnceDaily, "frequency-once")}
+                        {freq_choice(Frequency::TwiceDaily, "frequency-twice")}
+                    </div>
+                </fieldset>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <button type="submit" class="primary">{move || tr!("enroll-patient-submit")}</button>
+            </form>
+            {move || issued.get().map(|(patient, created)| {
+                let expires = created.expires_at;
+                view! {
+                    <div class="issued-code" role="status">
+                        <p>{move || tr!("enroll-patient-code-for", name = patient.clone())}</p>
+                        <p class="code" data-testid="enrollment-code">{created.code.clone()}</p>
+                        <p class="hint">{move || tr!("enroll-patient-code-expires", time = format::date_time(expires, &current()))}</p>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}

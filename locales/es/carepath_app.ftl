@@ -1,0 +1,111 @@
+# Carepath — español. Cada id debe existir también en locales/en/carepath_app.ftl (una prueba lo comprueba).
+app-name = Carepath
+skip-to-content = Ir al contenido principal
+language-label = Idioma
+loading = Cargando…
+not-found = Esta página no existe.
+
+## Errores
+error-generic = Algo salió mal. Por favor, inténtelo de nuevo.
+error-offline = Ahora no hay conexión con la farmacia. Por favor, inténtelo de nuevo en un rato.
+error-offline-enroll = Ahora no hay conexión. Necesita internet una vez para conectar este teléfono. Por favor, inténtelo de nuevo en un rato.
+error-too-many-attempts = Demasiados intentos. Espere unos minutos y vuelva a intentarlo.
+error-signed-out = Su sesión terminó. Por favor, vuelva a entrar.
+storage-error = Este teléfono no pudo guardar lo que anotó. Por favor, inténtelo de nuevo. Si sigue pasando, llame a su farmacia.
+
+## Inscripción (paciente)
+enroll-title = Conéctese con su farmacia
+enroll-intro = Su farmacia le dio un código. Escríbalo aquí para conectar este teléfono con su equipo de atención. Solo se hace una vez.
+enroll-code-label = Su código
+enroll-code-hint = 8 letras y números, por ejemplo K7QM-4XRT.
+enroll-submit = Conectar
+enroll-busy = Conectando…
+enroll-error-unknown = No encontramos ese código. Revíselo o pida uno nuevo a su farmacia.
+enroll-error-expired = Ese código ya venció. Pida uno nuevo a su farmacia.
+enroll-error-used = Ese código ya se usó. Pida uno nuevo a su farmacia.
+
+## Estado del envío
+sync-all-sent = Todo se envió a su farmacia. Último envío a las { $time }.
+sync-nothing-yet = Conectado con su farmacia.
+sync-waiting = { $count ->
+    [one] 1 anotación está guardada en este teléfono y se está enviando.
+   *[other] { $count } anotaciones están guardadas en este teléfono y se están enviando.
+}
+sync-offline-waiting = { $count ->
+    [one] No hay conexión. 1 anotación está guardada en este teléfono. Se enviará cuando vuelva la conexión.
+   *[other] No hay conexión. { $count } anotaciones están guardadas en este teléfono. Se enviarán cuando vuelva la conexión.
+}
+sync-offline-nothing-waiting = No hay conexión. Todo lo que anote se guarda en este teléfono.
+sync-refused = { $count ->
+    [one] 1 anotación no se pudo enviar. Por favor, avise a su farmacia.
+   *[other] { $count } anotaciones no se pudieron enviar. Por favor, avise a su farmacia.
+}
+
+## Hoy
+nav-today = Volver a hoy
+nav-check-in = ¿Cómo se siente? Avise de un síntoma
+today-title = Hoy
+today-greeting = Hola, { $name }.
+dose-text = Su dosis: { $dose }
+slot-daily = Dosis de hoy
+slot-morning = Dosis de la mañana
+slot-evening = Dosis de la noche
+dose-take = Ya la tomé
+dose-take-aria = Ya tomé mi { $slot } de { $drug }
+dose-taken-at = Tomada a las { $time }
+
+## Llame ya (señales de alarma)
+call-now-title = Llame de inmediato si tiene
+call-now-body = Fiebre de 38.0 °C (100.4 °F) o más, escalofríos, sangrado que no para, dificultad para respirar, dolor de pecho, o diarrea o vómitos que no paran. Si es una emergencia, llame al 911.
+call-now-pharmacy = Llame a su farmacia: { $phone }
+call-now-after-hours = Noches y fines de semana: { $phone }
+
+## Síntomas
+check-in-title = ¿Cómo se siente?
+check-in-intro = Cuéntele a su equipo de farmacia sobre un síntoma. Lo leerán y le llamarán si hace falta.
+check-in-symptom-legend = ¿Qué le molesta?
+check-in-severity-legend = ¿Qué tan fuerte es en su peor momento?
+check-in-note-label = ¿Algo más que quiera contarnos? (opcional)
+check-in-submit = Enviar a mi farmacia
+check-in-missing = Por favor, elija un síntoma y qué tan fuerte es.
+check-in-note-too-long = Por favor, escriba menos de { $max } caracteres.
+check-in-saved = Gracias. Su aviso está guardado y se enviará a su farmacia.
+symptom-nausea = Náuseas (ganas de vomitar)
+symptom-vomiting = Vómitos
+symptom-diarrhea = Diarrea (heces sueltas o líquidas)
+symptom-mouth_sores = Llagas en la boca
+symptom-hand_foot_skin = Manos o pies adoloridos, rojos o pelados
+symptom-fatigue = Cansancio
+symptom-pain = Dolor
+symptom-rash = Sarpullido
+symptom-other = Otra cosa
+severity-0 = Nada
+severity-1 = Leve
+severity-2 = Moderado
+severity-3 = Fuerte
+severity-4 = Muy fuerte
+
+## Farmacéutico
+login-title = Acceso para farmacéuticos
+login-username = Usuario
+login-password = Contraseña
+login-submit = Entrar
+login-error-credentials = El usuario o la contraseña no son correctos.
+logout = Salir
+pharmacy-title = Lista de revisión
+queue-title = Avisos nuevos
+queue-refresh = Actualizar
+queue-empty = Todavía no hay avisos.
+queue-dose-taken = Dosis tomada: { $drug } ({ $slot })
+queue-check-in = Síntoma: { $symptom } — { $severity } ({ $value }/4)
+enroll-patient-title = Inscribir a un paciente
+enroll-patient-name = Nombre del paciente (como lo verá el paciente)
+enroll-patient-drug = Medicamento y concentración
+enroll-patient-dose = Dosis (como dice la etiqueta)
+enroll-patient-frequency = Con qué frecuencia
+frequency-once = Una vez al día
+frequency-twice = Dos veces al día
+enroll-patient-submit = Inscribir y obtener un código
+enroll-patient-invalid = Revise el formulario: { $reason }
+enroll-patient-code-for = Código de inscripción para { $name }:
+enroll-patient-code-expires = Dele este código al paciente. Sirve una sola vez y vence el { $time }.
