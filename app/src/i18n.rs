@@ -58,6 +58,8 @@ pub fn set_language(code: &str) {
     if LOADER.load_languages(&Localizations, &[lang]).is_err() {
         return;
     }
+    // The setting applies to loaded bundles only, so set it again after every load.
+    LOADER.set_use_isolating(false);
     if let Some(storage) = window().local_storage().ok().flatten() {
         let _ = storage.set_item(STORAGE_KEY, code);
     }

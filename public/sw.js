@@ -1,0 +1,42 @@
+// Carepath service worker: the app shell is cached at install so the app opens and works offline.
+// The API is never cached (health data; and the app's own outbox handles offline writes).
+// The build script fills in the version (a hash of the built files, so each build installs fresh) and the pkg file list.
+const VERSION = '__BUILD_VERSION__';
+const CACHE = `carepath-shell-${VERSION}`;
+const SHELL = [
+  '/',
+  '/index.html',
+  '/boot.js',
+  '/styles.css',
+  '/manifest.webmanifest',
+  '/icons/icon.svg',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  // Every file wasm-bindgen emitted (the app, its wasm, JS snippets), listed by the build.
+  ...__PKG_FILES__,
+];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('carepath-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const url = new URL(event.request.url);
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
+    return; // network only
+  }
+  if (event.request.mode === 'navigate') {
+    // Every page of the app is the same shell; the router inside picks the screen.
+    event.respondWith(caches.match('/index.html').then((cached) => cached || fetch(event.request)));
+    return;
+  }
+  event.respondWith(caches.match(event.request).then((cached) => cached || fetch(event.request)));
+});

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds the app into dist/: release wasm → wasm-bindgen → wasm-opt -Oz → static files → gzip copies.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_node_tools
+
+say "Building the app (wasm, release)"
+cargo build --release -p carepath-app --target wasm32-unknown-unknown
+
+rm -rf dist && mkdir -p dist/pkg
+wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/release/carepath_app.wasm
+tools/node_modules/.bin/wasm-opt -Oz \
+  --enable-bulk-memory --enable-reference-types --enable-sign-ext --enable-nontrapping-float-to-int --enable-multivalue \
+  dist/pkg/carepath_app_bg.wasm -o dist/pkg/carepath_app_bg.wasm
+cp -r public/. dist/
+
+# A new service worker (and so a fresh offline copy) for every different build.
+version=$(find dist -type f ! -name sw.js -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-16)
+pkg_files=$(cd dist && find pkg -type f | sort | sed 's|^|"/|; s|$|"|' | paste -sd, -)
+sed -i "s/__BUILD_VERSION__/$version/; s|__PKG_FILES__|[$pkg_files]|" dist/sw.js
+
+find dist -type f \( -name '*.js' -o -name '*.wasm' -o -name '*.css' -o -name '*.html' -o -name '*.webmanifest' -o -name '*.svg' \) \
+  -exec gzip -9 -k -f {} \;
+
+wasm=$(stat -c %s dist/pkg/carepath_app_bg.wasm); wasm_gz=$(stat -c %s dist/pkg/carepath_app_bg.wasm.gz)
+say "App built in dist/ (build $version): wasm $((wasm / 1024)) KiB, $((wasm_gz / 1024)) KiB gzipped"

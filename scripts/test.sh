@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# One command runs every test: domain unit and content tests, server integration tests (real server on a
+# random port), and browser tests (real server, real Chromium at phone size). Installs what is missing.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_browser
+"$ROOT/scripts/build-app.sh"
+
+say "Domain and server tests"
+cargo test --workspace
+
+say "Browser tests (Chromium, screenshots in tests/artifacts/)"
+export CAREPATH_SERVER_BIN="$ROOT/target/debug/carepath-server" CAREPATH_DIST="$ROOT/dist"
+[ -x "$CAREPATH_SERVER_BIN" ] || cargo build -p carepath-server
+node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,103 @@
+// Test harness: starts the real server binary on a free port with a fresh data folder, and Debian's Chromium
+// through playwright-core. Nothing is mocked.
+import { spawn, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const require = createRequire(new URL('../../tools/package.json', import.meta.url));
+export const { chromium } = require('playwright-core');
+export const axeSource = require('fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
+const SERVER = process.env.CAREPATH_SERVER_BIN || path.join(ROOT, 'target/debug/carepath-server');
+const DIST = process.env.CAREPATH_DIST || path.join(ROOT, 'dist');
+export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export class Server {
+  constructor() {
+    this.dataDir = mkdtempSync(path.join(os.tmpdir(), 'carepath-e2e-'));
+    this.port = null;
+    this.proc = null;
+  }
+
+  env() {
+    return { ...process.env, CAREPATH_DATA_DIR: this.dataDir, CAREPATH_STATIC_DIR: DIST, CAREPATH_BIND: `127.0.0.1:${this.port}`, RUST_LOG: 'warn' };
+  }
+
+  get url() { return `http://127.0.0.1:${this.port}`; }
+
+  /** Creates a pharmacist (and site) with the real CLI. */
+  createPharmacist({ username, password, site, phone = '+1 555 0100', afterHours = '+1 555 0199' }) {
+    execFileSync(SERVER, ['create-pharmacist', '--username', username, '--display-name', `Pharmacist ${username}`, '--site', site,
+      '--site-phone', phone, '--after-hours-phone', afterHours, '--password-stdin'], { env: this.env(), input: `${password}\n` });
+  }
+
+  async start() {
+    this.port ??= await freePort();
+    this.proc = spawn(SERVER, ['serve'], { env: this.env(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((_, reject) => this.proc.once('exit', (code) => reject(new Error(`server exited (${code})`))));
+    exited.catch(() => {});
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`${this.url}/api/health`);
+        if (res.ok) return;
+      } catch { /* not up yet */ }
+      await Promise.race([new Promise((r) => setTimeout(r, 100)), exited]);
+    }
+    throw new Error('server did not start');
+  }
+
+  async stop() {
+    if (!this.proc) return;
+    const proc = this.proc;
+    this.proc = null;
+    const done = new Promise((r) => proc.once('exit', r));
+    proc.kill('SIGTERM');
+    await done;
+  }
+
+  /** Runs SQL against the server's own database file (read-only). */
+  sql(query) {
+    return execFileSync('sqlite3', ['-readonly', path.join(this.dataDir, 'carepath.db'), query], { encoding: 'utf8' }).trim();
+  }
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run'],
+  });
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** Runs axe-core (WCAG 2.x A/AA rules) in the page and returns its violations. */
+export async function axe(page) {
+  // Evaluated through DevTools, so the app's CSP (which forbids inline scripts) stays on during the test.
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}

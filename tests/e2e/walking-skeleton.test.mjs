@@ -1,0 +1,187 @@
+// The walking skeleton, end to end through the UI: pharmacist enrolls a patient, the patient connects a phone,
+// logs a dose and a check-in, the pharmacist sees them; a dose logged while the server is down arrives exactly once.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, launchBrowser, shot, axe, PHONE } from './harness.mjs';
+
+const PHARMACIST = { username: 'r.okafor', password: 'correct horse battery staple', site: 'Riverside Oncology Pharmacy' };
+const OTHER_SITE = { username: 'm.lee', password: 'another long passphrase', site: 'Hillside Cancer Center', phone: '+1 555 0142' };
+
+let server;
+let browser;
+let desk; // the pharmacist's page
+let phone; // the patient's page
+let enrollmentCode;
+
+before(async () => {
+  server = new Server();
+  await server.start();
+  server.createPharmacist(PHARMACIST);
+  server.createPharmacist(OTHER_SITE);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signIn(page, { username, password }) {
+  await page.goto(`${server.url}/pharmacy`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Review queue' }).waitFor();
+}
+
+test('a wrong password is refused with a clear message', async () => {
+  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await page.goto(`${server.url}/pharmacy`);
+  await page.getByLabel('Username').fill(PHARMACIST.username);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('The username or password is not right.').waitFor();
+  await page.context().close();
+});
+
+test('the pharmacist signs in and enrolls a patient with a regimen', async () => {
+  desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  await signIn(desk, PHARMACIST);
+  await desk.getByLabel('Patient name').fill('Rosa Díaz');
+  await desk.getByLabel('Drug and strength').fill('Capecitabine 500 mg tablets');
+  await desk.getByLabel('Dose (as written on the label)').fill('3 tablets (1500 mg)');
+  await desk.getByLabel('Twice a day').check();
+  await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
+  const code = desk.getByTestId('enrollment-code');
+  await code.waitFor();
+  enrollmentCode = (await code.textContent()).trim();
+  assert.match(enrollmentCode, /^[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/);
+  assert.equal(server.sql("SELECT COUNT(*) FROM patients WHERE display_name = 'Rosa Díaz'"), '1');
+  await shot(desk, '01-pharmacist-enrolled-patient');
+});
+
+test('the patient connects a phone with the code, without a password', async () => {
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  phone = await context.newPage();
+  await phone.goto(server.url);
+  await phone.getByRole('heading', { name: 'Connect to your pharmacy' }).waitFor();
+  await shot(phone, '02-patient-enroll');
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on the enroll screen');
+
+  // A wrong code first: a clear message, nothing stored.
+  await phone.getByLabel('Your code').fill('ZZZZ-ZZZZ');
+  await phone.getByRole('button', { name: 'Connect' }).click();
+  await phone.getByText('We could not find that code.').waitFor();
+  assert.equal(server.sql('SELECT COUNT(*) FROM devices'), '0');
+
+  // Typed as people type it: lower case, no dash.
+  await phone.getByLabel('Your code').fill(enrollmentCode.replace('-', '').toLowerCase());
+  await phone.getByRole('button', { name: 'Connect' }).click();
+  await phone.getByRole('heading', { name: 'Today' }).waitFor();
+  await phone.getByText('Hello, Rosa Díaz.').waitFor();
+  await phone.getByText('Capecitabine 500 mg tablets').waitFor();
+  await phone.getByText('Your dose: 3 tablets (1500 mg)').waitFor();
+  assert.equal(server.sql('SELECT COUNT(*) FROM devices'), '1');
+  // The pharmacy's number is a tap away, from the device itself.
+  assert.equal(await phone.getByRole('link', { name: /Call your pharmacy/ }).getAttribute('href'), 'tel:+15550100');
+  await shot(phone, '03-patient-today');
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on the Today screen');
+});
+
+test('the patient logs the morning dose with one tap and it syncs', async () => {
+  await phone.getByRole('button', { name: /I took my Morning dose/ }).click();
+  await phone.locator('[data-slot="morning"]').getByText(/Taken at/).waitFor();
+  await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor();
+  await phone.getByText(/All sent to your pharmacy/).waitFor();
+  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'dose_taken'"), '1');
+  // The evening dose is still due.
+  await phone.getByRole('button', { name: /I took my Evening dose/ }).waitFor();
+  await shot(phone, '04-patient-dose-taken');
+});
+
+test('the patient sends a check-in', async () => {
+  await phone.getByRole('link', { name: /Report a symptom/ }).click();
+  await phone.getByRole('heading', { name: 'How are you feeling?' }).waitFor();
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on the check-in screen');
+  // Submitting without choosing is refused on the device.
+  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
+  await phone.getByText('Please choose a symptom and how bad it is.').waitFor();
+  await phone.getByLabel(/Diarrhea/).check();
+  await phone.getByLabel('Severe', { exact: true }).check();
+  await phone.getByLabel(/Anything else/).fill('Five times since last night');
+  await shot(phone, '05-patient-check-in');
+  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
+  await phone.getByText('Thank you. Your report is saved').waitFor();
+  await phone.locator('.sync-status[data-waiting="0"]').waitFor();
+  await phone.getByText(/All sent to your pharmacy/).waitFor();
+  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'check_in'"), '1');
+  assert.equal(server.sql("SELECT json_extract(payload, '$.body.severity') FROM events WHERE kind = 'check_in'"), '3');
+  await shot(phone, '06-patient-check-in-sent');
+});
+
+test('the pharmacist queue lists the new check-in and dose, newest first', async () => {
+  await desk.getByRole('button', { name: 'Refresh' }).click();
+  const items = desk.locator('.queue-item');
+  await items.nth(1).waitFor();
+  assert.equal(await items.count(), 2);
+  assert.match(await items.nth(0).textContent(), /Rosa Díaz.*Check-in: Diarrhea \(loose or watery stools\) — Severe \(3\/4\).*Five times since last night/);
+  assert.match(await items.nth(1).textContent(), /Rosa Díaz.*Dose taken: Capecitabine 500 mg tablets \(Morning dose\)/);
+  await shot(desk, '07-pharmacist-queue');
+  assert.deepEqual(await axe(desk), [], 'accessibility violations on the pharmacist queue');
+});
+
+test("a pharmacist of another site does not see this site's reports", async () => {
+  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await signIn(page, OTHER_SITE);
+  await page.getByText('No reports yet.').waitFor();
+  assert.equal(await page.getByText('Rosa Díaz').count(), 0);
+  await page.context().close();
+});
+
+test('a dose logged while the server is down is kept on the phone and arrives exactly once', async () => {
+  // The service worker must control the page before the network goes away.
+  await phone.goto(server.url);
+  await phone.evaluate(() => navigator.serviceWorker.ready);
+  await phone.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  await phone.getByRole('heading', { name: 'Today' }).waitFor();
+
+  await server.stop();
+  await phone.getByRole('button', { name: /I took my Evening dose/ }).click();
+  await phone.locator('[data-slot="evening"]').getByText(/Taken at/).waitFor();
+  await phone.locator('.sync-status[data-state="offline"][data-waiting="1"]').waitFor();
+  await phone.getByText(/You are offline\. 1 entry is saved on this phone/).waitFor();
+  await shot(phone, '08-patient-offline-dose-saved');
+
+  // Even a reload with the server down opens the app (service worker) and shows the saved dose.
+  await phone.reload();
+  await phone.locator('[data-slot="evening"]').getByText(/Taken at/).waitFor();
+  await phone.locator('.sync-status[data-waiting="1"]').waitFor();
+  await shot(phone, '09-patient-offline-after-reload');
+
+  await server.start();
+  // No tap needed: the app retries by itself.
+  await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor({ timeout: 30_000 });
+  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'dose_taken' AND json_extract(payload, '$.body.slot') = 'evening'"), '1');
+  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'dose_taken'"), '2');
+  assert.equal(server.sql('PRAGMA integrity_check'), 'ok');
+  await shot(phone, '10-patient-back-online-synced');
+});
+
+test('the UI follows a Spanish browser and can be switched', async () => {
+  const context = await browser.newContext({ ...PHONE, locale: 'es-ES' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.getByRole('heading', { name: 'Conéctese con su farmacia' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'es');
+  await page.getByLabel('Su código').waitFor();
+  await shot(page, '11-patient-enroll-spanish');
+  assert.deepEqual(await axe(page), [], 'accessibility violations on the Spanish enroll screen');
+
+  await page.getByLabel('Idioma').selectOption('en');
+  await page.getByRole('heading', { name: 'Connect to your pharmacy' }).waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  // The choice is remembered.
+  await page.reload();
+  await page.getByRole('heading', { name: 'Connect to your pharmacy' }).waitFor();
+  await context.close();
+});
