@@ -1,0 +1,85 @@
+//! Every UI message exists in English and Spanish, is not empty, and uses the same variables in both.
+//! The files are read with the Fluent parser itself, so a syntax error also fails here.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+
+const LANGUAGES: [&str; 2] = ["en", "es"];
+
+/// Message id → the variables it uses.
+fn messages(lang: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../locales").join(lang).join("carepath_app.ftl");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let resource = fluent_syntax::parser::parse(text.as_str())
+        .unwrap_or_else(|(_, errors)| panic!("{}: Fluent syntax errors: {errors:?}", path.display()));
+    let mut out = BTreeMap::new();
+    for entry in resource.body {
+        if let Entry::Message(message) = entry {
+            let id = message.id.name.to_string();
+            let pattern = message.value.unwrap_or_else(|| panic!("{lang}: {id} has no text"));
+            let mut vars = BTreeSet::new();
+            collect_variables(&pattern, &mut vars);
+            assert!(out.insert(id.clone(), vars).is_none(), "{lang}: {id} is defined twice");
+        }
+    }
+    out
+}
+
+fn collect_variables(pattern: &Pattern<&str>, vars: &mut BTreeSet<String>) {
+    for element in &pattern.elements {
+        if let PatternElement::Placeable { expression } = element {
+            match expression {
+                Expression::Inline(inline) => collect_inline(inline, vars),
+                Expression::Select { selector, variants } => {
+                    collect_inline(selector, vars);
+                    for variant in variants {
+                        collect_variables(&variant.value, vars);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn collect_inline(inline: &InlineExpression<&str>, vars: &mut BTreeSet<String>) {
+    if let InlineExpression::VariableReference { id } = inline {
+        vars.insert(id.name.to_string());
+    }
+}
+
+#[test]
+fn every_message_exists_in_every_language_with_the_same_variables() {
+    let en = messages("en");
+    assert!(en.len() > 50, "expected the full English message file, found {} messages", en.len());
+    let mut problems = Vec::new();
+    for lang in &LANGUAGES[1..] {
+        let other = messages(lang);
+        for id in en.keys().filter(|id| !other.contains_key(*id)) {
+            problems.push(format!("{lang}: missing {id}"));
+        }
+        for id in other.keys().filter(|id| !en.contains_key(*id)) {
+            problems.push(format!("{lang}: {id} is not in English"));
+        }
+        for (id, vars) in &other {
+            if let Some(en_vars) = en.get(id).filter(|en_vars| *en_vars != vars) {
+                problems.push(format!("{lang}: {id} uses {vars:?}, English uses {en_vars:?}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "locale problems:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn every_symptom_and_severity_has_a_message() {
+    for lang in LANGUAGES {
+        let m = messages(lang);
+        for s in carepath_domain::checkin::Symptom::ALL {
+            assert!(m.contains_key(&format!("symptom-{}", s.id())), "{lang}: no message for symptom {}", s.id());
+        }
+        for v in 0..=carepath_domain::checkin::Severity::MAX {
+            assert!(m.contains_key(&format!("severity-{v}")), "{lang}: no message for severity {v}");
+        }
+    }
+}
