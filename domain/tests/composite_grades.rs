@@ -1,5 +1,5 @@
 //! Checks `carepath_domain::grading` against the published PRO-CTCAE composite grading table
-//! (Basch et al., Clinical Trials 2021), kept as `shared/reference/pro-ctcae-composite-grades.csv` beside the repo
+//! (Basch et al., Clinical Trials 2021), kept as `domain/tests/data/pro-ctcae-composite-grades.csv` (provenance in its README)
 //! checkout. The CSV is the test oracle only; the implementation does not read it.
 //!
 //! The file must be there: a missing reference table is a failure, not a skip.
@@ -19,7 +19,7 @@ const HEADER: [&str; 5] = [
 
 fn reference_csv_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/reference/pro-ctcae-composite-grades.csv")
+        .join("tests/data/pro-ctcae-composite-grades.csv")
 }
 
 /// One row of the reference table.
@@ -43,7 +43,7 @@ fn load_reference() -> Reference {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
         panic!(
             "cannot read the PRO-CTCAE reference table {}: {e}\n\
-             It is expected at shared/reference/ beside the repository checkout (see shared/reference/README.md).",
+             It is expected at domain/tests/data/ (see the README there).",
             path.display()
         )
     });
