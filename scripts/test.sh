@@ -7,7 +7,7 @@ ensure_browser
 "$ROOT/scripts/build-app.sh"
 
 say "Domain and server tests"
-cargo test --workspace
+cargo test   # default members: domain and server (the app is wasm-only)
 
 say "Browser tests (Chromium, screenshots in tests/artifacts/)"
 export CAREPATH_SERVER_BIN="$ROOT/target/debug/carepath-server" CAREPATH_DIST="$ROOT/dist"
