@@ -1,11 +1,13 @@
 //! Carepath domain: the types and rules shared by the app (wasm) and the server. Pure Rust, no I/O.
 
+pub mod adherence;
 pub mod checkin;
 pub mod enrollment;
 pub mod grading;
 pub mod guide;
 pub mod readability;
 pub mod regimen;
+pub mod schedule;
 pub mod sync;
 
 /// Input that breaks a rule of the domain. The server maps it to a 422 with the message below.

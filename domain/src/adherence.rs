@@ -1,0 +1,296 @@
+//! Adherence: what the dosing diary says against the doses expected, days covered by dispenses (PDC), and
+//! when the patient will run out.
+//!
+//! The diary is append-only. A correction is a new record that supersedes an earlier one; only records
+//! nobody supersedes count. For one dose (date and time of day), the last counting record wins.
+//! All ratios are kept as integers: no floating-point drift near a threshold.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::schedule::{add_days, DoseSlot, ExpectedDose};
+use crate::ValidationError;
+
+/// Why a dose was skipped on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    SideEffects,
+    /// The care team said to skip it (a longer pause should be recorded as a hold).
+    CareTeamAdvice,
+    RanOut,
+    Other,
+}
+
+/// What the patient recorded about a dose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum DoseOutcome {
+    Taken,
+    TakenLate,
+    Missed,
+    Skipped {
+        reason: SkipReason,
+    },
+    /// Taken, then vomited. Counts as taken: the dose is not to be repeated.
+    Vomited,
+    /// A dose beyond the plan (a second dose, or one on a rest day).
+    ExtraDose,
+}
+
+impl DoseOutcome {
+    /// Whether the patient took the dose (late and vomited doses included).
+    pub fn counts_as_taken(self) -> bool {
+        matches!(self, DoseOutcome::Taken | DoseOutcome::TakenLate | DoseOutcome::Vomited)
+    }
+}
+
+/// A diary record as stored: append-only, a correction names the record it supersedes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiaryRecord {
+    pub id: Uuid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<Uuid>,
+    pub date: NaiveDate,
+    pub slot: DoseSlot,
+    pub kind: DoseOutcome,
+}
+
+/// A diary record with its supersession resolved: what adherence reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiaryEntry {
+    pub date: NaiveDate,
+    pub slot: DoseSlot,
+    pub kind: DoseOutcome,
+    /// A later record corrects this one; it no longer counts.
+    pub superseded: bool,
+}
+
+/// Marks every record that another record supersedes (chains of corrections included), keeping the order.
+pub fn resolve_supersession(records: &[DiaryRecord]) -> Vec<DiaryEntry> {
+    let superseded: BTreeSet<Uuid> = records.iter().filter_map(|r| r.supersedes).collect();
+    records
+        .iter()
+        .map(|r| DiaryEntry { date: r.date, slot: r.slot, kind: r.kind, superseded: superseded.contains(&r.id) })
+        .collect()
+}
+
+/// The outcome of each dose that has one: the last counting entry for its date and slot (extra doses aside).
+fn outcomes(entries: &[DiaryEntry]) -> BTreeMap<(NaiveDate, DoseSlot), DoseOutcome> {
+    entries
+        .iter()
+        .filter(|e| !e.superseded && e.kind != DoseOutcome::ExtraDose)
+        .map(|e| ((e.date, e.slot), e.kind))
+        .collect()
+}
+
+/// Each expected dose with its recorded outcome, if any.
+pub fn dose_outcomes<'a>(
+    expected: &'a [ExpectedDose],
+    entries: &[DiaryEntry],
+) -> Vec<(&'a ExpectedDose, Option<DoseOutcome>)> {
+    let outcomes = outcomes(entries);
+    expected.iter().map(|dose| (dose, outcomes.get(&(dose.date, dose.slot)).copied())).collect()
+}
+
+/// The doses over which adherence is measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Window {
+    /// The doses of one cycle. Its days run from its first dose to the day before the next cycle's first
+    /// dose (rest days included, for extra doses), or on without end if no later cycle is in view.
+    Cycle { cycle: u32 },
+    /// The doses dated `from` through `to`.
+    Days { from: NaiveDate, to: NaiveDate },
+}
+
+impl Window {
+    /// The `days` whole days before `today` (today's doses may not be due yet).
+    pub fn last_days(today: NaiveDate, days: u32) -> Self {
+        let to = today.pred_opt().unwrap_or(today);
+        Window::Days { from: today - chrono::Days::new(u64::from(days)), to }
+    }
+
+    pub fn last_7_days(today: NaiveDate) -> Self {
+        Self::last_days(today, 7)
+    }
+
+    pub fn last_30_days(today: NaiveDate) -> Self {
+        Self::last_days(today, 30)
+    }
+}
+
+/// Doses taken against doses expected. Holds and rest days are not expected, so they never count against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adherence {
+    pub taken: u32,
+    pub expected: u32,
+    /// `taken ÷ expected` in thousandths, rounded down; `None` when nothing was expected.
+    pub per_mille: Option<u32>,
+    /// Doses recorded beyond the plan: extra doses, and doses taken when none was due.
+    pub extra_doses: u32,
+    /// Any extra dose: the care team should know.
+    pub over_adherence: bool,
+}
+
+impl Adherence {
+    /// Whole percent, rounded down.
+    pub fn percent(&self) -> Option<u32> {
+        self.per_mille.map(|p| p / 10)
+    }
+}
+
+/// Adherence over `window`. `expected` must cover the window's days (for a cycle: through the next cycle's
+/// first dose), so that a dose taken on a rest day is known to be extra.
+pub fn adherence(expected: &[ExpectedDose], entries: &[DiaryEntry], window: Window) -> Adherence {
+    let (in_scope, from, to): (Vec<&ExpectedDose>, NaiveDate, Option<NaiveDate>) = match window {
+        Window::Days { from, to } => {
+            (expected.iter().filter(|d| from <= d.date && d.date <= to).collect(), from, Some(to))
+        }
+        Window::Cycle { cycle } => {
+            let doses: Vec<&ExpectedDose> = expected.iter().filter(|d| d.cycle == cycle).collect();
+            let (Some(first), Some(last)) = (doses.iter().map(|d| d.date).min(), doses.iter().map(|d| d.date).max())
+            else {
+                return tally(0, 0, 0);
+            };
+            let next = expected.iter().filter(|d| d.date > last && d.cycle != cycle).map(|d| d.date).min();
+            (doses, first, next.and_then(|n| n.pred_opt()))
+        }
+    };
+    let outcomes = outcomes(entries);
+    let taken =
+        in_scope.iter().filter(|d| outcomes.get(&(d.date, d.slot)).is_some_and(|o| o.counts_as_taken())).count();
+    let extra = extra_dose_dates(expected, entries, &outcomes)
+        .into_iter()
+        .filter(|date| from <= *date && to.is_none_or(|to| *date <= to))
+        .count();
+    tally(taken, in_scope.len(), extra)
+}
+
+/// The date of each dose recorded beyond the plan: every extra-dose entry, and every time of day with a
+/// dose recorded as taken when none was due (once, however many entries say so).
+fn extra_dose_dates(
+    expected: &[ExpectedDose],
+    entries: &[DiaryEntry],
+    outcomes: &BTreeMap<(NaiveDate, DoseSlot), DoseOutcome>,
+) -> Vec<NaiveDate> {
+    let due: BTreeSet<(NaiveDate, DoseSlot)> = expected.iter().map(|d| (d.date, d.slot)).collect();
+    let extra_entries = entries.iter().filter(|e| !e.superseded && e.kind == DoseOutcome::ExtraDose).map(|e| e.date);
+    let taken_when_not_due = outcomes
+        .iter()
+        .filter(|(key, outcome)| outcome.counts_as_taken() && !due.contains(key))
+        .map(|((date, _), _)| *date);
+    extra_entries.chain(taken_when_not_due).collect()
+}
+
+fn tally(taken: usize, expected: usize, extra: usize) -> Adherence {
+    let (taken, expected, extra_doses) = (count(taken), count(expected), count(extra));
+    Adherence {
+        taken,
+        expected,
+        per_mille: (expected > 0).then(|| (u64::from(taken) * 1000 / u64::from(expected)) as u32),
+        extra_doses,
+        over_adherence: extra_doses > 0,
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Medication handed to the patient.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dispense {
+    pub date: NaiveDate,
+    /// Days the supply lasts, as the pharmacy recorded it.
+    pub days_supply: u32,
+    /// Tablets (or capsules) dispensed.
+    pub tablets: u32,
+}
+
+/// Proportion of days covered: `covered_days ÷ period_days`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pdc {
+    pub covered_days: u32,
+    pub period_days: u32,
+}
+
+impl Pdc {
+    /// Thousandths, rounded down.
+    pub fn per_mille(&self) -> u32 {
+        (u64::from(self.covered_days) * 1000 / u64::from(self.period_days.max(1))) as u32
+    }
+
+    /// PDC of at least 80 %, compared exactly.
+    pub fn is_adherent(&self) -> bool {
+        u64::from(self.covered_days) * 100 >= u64::from(self.period_days) * 80
+    }
+}
+
+/// PDC over `start..=end` (the PQA method): fills are taken in date order and a fill made while earlier
+/// supply remains starts the day after that supply ends. Supply carried in from before `start` counts;
+/// days after `end` do not.
+pub fn pdc(dispenses: &[Dispense], start: NaiveDate, end: NaiveDate) -> Result<Pdc, ValidationError> {
+    if end < start {
+        return Err(ValidationError::Inconsistent("the measurement period ends before it starts"));
+    }
+    let mut fills = dispenses.to_vec();
+    fills.sort_by_key(|f| f.date);
+    let mut next_free: Option<NaiveDate> = None; // first day no earlier fill covers
+    let mut covered = 0;
+    for fill in fills {
+        let begin = next_free.map_or(fill.date, |free| free.max(fill.date));
+        let after = add_days(begin, u64::from(fill.days_supply)); // first day not covered by this fill
+        let (lo, hi) = (begin.max(start), after.min(add_days(end, 1)));
+        if lo < hi {
+            covered += (hi - lo).num_days();
+        }
+        next_free = Some(after);
+    }
+    let period_days = (end - start).num_days() + 1;
+    Ok(Pdc { covered_days: covered as u32, period_days: period_days as u32 })
+}
+
+/// The first date on which a due dose cannot be taken in full, from the tablets dispensed up to `today`,
+/// less those taken (by the diary), against the doses `expected` from `today` on not yet taken.
+/// `None` if the supply covers every dose passed in. An extra dose is taken to use the amount of the latest
+/// dose due on or before it. Errors if a dose has no tablet count.
+pub fn estimate_run_out(
+    dispenses: &[Dispense],
+    expected: &[ExpectedDose],
+    entries: &[DiaryEntry],
+    today: NaiveDate,
+) -> Result<Option<NaiveDate>, ValidationError> {
+    let halves = |dose: &ExpectedDose| {
+        dose.amount.half_tablets.map(i64::from).ok_or(ValidationError::Required("tablets per dose"))
+    };
+    let mut doses: Vec<&ExpectedDose> = expected.iter().collect();
+    doses.sort_by_key(|d| (d.date, d.local_time, d.slot));
+    let outcomes = outcomes(entries);
+    let taken = |d: &ExpectedDose| outcomes.get(&(d.date, d.slot)).is_some_and(|o| o.counts_as_taken());
+
+    let mut on_hand: i64 = dispenses.iter().filter(|d| d.date <= today).map(|d| i64::from(d.tablets) * 2).sum();
+    for dose in doses.iter().filter(|d| d.date <= today && taken(d)) {
+        on_hand -= halves(dose)?;
+    }
+    for date in extra_dose_dates(expected, entries, &outcomes).into_iter().filter(|date| *date <= today) {
+        if let Some(latest) = doses.iter().rev().find(|d| d.date <= date) {
+            on_hand -= halves(latest)?;
+        }
+    }
+    for dose in doses.iter().filter(|d| d.date >= today && !taken(d)) {
+        on_hand -= halves(dose)?;
+        if on_hand < 0 {
+            return Ok(Some(dose.date));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether a refill is due: `today` is within `days_before` days of the run-out date.
+pub fn refill_due(run_out: NaiveDate, days_before: u32, today: NaiveDate) -> bool {
+    add_days(today, u64::from(days_before)) >= run_out
+}
