@@ -14,6 +14,9 @@ pub struct Settings {
     /// The built app (scripts/build-app.sh writes it to dist/).
     #[arg(long, env = "CAREPATH_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
+    /// Medication guides: `<dir>/<lang>/<drug>.toml`. All are loaded at startup; an invalid one stops the server.
+    #[arg(long, env = "CAREPATH_GUIDES_DIR", default_value = "content/guides")]
+    pub guides_dir: PathBuf,
     /// The address people use to reach this server. With https, session cookies are `__Host-` + Secure.
     #[arg(long, env = "CAREPATH_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub public_url: String,

@@ -35,6 +35,8 @@ pub enum ApiError {
     BatchTooLarge { max: usize },
     #[error("Not found.")]
     NotFound,
+    #[error("There is no guide for that medicine in that language.")]
+    GuideNotFound,
     #[error("Something went wrong on the server. Nothing was stored; please try again.")]
     Internal(#[from] anyhow::Error),
 }
@@ -56,6 +58,7 @@ impl ApiError {
             InvalidEvent { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_event"),
             BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"),
             NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            GuideNotFound => (StatusCode::NOT_FOUND, "guide_not_found"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod guides;
 pub mod patients;
 pub mod routes;
 pub mod store;
@@ -28,6 +29,8 @@ pub const MAX_BODY_BYTES: usize = 512 * 1024;
 pub struct AppState {
     pub db: store::Db,
     pub settings: Arc<Settings>,
+    /// Every medication guide, loaded at startup.
+    pub guides: Arc<guides::GuideLibrary>,
     /// Verified against when a username is unknown, so a failed sign-in takes the same time either way.
     pub dummy_password_hash: String,
 }
@@ -40,9 +43,13 @@ impl AppState {
 }
 
 pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
+    use anyhow::Context as _;
+    let guides = guides::GuideLibrary::load(&settings.guides_dir)
+        .with_context(|| format!("the medication guides in {} could not be loaded", settings.guides_dir.display()))?;
+    tracing::info!(drugs = guides.drug_count(), dir = %settings.guides_dir.display(), "medication guides loaded");
     let db = store::open(&settings.database_path()).await?;
     let dummy_password_hash = auth::hash_password(&auth::new_token())?;
-    Ok(AppState { db, settings: Arc::new(settings), dummy_password_hash })
+    Ok(AppState { db, settings: Arc::new(settings), guides: Arc::new(guides), dummy_password_hash })
 }
 
 pub fn router(state: AppState) -> Router {
@@ -61,6 +68,11 @@ pub fn router(state: AppState) -> Router {
         // Health data must never sit in a shared or browser cache.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
 
+    // Public, cacheable education (no patient data), outside /api. Other paths under /guides are app pages.
+    let guides = Router::new()
+        .route("/guides/index.json", get(guides::index))
+        .route("/guides/{lang}/{file}", get(guides::guide));
+
     let dir = &state.settings.static_dir;
     let app_shell = ServeDir::new(dir).precompressed_gzip().fallback(ServeFile::new(dir.join("index.html")));
     let static_files = Router::new()
@@ -68,7 +80,7 @@ pub fn router(state: AppState) -> Router {
         // Always revalidate: the service worker keeps the offline copy; the network copy must be current.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
 
-    with_security_headers(Router::new().nest("/api", api).merge(static_files))
+    with_security_headers(Router::new().nest("/api", api).merge(guides).merge(static_files))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

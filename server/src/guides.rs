@@ -1,0 +1,152 @@
+//! Medication guides: loaded once at startup from `content/guides/<lang>/<drug>.toml` and served as public,
+//! cacheable JSON outside `/api` (general education, not health data). A guide file that does not load stops
+//! the server at startup: never half the content.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use axum::body::Bytes;
+use axum::extract::{Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use carepath_domain::guide::{is_valid_drug_id, Guide, GuideIndex, GuideListing, GuideNames, LANGUAGES};
+use sha2::{Digest, Sha256};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Browsers and proxies may keep a guide this long before asking again; the app's service worker keeps its
+/// own copy for offline use and refreshes it in the background.
+const CACHE_CONTROL: &str = "public, max-age=300";
+
+#[derive(Debug, thiserror::Error)]
+pub enum GuideLoadError {
+    #[error("cannot read the guides folder {path}: {source}")]
+    Folder { path: PathBuf, source: std::io::Error },
+    #[error("cannot read the guide {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the guide {path} is not valid: {message}")]
+    Invalid { path: PathBuf, message: String },
+    #[error("the guide {path} says drug = {drug:?}; it must match its file name")]
+    WrongDrug { path: PathBuf, drug: String },
+    #[error("the guide for {drug} exists in {has} but not in {missing}")]
+    MissingTranslation { drug: String, has: &'static str, missing: &'static str },
+    #[error("no guides found in {0}")]
+    Empty(PathBuf),
+}
+
+/// One served file: its JSON and a strong validator.
+#[derive(Debug, Clone)]
+struct Published {
+    json: Bytes,
+    etag: HeaderValue,
+}
+
+impl Published {
+    fn new<T: serde::Serialize>(value: &T) -> Self {
+        let json = serde_json::to_vec(value).expect("guides serialize to JSON");
+        let etag = format!("\"{}\"", &hex(&Sha256::digest(&json))[..32]);
+        Published { json: json.into(), etag: HeaderValue::from_str(&etag).expect("hex is a valid header") }
+    }
+
+    fn respond(&self, request_headers: &HeaderMap) -> Response {
+        let fresh = request_headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == self.etag);
+        let mut response =
+            if fresh { StatusCode::NOT_MODIFIED.into_response() } else { self.json.clone().into_response() };
+        let headers = response.headers_mut();
+        if !fresh {
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL));
+        headers.insert(header::ETAG, self.etag.clone());
+        response
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Every guide, in every language, ready to serve.
+#[derive(Debug, Clone)]
+pub struct GuideLibrary {
+    index: Published,
+    /// Keyed by (language, drug id).
+    guides: HashMap<(String, String), Published>,
+}
+
+impl GuideLibrary {
+    /// Loads `<dir>/<lang>/<drug>.toml` for every language. Every drug must exist in every language.
+    pub fn load(dir: &Path) -> Result<Self, GuideLoadError> {
+        let mut by_lang: BTreeMap<&'static str, BTreeMap<String, Guide>> = BTreeMap::new();
+        for lang in LANGUAGES {
+            by_lang.insert(lang, load_language(&dir.join(lang))?);
+        }
+        let all_drugs: BTreeSet<&String> = by_lang.values().flat_map(|guides| guides.keys()).collect();
+        if all_drugs.is_empty() {
+            return Err(GuideLoadError::Empty(dir.to_path_buf()));
+        }
+        for drug in &all_drugs {
+            for missing in LANGUAGES {
+                if !by_lang[missing].contains_key(*drug) {
+                    let has = LANGUAGES.into_iter().find(|l| by_lang[l].contains_key(*drug)).expect("found in one");
+                    return Err(GuideLoadError::MissingTranslation { drug: drug.to_string(), has, missing });
+                }
+            }
+        }
+        let index = GuideIndex {
+            guides: all_drugs
+                .iter()
+                .map(|drug| GuideListing {
+                    drug: drug.to_string(),
+                    names: LANGUAGES.into_iter().map(|lang| GuideNames::of(lang, &by_lang[lang][*drug])).collect(),
+                })
+                .collect(),
+        };
+        let guides = by_lang
+            .iter()
+            .flat_map(|(lang, guides)| guides.iter().map(|(drug, guide)| ((lang.to_string(), drug.clone()), Published::new(guide))))
+            .collect();
+        Ok(GuideLibrary { index: Published::new(&index), guides })
+    }
+
+    pub fn drug_count(&self) -> usize {
+        self.guides.len() / LANGUAGES.len()
+    }
+}
+
+fn load_language(dir: &Path) -> Result<BTreeMap<String, Guide>, GuideLoadError> {
+    let folder_error = |source| GuideLoadError::Folder { path: dir.to_path_buf(), source };
+    let mut guides = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).map_err(folder_error)? {
+        let path = entry.map_err(folder_error)?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| GuideLoadError::Read { path: path.clone(), source })?;
+        let guide: Guide =
+            toml::from_str(&text).map_err(|e| GuideLoadError::Invalid { path: path.clone(), message: e.to_string() })?;
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        if guide.drug != stem || !is_valid_drug_id(&guide.drug) {
+            return Err(GuideLoadError::WrongDrug { path, drug: guide.drug });
+        }
+        guides.insert(guide.drug.clone(), guide);
+    }
+    Ok(guides)
+}
+
+/// `GET /guides/index.json`: every drug with its generic and brand names in every language.
+pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    state.guides.index.respond(&headers)
+}
+
+/// `GET /guides/{lang}/{drug}.json`: one guide in one language.
+pub async fn guide(
+    State(state): State<AppState>,
+    UrlPath((lang, file)): UrlPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let drug = file.strip_suffix(".json").ok_or(ApiError::GuideNotFound)?;
+    let published = state.guides.guides.get(&(lang, drug.to_string())).ok_or(ApiError::GuideNotFound)?;
+    Ok(published.respond(&headers))
+}
