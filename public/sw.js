@@ -1,8 +1,12 @@
 // Carepath service worker: the app shell is cached at install so the app opens and works offline.
+// Medication guides (/guides/*.json: public education, no patient data) are kept in a runtime cache as they are
+// opened: served from the cache at once and refreshed in the background (stale-while-revalidate).
 // The API is never cached (health data; and the app's own outbox handles offline writes).
 // The build script fills in the version (a hash of the built files, so each build installs fresh) and the pkg file list.
 const VERSION = '__BUILD_VERSION__';
 const CACHE = `carepath-shell-${VERSION}`;
+// Not tied to the build: guides already read stay available offline across app updates.
+const GUIDES_CACHE = 'carepath-guides-v1';
 const SHELL = [
   '/',
   '/index.html',
@@ -23,7 +27,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('carepath-') && k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('carepath-') && k !== CACHE && k !== GUIDES_CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
@@ -33,6 +37,10 @@ self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) {
     return; // network only
   }
+  if (isGuideData(url)) {
+    event.respondWith(staleWhileRevalidate(event));
+    return;
+  }
   if (event.request.mode === 'navigate') {
     // Every page of the app is the same shell; the router inside picks the screen.
     event.respondWith(caches.match('/index.html').then((cached) => cached || fetch(event.request)));
@@ -40,3 +48,23 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith(caches.match(event.request).then((cached) => cached || fetch(event.request)));
 });
+
+/** The guide list and each guide's JSON (not the /guides pages themselves, which are the app shell). */
+function isGuideData(url) {
+  return url.pathname.startsWith('/guides/') && url.pathname.endsWith('.json');
+}
+
+/** Answers from the cache when it can, and refreshes the cached copy from the network in the background. */
+async function staleWhileRevalidate(event) {
+  const cache = await caches.open(GUIDES_CACHE);
+  const cached = await cache.match(event.request);
+  const refreshed = fetch(event.request).then(async (response) => {
+    if (response.ok) await cache.put(event.request, response.clone());
+    return response;
+  });
+  if (cached) {
+    event.waitUntil(refreshed.catch(() => {})); // offline: keep the copy we have
+    return cached;
+  }
+  return refreshed;
+}

@@ -3,17 +3,29 @@
 
 use std::time::Duration;
 
-use carepath_domain::sync::{DeviceProfile, EnrollRequest, EnrollResponse, PatientEvent, SyncRequest, SyncResponse, MAX_BATCH};
-use chrono::{DateTime, Utc};
+use std::cell::RefCell;
+use std::collections::HashSet;
+
+use carepath_domain::sync::{
+    DeviceProfile, EnrollRequest, EnrollResponse, EventBody, PatientEvent, SyncRequest, SyncResponse, MAX_BATCH,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
+use crate::format;
 use crate::outbox::{self, Delivery, StoredEvent};
 
 const TOKEN_KEY: &str = "device_token";
 const PROFILE_KEY: &str = "profile";
 const LAST_SYNC_KEY: &str = "last_synced";
+thread_local! {
+    /// Guide views noted in this session, as (drug, day): a guard against two notes racing each other.
+    static GUIDE_VIEWS_NOTED: RefCell<HashSet<(String, NaiveDate)>> = RefCell::new(HashSet::new());
+}
+
 /// How often to retry while something is waiting to be sent.
 const RETRY_EVERY: Duration = Duration::from_secs(5);
 
@@ -116,6 +128,28 @@ impl Device {
         self.refresh_local().await;
         spawn_local(async move { self.sync().await });
         Ok(())
+    }
+
+    /// Notes that the patient opened a guide, through the outbox like any record: at most once per drug per
+    /// day on this device. Does nothing before enrollment.
+    pub async fn record_guide_view(self, drug: String, lang: String) {
+        if self.token.get_untracked().is_none() {
+            return;
+        }
+        let today = format::today();
+        if !GUIDE_VIEWS_NOTED.with(|noted| noted.borrow_mut().insert((drug.clone(), today))) {
+            return;
+        }
+        // The device store is the memory across reloads (sent events stay in it, marked sent).
+        let Ok(stored) = outbox::all().await else { return };
+        let already = stored.iter().any(|e| {
+            matches!(&e.event.body, EventBody::GuideViewed { drug: d, .. } if *d == drug)
+                && e.event.recorded_at.with_timezone(&chrono::Local).date_naive() == today
+        });
+        if !already {
+            let body = EventBody::GuideViewed { drug, lang };
+            let _ = self.record(PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body }).await;
+        }
     }
 
     /// Sends everything waiting, batch by batch, then refreshes the profile. Safe to call at any time.

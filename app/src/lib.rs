@@ -4,10 +4,12 @@
 pub mod api;
 pub mod device;
 pub mod format;
+pub mod guides;
 pub mod i18n;
 pub mod outbox;
 pub mod patient;
 pub mod pharmacy;
+pub mod text_size;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -15,6 +17,7 @@ use leptos_router::path;
 use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::device::Device;
+use crate::guides::{GuideListScreen, GuideScreen};
 use crate::patient::{CheckInScreen, PatientShell, TodayScreen};
 use crate::pharmacy::PharmacyPage;
 
@@ -46,6 +49,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p>{move || tr!("not-found")}</p> }>
                     <Route path=path!("/") view=|| view! { <PatientShell><TodayScreen/></PatientShell> }/>
                     <Route path=path!("/check-in") view=|| view! { <PatientShell><CheckInScreen/></PatientShell> }/>
+                    // Guides are public education: open before enrollment too.
+                    <Route path=path!("/guides") view=GuideListScreen/>
+                    <Route path=path!("/guides/:drug") view=GuideScreen/>
                     <Route path=path!("/pharmacy") view=PharmacyPage/>
                 </Routes>
             </Router>
@@ -57,5 +63,7 @@ pub fn App() -> impl IntoView {
 pub fn start() {
     console_error_panic_hook::set_once();
     i18n::init();
+    text_size::init();
+    guides::expand_details_when_printing();
     mount_to_body(App);
 }

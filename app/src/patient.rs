@@ -68,6 +68,7 @@ fn EnrollScreen() -> impl IntoView {
                     {move || if busy.get() { tr!("enroll-busy") } else { tr!("enroll-submit") }}
                 </button>
             </form>
+            <p class="guides-link"><A href="/guides">{move || tr!("nav-guides-before-enroll")}</A></p>
         </section>
     }
 }
@@ -164,6 +165,7 @@ pub fn TodayScreen() -> impl IntoView {
                 }
             }}
             <A href="/check-in" attr:class="button primary wide">{move || tr!("nav-check-in")}</A>
+            <A href="/guides" attr:class="button secondary wide">{move || tr!("nav-guides")}</A>
             {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
         </section>
     }

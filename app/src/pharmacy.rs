@@ -126,6 +126,10 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
             let slot = *slot;
             Signal::derive(move || tr!("queue-dose-taken", drug = drug.clone(), slot = slot_name(slot)))
         }),
+        EventBody::GuideViewed { drug, .. } => ("guide", {
+            let drug = crate::guides::capitalized(drug);
+            Signal::derive(move || tr!("queue-guide-viewed", drug = drug.clone()))
+        }),
         EventBody::CheckIn { symptom, severity, note } => ("check-in", {
             let (symptom, severity, note) = (*symptom, severity.value(), note.clone());
             Signal::derive(move || {

@@ -46,6 +46,13 @@ pub enum EventBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<String>,
     },
+    /// The patient opened a medication guide (recorded at most once per drug per day per device).
+    GuideViewed {
+        /// The guide's drug id, e.g. `capecitabine`.
+        drug: String,
+        /// The language it was read in: `en` or `es`.
+        lang: String,
+    },
 }
 
 impl EventBody {
@@ -54,6 +61,7 @@ impl EventBody {
         match self {
             EventBody::DoseTaken { .. } => "dose_taken",
             EventBody::CheckIn { .. } => "check_in",
+            EventBody::GuideViewed { .. } => "guide_viewed",
         }
     }
 }
@@ -80,6 +88,14 @@ impl PatientEvent {
                 return Err(ValidationError::TooLong { field: "note", max: MAX_NOTE });
             }
             EventBody::CheckIn { .. } => {}
+            EventBody::GuideViewed { drug, lang } => {
+                if !crate::guide::is_valid_drug_id(drug) {
+                    return Err(ValidationError::Inconsistent("drug must be 1–60 characters of a-z, 0-9, _ and -"));
+                }
+                if !crate::guide::LANGUAGES.contains(&lang.as_str()) {
+                    return Err(ValidationError::Inconsistent("lang must be en or es"));
+                }
+            }
         }
         Ok(())
     }
@@ -254,6 +270,25 @@ mod tests {
             dose("2026-11-25", "2026-11-25T12:00:01Z").validate(now),
             Err(ValidationError::InFuture("recorded_at"))
         );
+    }
+
+    #[test]
+    fn guide_views_name_a_valid_drug_id_and_language() {
+        let now = at("2026-11-23T12:00:00Z");
+        let viewed = |drug: &str, lang: &str| PatientEvent {
+            id: Uuid::nil(),
+            recorded_at: now,
+            body: EventBody::GuideViewed { drug: drug.into(), lang: lang.into() },
+        };
+        let ok = viewed("capecitabine", "es");
+        assert_eq!(ok.validate(now), Ok(()));
+        assert_eq!(ok.body.kind(), "guide_viewed");
+        let json = serde_json::to_string(&ok).unwrap();
+        assert!(json.contains(r#""body":{"type":"guide_viewed","drug":"capecitabine","lang":"es"}"#), "{json}");
+        assert_eq!(serde_json::from_str::<PatientEvent>(&json).unwrap(), ok);
+        for (drug, lang) in [("", "en"), ("Capecitabine", "en"), ("../x", "en"), (&"a".repeat(61)[..], "en"), ("capecitabine", "fr")] {
+            assert!(matches!(viewed(drug, lang).validate(now), Err(ValidationError::Inconsistent(_))), "{drug:?} {lang:?}");
+        }
     }
 
     #[test]

@@ -109,3 +109,52 @@ enroll-patient-submit = Enroll and get a code
 enroll-patient-invalid = Please check the form: { $reason }
 enroll-patient-code-for = Enrollment code for { $name }:
 enroll-patient-code-expires = Give this code to the patient. It works once and expires { $time }.
+
+## Medicine guides
+nav-guides = Read about your medicines
+nav-guides-before-enroll = Read about cancer medicines
+guides-title = Medicine guides
+guides-intro = Plain facts about cancer medicines you take by mouth. Your pharmacy team is happy to answer any question.
+guides-search-label = Find a medicine
+guides-search-hint = Type the brand name or the generic name, for example Xeloda or capecitabine.
+guides-mine = My medicines
+guides-all = All medicines
+guides-found = { $count ->
+    [one] 1 medicine found.
+   *[other] { $count } medicines found.
+}
+guides-none-found = No medicine matches “{ $query }”. Check the spelling, or ask your pharmacy team.
+guides-offline = The guides are not saved on this phone yet. Connect to the internet once to see them. After that, they also open without internet.
+guides-back-start = Back to the start page
+guide-back-list = All medicine guides
+guide-brand-names = Brand names: { $names }
+guide-pronunciation = How to say it: { $pronunciation }
+guide-general-info = This guide is general information. Your pharmacy team sets your own dose and days.
+guide-not-found = We do not have a guide for this medicine yet. Please ask your pharmacy team.
+guide-offline = This guide is not saved on this phone yet. Connect to the internet once to open it. After that, it also opens without internet.
+guide-your-pharmacy-phone = your pharmacy's phone number
+guide-your-after-hours-phone = your pharmacy's after-hours number
+guide-topics = More about this medicine
+guide-topics-hint = Tap a topic to open it.
+guide-teach-back-title = Check what you know
+guide-teach-back-intro = Try to answer each question in your own words. Then tap the question to see an answer.
+guide-print = Print this guide
+text-size-label = Text size
+text-size-smaller = Smaller text
+text-size-larger = Larger text
+guide-section-call_right_away = When to call right away
+guide-section-what_it_is_for = What this medicine is for
+guide-section-how_to_take = How to take it
+guide-section-schedule = When to take it
+guide-section-missed_or_vomited_dose = If you miss a dose or throw up
+guide-section-common_side_effects = Common side effects and what helps
+guide-section-interactions = Other medicines, vitamins and food
+guide-section-storage = How to store it
+guide-section-safe_handling = Keeping your home safe
+guide-section-disposal = Getting rid of unused medicine
+guide-section-pregnancy_and_breastfeeding = Pregnancy and breastfeeding
+guide-section-monitoring = Blood tests and visits
+guide-section-refills_and_costs = Refills and help with costs
+guide-section-who_to_call = Who to call
+guide-section-special_programs = Special programs
+queue-guide-viewed = Opened the guide: { $drug }

@@ -109,3 +109,52 @@ enroll-patient-submit = Inscribir y obtener un código
 enroll-patient-invalid = Revise el formulario: { $reason }
 enroll-patient-code-for = Código de inscripción para { $name }:
 enroll-patient-code-expires = Dele este código al paciente. Sirve una sola vez y vence el { $time }.
+
+## Guías de medicamentos
+nav-guides = Lea sobre sus medicamentos
+nav-guides-before-enroll = Lea sobre medicamentos contra el cáncer
+guides-title = Guías de medicamentos
+guides-intro = Información clara sobre medicamentos contra el cáncer que se toman por boca. Su equipo de farmacia con gusto responde cualquier pregunta.
+guides-search-label = Buscar un medicamento
+guides-search-hint = Escriba el nombre de marca o el nombre genérico, por ejemplo Xeloda o capecitabina.
+guides-mine = Mis medicamentos
+guides-all = Todos los medicamentos
+guides-found = { $count ->
+    [one] Se encontró 1 medicamento.
+   *[other] Se encontraron { $count } medicamentos.
+}
+guides-none-found = Ningún medicamento coincide con “{ $query }”. Revise cómo lo escribió, o pregunte a su equipo de farmacia.
+guides-offline = Las guías todavía no están guardadas en este teléfono. Conéctese a internet una vez para verlas. Después, también se abren sin internet.
+guides-back-start = Volver a la página de inicio
+guide-back-list = Todas las guías de medicamentos
+guide-brand-names = Nombres de marca: { $names }
+guide-pronunciation = Cómo se dice: { $pronunciation }
+guide-general-info = Esta guía es información general. Su equipo de farmacia fija su dosis y sus días.
+guide-not-found = Todavía no tenemos una guía para este medicamento. Por favor, pregunte a su equipo de farmacia.
+guide-offline = Esta guía todavía no está guardada en este teléfono. Conéctese a internet una vez para abrirla. Después, también se abre sin internet.
+guide-your-pharmacy-phone = el número de teléfono de su farmacia
+guide-your-after-hours-phone = el número de su farmacia para noches y fines de semana
+guide-topics = Más sobre este medicamento
+guide-topics-hint = Toque un tema para abrirlo.
+guide-teach-back-title = Compruebe lo que sabe
+guide-teach-back-intro = Intente responder cada pregunta con sus propias palabras. Luego toque la pregunta para ver una respuesta.
+guide-print = Imprimir esta guía
+text-size-label = Tamaño del texto
+text-size-smaller = Texto más pequeño
+text-size-larger = Texto más grande
+guide-section-call_right_away = Cuándo llamar de inmediato
+guide-section-what_it_is_for = Para qué sirve este medicamento
+guide-section-how_to_take = Cómo tomarlo
+guide-section-schedule = Cuándo tomarlo
+guide-section-missed_or_vomited_dose = Si olvida una dosis o vomita
+guide-section-common_side_effects = Efectos secundarios comunes y qué ayuda
+guide-section-interactions = Otros medicamentos, vitaminas y alimentos
+guide-section-storage = Cómo guardarlo
+guide-section-safe_handling = Cómo mantener segura su casa
+guide-section-disposal = Qué hacer con el medicamento que sobra
+guide-section-pregnancy_and_breastfeeding = Embarazo y lactancia
+guide-section-monitoring = Análisis de sangre y citas
+guide-section-refills_and_costs = Resurtidos y ayuda con los costos
+guide-section-who_to_call = A quién llamar
+guide-section-special_programs = Programas especiales
+queue-guide-viewed = Abrió la guía: { $drug }

@@ -14,6 +14,7 @@ export const axeSource = require('fs').readFileSync(require.resolve('axe-core/ax
 const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
 const SERVER = process.env.CAREPATH_SERVER_BIN || path.join(ROOT, 'target/debug/carepath-server');
 const DIST = process.env.CAREPATH_DIST || path.join(ROOT, 'dist');
+const GUIDES = path.join(ROOT, 'content/guides');
 export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -38,7 +39,10 @@ export class Server {
   }
 
   env() {
-    return { ...process.env, CAREPATH_DATA_DIR: this.dataDir, CAREPATH_STATIC_DIR: DIST, CAREPATH_BIND: `127.0.0.1:${this.port}`, RUST_LOG: 'warn' };
+    return {
+      ...process.env, CAREPATH_DATA_DIR: this.dataDir, CAREPATH_STATIC_DIR: DIST, CAREPATH_GUIDES_DIR: GUIDES,
+      CAREPATH_BIND: `127.0.0.1:${this.port}`, RUST_LOG: 'warn',
+    };
   }
 
   get url() { return `http://127.0.0.1:${this.port}`; }

@@ -1,0 +1,352 @@
+//! Medication guides: the list (the patient's own medicines first, then all, with a search) and one guide in the
+//! reader's language. Public content: works before enrollment too; once opened, a guide also opens offline (the
+//! service worker keeps a copy). For an enrolled patient, opening a guide is noted for the pharmacy team.
+
+use carepath_domain::guide::{self, Block, Guide, GuideIndex, GuideListing, Inline, Placeholder};
+use carepath_domain::sync::{DeviceProfile, SiteInfo};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::device::Device;
+use crate::format;
+use crate::i18n::{current, tr_dynamic};
+use crate::patient::SyncStatus;
+use crate::text_size::TextSizeControl;
+use crate::tr;
+
+/// Why a guide or the list could not be shown.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GuideError {
+    /// No such guide (unknown drug or language).
+    NotFound,
+    /// Not reachable and not saved on this phone yet.
+    NotSaved,
+    Other,
+}
+
+impl From<ApiError> for GuideError {
+    fn from(e: ApiError) -> Self {
+        match e {
+            ApiError::Offline => GuideError::NotSaved,
+            ApiError::Server { status: 404, .. } => GuideError::NotFound,
+            ApiError::Server { .. } => GuideError::Other,
+        }
+    }
+}
+
+async fn load_index() -> Result<GuideIndex, GuideError> {
+    Ok(api::get::<GuideIndex>("/guides/index.json", None).await?)
+}
+
+async fn load_guide(drug: &str, lang: &str) -> Result<Guide, GuideError> {
+    if !guide::is_valid_drug_id(drug) {
+        return Err(GuideError::NotFound);
+    }
+    Ok(api::get::<Guide>(&format!("/guides/{lang}/{drug}.json"), None).await?)
+}
+
+/// "capecitabine" → "Capecitabine".
+pub fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn enrolled_profile() -> Option<DeviceProfile> {
+    expect_context::<Device>().profile.get().flatten()
+}
+
+/// The sync status, for an enrolled patient only (guides need no enrollment).
+#[component]
+fn StatusIfEnrolled() -> impl IntoView {
+    move || enrolled_profile().is_some().then(|| view! { <SyncStatus/> })
+}
+
+/// Back to Today for an enrolled patient; back to the start (connect) page before enrollment.
+#[component]
+fn BackHome() -> impl IntoView {
+    view! {
+        <A href="/" attr:class="button secondary wide back-home">
+            {move || if enrolled_profile().is_some() { tr!("nav-today") } else { tr!("guides-back-start") }}
+        </A>
+    }
+}
+
+/// `/guides`.
+#[component]
+pub fn GuideListScreen() -> impl IntoView {
+    let index = LocalResource::new(load_index);
+    let query = RwSignal::new(String::new());
+    view! {
+        <StatusIfEnrolled/>
+        <section class="guides" aria-labelledby="guides-title">
+            <h1 id="guides-title">{move || tr!("guides-title")}</h1>
+            <p>{move || tr!("guides-intro")}</p>
+            <div class="guide-search">
+                <label for="guide-search">{move || tr!("guides-search-label")}</label>
+                <p class="hint" id="guide-search-hint">{move || tr!("guides-search-hint")}</p>
+                <input id="guide-search" type="search" autocomplete="off" spellcheck="false"
+                    aria-describedby="guide-search-hint" bind:value=query/>
+            </div>
+            {move || match index.get() {
+                None => view! { <p class="loading" aria-busy="true">{move || tr!("loading")}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{list_error_text(&e)}</p> }.into_any(),
+                Some(Ok(index)) => view! { <GuideLists index=index query=query/> }.into_any(),
+            }}
+            <BackHome/>
+        </section>
+    }
+}
+
+fn list_error_text(e: &GuideError) -> String {
+    match e {
+        GuideError::NotSaved => tr!("guides-offline"),
+        GuideError::NotFound | GuideError::Other => tr!("error-generic"),
+    }
+}
+
+#[component]
+fn GuideLists(index: GuideIndex, query: RwSignal<String>) -> impl IntoView {
+    let guides = StoredValue::new(index.guides);
+    // Sorted by the name in the reader's language; filtered by the search.
+    let shown = move |mine_only: bool| {
+        let lang = current();
+        let q = query.get();
+        let regimen: Vec<String> = enrolled_profile().map(|p| p.regimen.into_iter().map(|l| l.drug_name).collect()).unwrap_or_default();
+        let mut list: Vec<GuideListing> = guides.with_value(|all| {
+            all.iter()
+                .filter(|g| !mine_only || regimen.iter().any(|line| g.is_named_in(line)))
+                .filter(|g| g.matches_search(&q))
+                .cloned()
+                .collect()
+        });
+        list.sort_by_cached_key(|g| g.names_in(&lang).map(|n| guide::fold(&n.generic_name)).unwrap_or_default());
+        list
+    };
+    let found = move || shown(false).len();
+    view! {
+        <p class="hint search-count" role="status">
+            {move || (!query.get().trim().is_empty()).then(|| {
+                let n = found();
+                if n == 0 { tr!("guides-none-found", query = query.get().trim().to_string()) } else { tr!("guides-found", count = n) }
+            })}
+        </p>
+        {move || {
+            let mine = shown(true);
+            (!mine.is_empty()).then(|| view! {
+                <h2 id="guides-mine-title">{move || tr!("guides-mine")}</h2>
+                <ul class="guide-list mine" role="list" aria-labelledby="guides-mine-title">
+                    {mine.into_iter().map(|g| view! { <GuideLink listing=g/> }).collect_view()}
+                </ul>
+            })
+        }}
+        {move || {
+            let all = shown(false);
+            (!all.is_empty()).then(|| view! {
+                <h2 id="guides-all-title">{move || tr!("guides-all")}</h2>
+                <ul class="guide-list all" role="list" aria-labelledby="guides-all-title">
+                    {all.into_iter().map(|g| view! { <GuideLink listing=g/> }).collect_view()}
+                </ul>
+            })
+        }}
+    }
+}
+
+#[component]
+fn GuideLink(listing: GuideListing) -> impl IntoView {
+    let href = format!("/guides/{}", listing.drug);
+    let drug = listing.drug.clone();
+    let listing = StoredValue::new(listing);
+    let generic = move || listing.with_value(|l| l.names_in(&current()).map(|n| capitalized(&n.generic_name)).unwrap_or_default());
+    let brands = move || listing.with_value(|l| l.names_in(&current()).map(|n| n.brand_names.join(", ")).unwrap_or_default());
+    view! {
+        <li>
+            <A href=href attr:class="guide-link" attr:data-drug=drug>
+                <span class="generic">{generic}</span>
+                <span class="brands">{brands}</span>
+            </A>
+        </li>
+    }
+}
+
+/// `/guides/:drug`.
+#[component]
+pub fn GuideScreen() -> impl IntoView {
+    let device = expect_context::<Device>();
+    let params = use_params_map();
+    let drug = move || params.read().get("drug").unwrap_or_default();
+    let guide = LocalResource::new(move || {
+        let (drug, lang) = (drug(), current());
+        async move { load_guide(&drug, &lang).await.map(|g| (lang, g)) }
+    });
+    // Tell the pharmacy team the guide was opened (at most once per drug per day on this device).
+    Effect::new(move |_| {
+        if let (Some(Ok((lang, g))), Some(_)) = (guide.get(), device.profile.get().flatten()) {
+            spawn_local(device.record_guide_view(g.drug, lang));
+        }
+    });
+    view! {
+        <StatusIfEnrolled/>
+        <div class="guide-tools">
+            <A href="/guides" attr:class="back-to-list">{move || tr!("guide-back-list")}</A>
+            <TextSizeControl/>
+        </div>
+        {move || match guide.get() {
+            None => view! { <p class="loading" aria-busy="true">{move || tr!("loading")}</p> }.into_any(),
+            Some(Err(e)) => view! {
+                <h1>{move || tr!("guides-title")}</h1>
+                <p class="error" role="alert">{guide_error_text(&e)}</p>
+            }.into_any(),
+            Some(Ok((_, g))) => view! { <GuideArticle guide=g/> }.into_any(),
+        }}
+        <BackHome/>
+    }
+}
+
+fn guide_error_text(e: &GuideError) -> String {
+    match e {
+        GuideError::NotFound => tr!("guide-not-found"),
+        GuideError::NotSaved => tr!("guide-offline"),
+        GuideError::Other => tr!("error-generic"),
+    }
+}
+
+#[component]
+fn GuideArticle(guide: Guide) -> impl IntoView {
+    let brands = guide.brand_names.join(", ");
+    let pronunciation = guide.pronunciation.clone();
+    let call_right_away = guide.sections.call_right_away.clone();
+    let topics: Vec<(&'static str, String)> =
+        guide.sections.iter().filter(|(id, _)| *id != "call_right_away").map(|(id, text)| (id, text.to_string())).collect();
+    let print = move |_| {
+        let _ = window().print();
+    };
+    view! {
+        <article class="guide" aria-labelledby="guide-title" data-drug=guide.drug.clone()>
+            <h1 id="guide-title">{capitalized(&guide.generic_name)}</h1>
+            {(!brands.is_empty()).then(|| view! { <p class="brand-names">{move || tr!("guide-brand-names", names = brands.clone())}</p> })}
+            <p class="pronunciation">{move || tr!("guide-pronunciation", pronunciation = pronunciation.clone())}</p>
+            <p class="hint">{move || tr!("guide-general-info")}</p>
+
+            <section class="call-now guide-call" id="section-call_right_away" aria-labelledby="call-right-away-title">
+                <h2 id="call-right-away-title">{move || tr!("guide-section-call_right_away")}</h2>
+                <SectionText text=call_right_away/>
+                <CallButtons/>
+            </section>
+
+            <h2 class="topics-title">{move || tr!("guide-topics")}</h2>
+            <p class="hint">{move || tr!("guide-topics-hint")}</p>
+            {topics.into_iter().map(|(id, text)| view! {
+                <details class="guide-section" id=format!("section-{id}")>
+                    <summary>{move || tr_dynamic(&format!("guide-section-{id}"))}</summary>
+                    <div class="section-body"><SectionText text=text/></div>
+                </details>
+            }).collect_view()}
+
+            <section class="teach-back" aria-labelledby="teach-back-title">
+                <h2 id="teach-back-title">{move || tr!("guide-teach-back-title")}</h2>
+                <p>{move || tr!("guide-teach-back-intro")}</p>
+                {guide.teach_back.into_iter().map(|pair| view! {
+                    <details class="teach-back-item">
+                        <summary>{pair.question}</summary>
+                        <p class="answer">{pair.answer}</p>
+                    </details>
+                }).collect_view()}
+            </section>
+            <button type="button" class="secondary wide print" on:click=print>{move || tr!("guide-print")}</button>
+        </article>
+    }
+}
+
+/// The pharmacy's numbers as big buttons, for an enrolled patient.
+#[component]
+fn CallButtons() -> impl IntoView {
+    move || {
+        enrolled_profile().map(|p| {
+            // Non-breaking spaces: a number never wraps in the middle.
+            let (phone, after) = (p.site.phone.replace(' ', "\u{a0}"), p.site.after_hours_phone.replace(' ', "\u{a0}"));
+            view! {
+                <p class="call-links">
+                    <a class="button danger" href=format::tel_href(&p.site.phone)>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
+                    <a class="button secondary" href=format::tel_href(&p.site.after_hours_phone)>{move || tr!("call-now-after-hours", phone = after.clone())}</a>
+                </p>
+            }
+        })
+    }
+}
+
+/// Section text: paragraphs and lists, with the pharmacy's numbers as `tel:` links (or words, before enrollment).
+#[component]
+fn SectionText(text: String) -> impl IntoView {
+    guide::blocks(&text)
+        .into_iter()
+        .map(|block| match block {
+            Block::Paragraph(parts) => view! { <p>{inline_views(parts)}</p> }.into_any(),
+            Block::List(items) => view! {
+                <ul>{items.into_iter().map(|parts| view! { <li>{inline_views(parts)}</li> }).collect_view()}</ul>
+            }
+            .into_any(),
+        })
+        .collect_view()
+}
+
+fn inline_views(parts: Vec<Inline>) -> impl IntoView {
+    parts
+        .into_iter()
+        .map(|part| match part {
+            Inline::Text(text) => text.into_any(),
+            Inline::Placeholder(p) => view! { <PhoneNumber which=p/> }.into_any(),
+        })
+        .collect_view()
+}
+
+#[component]
+fn PhoneNumber(which: Placeholder) -> impl IntoView {
+    move || {
+        let site: Option<SiteInfo> = enrolled_profile().map(|p| p.site);
+        match (site, which) {
+            (Some(site), Placeholder::PharmacyPhone) => phone_link(site.phone).into_any(),
+            (Some(site), Placeholder::AfterHoursPhone) => phone_link(site.after_hours_phone).into_any(),
+            (None, Placeholder::PharmacyPhone) => view! { <span class="phone-words">{move || tr!("guide-your-pharmacy-phone")}</span> }.into_any(),
+            (None, Placeholder::AfterHoursPhone) => view! { <span class="phone-words">{move || tr!("guide-your-after-hours-phone")}</span> }.into_any(),
+        }
+    }
+}
+
+fn phone_link(phone: String) -> impl IntoView {
+    view! { <a class="phone" href=format::tel_href(&phone)>{phone.clone()}</a> }
+}
+
+/// Printing shows every section: open all closed `<details>` before printing and close them again after.
+pub fn expand_details_when_printing() {
+    const MARK: &str = "data-opened-for-print";
+    let each = |selector: &str, f: &dyn Fn(&web_sys::Element)| {
+        if let Ok(nodes) = document().query_selector_all(selector) {
+            for i in 0..nodes.length() {
+                if let Some(el) = nodes.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                    f(&el);
+                }
+            }
+        }
+    };
+    let before = gloo::events::EventListener::new(&window(), "beforeprint", move |_| {
+        each("details:not([open])", &|el| {
+            let _ = el.set_attribute("open", "");
+            let _ = el.set_attribute(MARK, "");
+        });
+    });
+    let after = gloo::events::EventListener::new(&window(), "afterprint", move |_| {
+        each("details[data-opened-for-print]", &|el| {
+            let _ = el.remove_attribute("open");
+            let _ = el.remove_attribute(MARK);
+        });
+    });
+    before.forget();
+    after.forget();
+}
