@@ -29,10 +29,12 @@ pub enum GuideLoadError {
     Invalid { path: PathBuf, message: String },
     #[error("the guide {path} says drug = {drug:?}; it must match its file name")]
     WrongDrug { path: PathBuf, drug: String },
+    #[error("the guide {path} has nothing in {field}")]
+    Empty { path: PathBuf, field: &'static str },
     #[error("the guide for {drug} exists in {has} but not in {missing}")]
     MissingTranslation { drug: String, has: &'static str, missing: &'static str },
     #[error("no guides found in {0}")]
-    Empty(PathBuf),
+    NoGuides(PathBuf),
 }
 
 /// One served file: its JSON and a strong validator.
@@ -84,7 +86,7 @@ impl GuideLibrary {
         }
         let all_drugs: BTreeSet<&String> = by_lang.values().flat_map(|guides| guides.keys()).collect();
         if all_drugs.is_empty() {
-            return Err(GuideLoadError::Empty(dir.to_path_buf()));
+            return Err(GuideLoadError::NoGuides(dir.to_path_buf()));
         }
         for drug in &all_drugs {
             for missing in LANGUAGES {
@@ -130,9 +132,25 @@ fn load_language(dir: &Path) -> Result<BTreeMap<String, Guide>, GuideLoadError> 
         if guide.drug != stem || !is_valid_drug_id(&guide.drug) {
             return Err(GuideLoadError::WrongDrug { path, drug: guide.drug });
         }
+        if let Some(field) = first_empty_field(&guide) {
+            return Err(GuideLoadError::Empty { path, field });
+        }
         guides.insert(guide.drug.clone(), guide);
     }
     Ok(guides)
+}
+
+/// A guide a patient would see with a hole in it is refused (the content tests check much more).
+fn first_empty_field(guide: &Guide) -> Option<&'static str> {
+    if guide.generic_name.trim().is_empty() {
+        return Some("generic_name");
+    }
+    if let Some((id, _)) = guide.sections.iter().find(|(_, text)| text.trim().is_empty()) {
+        return Some(id);
+    }
+    let teach_back_gap = guide.teach_back.is_empty()
+        || guide.teach_back.iter().any(|pair| pair.question.trim().is_empty() || pair.answer.trim().is_empty());
+    teach_back_gap.then_some("teach_back")
 }
 
 /// `GET /guides/index.json`: every drug with its generic and brand names in every language.
@@ -149,4 +167,55 @@ pub async fn guide(
     let drug = file.strip_suffix(".json").ok_or(ApiError::GuideNotFound)?;
     let published = state.guides.guides.get(&(lang, drug.to_string())).ok_or(ApiError::GuideNotFound)?;
     Ok(published.respond(&headers))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPO_GUIDES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../content/guides");
+
+    /// A guides folder with the repository's capecitabine guide in both languages, `edit` applied to the Spanish one.
+    fn folder_with(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for lang in LANGUAGES {
+            std::fs::create_dir(dir.path().join(lang)).unwrap();
+            let text = std::fs::read_to_string(Path::new(REPO_GUIDES).join(lang).join("capecitabine.toml")).unwrap();
+            let text = if lang == "es" { edit(text) } else { text };
+            std::fs::write(dir.path().join(lang).join("capecitabine.toml"), text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_repository_guides_all_load() {
+        let library = GuideLibrary::load(Path::new(REPO_GUIDES)).unwrap();
+        assert!(library.drug_count() >= 15);
+    }
+
+    #[test]
+    fn an_empty_section_is_refused() {
+        let dir = folder_with(|text| {
+            let start = text.find("storage = \"\"\"").unwrap();
+            let end = start + text[start..].find("safe_handling").unwrap();
+            format!("{}storage = \"  \"\n{}", &text[..start], &text[end..])
+        });
+        let err = GuideLibrary::load(dir.path()).unwrap_err();
+        assert!(matches!(err, GuideLoadError::Empty { field: "storage", .. }), "{err}");
+    }
+
+    #[test]
+    fn a_drug_id_that_is_not_the_file_name_is_refused() {
+        let dir = folder_with(|text| text.replacen("drug = \"capecitabine\"", "drug = \"xeloda\"", 1));
+        let err = GuideLibrary::load(dir.path()).unwrap_err();
+        assert!(matches!(err, GuideLoadError::WrongDrug { ref drug, .. } if drug == "xeloda"), "{err}");
+    }
+
+    #[test]
+    fn a_guide_missing_in_one_language_is_refused() {
+        let dir = folder_with(|text| text);
+        std::fs::copy(Path::new(REPO_GUIDES).join("en/imatinib.toml"), dir.path().join("en/imatinib.toml")).unwrap();
+        let err = GuideLibrary::load(dir.path()).unwrap_err();
+        assert!(matches!(err, GuideLoadError::MissingTranslation { missing: "es", .. }), "{err}");
+    }
 }
