@@ -29,12 +29,15 @@ pub enum ApiError {
     EnrollmentCodeUsed,
     #[error("{0}")]
     Invalid(#[from] ValidationError),
-    #[error("Event {index}: {message}")]
+    /// `index` counts from 0 (the position in the request); the message counts from 1, as people do.
+    #[error("Event {} of the batch: {message}", .index + 1)]
     InvalidEvent { index: usize, message: String },
     #[error("Too many events in one request (at most {max}).")]
     BatchTooLarge { max: usize },
     #[error("Not found.")]
     NotFound,
+    #[error("This method is not allowed here.")]
+    MethodNotAllowed,
     #[error("There is no guide for that medicine in that language.")]
     GuideNotFound,
     #[error("Something went wrong on the server. Nothing was stored; please try again.")]
@@ -58,6 +61,7 @@ impl ApiError {
             InvalidEvent { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_event"),
             BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"),
             NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             GuideNotFound => (StatusCode::NOT_FOUND, "guide_not_found"),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

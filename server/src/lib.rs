@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/pharmacy/patients", get(routes::pharmacy::list_patients).post(routes::pharmacy::enroll_patient))
         .route("/pharmacy/queue", get(routes::pharmacy::queue))
         .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Health data must never sit in a shared or browser cache.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -80,7 +81,11 @@ pub fn router(state: AppState) -> Router {
         // Always revalidate: the service worker keeps the offline copy; the network copy must be current.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
 
-    with_security_headers(Router::new().nest("/api", api).merge(guides).merge(static_files))
+    with_security_headers(Router::new()
+        .nest("/api", api)
+        // `nest` does not match the bare prefix with a trailing slash; it is still the API, never the app shell.
+        .route("/api/", axum::routing::any(|| async { ApiError::NotFound }))
+        .merge(guides).merge(static_files))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

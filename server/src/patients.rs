@@ -24,7 +24,7 @@ pub async fn create(
     let regimen = regimen.validated()?;
     let now = Utc::now();
     let patient_id = Uuid::new_v4();
-    let mut tx = db.begin().await?;
+    let mut tx = crate::store::begin_write(db).await?;
     sqlx::query("INSERT INTO patients (id, site_id, display_name, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
         .bind(patient_id.to_string())
         .bind(site_id)
@@ -51,7 +51,7 @@ pub async fn create(
 
 /// Issues a fresh one-time code for an existing patient (another device, or a lost phone).
 pub async fn new_code(db: &Db, patient_id: Uuid, valid_for: Duration) -> anyhow::Result<(EnrollmentCode, DateTime<Utc>)> {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::store::begin_write(db).await?;
     let issued = insert_code(&mut tx, patient_id, Utc::now(), valid_for).await?;
     tx.commit().await?;
     Ok(issued)

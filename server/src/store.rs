@@ -26,6 +26,13 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
     Ok(pool)
 }
 
+/// Starts a transaction that writes. `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a transaction that
+/// reads before it writes waits its turn (busy timeout) instead of failing with "database is locked" when another
+/// writer got in between.
+pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    db.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Times are stored as fixed-width RFC 3339 UTC text, so text order is time order.
 pub fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)

@@ -80,7 +80,7 @@ pub async fn enroll(
 async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String), ApiError> {
     let code = EnrollmentCode::parse(code).ok_or(ApiError::EnrollmentCodeUnknown)?;
     let now = Utc::now();
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let row: Option<(String, String, Option<String>)> =
         sqlx::query_as("SELECT patient_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?")
             .bind(token_hash(code.as_str()))
@@ -147,7 +147,7 @@ pub async fn sync(
         }
     }
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = store::begin_write(&state.db).await?;
     let mut newly_stored = 0;
     for (index, event) in req.events.iter().enumerate() {
         let id = event.id.to_string();

@@ -1,0 +1,342 @@
+//! Test harness: every test starts the real server on a random port, with a fresh data folder, and talks
+//! HTTP to it. Set-up that is not under test (sites, pharmacists) goes straight into the database.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use carepath_domain::checkin::{Severity, Symptom};
+use carepath_domain::regimen::{DoseSlot, Frequency};
+use carepath_domain::sync::{
+    DeviceProfile, EnrollPatientResponse, EnrollResponse, ErrorDetail, EventBody, PatientEvent, SyncResponse,
+};
+use carepath_server::{auth, store, Settings};
+use chrono::{DateTime, Duration, Utc};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use uuid::Uuid;
+
+/// What the static folder's `index.html` holds, so tests can recognise the SPA shell.
+pub const INDEX_HTML: &str = "<!doctype html><html><head><title>Carepath test shell</title></head><body>carepath-test-shell</body></html>";
+/// Every pharmacist made by [`TestApp::add_pharmacist`] gets this password.
+pub const PASSWORD: &str = "correct horse battery staple";
+pub const SESSION_COOKIE: &str = "carepath_session";
+pub const DRUG: &str = "Capecitabine 500 mg tablets";
+pub const DOSE_TEXT: &str = "3 tablets (1500 mg)";
+
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub address: String,
+    pub db: store::Db,
+    pub settings: Settings,
+    /// A client without a cookie store: for anonymous and device requests.
+    pub client: reqwest::Client,
+    _dir: TempDir,
+}
+
+/// A pharmacist account created directly in the database.
+#[derive(Debug, Clone)]
+pub struct Pharmacist {
+    pub id: String,
+    pub site_id: String,
+    pub username: String,
+    pub password: String,
+}
+
+/// A patient created by a pharmacist, with one enrolled device.
+#[derive(Debug, Clone)]
+pub struct Patient {
+    pub id: Uuid,
+    pub name: String,
+    pub token: String,
+    pub profile: DeviceProfile,
+    /// The id of the patient's only regimen line.
+    pub line_id: Uuid,
+}
+
+/// argon2 is slow in a debug build: hash [`PASSWORD`] once per test binary and share it.
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password(PASSWORD).expect("hash"))
+}
+
+fn guides_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/guides")
+}
+
+/// Starts the real server. Set `TEST_LOG=1` (and optionally `RUST_LOG`) to see its logs.
+pub async fn spawn_app() -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        carepath_server::init_tracing();
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let static_dir = dir.path().join("static");
+    std::fs::create_dir_all(&static_dir).expect("static dir");
+    std::fs::write(static_dir.join("index.html"), INDEX_HTML).expect("index.html");
+    let settings = Settings {
+        bind: "127.0.0.1:0".parse().expect("address"),
+        data_dir: dir.path().join("data"),
+        static_dir,
+        guides_dir: guides_dir(),
+        public_url: "http://127.0.0.1".into(),
+        session_idle_minutes: 30,
+        session_max_hours: 12,
+        enrollment_code_hours: 72,
+    };
+    let state = carepath_server::state(settings.clone()).await.expect("app state");
+    let db = state.db.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
+    let port = listener.local_addr().expect("local address").port();
+    let service = carepath_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.expect("server runs") });
+    TestApp { address: format!("http://127.0.0.1:{port}"), db, settings, client: reqwest::Client::new(), _dir: dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    // ---- database ----------------------------------------------------------------------------------------
+
+    pub async fn count(&self, table: &str) -> i64 {
+        self.scalar(&format!("SELECT COUNT(*) FROM {table}")).await
+    }
+
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        sqlx::query_scalar::<_, i64>(sql).fetch_one(&self.db).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    }
+
+    pub async fn execute(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        sqlx::query(sql).execute(&self.db).await.map(|r| r.rows_affected())
+    }
+
+    pub async fn add_site(&self, name: &str) -> String {
+        let id = Uuid::new_v4().to_string();
+        sqlx::query("INSERT INTO sites (id, name, phone, after_hours_phone, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(&id)
+            .bind(name)
+            .bind(format!("{name} phone +1 555 0100"))
+            .bind(format!("{name} after hours +1 555 0199"))
+            .bind(store::ts(Utc::now()))
+            .execute(&self.db)
+            .await
+            .expect("insert site");
+        id
+    }
+
+    pub async fn add_pharmacist(&self, site_id: &str, username: &str) -> Pharmacist {
+        let id = Uuid::new_v4().to_string();
+        sqlx::query(
+            "INSERT INTO pharmacists (id, site_id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(site_id)
+        .bind(username)
+        .bind(format!("Pharmacist {username}"))
+        .bind(password_hash())
+        .bind(store::ts(Utc::now()))
+        .execute(&self.db)
+        .await
+        .expect("insert pharmacist");
+        Pharmacist { id, site_id: site_id.into(), username: username.into(), password: PASSWORD.into() }
+    }
+
+    /// A new site with one pharmacist.
+    pub async fn pharmacist_at_new_site(&self, site: &str, username: &str) -> Pharmacist {
+        let site_id = self.add_site(site).await;
+        self.add_pharmacist(&site_id, username).await
+    }
+
+    // ---- pharmacist side --------------------------------------------------------------------------------
+
+    /// Signs in with a fresh client; no cookie store, so the caller sees the raw `Set-Cookie`.
+    pub async fn login_response(&self, username: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/pharmacy/login"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// Signs in and returns a client whose cookie store holds the session.
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Client {
+        let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
+        let response = client
+            .post(self.url("/api/pharmacy/login"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(response.status(), StatusCode::OK, "login failed: {}", response.text().await.unwrap_or_default());
+        client
+    }
+
+    pub async fn login_as(&self, pharmacist: &Pharmacist) -> reqwest::Client {
+        self.login(&pharmacist.username, &pharmacist.password).await
+    }
+
+    pub async fn enroll_patient_response(&self, client: &reqwest::Client, name: &str, frequency: Frequency) -> reqwest::Response {
+        client
+            .post(self.url("/api/pharmacy/patients"))
+            .json(&json!({
+                "display_name": name,
+                "regimen": { "drug_name": DRUG, "dose_text": DOSE_TEXT, "frequency": frequency },
+            }))
+            .send()
+            .await
+            .expect("enroll patient request")
+    }
+
+    pub async fn enroll_patient(&self, client: &reqwest::Client, name: &str, frequency: Frequency) -> EnrollPatientResponse {
+        let response = self.enroll_patient_response(client, name, frequency).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap_or_default());
+        response.json().await.expect("EnrollPatientResponse")
+    }
+
+    pub async fn queue(&self, client: &reqwest::Client) -> Value {
+        let response = client.get(self.url("/api/pharmacy/queue")).send().await.expect("queue request");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.expect("queue JSON")
+    }
+
+    // ---- device side ------------------------------------------------------------------------------------
+
+    pub async fn enroll_device_response(&self, code: &str) -> reqwest::Response {
+        self.client.post(self.url("/api/enroll")).json(&json!({ "code": code })).send().await.expect("enroll request")
+    }
+
+    pub async fn enroll_device(&self, code: &str) -> (String, DeviceProfile) {
+        let response = self.enroll_device_response(code).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap_or_default());
+        let body: EnrollResponse = response.json().await.expect("EnrollResponse");
+        (body.device_token, body.profile)
+    }
+
+    /// Enrolls a patient (as `client`'s pharmacist) and one device for them.
+    pub async fn new_patient(&self, client: &reqwest::Client, name: &str, frequency: Frequency) -> Patient {
+        let enrolled = self.enroll_patient(client, name, frequency).await;
+        let (token, profile) = self.enroll_device(&enrolled.code).await;
+        assert_eq!(profile.regimen.len(), 1);
+        let line_id = profile.regimen[0].id;
+        Patient { id: enrolled.patient_id, name: name.into(), token, profile, line_id }
+    }
+
+    pub async fn sync(&self, token: &str, events: &[PatientEvent]) -> reqwest::Response {
+        self.sync_json(token, &json!({ "events": events })).await
+    }
+
+    pub async fn sync_json(&self, token: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url("/api/device/sync")).bearer_auth(token).json(body).send().await.expect("sync request")
+    }
+
+    /// Sends `body` as is, with the given Content-Type (or none).
+    pub async fn sync_raw(&self, token: &str, body: impl Into<reqwest::Body>, content_type: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.post(self.url("/api/device/sync")).bearer_auth(token).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header(reqwest::header::CONTENT_TYPE, content_type);
+        }
+        request.send().await.expect("sync request")
+    }
+
+    pub async fn sync_ok(&self, token: &str, events: &[PatientEvent]) -> SyncResponse {
+        let response = self.sync(token, events).await;
+        assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap_or_default());
+        response.json().await.expect("SyncResponse")
+    }
+
+    pub async fn profile_response(&self, token: &str) -> reqwest::Response {
+        self.client.get(self.url("/api/device/profile")).bearer_auth(token).send().await.expect("profile request")
+    }
+}
+
+// ---- responses --------------------------------------------------------------------------------------------
+
+/// Asserts the response is `status` with a JSON body `{"error":{"code": code, "message": ...}}`.
+/// Returns the error and the raw body text.
+pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) -> (ErrorDetail, String) {
+    let actual = response.status().as_u16();
+    let content_type =
+        response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let text = response.text().await.expect("body");
+    assert_eq!(actual, status, "expected {status} {code}, got {actual}: {text}");
+    assert!(content_type.starts_with("application/json"), "content type {content_type:?} for {text}");
+    let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+    assert_eq!(body["error"]["code"], code, "{text}");
+    let message = body["error"]["message"].as_str().unwrap_or_else(|| panic!("no message: {text}"));
+    assert!(!message.is_empty(), "{text}");
+    (ErrorDetail { code: code.into(), message: message.into() }, text)
+}
+
+/// The session id from a login response's `Set-Cookie`.
+pub fn session_cookie(response: &reqwest::Response) -> String {
+    set_cookie_header(response)
+        .strip_prefix(&format!("{SESSION_COOKIE}="))
+        .and_then(|rest| rest.split(';').next())
+        .map(str::to_string)
+        .unwrap_or_else(|| panic!("no session cookie in {:?}", response.headers()))
+}
+
+pub fn set_cookie_header(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(SESSION_COOKIE))
+        .unwrap_or_else(|| panic!("no Set-Cookie for the session in {:?}", response.headers()))
+        .to_string()
+}
+
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("no {name} header in {:?}", response.headers()))
+        .to_str()
+        .expect("ASCII header")
+        .to_string()
+}
+
+// ---- events -----------------------------------------------------------------------------------------------
+
+/// A dose taken now, for today.
+pub fn dose_taken(regimen_line_id: Uuid, slot: DoseSlot) -> PatientEvent {
+    let now = Utc::now();
+    PatientEvent {
+        id: Uuid::new_v4(),
+        recorded_at: now,
+        body: EventBody::DoseTaken { regimen_line_id, date: now.date_naive(), slot, taken_at: now },
+    }
+}
+
+/// A check-in recorded now.
+pub fn check_in(symptom: Symptom, severity: u8, note: Option<&str>) -> PatientEvent {
+    PatientEvent {
+        id: Uuid::new_v4(),
+        recorded_at: Utc::now(),
+        body: EventBody::CheckIn {
+            symptom,
+            severity: Severity::new(severity).expect("severity 0-4"),
+            note: note.map(str::to_string),
+        },
+    }
+}
+
+/// The same event, recorded at another time.
+pub fn recorded_at(mut event: PatientEvent, at: DateTime<Utc>) -> PatientEvent {
+    event.recorded_at = at;
+    event
+}
+
+pub fn minutes_ago(event: PatientEvent, minutes: i64) -> PatientEvent {
+    recorded_at(event, Utc::now() - Duration::minutes(minutes))
+}
+
+pub fn event_json(event: &PatientEvent) -> Value {
+    serde_json::to_value(event).expect("event JSON")
+}

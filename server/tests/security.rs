@@ -1,0 +1,542 @@
+//! Who may do what: device tokens, pharmacist sessions, isolation between patients and sites, sign-in
+//! throttling, and the append-only audit log and event store.
+
+mod common;
+
+use carepath_domain::checkin::Symptom;
+use carepath_domain::regimen::{DoseSlot, Frequency};
+use carepath_domain::sync::DeviceProfile;
+use carepath_server::store::ts;
+use chrono::{Duration, Utc};
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+fn cookie(value: &str) -> String {
+    format!("{SESSION_COOKIE}={value}")
+}
+
+// ---- device authentication --------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn device_routes_require_a_bearer_token() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    let events = json!({ "events": [check_in(Symptom::Pain, 1, None)] });
+
+    let no_token = app.client.get(app.url("/api/device/profile")).send().await.unwrap();
+    assert_error(no_token, 401, "unauthorized").await;
+    let no_token = app.client.post(app.url("/api/device/sync")).json(&events).send().await.unwrap();
+    assert_error(no_token, 401, "unauthorized").await;
+
+    // The token in other places or shapes is not accepted either.
+    let wrong_scheme = app
+        .client
+        .get(app.url("/api/device/profile"))
+        .header("authorization", format!("Token {}", patient.token))
+        .send()
+        .await
+        .unwrap();
+    assert_error(wrong_scheme, 401, "unauthorized").await;
+    let as_cookie =
+        app.client.get(app.url("/api/device/profile")).header("cookie", cookie(&patient.token)).send().await.unwrap();
+    assert_error(as_cookie, 401, "unauthorized").await;
+    assert_eq!(app.count("events").await, 0);
+}
+
+#[tokio::test]
+async fn a_forged_device_token_is_refused() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    let mut tampered = patient.token.clone();
+    let last = tampered.pop().unwrap();
+    tampered.push(if last == 'A' { 'B' } else { 'A' });
+    // The hash the server stores is not a token either.
+    let stored_hash: String = sqlx::query_scalar("SELECT token_hash FROM devices").fetch_one(&app.db).await.unwrap();
+    assert_ne!(stored_hash, patient.token);
+
+    for forged in [carepath_server::auth::new_token(), tampered, stored_hash, "".into(), "null".into()] {
+        assert_error(app.profile_response(&forged).await, 401, "unauthorized").await;
+        assert_error(app.sync(&forged, &[check_in(Symptom::Pain, 1, None)]).await, 401, "unauthorized").await;
+    }
+    assert_eq!(app.count("events").await, 0);
+}
+
+#[tokio::test]
+async fn a_revoked_device_is_refused_on_its_next_request() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    app.sync_ok(&patient.token, &[check_in(Symptom::Pain, 1, None)]).await;
+
+    let revoked = app.execute(&format!("UPDATE devices SET revoked_at = '{}'", ts(Utc::now()))).await.unwrap();
+    assert_eq!(revoked, 1);
+
+    assert_error(app.profile_response(&patient.token).await, 401, "unauthorized").await;
+    assert_error(app.sync(&patient.token, &[check_in(Symptom::Pain, 2, None)]).await, 401, "unauthorized").await;
+    assert_eq!(app.count("events").await, 1);
+}
+
+// ---- pharmacist authentication ----------------------------------------------------------------------------
+
+#[tokio::test]
+async fn pharmacist_routes_require_a_session() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let client = app.login_as(&pharmacist).await;
+    let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    let new_patient = json!({
+        "display_name": "Eve",
+        "regimen": { "drug_name": "X", "dose_text": "1", "frequency": "once_daily" }
+    });
+
+    // No cookie; a device token as the session cookie; a device token as a bearer token; a made-up session.
+    let attempts: Vec<(&str, String)> = vec![
+        ("none", String::new()),
+        ("cookie", cookie(&patient.token)),
+        ("bearer", format!("Bearer {}", patient.token)),
+        ("cookie", cookie(&carepath_server::auth::new_token())),
+    ];
+    for (how, value) in attempts {
+        let with = |request: reqwest::RequestBuilder| match how {
+            "cookie" => request.header("cookie", value.clone()),
+            "bearer" => request.header("authorization", value.clone()),
+            _ => request,
+        };
+        for request in [
+            app.client.get(app.url("/api/pharmacy/queue")),
+            app.client.get(app.url("/api/pharmacy/patients")),
+            app.client.get(app.url("/api/pharmacy/me")),
+            app.client.post(app.url("/api/pharmacy/logout")),
+            app.client.post(app.url("/api/pharmacy/patients")).json(&new_patient),
+        ] {
+            assert_error(with(request).send().await.unwrap(), 401, "unauthorized").await;
+        }
+    }
+    assert_eq!(app.count("patients").await, 1);
+    assert_eq!(app.count("pharmacist_sessions").await, 1);
+}
+
+#[tokio::test]
+async fn a_session_cookie_is_http_only_same_site_strict_and_stored_only_as_a_hash() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let response = app.login_response(&pharmacist.username, &pharmacist.password).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let set_cookie = set_cookie_header(&response);
+    let session = session_cookie(&response);
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
+    }
+    let me: Value = response.json().await.unwrap();
+    assert_eq!(me["username"], "alice");
+    assert_eq!(me["site"]["name"], "North");
+
+    let stored: String = sqlx::query_scalar("SELECT token_hash FROM pharmacist_sessions").fetch_one(&app.db).await.unwrap();
+    assert_ne!(stored, session);
+    assert_eq!(stored, carepath_server::auth::token_hash(&session));
+    // The stored hash does not work as a cookie.
+    let with_hash = app.client.get(app.url("/api/pharmacy/me")).header("cookie", cookie(&stored)).send().await.unwrap();
+    assert_error(with_hash, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn after_logout_the_same_session_cookie_is_refused() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let login = app.login_response(&pharmacist.username, &pharmacist.password).await;
+    let session = session_cookie(&login);
+    let me = || app.client.get(app.url("/api/pharmacy/me")).header("cookie", cookie(&session)).send();
+    assert_eq!(me().await.unwrap().status(), StatusCode::OK);
+
+    let logout = app.client.post(app.url("/api/pharmacy/logout")).header("cookie", cookie(&session)).send().await.unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    // The browser is told to forget the cookie...
+    let removal = set_cookie_header(&logout);
+    assert!(removal.starts_with(&format!("{SESSION_COOKIE}=;")), "{removal}");
+    assert!(removal.contains("Max-Age=0") || removal.contains("Expires="), "{removal}");
+    // ...and the server forgets the session, so a copy of the cookie is useless.
+    assert_eq!(app.count("pharmacist_sessions").await, 0);
+    assert_error(me().await.unwrap(), 401, "unauthorized").await;
+    let queue = app.client.get(app.url("/api/pharmacy/queue")).header("cookie", cookie(&session)).send().await.unwrap();
+    assert_error(queue, 401, "unauthorized").await;
+}
+
+#[tokio::test]
+async fn logging_out_with_a_cookie_client_ends_that_session_only() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let laptop = app.login_as(&pharmacist).await;
+    let desktop = app.login_as(&pharmacist).await;
+    assert_eq!(app.count("pharmacist_sessions").await, 2);
+
+    let logout = laptop.post(app.url("/api/pharmacy/logout")).send().await.unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert_error(laptop.get(app.url("/api/pharmacy/me")).send().await.unwrap(), 401, "unauthorized").await;
+    assert_eq!(desktop.get(app.url("/api/pharmacy/me")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(app.count("pharmacist_sessions").await, 1);
+}
+
+#[tokio::test]
+async fn every_login_gets_a_new_session_id() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let first = session_cookie(&app.login_response(&pharmacist.username, &pharmacist.password).await);
+    let second = session_cookie(&app.login_response(&pharmacist.username, &pharmacist.password).await);
+    assert_ne!(first, second);
+    assert!(first.len() >= 43, "session id {first:?} is too short to be 256 bits");
+
+    // Signing in again while sending the old cookie still issues a fresh id (no session fixation).
+    let again = app
+        .client
+        .post(app.url("/api/pharmacy/login"))
+        .header("cookie", cookie(&first))
+        .json(&json!({ "username": pharmacist.username, "password": pharmacist.password }))
+        .send()
+        .await
+        .unwrap();
+    let third = session_cookie(&again);
+    assert_ne!(third, first);
+    assert_ne!(third, second);
+    assert_eq!(app.count("pharmacist_sessions").await, 3);
+}
+
+#[tokio::test]
+async fn a_session_idle_for_more_than_30_minutes_is_refused_and_deleted() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let client = app.login_as(&pharmacist).await;
+    assert_eq!(client.get(app.url("/api/pharmacy/me")).send().await.unwrap().status(), StatusCode::OK);
+
+    let idle_since = ts(Utc::now() - Duration::minutes(31));
+    app.execute(&format!("UPDATE pharmacist_sessions SET last_seen_at = '{idle_since}'")).await.unwrap();
+
+    assert_error(client.get(app.url("/api/pharmacy/queue")).send().await.unwrap(), 401, "unauthorized").await;
+    assert_eq!(app.count("pharmacist_sessions").await, 0);
+}
+
+#[tokio::test]
+async fn activity_keeps_a_session_alive() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let client = app.login_as(&pharmacist).await;
+    let idle_since = ts(Utc::now() - Duration::minutes(29));
+    app.execute(&format!("UPDATE pharmacist_sessions SET last_seen_at = '{idle_since}'")).await.unwrap();
+
+    assert_eq!(client.get(app.url("/api/pharmacy/me")).send().await.unwrap().status(), StatusCode::OK);
+    let last_seen: String = sqlx::query_scalar("SELECT last_seen_at FROM pharmacist_sessions").fetch_one(&app.db).await.unwrap();
+    assert!(last_seen > idle_since, "last_seen_at was not refreshed: {last_seen}");
+}
+
+#[tokio::test]
+async fn a_session_older_than_12_hours_is_refused_however_active() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let client = app.login_as(&pharmacist).await;
+    let created = ts(Utc::now() - Duration::hours(12) - Duration::minutes(1));
+    app.execute(&format!("UPDATE pharmacist_sessions SET created_at = '{created}', last_seen_at = '{}'", ts(Utc::now())))
+        .await
+        .unwrap();
+
+    assert_error(client.get(app.url("/api/pharmacy/me")).send().await.unwrap(), 401, "unauthorized").await;
+    assert_eq!(app.count("pharmacist_sessions").await, 0);
+}
+
+// ---- sign-in ----------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+
+    let (wrong_password, _) =
+        assert_error(app.login_response("alice", "not the password at all").await, 401, "bad_credentials").await;
+    let (unknown_user, _) = assert_error(app.login_response("mallory", &pharmacist.password).await, 401, "bad_credentials").await;
+    assert_eq!(wrong_password.message, unknown_user.message);
+    let empty = app.login_response("", "").await;
+    assert_error(empty, 401, "bad_credentials").await;
+    let huge = app.login_response("alice", &"x".repeat(10_000)).await;
+    assert_error(huge, 401, "bad_credentials").await;
+    assert_eq!(app.count("pharmacist_sessions").await, 0);
+
+    // Usernames are matched without regard to case or surrounding spaces.
+    assert_eq!(app.login_response("  ALICE ", &pharmacist.password).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn after_five_wrong_passwords_the_account_is_locked_even_for_the_right_password() {
+    let app = spawn_app().await;
+    let alice = app.pharmacist_at_new_site("North", "alice").await;
+    let bob = app.add_pharmacist(&alice.site_id, "bob").await;
+
+    for attempt in 0..5 {
+        let response = app
+            .client
+            .post(app.url("/api/pharmacy/login"))
+            .header("x-forwarded-for", format!("203.0.113.{attempt}"))
+            .json(&json!({ "username": "alice", "password": format!("guess number {attempt}") }))
+            .send()
+            .await
+            .unwrap();
+        assert_error(response, 401, "bad_credentials").await;
+    }
+
+    let right_password = app.login_response("alice", &alice.password).await;
+    assert_error(right_password, 429, "too_many_attempts").await;
+    // Another claimed address, or another spelling of the username, does not reset the count.
+    let forwarded = app
+        .client
+        .post(app.url("/api/pharmacy/login"))
+        .header("x-forwarded-for", "198.51.100.77")
+        .header("x-real-ip", "198.51.100.77")
+        .json(&json!({ "username": "alice", "password": alice.password }))
+        .send()
+        .await
+        .unwrap();
+    assert_error(forwarded, 429, "too_many_attempts").await;
+    assert_error(app.login_response(" Alice", &alice.password).await, 429, "too_many_attempts").await;
+    assert_eq!(app.count("pharmacist_sessions").await, 0);
+
+    // Other accounts are not affected.
+    assert_eq!(app.login_response("bob", &bob.password).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn four_wrong_passwords_do_not_lock_the_account() {
+    let app = spawn_app().await;
+    let alice = app.pharmacist_at_new_site("North", "alice").await;
+    for attempt in 0..4 {
+        assert_error(app.login_response("alice", &format!("guess number {attempt}")).await, 401, "bad_credentials").await;
+    }
+    assert_eq!(app.login_response("alice", &alice.password).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn repeated_wrong_enrollment_codes_from_one_address_are_throttled() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let enrolled = app.enroll_patient(&client, "Ana", Frequency::OnceDaily).await;
+
+    for _ in 0..10 {
+        assert_error(app.enroll_device_response("2222-2222").await, 404, "enrollment_code_unknown").await;
+    }
+    // Even the right code is refused for now.
+    assert_error(app.enroll_device_response(&enrolled.code).await, 429, "too_many_attempts").await;
+    assert_eq!(app.count("devices").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM enrollment_codes WHERE used_at IS NOT NULL").await, 0);
+}
+
+// ---- isolation --------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_device_sees_only_its_own_patient() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana Alpha", Frequency::OnceDaily).await;
+    let ben = app.new_patient(&client, "Ben Beta", Frequency::TwiceDaily).await;
+
+    let response = app.profile_response(&ana.token).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.unwrap();
+    let profile: DeviceProfile = serde_json::from_str(&text).unwrap();
+    assert_eq!(profile.patient_id, ana.id);
+    assert_eq!(profile.display_name, "Ana Alpha");
+    assert_eq!(profile.regimen.iter().map(|l| l.id).collect::<Vec<_>>(), vec![ana.line_id]);
+    assert!(!text.contains(&ben.id.to_string()) && !text.contains("Ben Beta") && !text.contains(&ben.line_id.to_string()));
+}
+
+#[tokio::test]
+async fn a_device_cannot_record_a_dose_against_another_patients_regimen() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana Alpha", Frequency::TwiceDaily).await;
+    let ben = app.new_patient(&client, "Ben Beta", Frequency::TwiceDaily).await;
+
+    let (_, body) = assert_error(app.sync(&ana.token, &[dose_taken(ben.line_id, DoseSlot::Morning)]).await, 422, "invalid_event").await;
+    assert!(!body.contains("Ben Beta") && !body.contains(DRUG), "{body}");
+    assert_eq!(app.count("events").await, 0);
+}
+
+#[tokio::test]
+async fn a_pharmacist_sees_nothing_from_another_site() {
+    let app = spawn_app().await;
+    let north = app.pharmacist_at_new_site("North", "alice").await;
+    let south = app.pharmacist_at_new_site("South", "sam").await;
+    let north_client = app.login_as(&north).await;
+    let south_client = app.login_as(&south).await;
+
+    let ana = app.new_patient(&north_client, "Ana North", Frequency::TwiceDaily).await;
+    app.sync_ok(&ana.token, &[dose_taken(ana.line_id, DoseSlot::Morning), check_in(Symptom::Vomiting, 4, Some("all night"))])
+        .await;
+    let sol = app.new_patient(&south_client, "Sol South", Frequency::OnceDaily).await;
+    let sols_event = check_in(Symptom::Fatigue, 1, None);
+    app.sync_ok(&sol.token, &[sols_event.clone()]).await;
+    assert_eq!(app.count("events").await, 3);
+
+    // South's queue holds only South's event.
+    let queue = app.queue(&south_client).await;
+    let items = queue["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{queue}");
+    assert_eq!(items[0]["event_id"], json!(sols_event.id));
+    let text = queue.to_string();
+    assert!(!text.contains("Ana North") && !text.contains(&ana.id.to_string()), "{text}");
+
+    // South's patient list holds only South's patient.
+    let response = south_client.get(app.url("/api/pharmacy/patients")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let patients: Value = response.json().await.unwrap();
+    let names: Vec<&str> = patients.as_array().unwrap().iter().map(|p| p["display_name"].as_str().unwrap()).collect();
+    assert_eq!(names, vec!["Sol South"]);
+    assert_eq!(patients[0]["patient_id"], json!(sol.id));
+    assert_eq!(patients[0]["enrolled_devices"], 1);
+
+    // And the other way round.
+    assert_eq!(app.queue(&north_client).await["items"].as_array().unwrap().len(), 2);
+    let north_patients: Value = north_client.get(app.url("/api/pharmacy/patients")).send().await.unwrap().json().await.unwrap();
+    assert!(!north_patients.to_string().contains("Sol South"));
+    assert_eq!(north_patients.as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_patient_enrolled_by_one_site_belongs_to_that_site() {
+    let app = spawn_app().await;
+    let south = app.pharmacist_at_new_site("South", "sam").await;
+    let client = app.login_as(&south).await;
+    let sol = app.new_patient(&client, "Sol", Frequency::OnceDaily).await;
+    let site: String =
+        sqlx::query_scalar("SELECT site_id FROM patients WHERE id = ?").bind(sol.id.to_string()).fetch_one(&app.db).await.unwrap();
+    assert_eq!(site, south.site_id);
+    assert_eq!(sol.profile.site.name, "South");
+}
+
+// ---- audit log and immutability ---------------------------------------------------------------------------
+
+async fn audit_rows(app: &TestApp, action: &str, outcome: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = ? AND outcome = ?")
+        .bind(action)
+        .bind(outcome)
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sign_ins_enrollments_and_syncs_are_audited() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+
+    assert_error(app.login_response("alice", "a wrong password!").await, 401, "bad_credentials").await;
+    assert_eq!(audit_rows(&app, "login", "failure").await, 1);
+    let failure: (String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT actor_kind, detail, source_ip FROM audit_log WHERE action = 'login' AND outcome = 'failure'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(failure, ("anonymous".into(), Some("alice".into()), Some("127.0.0.1".into())));
+
+    let client = app.login_as(&pharmacist).await;
+    assert_eq!(audit_rows(&app, "login", "success").await, 1);
+    let actor: Option<String> = sqlx::query_scalar("SELECT actor_id FROM audit_log WHERE action = 'login' AND outcome = 'success'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(actor, Some(pharmacist.id.clone()));
+
+    let enrolled = app.enroll_patient(&client, "Ana", Frequency::OnceDaily).await;
+    let created: Option<String> = sqlx::query_scalar("SELECT patient_id FROM audit_log WHERE action = 'patient.create'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(created, Some(enrolled.patient_id.to_string()));
+
+    assert_error(app.enroll_device_response("2222-2222").await, 404, "enrollment_code_unknown").await;
+    assert_eq!(audit_rows(&app, "enroll", "failure").await, 1);
+    let (token, _) = app.enroll_device(&enrolled.code).await;
+    let device_id: String = sqlx::query_scalar("SELECT id FROM devices").fetch_one(&app.db).await.unwrap();
+    let enroll: (String, Option<String>, Option<String>) =
+        sqlx::query_as("SELECT actor_kind, actor_id, patient_id FROM audit_log WHERE action = 'enroll' AND outcome = 'success'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(enroll, ("device".into(), Some(device_id.clone()), Some(enrolled.patient_id.to_string())));
+
+    app.sync_ok(&token, &[check_in(Symptom::Pain, 1, None)]).await;
+    let sync: (Option<String>, Option<String>) =
+        sqlx::query_as("SELECT actor_id, patient_id FROM audit_log WHERE action = 'sync' AND outcome = 'success'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!(sync, (Some(device_id), Some(enrolled.patient_id.to_string())));
+
+    app.queue(&client).await;
+    assert_eq!(audit_rows(&app, "queue.read", "success").await, 1);
+
+    // No secrets in the log.
+    let everything: Vec<String> = sqlx::query_scalar("SELECT COALESCE(detail, '') || ' ' || COALESCE(actor_id, '') FROM audit_log")
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    for row in everything {
+        assert!(!row.contains("a wrong password!") && !row.contains(PASSWORD), "{row}");
+        assert!(!row.contains(&token) && !row.contains(&enrolled.code.replace('-', "")), "{row}");
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_cannot_be_changed_or_deleted() {
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    app.login_as(&pharmacist).await;
+    let rows = app.count("audit_log").await;
+    assert!(rows >= 1);
+
+    let update = app.execute("UPDATE audit_log SET outcome = 'failure'").await;
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = app.execute("DELETE FROM audit_log").await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    assert_eq!(app.count("audit_log").await, rows);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE outcome = 'failure'").await, 0);
+}
+
+#[tokio::test]
+async fn stored_events_cannot_be_changed_or_deleted() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    app.sync_ok(&patient.token, &[check_in(Symptom::Pain, 1, None)]).await;
+    let payload: String = sqlx::query_scalar("SELECT payload FROM events").fetch_one(&app.db).await.unwrap();
+
+    let update = app.execute("UPDATE events SET payload = '{}'").await;
+    assert!(update.unwrap_err().to_string().contains("immutable"));
+    let delete = app.execute("DELETE FROM events").await;
+    assert!(delete.unwrap_err().to_string().contains("immutable"));
+    assert_eq!(app.count("events").await, 1);
+    let after: String = sqlx::query_scalar("SELECT payload FROM events").fetch_one(&app.db).await.unwrap();
+    assert_eq!(after, payload);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_wrong_passwords_cannot_get_past_the_five_attempt_limit() {
+    let app = spawn_app().await;
+    app.pharmacist_at_new_site("North", "alice").await;
+
+    // A guesser sends a burst at once instead of one after another.
+    let handles: Vec<_> = (0..12)
+        .map(|n| {
+            let (http, url) = (app.client.clone(), app.url("/api/pharmacy/login"));
+            tokio::spawn(async move {
+                let body = json!({ "username": "alice", "password": format!("parallel guess {n}") });
+                http.post(url).json(&body).send().await.unwrap().status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for handle in handles {
+        statuses.push(handle.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
+    assert!(checked <= 5, "{checked} passwords were tried in one burst (limit 5): {statuses:?}");
+}
