@@ -9,6 +9,7 @@ pub mod readability;
 pub mod regimen;
 pub mod schedule;
 pub mod sync;
+pub mod triage;
 
 /// Input that breaks a rule of the domain. The server maps it to a 422 with the message below.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
