@@ -1,6 +1,6 @@
 //! Dates and times in the reader's language, via the browser's Intl (no locale data in the wasm).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use wasm_bindgen::JsValue;
 
 fn options(pairs: &[(&str, &str)]) -> JsValue {
@@ -32,11 +32,9 @@ pub fn date_time(t: DateTime<Utc>, lang: &str) -> String {
 
 /// "Monday, November 23".
 pub fn long_date(d: NaiveDate, lang: &str) -> String {
-    let date = js_sys::Date::new_with_year_month_day(d.year_ce().1 as u32, chrono::Datelike::month0(&d) as i32, chrono::Datelike::day(&d) as i32);
+    let date = js_sys::Date::new_with_year_month_day(d.year_ce().1, d.month0() as i32, d.day() as i32);
     date.to_locale_date_string(lang, &options(&[("weekday", "long"), ("month", "long"), ("day", "numeric")])).into()
 }
-
-use chrono::Datelike as _;
 
 /// Today's date on this device's clock and time zone.
 pub fn today() -> NaiveDate {

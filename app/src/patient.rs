@@ -189,7 +189,8 @@ fn RegimenCard(line: RegimenLine) -> impl IntoView {
     }
 }
 
-fn slot_label(slot: DoseSlot) -> String {
+/// The dose of the day in words ("Morning dose"), for patients and pharmacists alike.
+pub fn slot_label(slot: DoseSlot) -> String {
     match slot {
         DoseSlot::Daily => tr!("slot-daily"),
         DoseSlot::Morning => tr!("slot-morning"),

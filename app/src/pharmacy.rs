@@ -1,6 +1,6 @@
 //! The pharmacist's page (`/pharmacy`): sign in, enroll a patient, review the queue.
 
-use carepath_domain::regimen::{DoseSlot, Frequency, RegimenLineInput};
+use carepath_domain::regimen::{Frequency, RegimenLineInput};
 use carepath_domain::sync::{EnrollPatientRequest, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::format;
+use crate::patient::slot_label;
 use crate::i18n::{current, tr_dynamic};
 use crate::tr;
 
@@ -124,7 +125,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
         EventBody::DoseTaken { slot, .. } => ("dose", {
             let drug = item.drug_name.clone().unwrap_or_default();
             let slot = *slot;
-            Signal::derive(move || tr!("queue-dose-taken", drug = drug.clone(), slot = slot_name(slot)))
+            Signal::derive(move || tr!("queue-dose-taken", drug = drug.clone(), slot = slot_label(slot)))
         }),
         EventBody::GuideViewed { drug, .. } => ("guide", {
             let drug = crate::guides::capitalized(drug);
@@ -154,14 +155,6 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
             </p>
             <p>{detail}</p>
         </li>
-    }
-}
-
-fn slot_name(slot: DoseSlot) -> String {
-    match slot {
-        DoseSlot::Daily => tr!("slot-daily"),
-        DoseSlot::Morning => tr!("slot-morning"),
-        DoseSlot::Evening => tr!("slot-evening"),
     }
 }
 
