@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use carepath_domain::guide::{is_valid_drug_id, Guide, GuideIndex, GuideListing, GuideNames, LANGUAGES};
 use sha2::{Digest, Sha256};
 
+use crate::auth::hex;
 use crate::error::ApiError;
 use crate::AppState;
 
@@ -63,10 +64,6 @@ impl Published {
         headers.insert(header::ETAG, self.etag.clone());
         response
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Every guide, in every language, ready to serve.
