@@ -129,32 +129,37 @@ fn GuideLists(index: GuideIndex, query: RwSignal<String>) -> impl IntoView {
         list.sort_by_cached_key(|g| g.names_in(&lang).map(|n| guide::fold(&n.generic_name)).unwrap_or_default());
         list
     };
-    let found = move || shown(false).len();
+    // Each list is worked out once per change of search, language or regimen, and shared by the count and the list.
+    let mine = Memo::new(move |_| shown(true));
+    let all = Memo::new(move |_| shown(false));
     view! {
         <p class="hint search-count" role="status">
             {move || (!query.get().trim().is_empty()).then(|| {
-                let n = found();
+                let n = all.with(Vec::len);
                 if n == 0 { tr!("guides-none-found", query = query.get().trim().to_string()) } else { tr!("guides-found", count = n) }
             })}
         </p>
-        {move || {
-            let mine = shown(true);
-            (!mine.is_empty()).then(|| view! {
-                <h2 id="guides-mine-title">{move || tr!("guides-mine")}</h2>
-                <ul class="guide-list mine" role="list" aria-labelledby="guides-mine-title">
-                    {mine.into_iter().map(|g| view! { <GuideLink listing=g/> }).collect_view()}
-                </ul>
-            })
-        }}
-        {move || {
-            let all = shown(false);
-            (!all.is_empty()).then(|| view! {
-                <h2 id="guides-all-title">{move || tr!("guides-all")}</h2>
-                <ul class="guide-list all" role="list" aria-labelledby="guides-all-title">
-                    {all.into_iter().map(|g| view! { <GuideLink listing=g/> }).collect_view()}
-                </ul>
-            })
-        }}
+        <GuideGroup listings=mine class="mine" title_id="guides-mine-title" title=|| tr!("guides-mine")/>
+        <GuideGroup listings=all class="all" title_id="guides-all-title" title=|| tr!("guides-all")/>
+    }
+}
+
+/// A titled list of guides; nothing at all when the list is empty.
+#[component]
+fn GuideGroup(
+    listings: Memo<Vec<GuideListing>>,
+    class: &'static str,
+    title_id: &'static str,
+    title: fn() -> String,
+) -> impl IntoView {
+    move || {
+        let shown = listings.get();
+        (!shown.is_empty()).then(|| view! {
+            <h2 id=title_id>{title}</h2>
+            <ul class=format!("guide-list {class}") role="list" aria-labelledby=title_id>
+                {shown.into_iter().map(|g| view! { <GuideLink listing=g/> }).collect_view()}
+            </ul>
+        })
     }
 }
 
