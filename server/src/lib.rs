@@ -1,5 +1,6 @@
 //! Carepath server: serves the built app and the JSON API under `/api`.
 
+pub mod attempts;
 pub mod auth;
 pub mod config;
 pub mod error;

@@ -328,6 +328,28 @@ async fn repeated_wrong_enrollment_codes_from_one_address_are_throttled() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM enrollment_codes WHERE used_at IS NOT NULL").await, 0);
 }
 
+#[tokio::test]
+async fn parallel_wrong_enrollment_codes_cannot_get_past_the_ten_attempt_limit() {
+    let app = spawn_app().await;
+
+    let handles: Vec<_> = (0..20)
+        .map(|_| {
+            let (http, url) = (app.client.clone(), app.url("/api/enroll"));
+            tokio::spawn(async move {
+                http.post(url).json(&json!({ "code": "2222-2222" })).send().await.unwrap().status().as_u16()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for handle in handles {
+        statuses.push(handle.await.unwrap());
+    }
+    let checked = statuses.iter().filter(|s| **s == 404).count();
+    assert!(statuses.iter().all(|s| *s == 404 || *s == 429), "{statuses:?}");
+    assert!(checked <= 10, "{checked} codes were tried in one burst (limit 10): {statuses:?}");
+    assert_eq!(app.count("devices").await, 0);
+}
+
 // ---- isolation --------------------------------------------------------------------------------------------
 
 #[tokio::test]

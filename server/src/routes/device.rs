@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use carepath_domain::enrollment::EnrollmentCode;
 use carepath_domain::regimen::Frequency;
 use carepath_domain::sync::{
@@ -15,13 +15,12 @@ use uuid::Uuid;
 use super::peer_ip;
 use crate::auth::{new_token, token_hash, DeviceAuth};
 use crate::error::{ApiError, ApiJson};
-use crate::patients;
+use crate::{attempts, patients};
 use crate::store::{self, parse_ts, ts, Audit};
 use crate::AppState;
 
-/// Failed enrollment attempts allowed from one address in the window below.
-const MAX_FAILED_ENROLLMENTS: i64 = 10;
-const ATTEMPT_WINDOW_MINUTES: i64 = 15;
+/// Failed enrollment attempts allowed from one peer address in the attempt window (codes have no subject to key on).
+const ENROLL_LIMITS: attempts::Limits = attempts::Limits { per_subject: i64::MAX, per_address: 10 };
 
 pub async fn enroll(
     State(state): State<AppState>,
@@ -29,18 +28,17 @@ pub async fn enroll(
     ApiJson(req): ApiJson<EnrollRequest>,
 ) -> Result<ApiJson<EnrollResponse>, ApiError> {
     let ip = peer_ip(&connect);
-    let since = ts(Utc::now() - Duration::minutes(ATTEMPT_WINDOW_MINUTES));
-    let (failures,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM audit_log WHERE action = 'enroll' AND outcome = 'failure' AND source_ip IS ? AND at > ?",
-    )
-    .bind(&ip)
-    .bind(&since)
-    .fetch_one(&state.db)
-    .await?;
-    if failures >= MAX_FAILED_ENROLLMENTS {
+    let Some(attempt) = attempts::reserve(&state.db, attempts::Kind::Enroll, None, &ip, ENROLL_LIMITS).await? else {
         return Err(ApiError::TooManyAttempts);
-    }
-    match redeem(&state, &req.code).await {
+    };
+    let redeemed = redeem(&state, &req.code).await;
+    let outcome = match &redeemed {
+        Ok(_) => attempts::Outcome::Success,
+        Err(ApiError::Internal(_)) => attempts::Outcome::Error,
+        Err(_) => attempts::Outcome::Failure,
+    };
+    attempts::settle(&state.db, attempt, outcome).await?;
+    match redeemed {
         Ok((patient_id, device_id, device_token)) => {
             store::audit(
                 &state.db,

@@ -14,50 +14,14 @@ use super::peer_ip;
 use crate::auth::{new_token, token_hash, verify_password, PharmacistAuth, MAX_PASSWORD};
 use crate::error::{ApiError, ApiJson};
 use crate::store::{self, parse_ts, parse_uuid, ts, Audit};
-use crate::{patients, AppState};
+use crate::{attempts, patients, AppState};
 
-/// Failed sign-ins allowed for one username in the window below (keyed on the account, so changing
-/// addresses or forging X-Forwarded-For does not help a guesser)…
-const MAX_FAILED_LOGINS: i64 = 5;
-/// …and from one peer address across all usernames (guessing many accounts at once).
-const MAX_FAILED_LOGINS_PER_ADDRESS: i64 = 20;
-const LOGIN_WINDOW_MINUTES: i64 = 15;
+/// Failed sign-ins allowed in the attempt window: per username (changing addresses or forging X-Forwarded-For
+/// does not help a guesser), and per peer address across all usernames (guessing many accounts at once).
+const LOGIN_LIMITS: attempts::Limits = attempts::Limits { per_subject: 5, per_address: 20 };
 /// Longer usernames are cut before they are counted or logged.
 const MAX_USERNAME: usize = 128;
 const QUEUE_LIMIT: i64 = 200;
-
-/// Counts recent failed (and still-running) attempts and, if under the limits, records this one as pending,
-/// all in one write transaction: parallel guesses are serialised here and each one counts.
-async fn reserve_login_attempt(state: &AppState, username: &str, ip: &Option<String>) -> Result<Option<i64>, ApiError> {
-    let since = ts(Utc::now() - Duration::minutes(LOGIN_WINDOW_MINUTES));
-    let mut tx = store::begin_write(&state.db).await?;
-    let (by_user, by_address): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(username = ?), 0), COALESCE(SUM(source_ip IS ?), 0)
-         FROM login_attempts WHERE at > ? AND outcome IN ('pending', 'failure')",
-    )
-    .bind(username)
-    .bind(ip)
-    .bind(&since)
-    .fetch_one(&mut *tx)
-    .await?;
-    if by_user >= MAX_FAILED_LOGINS || by_address >= MAX_FAILED_LOGINS_PER_ADDRESS {
-        return Ok(None);
-    }
-    let id = sqlx::query("INSERT INTO login_attempts (username, source_ip, at, outcome) VALUES (?, ?, ?, 'pending')")
-        .bind(username)
-        .bind(ip)
-        .bind(ts(Utc::now()))
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-    tx.commit().await?;
-    Ok(Some(id))
-}
-
-async fn settle_login_attempt(state: &AppState, attempt: i64, outcome: &str) -> Result<(), ApiError> {
-    sqlx::query("UPDATE login_attempts SET outcome = ? WHERE id = ?").bind(outcome).bind(attempt).execute(&state.db).await?;
-    Ok(())
-}
 
 pub async fn login(
     State(state): State<AppState>,
@@ -76,7 +40,7 @@ pub async fn login(
         detail: Some(detail),
         source_ip: ip.clone(),
     };
-    let Some(attempt) = reserve_login_attempt(&state, &username, &ip).await? else {
+    let Some(attempt) = attempts::reserve(&state.db, attempts::Kind::Login, Some(&username), &ip, LOGIN_LIMITS).await? else {
         store::audit(&state.db, failure(format!("{username} (attempt limit)"))).await?;
         return Err(ApiError::TooManyAttempts);
     };
@@ -95,11 +59,11 @@ pub async fn login(
     let password_ok = password.chars().count() <= MAX_PASSWORD
         && tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(anyhow::Error::from)?;
     let Some((pharmacist_id, _site_id)) = account.filter(|_| password_ok) else {
-        settle_login_attempt(&state, attempt, "failure").await?;
+        attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
         store::audit(&state.db, failure(username)).await?;
         return Err(ApiError::BadCredentials);
     };
-    settle_login_attempt(&state, attempt, "success").await?;
+    attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
 
     // A new session id at every sign-in; any session cookie the browser had is replaced.
     let session = new_token();
