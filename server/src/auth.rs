@@ -67,6 +67,14 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// `last_seen_at` is kept to the minute: writing it on every request would cost a synced disk write (and the
+/// write lock) per request. An idle session therefore ends at most a minute early, never late.
+const LAST_SEEN_PRECISION: Duration = Duration::minutes(1);
+
+fn needs_touch(last_seen_at: &str, now: chrono::DateTime<Utc>) -> anyhow::Result<bool> {
+    Ok(parse_ts(last_seen_at)? + LAST_SEEN_PRECISION <= now)
+}
+
 /// A patient device, identified by its bearer token.
 #[derive(Debug, Clone)]
 pub struct DeviceAuth {
@@ -84,17 +92,17 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthorized)?;
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT id, patient_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL")
-                .bind(token_hash(token.trim()))
-                .fetch_optional(&state.db)
-                .await?;
-        let (device_id, patient_id) = row.ok_or(ApiError::Unauthorized)?;
-        sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?")
-            .bind(ts(Utc::now()))
-            .bind(&device_id)
-            .execute(&state.db)
-            .await?;
+        let row: Option<(String, String, String)> = sqlx::query_as(
+            "SELECT id, patient_id, last_seen_at FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+        )
+        .bind(token_hash(token.trim()))
+        .fetch_optional(&state.db)
+        .await?;
+        let (device_id, patient_id, last_seen_at) = row.ok_or(ApiError::Unauthorized)?;
+        let now = Utc::now();
+        if needs_touch(&last_seen_at, now)? {
+            sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?").bind(ts(now)).bind(&device_id).execute(&state.db).await?;
+        }
         Ok(DeviceAuth { device_id, patient_id })
     }
 }
@@ -143,11 +151,13 @@ impl FromRequestParts<AppState> for PharmacistAuth {
             sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&session_hash).execute(&state.db).await?;
             return Err(ApiError::Unauthorized);
         }
-        sqlx::query("UPDATE pharmacist_sessions SET last_seen_at = ? WHERE token_hash = ?")
-            .bind(ts(now))
-            .bind(&session_hash)
-            .execute(&state.db)
-            .await?;
+        if needs_touch(&last_seen_at, now)? {
+            sqlx::query("UPDATE pharmacist_sessions SET last_seen_at = ? WHERE token_hash = ?")
+                .bind(ts(now))
+                .bind(&session_hash)
+                .execute(&state.db)
+                .await?;
+        }
         Ok(PharmacistAuth { pharmacist_id, site_id, session_hash })
     }
 }
