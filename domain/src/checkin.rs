@@ -1,108 +1,413 @@
-//! Symptom check-ins. The walking skeleton asks about one symptom at a time with a 0–4 severity;
-//! the PRO-CTCAE-style item library (frequency, severity, interference) builds on this.
+//! Symptom check-ins: the item library (data, not code) and the answers a patient sends.
+//!
+//! The library has the structure of NCI's PRO-CTCAE — symptom terms asked about through frequency, severity,
+//! interference or amount, each on a five-point scale, over a 7-day recall — but the project's own wording, in
+//! English and Spanish. It is loaded from a TOML file (`content/checkin/library.toml`), so a deployment that holds
+//! NCI's agreement can load the official items as a content pack with no code change. Every item keeps the nearest
+//! PRO-CTCAE term for interoperability.
+//!
+//! A check-in ([`CheckInAnswers`]) is self-describing: each answer carries its attribute set, so it can be graded
+//! with [`composite_grade`] on the device and again on the server even if the library changed in between.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-/// Symptoms a patient can pick in a minimal check-in. Ids are stable; wording lives in `locales/`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Symptom {
-    Nausea,
-    Vomiting,
-    Diarrhea,
-    MouthSores,
-    HandFootSkin,
-    Fatigue,
-    Pain,
-    Rash,
-    Other,
+use crate::grading::{Attribute, AttributeSet, GradingError, Responses};
+use crate::triage::{fahrenheit_tenths_to_celsius_tenths, EmergencyQuestion, SymptomAnswer, SymptomReport};
+
+/// Longest free-text note ("something else") on a check-in.
+pub const MAX_NOTE: usize = 2000;
+/// Most symptom answers in one check-in.
+pub const MAX_ANSWERS: usize = 40;
+/// Languages every item must be written in.
+pub const LANGUAGES: [&str; 2] = ["en", "es"];
+/// Lowest and highest body temperature accepted, in tenths of a degree Celsius (a typo guard, not a clinical range).
+pub const TEMPERATURE_RANGE_C_TENTHS: (i32, i32) = (300, 450);
+
+/// A term id: 1–40 characters of a-z, 0-9 and `_`, starting with a letter (e.g. `hand_foot_skin`).
+pub fn is_valid_term_id(id: &str) -> bool {
+    (1..=40).contains(&id.len())
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-impl Symptom {
-    pub const ALL: [Symptom; 9] = [
-        Symptom::Nausea,
-        Symptom::Vomiting,
-        Symptom::Diarrhea,
-        Symptom::MouthSores,
-        Symptom::HandFootSkin,
-        Symptom::Fatigue,
-        Symptom::Pain,
-        Symptom::Rash,
-        Symptom::Other,
-    ];
+/// The five answer labels of one attribute's scale, from 0 to 4.
+pub type ScaleLabels = [String; 5];
 
-    /// Stable id, also the suffix of its message id in `locales/` (`symptom-<id>`).
-    pub fn id(self) -> &'static str {
-        match self {
-            Symptom::Nausea => "nausea",
-            Symptom::Vomiting => "vomiting",
-            Symptom::Diarrhea => "diarrhea",
-            Symptom::MouthSores => "mouth_sores",
-            Symptom::HandFootSkin => "hand_foot_skin",
-            Symptom::Fatigue => "fatigue",
-            Symptom::Pain => "pain",
-            Symptom::Rash => "rash",
-            Symptom::Other => "other",
+/// The answer labels for every attribute, in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scales {
+    pub frequency: ScaleLabels,
+    pub severity: ScaleLabels,
+    pub interference: ScaleLabels,
+    pub amount: ScaleLabels,
+}
+
+impl Scales {
+    pub fn for_attribute(&self, attribute: Attribute) -> &ScaleLabels {
+        match attribute {
+            Attribute::Frequency => &self.frequency,
+            Attribute::Severity => &self.severity,
+            Attribute::Interference => &self.interference,
+            Attribute::Amount => &self.amount,
+        }
+    }
+}
+
+/// One item's wording in one language: its name and one question per attribute it is asked about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemText {
+    /// Short name in plain words, e.g. "Diarrhea (loose or watery stools)".
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<String>,
+}
+
+impl ItemText {
+    /// The question for `attribute`, if this item has one.
+    pub fn question(&self, attribute: Attribute) -> Option<&str> {
+        match attribute {
+            Attribute::Frequency => self.frequency.as_deref(),
+            Attribute::Severity => self.severity.as_deref(),
+            Attribute::Interference => self.interference.as_deref(),
+            Attribute::Amount => self.amount.as_deref(),
+        }
+    }
+}
+
+/// One symptom item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    /// Stable term id, e.g. `diarrhea`. The ids `diarrhea` and `vomiting` take part in red flags (grade 3).
+    pub id: String,
+    /// The nearest PRO-CTCAE symptom term, e.g. "Diarrhea" or "Hand-foot syndrome".
+    pub pro_ctcae_term: String,
+    pub attributes: AttributeSet,
+    /// Wording per language (`en`, `es`, …).
+    pub text: BTreeMap<String, ItemText>,
+}
+
+impl Item {
+    /// The wording in `lang`, else English.
+    pub fn text_in(&self, lang: &str) -> &ItemText {
+        self.text.get(lang).or_else(|| self.text.get("en")).or_else(|| self.text.values().next()).expect("validated: has text")
+    }
+}
+
+/// The whole item library as loaded from a content pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemLibrary {
+    /// Which library this is, e.g. "Carepath symptom items 1".
+    pub name: String,
+    /// The recall period the questions ask about, in days (PRO-CTCAE: 7).
+    pub recall_days: u8,
+    /// Answer labels per language.
+    pub scales: BTreeMap<String, Scales>,
+    pub items: Vec<Item>,
+    /// Items asked for a drug (by guide drug id, e.g. `capecitabine`), in the order asked.
+    pub regimens: BTreeMap<String, Vec<String>>,
+    /// Items asked when none of the patient's drugs is listed in `regimens`.
+    pub default_items: Vec<String>,
+    /// Items asked of every patient, after the regimen's own.
+    #[serde(default)]
+    pub always_items: Vec<String>,
+}
+
+/// A content pack that breaks a rule; the message says which item and what.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("item library: {0}")]
+pub struct LibraryError(pub String);
+
+impl ItemLibrary {
+    /// Checks every rule a content pack must meet: unique, well-formed ids; wording in every language of
+    /// [`LANGUAGES`] with exactly one question per attribute of the item; five non-empty labels per scale;
+    /// regimen lists that name existing items.
+    pub fn validate(&self) -> Result<(), LibraryError> {
+        let err = |m: String| Err(LibraryError(m));
+        if self.name.trim().is_empty() {
+            return err("name is empty".into());
+        }
+        if !(1..=31).contains(&self.recall_days) {
+            return err(format!("recall_days must be 1 to 31, got {}", self.recall_days));
+        }
+        for lang in LANGUAGES {
+            let Some(scales) = self.scales.get(lang) else { return err(format!("no answer scales in {lang}")) };
+            for attribute in [Attribute::Frequency, Attribute::Severity, Attribute::Interference, Attribute::Amount] {
+                if scales.for_attribute(attribute).iter().any(|l| l.trim().is_empty()) {
+                    return err(format!("an empty {attribute} answer label in {lang}"));
+                }
+            }
+        }
+        if self.items.is_empty() {
+            return err("no items".into());
+        }
+        let mut ids = BTreeSet::new();
+        for item in &self.items {
+            if !is_valid_term_id(&item.id) {
+                return err(format!("item id {:?} must be 1–40 characters of a-z, 0-9 and _", item.id));
+            }
+            if !ids.insert(item.id.as_str()) {
+                return err(format!("item {} appears twice", item.id));
+            }
+            if item.pro_ctcae_term.trim().is_empty() {
+                return err(format!("item {} has no pro_ctcae_term", item.id));
+            }
+            for lang in LANGUAGES {
+                let Some(text) = item.text.get(lang) else { return err(format!("item {} has no {lang} text", item.id)) };
+                if text.name.trim().is_empty() {
+                    return err(format!("item {} has no {lang} name", item.id));
+                }
+                for attribute in [Attribute::Frequency, Attribute::Severity, Attribute::Interference, Attribute::Amount] {
+                    let asked = item.attributes.includes(attribute);
+                    match (asked, text.question(attribute).map(str::trim)) {
+                        (true, None | Some("")) => {
+                            return err(format!("item {} has no {lang} {attribute} question", item.id));
+                        }
+                        (false, Some(_)) => {
+                            return err(format!("item {} has a {lang} {attribute} question but is not asked about {attribute}", item.id));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let lists = self.regimens.iter().map(|(drug, list)| (format!("regimen {drug}"), list));
+        let lists = lists.chain([("default_items".to_string(), &self.default_items), ("always_items".to_string(), &self.always_items)]);
+        for (name, list) in lists {
+            let mut seen = BTreeSet::new();
+            for id in list {
+                if !ids.contains(id.as_str()) {
+                    return err(format!("{name} names {id:?}, which is not an item"));
+                }
+                if !seen.insert(id) {
+                    return err(format!("{name} names {id} twice"));
+                }
+            }
+        }
+        if self.default_items.is_empty() {
+            return err("default_items is empty".into());
+        }
+        Ok(())
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The check-in form for a patient whose regimen holds the drugs `drug_ids` (guide ids): the items listed
+    /// for those drugs in order, without repeats, else the default items; then the items asked of everyone.
+    pub fn form_for(&self, drug_ids: &[&str], every_days: u16) -> CheckInForm {
+        let mut ids: Vec<&str> = Vec::new();
+        for drug in drug_ids {
+            for id in self.regimens.get(*drug).into_iter().flatten() {
+                if !ids.contains(&id.as_str()) {
+                    ids.push(id);
+                }
+            }
+        }
+        if ids.is_empty() {
+            ids.extend(self.default_items.iter().map(String::as_str));
+        }
+        for id in &self.always_items {
+            if !ids.contains(&id.as_str()) {
+                ids.push(id);
+            }
+        }
+        CheckInForm {
+            library: self.name.clone(),
+            recall_days: self.recall_days,
+            every_days,
+            scales: self.scales.clone(),
+            items: ids.into_iter().filter_map(|id| self.item(id).cloned()).collect(),
+        }
+    }
+}
+
+/// What a device needs to run a patient's check-in offline: the items for their regimen, in every language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInForm {
+    /// The library's name, for the record.
+    pub library: String,
+    pub recall_days: u8,
+    /// The pharmacy asks for a check-in every this many days.
+    pub every_days: u16,
+    pub scales: BTreeMap<String, Scales>,
+    pub items: Vec<Item>,
+}
+
+impl CheckInForm {
+    /// The answer labels in `lang`, else English.
+    pub fn scales_in(&self, lang: &str) -> Option<&Scales> {
+        self.scales.get(lang).or_else(|| self.scales.get("en"))
+    }
+}
+
+/// The patient's answers about one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemAnswer {
+    pub attributes: AttributeSet,
+    pub responses: Responses,
+}
+
+/// A thermometer reading as the patient typed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Temperature {
+    /// Tenths of a degree in `unit` (`385` = 38.5).
+    pub tenths: i32,
+    pub unit: TemperatureUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TemperatureUnit {
+    Celsius,
+    Fahrenheit,
+}
+
+impl Temperature {
+    /// The reading in tenths of a degree Celsius.
+    pub fn celsius_tenths(self) -> i32 {
+        match self.unit {
+            TemperatureUnit::Celsius => self.tenths,
+            TemperatureUnit::Fahrenheit => fahrenheit_tenths_to_celsius_tenths(self.tenths),
         }
     }
 
-    pub fn from_id(id: &str) -> Option<Symptom> {
-        Symptom::ALL.into_iter().find(|s| s.id() == id)
+    /// Parses what a patient types: "38.5", "38,5" or "101". One decimal at most.
+    pub fn parse(text: &str, unit: TemperatureUnit) -> Option<Temperature> {
+        let text = text.trim().replace(',', ".");
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, "0"));
+        if whole.is_empty() || whole.len() > 3 || frac.len() != 1 || !whole.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let tenths = whole.parse::<i32>().ok()? * 10 + frac.parse::<i32>().ok()?;
+        let reading = Temperature { tenths, unit };
+        let (low, high) = TEMPERATURE_RANGE_C_TENTHS;
+        (low..=high).contains(&reading.celsius_tenths()).then_some(reading)
     }
 }
 
-/// Severity on a five-point scale: 0 none, 1 mild, 2 moderate, 3 severe, 4 very severe.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
-pub struct Severity(u8);
-
-impl Severity {
-    pub const MAX: u8 = 4;
-
-    pub fn new(value: u8) -> Option<Severity> {
-        (value <= Self::MAX).then_some(Severity(value))
-    }
-
-    pub fn value(self) -> u8 {
-        self.0
-    }
+/// Everything one check-in records. Answers are keyed by term id.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInAnswers {
+    pub answers: BTreeMap<String, ItemAnswer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<Temperature>,
+    /// The emergency questions answered yes.
+    #[serde(default)]
+    pub emergency_yes: BTreeSet<EmergencyQuestion>,
+    /// "Something else" in the patient's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
-impl TryFrom<u8> for Severity {
-    type Error = String;
-    fn try_from(value: u8) -> Result<Self, Self::Error> {
-        Severity::new(value).ok_or_else(|| format!("severity must be 0 to 4, got {value}"))
-    }
+/// A check-in that cannot be graded or stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckInError {
+    #[error("{0:?} is not a valid symptom id")]
+    BadTerm(String),
+    #[error("{term}: {source}")]
+    Grading { term: String, source: GradingError },
+    #[error("more than {MAX_ANSWERS} symptoms")]
+    TooManyAnswers,
+    #[error("temperature is outside 30.0–45.0 °C (86.0–113.0 °F)")]
+    ImplausibleTemperature,
+    #[error("note is longer than {MAX_NOTE} characters")]
+    NoteTooLong,
 }
 
-impl From<Severity> for u8 {
-    fn from(s: Severity) -> u8 {
-        s.0
+impl CheckInAnswers {
+    /// Checks and grades every answer (a response for an attribute the item is not asked about is refused, not
+    /// guessed at): the report the triage rules read.
+    pub fn report(&self) -> Result<SymptomReport, CheckInError> {
+        if self.answers.len() > MAX_ANSWERS {
+            return Err(CheckInError::TooManyAnswers);
+        }
+        if self.note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
+            return Err(CheckInError::NoteTooLong);
+        }
+        let temperature = self.temperature.map(Temperature::celsius_tenths);
+        let (low, high) = TEMPERATURE_RANGE_C_TENTHS;
+        if temperature.is_some_and(|t| !(low..=high).contains(&t)) {
+            return Err(CheckInError::ImplausibleTemperature);
+        }
+        let mut answers = Vec::with_capacity(self.answers.len());
+        for (term, answer) in &self.answers {
+            if !is_valid_term_id(term) {
+                return Err(CheckInError::BadTerm(term.clone()));
+            }
+            let graded = SymptomAnswer::graded(term.clone(), answer.attributes, answer.responses)
+                .map_err(|source| CheckInError::Grading { term: term.clone(), source })?;
+            answers.push(graded);
+        }
+        Ok(SymptomReport { answers, temperature_c_tenths: temperature, emergency_yes: self.emergency_yes.clone() })
     }
 }
-
-pub const MAX_NOTE: usize = 2000;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grading::Grade;
 
     #[test]
-    fn severity_accepts_only_zero_to_four() {
-        for v in 0..=4 {
-            assert_eq!(Severity::new(v).map(Severity::value), Some(v));
+    fn temperatures_parse_as_typed() {
+        let c = TemperatureUnit::Celsius;
+        assert_eq!(Temperature::parse("38.5", c).map(|t| t.celsius_tenths()), Some(385));
+        assert_eq!(Temperature::parse(" 38,5 ", c).map(|t| t.celsius_tenths()), Some(385));
+        assert_eq!(Temperature::parse("38", c).map(|t| t.celsius_tenths()), Some(380));
+        assert_eq!(Temperature::parse("100.4", TemperatureUnit::Fahrenheit).map(|t| t.celsius_tenths()), Some(380));
+        for bad in ["", "38.55", "abc", "-38", "3 8", "385", "29.9", "45.1", ".5", "38."] {
+            assert_eq!(Temperature::parse(bad, c), None, "{bad:?}");
         }
-        assert_eq!(Severity::new(5), None);
-        assert!(serde_json::from_str::<Severity>("5").is_err());
-        assert_eq!(serde_json::from_str::<Severity>("3").unwrap().value(), 3);
+        assert_eq!(Temperature::parse("38.5", TemperatureUnit::Fahrenheit), None, "38.5 °F is not a body temperature");
     }
 
     #[test]
-    fn symptom_ids_round_trip() {
-        for s in Symptom::ALL {
-            assert_eq!(Symptom::from_id(s.id()), Some(s));
-            assert_eq!(serde_json::to_string(&s).unwrap(), format!("\"{}\"", s.id()));
-        }
-        assert_eq!(Symptom::from_id("headache"), None);
+    fn answers_are_graded_and_checked() {
+        let mut c = CheckInAnswers::default();
+        c.answers.insert(
+            "diarrhea".into(),
+            ItemAnswer { attributes: AttributeSet::Frequency, responses: Responses::new(Some(4), None, None) },
+        );
+        c.answers.insert(
+            "nausea".into(),
+            ItemAnswer { attributes: AttributeSet::FrequencySeverity, responses: Responses::new(Some(0), None, None) },
+        );
+        let report = c.report().unwrap();
+        assert_eq!(report.grade_of("diarrhea"), Some(Grade::Severe));
+        assert_eq!(report.grade_of("nausea"), Some(Grade::Absent), "first answer never: the rest skipped");
+
+        let mut bad = c.clone();
+        bad.answers.get_mut("nausea").unwrap().responses = Responses::new(Some(2), None, None);
+        assert!(matches!(bad.report(), Err(CheckInError::Grading { .. })), "severity missing");
+        let mut bad = c.clone();
+        bad.answers.get_mut("diarrhea").unwrap().responses = Responses::new(Some(2), Some(1), None);
+        assert!(matches!(
+            bad.report(),
+            Err(CheckInError::Grading { source: GradingError::NotAsked { attribute: Attribute::Severity, .. }, .. })
+        ));
+        let mut bad = c.clone();
+        bad.answers.insert("Bad Id".into(), c.answers["diarrhea"]);
+        assert!(matches!(bad.report(), Err(CheckInError::BadTerm(_))));
+        let mut bad = c.clone();
+        bad.temperature = Some(Temperature { tenths: 850, unit: TemperatureUnit::Celsius });
+        assert_eq!(bad.report(), Err(CheckInError::ImplausibleTemperature));
+        let mut bad = c;
+        bad.note = Some("x".repeat(MAX_NOTE + 1));
+        assert_eq!(bad.report(), Err(CheckInError::NoteTooLong));
     }
 }

@@ -22,6 +22,8 @@ pub enum ValidationError {
     InFuture(&'static str),
     #[error("{0}")]
     Inconsistent(&'static str),
+    #[error("check-in: {0}")]
+    CheckIn(#[from] checkin::CheckInError),
 }
 
 /// Trims `value` and checks it is present and not longer than `max` characters.

@@ -8,7 +8,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::checkin::{Severity, Symptom, MAX_NOTE};
+use std::collections::BTreeMap;
+
+use crate::checkin::{CheckInAnswers, CheckInForm};
+use crate::triage::{AlertReason, SiteSettings, Tier};
 use crate::regimen::{DoseSlot, RegimenLine};
 use crate::ValidationError;
 
@@ -39,13 +42,10 @@ pub enum EventBody {
         slot: DoseSlot,
         taken_at: DateTime<Utc>,
     },
-    /// A minimal symptom check-in.
-    CheckIn {
-        symptom: Symptom,
-        severity: Severity,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        note: Option<String>,
-    },
+    /// A symptom check-in: graded answers, temperature, emergency questions, a note.
+    CheckIn(CheckInAnswers),
+    /// The patient opened a message from the pharmacy.
+    MessageRead { message_id: Uuid },
     /// The patient opened a medication guide (recorded at most once per drug per day per device).
     GuideViewed {
         /// The guide's drug id, e.g. `capecitabine`.
@@ -60,7 +60,8 @@ impl EventBody {
     pub fn kind(&self) -> &'static str {
         match self {
             EventBody::DoseTaken { .. } => "dose_taken",
-            EventBody::CheckIn { .. } => "check_in",
+            EventBody::CheckIn(_) => "check_in",
+            EventBody::MessageRead { .. } => "message_read",
             EventBody::GuideViewed { .. } => "guide_viewed",
         }
     }
@@ -84,10 +85,10 @@ impl PatientEvent {
                     return Err(ValidationError::Inconsistent("date does not match taken_at"));
                 }
             }
-            EventBody::CheckIn { note: Some(note), .. } if note.chars().count() > MAX_NOTE => {
-                return Err(ValidationError::TooLong { field: "note", max: MAX_NOTE });
+            EventBody::CheckIn(answers) => {
+                answers.report()?;
             }
-            EventBody::CheckIn { .. } => {}
+            EventBody::MessageRead { .. } => {}
             EventBody::GuideViewed { drug, lang } => {
                 if !crate::guide::is_valid_drug_id(drug) {
                     return Err(ValidationError::Inconsistent("drug must be 1–60 characters of a-z, 0-9, _ and -"));
@@ -131,6 +132,135 @@ pub struct DeviceProfile {
     pub display_name: String,
     pub site: SiteInfo,
     pub regimen: Vec<RegimenLine>,
+    /// The check-in questions for this patient's regimen, for use offline.
+    #[serde(default)]
+    pub check_in: Option<CheckInForm>,
+    /// The site's triage settings: the device shows red flags with the same threshold the server uses.
+    #[serde(default)]
+    pub triage: SiteSettings,
+    /// Messages from the pharmacy, newest first.
+    #[serde(default)]
+    pub messages: Vec<PharmacyMessage>,
+}
+
+/// A message from the pharmacy team to the patient, shown on the device after sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PharmacyMessage {
+    pub id: Uuid,
+    pub body: String,
+    pub sent_at: DateTime<Utc>,
+    /// The pharmacist's name as they sign it.
+    pub from: String,
+    /// When the patient first opened it (from a `message_read` event).
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Longest message a pharmacist can send or note they can add.
+pub const MAX_MESSAGE: usize = 2000;
+
+/// A pharmacist's note or reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextRequest {
+    pub body: String,
+}
+
+/// A reply to a patient, about an alert or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReplyRequest {
+    pub body: String,
+    #[serde(default)]
+    pub alert_id: Option<Uuid>,
+}
+
+/// An empty JSON body (`{}`): state-changing requests without content still send JSON, which a cross-site
+/// form cannot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+/// Who did something, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub at: DateTime<Utc>,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertNote {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub body: String,
+}
+
+/// An alert as the pharmacist sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertView {
+    pub id: Uuid,
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    pub tier: Tier,
+    pub reasons: Vec<AlertReason>,
+    /// The check-in that raised it, when one did.
+    pub check_in: Option<CheckInAnswers>,
+    /// When the patient recorded the report (device clock).
+    pub reported_at: DateTime<Utc>,
+    /// When the server received it and raised the alert.
+    pub raised_at: DateTime<Utc>,
+    pub acknowledged: Option<Stamp>,
+    pub resolved: Option<Stamp>,
+    /// Minutes from raised to acknowledged.
+    pub minutes_to_acknowledge: Option<i64>,
+    pub notes: Vec<AlertNote>,
+    pub replies: Vec<PharmacyMessage>,
+}
+
+/// Figures for the dashboard, over the last `days` days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertStats {
+    pub days: u32,
+    pub check_ins: u64,
+    pub check_ins_with_alert: u64,
+    /// Check-ins that raised an alert, per thousand.
+    pub alert_rate_per_mille: Option<u32>,
+    pub acknowledged: u64,
+    pub median_minutes_to_acknowledge: Option<i64>,
+}
+
+/// Item names by item id, then language: the pharmacy page words reasons with them.
+pub type TermNames = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The pharmacist's alert queue: open alerts, urgent first, then oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlertQueue {
+    pub open: Vec<AlertView>,
+    /// Resolved in the last `stats.days` days, newest first.
+    pub resolved: Vec<AlertView>,
+    pub stats: AlertStats,
+    pub term_names: TermNames,
+}
+
+/// One check-in on a patient's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineCheckIn {
+    pub event_id: Uuid,
+    pub recorded_at: DateTime<Utc>,
+    pub answers: CheckInAnswers,
+}
+
+/// Everything the pharmacist's patient page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientTimeline {
+    pub patient_id: Uuid,
+    pub patient_name: String,
+    /// Oldest first.
+    pub check_ins: Vec<TimelineCheckIn>,
+    /// Newest first.
+    pub alerts: Vec<AlertView>,
+    /// Newest first.
+    pub messages: Vec<PharmacyMessage>,
+    pub term_names: TermNames,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,6 +295,18 @@ pub struct PharmacistInfo {
 pub struct EnrollPatientRequest {
     pub display_name: String,
     pub regimen: crate::regimen::RegimenLineInput,
+    /// Ask for a check-in every this many days (1–28); weekly unless the pharmacist sets another.
+    #[serde(default = "weekly")]
+    pub check_in_every_days: u16,
+}
+
+/// The default check-in cadence: every 7 days, as in the trials of weekly symptom reporting.
+pub const DEFAULT_CHECK_IN_EVERY_DAYS: u16 = 7;
+/// The longest cadence a pharmacist can set.
+pub const MAX_CHECK_IN_EVERY_DAYS: u16 = 28;
+
+fn weekly() -> u16 {
+    DEFAULT_CHECK_IN_EVERY_DAYS
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,7 +371,9 @@ mod tests {
     #[test]
     fn events_have_a_stable_json_shape() {
         let json = r#"{"id":"6f1c1c7e-2f7a-4f43-9a0e-0d7f7c2c9b11","recorded_at":"2026-11-23T08:00:00Z",
-            "body":{"type":"check_in","symptom":"diarrhea","severity":3,"note":"since Sunday"}}"#;
+            "body":{"type":"check_in","answers":{"diarrhea":{"attributes":"frequency",
+            "responses":{"frequency":3,"severity":null,"interference":null}}},
+            "temperature":{"tenths":385,"unit":"celsius"},"emergency_yes":["chest_pain"],"note":"since Sunday"}}"#;
         let ev: PatientEvent = serde_json::from_str(json).unwrap();
         assert_eq!(ev.body.kind(), "check_in");
         let back: PatientEvent = serde_json::from_str(&serde_json::to_string(&ev).unwrap()).unwrap();
@@ -240,10 +384,11 @@ mod tests {
     fn unknown_fields_and_bad_values_are_refused() {
         let base = r#"{"id":"6f1c1c7e-2f7a-4f43-9a0e-0d7f7c2c9b11","recorded_at":"2026-11-23T08:00:00Z","body":"#;
         for body in [
-            r#"{"type":"check_in","symptom":"diarrhea","severity":5}"#,
-            r#"{"type":"check_in","symptom":"headache","severity":1}"#,
-            r#"{"type":"check_in","symptom":"diarrhea","severity":"3"}"#,
-            r#"{"type":"check_in","symptom":"diarrhea","severity":1,"grade":3}"#,
+            r#"{"type":"check_in","answers":{},"grade":3}"#,
+            r#"{"type":"check_in","answers":{"pain":{"attributes":"pain","responses":{}}}}"#,
+            r#"{"type":"check_in","answers":{},"emergency_yes":["headache"]}"#,
+            r#"{"type":"check_in","answers":{},"temperature":{"tenths":"38.5","unit":"celsius"}}"#,
+            r#"{"type":"message_read"}"#,
             r#"{"type":"dose_deleted"}"#,
         ] {
             let json = format!("{base}{body}}}");
@@ -292,15 +437,24 @@ mod tests {
     }
 
     #[test]
-    fn notes_are_limited() {
+    fn check_ins_are_graded_when_validated() {
+        use crate::checkin::{ItemAnswer, MAX_NOTE};
+        use crate::grading::{AttributeSet, Responses};
         let now = at("2026-11-23T12:00:00Z");
-        let mut ev = PatientEvent {
-            id: Uuid::nil(),
-            recorded_at: now,
-            body: EventBody::CheckIn { symptom: Symptom::Pain, severity: Severity::new(2).unwrap(), note: Some("x".repeat(MAX_NOTE)) },
-        };
+        let mut answers = CheckInAnswers::default();
+        answers.answers.insert(
+            "nausea".into(),
+            ItemAnswer { attributes: AttributeSet::FrequencySeverity, responses: Responses::new(Some(2), Some(1), None) },
+        );
+        answers.note = Some("x".repeat(MAX_NOTE));
+        let mut ev = PatientEvent { id: Uuid::nil(), recorded_at: now, body: EventBody::CheckIn(answers.clone()) };
         assert_eq!(ev.validate(now), Ok(()));
-        ev.body = EventBody::CheckIn { symptom: Symptom::Pain, severity: Severity::new(2).unwrap(), note: Some("x".repeat(MAX_NOTE + 1)) };
-        assert_eq!(ev.validate(now), Err(ValidationError::TooLong { field: "note", max: MAX_NOTE }));
+        answers.note = Some("x".repeat(MAX_NOTE + 1));
+        ev.body = EventBody::CheckIn(answers.clone());
+        assert!(matches!(ev.validate(now), Err(ValidationError::CheckIn(_))));
+        answers.note = None;
+        answers.answers.get_mut("nausea").unwrap().responses.severity = None;
+        ev.body = EventBody::CheckIn(answers);
+        assert!(matches!(ev.validate(now), Err(ValidationError::CheckIn(_))), "severity is needed once frequency is not never");
     }
 }

@@ -22,7 +22,6 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::checkin::Symptom;
 use crate::grading::{composite_grade, AttributeSet, Grade, GradingError, Responses};
 
 /// Fever threshold used unless the site sets another: 38.0 °C (100.4 °F), in tenths of a degree.
@@ -35,6 +34,11 @@ pub const WORSENED_BY_GRADES: u8 = 2;
 pub const MISSED_DOSES_ALERT: u32 = 2;
 /// The window, in days, over which missed doses are counted.
 pub const MISSED_DOSES_DAYS: u32 = 7;
+
+/// The item id whose composite grade 3 is the red flag "severe diarrhea".
+pub const DIARRHEA: &str = "diarrhea";
+/// The item id whose composite grade 3 is the red flag "severe vomiting".
+pub const VOMITING: &str = "vomiting";
 
 /// The rules a pharmacy site may tune.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +72,7 @@ pub fn fahrenheit_tenths_to_celsius_tenths(fahrenheit_tenths: i32) -> i32 {
 
 /// Tenths of a degree Celsius to tenths of a degree Fahrenheit, rounded to the nearest tenth (no ties: fifths).
 /// Saturates beyond the range of `i32`.
-fn celsius_tenths_to_fahrenheit_tenths(celsius_tenths: i32) -> i32 {
+pub fn celsius_tenths_to_fahrenheit_tenths(celsius_tenths: i32) -> i32 {
     let f = (i64::from(celsius_tenths) * 9 + 2).div_euclid(5) + 320;
     f.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
@@ -111,8 +115,8 @@ impl EmergencyQuestion {
     /// The symptom term whose composite grade 3 raises the same red flag as a "yes", if any.
     fn graded_term(self) -> Option<&'static str> {
         match self {
-            EmergencyQuestion::SevereDiarrhea => Some(Symptom::Diarrhea.id()),
-            EmergencyQuestion::SevereVomiting => Some(Symptom::Vomiting.id()),
+            EmergencyQuestion::SevereDiarrhea => Some(DIARRHEA),
+            EmergencyQuestion::SevereVomiting => Some(VOMITING),
             _ => None,
         }
     }
@@ -139,7 +143,7 @@ pub enum RedFlag {
 /// The patient's answers about one symptom term, with its composite grade.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SymptomAnswer {
-    /// Stable term id, e.g. `diarrhea` (see [`Symptom::id`]).
+    /// Stable term id, e.g. `diarrhea` (an item id of the check-in library).
     pub term: String,
     pub attributes: AttributeSet,
     pub responses: Responses,
@@ -232,95 +236,39 @@ pub enum AlertReason {
 }
 
 impl AlertReason {
-    /// The reason in plain words, in English (`"en"`) or Spanish (`"es"`); any other `lang` gives English.
-    pub fn describe(&self, lang: &str) -> String {
-        let es = lang == "es";
-        let pick = |en: &'static str, es_text: &'static str| if es { es_text } else { en };
+    /// The Fluent message that words this reason (`locales/*/carepath_app.ftl`).
+    pub fn message_id(&self) -> &'static str {
         match self {
-            AlertReason::RedFlag(flag) => {
-                let what = match *flag {
-                    RedFlag::Fever { celsius_tenths: c } => {
-                        let f = celsius_tenths_to_fahrenheit_tenths(c);
-                        format!("{} {} °C ({} °F)", pick("fever,", "fiebre,"), tenths(c), tenths(f))
-                    }
-                    RedFlag::BleedingWontStop => pick("bleeding that will not stop", "sangrado que no para").into(),
-                    RedFlag::ChestPain => pick("chest pain", "dolor en el pecho").into(),
-                    RedFlag::TroubleBreathing => pick("trouble breathing", "dificultad para respirar").into(),
-                    RedFlag::SevereDiarrhea => pick("severe diarrhea", "diarrea grave").into(),
-                    RedFlag::SevereVomiting => pick("severe vomiting", "vómitos graves").into(),
-                    RedFlag::CannotKeepFluidsDown => pick("cannot keep fluids down", "no retiene los líquidos").into(),
-                };
-                format!("{} {what}", pick("Red flag:", "Señal de alarma:"))
-            }
-            AlertReason::GradeThreeOrMore { term, grade } => {
-                let (level, word) = (pick("grade", "grado"), grade_word(*grade, es));
-                format!("{}: {word} ({level} {grade})", term_name(term, es))
-            }
-            AlertReason::Worsened { term, from, to } => {
-                let (worse, level) = if es {
-                    ("peor que en el registro anterior, de grado", "a grado")
-                } else {
-                    ("worse than at the last check-in, from grade", "to grade")
-                };
-                format!("{}: {worse} {from} {level} {to}", term_name(term, es))
-            }
-            AlertReason::MissedDoses { count, days } => match (es, *count == 1) {
-                (false, true) => format!("1 missed dose in the last {days} days"),
-                (false, false) => format!("{count} missed doses in the last {days} days"),
-                (true, true) => format!("1 dosis olvidada en los últimos {days} días"),
-                (true, false) => format!("{count} dosis olvidadas en los últimos {days} días"),
-            },
-            AlertReason::ExtraDose { date } => {
-                format!("{} {}", pick("Extra dose taken on", "Dosis de más tomada el"), date.format("%Y-%m-%d"))
-            }
-            AlertReason::RefillRequested => pick("Refill requested", "Pidió un resurtido").into(),
+            AlertReason::RedFlag(_) => "reason-red-flag",
+            AlertReason::GradeThreeOrMore { .. } => "reason-grade-three",
+            AlertReason::Worsened { .. } => "reason-worsened",
+            AlertReason::MissedDoses { .. } => "reason-missed-doses",
+            AlertReason::ExtraDose { .. } => "reason-extra-dose",
+            AlertReason::RefillRequested => "reason-refill-requested",
         }
     }
 }
 
-/// `385` → `"38.5"`, `-5` → `"-0.5"`.
-fn tenths(v: i32) -> String {
-    let sign = if v < 0 { "-" } else { "" };
-    let a = v.unsigned_abs();
-    format!("{sign}{}.{}", a / 10, a % 10)
-}
-
-fn grade_word(grade: Grade, es: bool) -> &'static str {
-    match (grade, es) {
-        (Grade::Absent, false) => "none",
-        (Grade::Mild, false) => "mild",
-        (Grade::Moderate, false) => "moderate",
-        (Grade::Severe, false) => "severe",
-        (Grade::Absent, true) => "ninguno",
-        (Grade::Mild, true) => "leve",
-        (Grade::Moderate, true) => "moderado",
-        (Grade::Severe, true) => "grave",
+impl RedFlag {
+    /// The Fluent message that names this red flag (the same words the emergency questions use).
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            RedFlag::Fever { .. } => "red-flag-fever",
+            RedFlag::BleedingWontStop => "red-flag-bleeding-wont-stop",
+            RedFlag::ChestPain => "red-flag-chest-pain",
+            RedFlag::TroubleBreathing => "red-flag-trouble-breathing",
+            RedFlag::SevereDiarrhea => "red-flag-severe-diarrhea",
+            RedFlag::SevereVomiting => "red-flag-severe-vomiting",
+            RedFlag::CannotKeepFluidsDown => "red-flag-cannot-keep-fluids-down",
+        }
     }
 }
 
-/// A term's name for the pharmacist; an unknown term shows its id.
-fn term_name(term: &str, es: bool) -> String {
-    let name = Symptom::from_id(term).map(|s| match (s, es) {
-        (Symptom::Nausea, false) => "Nausea",
-        (Symptom::Vomiting, false) => "Vomiting",
-        (Symptom::Diarrhea, false) => "Diarrhea",
-        (Symptom::MouthSores, false) => "Mouth sores",
-        (Symptom::HandFootSkin, false) => "Hand-foot skin reaction",
-        (Symptom::Fatigue, false) => "Fatigue",
-        (Symptom::Pain, false) => "Pain",
-        (Symptom::Rash, false) => "Rash",
-        (Symptom::Other, false) => "Other symptom",
-        (Symptom::Nausea, true) => "Náuseas",
-        (Symptom::Vomiting, true) => "Vómitos",
-        (Symptom::Diarrhea, true) => "Diarrea",
-        (Symptom::MouthSores, true) => "Llagas en la boca",
-        (Symptom::HandFootSkin, true) => "Reacción de manos y pies",
-        (Symptom::Fatigue, true) => "Cansancio",
-        (Symptom::Pain, true) => "Dolor",
-        (Symptom::Rash, true) => "Sarpullido",
-        (Symptom::Other, true) => "Otro síntoma",
-    });
-    name.map_or_else(|| term.replace('_', " "), str::to_owned)
+/// `385` → `"38.5"`, `-5` → `"-0.5"`: tenths of a degree as people write them.
+pub fn format_tenths(v: i32) -> String {
+    let sign = if v < 0 { "-" } else { "" };
+    let a = v.unsigned_abs();
+    format!("{sign}{}.{}", a / 10, a % 10)
 }
 
 /// A pharmacist saw `term` at `grade` at instant `at`.

@@ -72,14 +72,29 @@ fn every_message_exists_in_every_language_with_the_same_variables() {
 }
 
 #[test]
-fn every_symptom_and_severity_has_a_message() {
+fn every_alert_reason_red_flag_and_emergency_question_has_a_message() {
+    use carepath_domain::triage::{AlertReason, EmergencyQuestion, RedFlag};
+    let reasons = [
+        AlertReason::RedFlag(RedFlag::ChestPain),
+        AlertReason::GradeThreeOrMore { term: "x".into(), grade: carepath_domain::grading::Grade::Severe },
+        AlertReason::Worsened {
+            term: "x".into(),
+            from: carepath_domain::grading::Grade::Absent,
+            to: carepath_domain::grading::Grade::Moderate,
+        },
+        AlertReason::MissedDoses { count: 2, days: 7 },
+        AlertReason::ExtraDose { date: "2026-11-21".parse().unwrap() },
+        AlertReason::RefillRequested,
+    ];
     for lang in LANGUAGES {
         let m = messages(lang);
-        for s in carepath_domain::checkin::Symptom::ALL {
-            assert!(m.contains_key(&format!("symptom-{}", s.id())), "{lang}: no message for symptom {}", s.id());
+        for reason in &reasons {
+            assert!(m.contains_key(reason.message_id()), "{lang}: no message {}", reason.message_id());
         }
-        for v in 0..=carepath_domain::checkin::Severity::MAX {
-            assert!(m.contains_key(&format!("severity-{v}")), "{lang}: no message for severity {v}");
+        let mut flags = vec![RedFlag::Fever { celsius_tenths: 385 }];
+        flags.extend(EmergencyQuestion::ALL.map(EmergencyQuestion::red_flag));
+        for flag in flags {
+            assert!(m.contains_key(flag.message_id()), "{lang}: no message {}", flag.message_id());
         }
     }
 }
