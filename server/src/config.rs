@@ -29,11 +29,69 @@ pub struct Settings {
     /// Hours an enrollment code stays valid.
     #[arg(long, env = "CAREPATH_ENROLLMENT_CODE_HOURS", default_value_t = 72)]
     pub enrollment_code_hours: i64,
+    /// The symptom item library (a content pack; see content/checkin/README.md). Loaded and checked at startup.
+    #[arg(long, env = "CAREPATH_CHECKIN_LIBRARY", default_value = "content/checkin/library.toml")]
+    pub checkin_library: PathBuf,
+    /// Outgoing webhook for urgent alerts (e.g. a Teams Workflows or Slack URL). A secret: never logged.
+    #[arg(long, env = "CAREPATH_ALERT_WEBHOOK_URL", hide_env_values = true)]
+    pub alert_webhook_url: Option<Secret>,
+    /// SMTP server for urgent-alert email, e.g. `smtps://user:password@mail.example.org` or `smtp://127.0.0.1:2525`
+    /// (lettre URL syntax; add `?tls=required` for STARTTLS). A secret: never logged.
+    #[arg(long, env = "CAREPATH_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// Who gets urgent-alert email (the pharmacy team's shared mailbox).
+    #[arg(long, env = "CAREPATH_ALERT_EMAIL_TO")]
+    pub alert_email_to: Option<String>,
+    /// The sender of urgent-alert email.
+    #[arg(long, env = "CAREPATH_ALERT_EMAIL_FROM", default_value = "Carepath <carepath@localhost>")]
+    pub alert_email_from: String,
+    /// First retry of a failed notice after this many milliseconds, doubling each time (at most one hour).
+    #[arg(long, env = "CAREPATH_NOTIFY_RETRY_MS", default_value_t = 5000)]
+    pub notify_retry_ms: u64,
+}
+
+/// A setting that must not appear in logs or `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
 }
 
 impl Settings {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("carepath.db")
+    }
+
+    /// The channels urgent alerts go out on, as configured.
+    pub fn notice_channels(&self) -> Vec<&'static str> {
+        let mut channels = Vec::new();
+        if self.alert_webhook_url.is_some() {
+            channels.push("webhook");
+        }
+        if self.smtp_url.is_some() && self.alert_email_to.is_some() {
+            channels.push("email");
+        }
+        channels
     }
 
     pub fn secure_cookies(&self) -> bool {

@@ -70,6 +70,7 @@ impl Published {
 #[derive(Debug, Clone)]
 pub struct GuideLibrary {
     index: Published,
+    listings: Vec<GuideListing>,
     /// Keyed by (language, drug id).
     guides: HashMap<(String, String), Published>,
 }
@@ -106,7 +107,12 @@ impl GuideLibrary {
             .iter()
             .flat_map(|(lang, guides)| guides.iter().map(|(drug, guide)| ((lang.to_string(), drug.clone()), Published::new(guide))))
             .collect();
-        Ok(GuideLibrary { index: Published::new(&index), guides })
+        Ok(GuideLibrary { index: Published::new(&index), listings: index.guides, guides })
+    }
+
+    /// The guide drug ids a regimen line's drug name names ("Xeloda 500 mg" → `capecitabine`).
+    pub fn drugs_named_in(&self, regimen_drug_name: &str) -> Vec<&str> {
+        self.listings.iter().filter(|l| l.is_named_in(regimen_drug_name)).map(|l| l.drug.as_str()).collect()
     }
 
     pub fn drug_count(&self) -> usize {

@@ -5,9 +5,12 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod guides;
+pub mod items;
+pub mod notify;
 pub mod patients;
 pub mod routes;
 pub mod store;
+pub mod triage;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,6 +35,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Every medication guide, loaded at startup.
     pub guides: Arc<guides::GuideLibrary>,
+    /// The symptom item library, loaded at startup.
+    pub items: Arc<items::Items>,
+    /// Wakes the task that sends urgent-alert notices.
+    pub notifier: notify::Notifier,
     /// Verified against when a username is unknown, so a failed sign-in takes the same time either way.
     pub dummy_password_hash: String,
 }
@@ -48,9 +55,17 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
     let guides = guides::GuideLibrary::load(&settings.guides_dir)
         .with_context(|| format!("the medication guides in {} could not be loaded", settings.guides_dir.display()))?;
     tracing::info!(drugs = guides.drug_count(), dir = %settings.guides_dir.display(), "medication guides loaded");
+    let items = items::Items::load(&settings.checkin_library)
+        .with_context(|| format!("the symptom item library {} could not be loaded", settings.checkin_library.display()))?;
+    tracing::info!(library = items.name(), "symptom item library loaded");
+    notify::check_settings(&settings)?;
     let db = store::open(&settings.database_path()).await?;
     let dummy_password_hash = auth::hash_password(&auth::new_token())?;
-    Ok(AppState { db, settings: Arc::new(settings), guides: Arc::new(guides), dummy_password_hash })
+    let settings = Arc::new(settings);
+    let notifier = notify::Notifier::default();
+    notify::spawn(db.clone(), settings.clone(), notifier.clone());
+    tracing::info!(channels = ?settings.notice_channels(), "urgent-alert notices");
+    Ok(AppState { db, settings, guides: Arc::new(guides), items: Arc::new(items), notifier, dummy_password_hash })
 }
 
 pub fn router(state: AppState) -> Router {
@@ -64,6 +79,12 @@ pub fn router(state: AppState) -> Router {
         .route("/pharmacy/me", get(routes::pharmacy::me))
         .route("/pharmacy/patients", get(routes::pharmacy::list_patients).post(routes::pharmacy::enroll_patient))
         .route("/pharmacy/queue", get(routes::pharmacy::queue))
+        .route("/pharmacy/alerts", get(routes::alerts::queue))
+        .route("/pharmacy/alerts/{id}/acknowledge", post(routes::alerts::acknowledge))
+        .route("/pharmacy/alerts/{id}/notes", post(routes::alerts::add_note))
+        .route("/pharmacy/alerts/{id}/resolve", post(routes::alerts::resolve))
+        .route("/pharmacy/patients/{id}/timeline", get(routes::alerts::timeline))
+        .route("/pharmacy/patients/{id}/messages", post(routes::alerts::reply))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -131,7 +131,7 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
         dose_text: "3 tablets".into(),
         frequency: Frequency::TwiceDaily,
     };
-    let patient = patients::create(&db, &site_id, &pharmacist_id, "Demo Patient", regimen, Duration::hours(settings.enrollment_code_hours))
+    let patient = patients::create(&db, &site_id, &pharmacist_id, "Demo Patient", regimen, carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS, Duration::hours(settings.enrollment_code_hours))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!();

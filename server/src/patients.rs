@@ -18,19 +18,24 @@ pub async fn create(
     pharmacist_id: &str,
     display_name: &str,
     regimen: RegimenLineInput,
+    check_in_every_days: u16,
     code_valid_for: Duration,
 ) -> Result<EnrollPatientResponse, crate::error::ApiError> {
     let display_name = carepath_domain::required_text("display_name", display_name, MAX_DISPLAY_NAME)?;
+    if !(1..=carepath_domain::sync::MAX_CHECK_IN_EVERY_DAYS).contains(&check_in_every_days) {
+        return Err(carepath_domain::ValidationError::Inconsistent("check_in_every_days must be 1 to 28").into());
+    }
     let regimen = regimen.validated()?;
     let now = Utc::now();
     let patient_id = Uuid::new_v4();
     let mut tx = crate::store::begin_write(db).await?;
-    sqlx::query("INSERT INTO patients (id, site_id, display_name, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO patients (id, site_id, display_name, created_by, created_at, check_in_every_days) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(patient_id.to_string())
         .bind(site_id)
         .bind(&display_name)
         .bind(pharmacist_id)
         .bind(ts(now))
+        .bind(i64::from(check_in_every_days))
         .execute(&mut *tx)
         .await?;
     sqlx::query(
@@ -111,18 +116,27 @@ pub async fn regimen(db: &Db, patient_id: &str) -> anyhow::Result<Vec<RegimenLin
         .collect()
 }
 
-pub async fn profile(db: &Db, patient_id: &str) -> anyhow::Result<DeviceProfile> {
-    let (display_name, site_name, phone, after_hours_phone): (String, String, String, String) = sqlx::query_as(
-        "SELECT p.display_name, s.name, s.phone, s.after_hours_phone FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?",
+/// Everything the patient's device needs, offline too: site numbers, regimen, check-in form, triage settings, messages.
+pub async fn profile(state: &crate::AppState, patient_id: &str) -> anyhow::Result<DeviceProfile> {
+    let db = &state.db;
+    let (display_name, site_name, phone, after_hours_phone, every_days): (String, String, String, String, i64) = sqlx::query_as(
+        "SELECT p.display_name, s.name, s.phone, s.after_hours_phone, p.check_in_every_days
+         FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?",
     )
     .bind(patient_id)
     .fetch_one(db)
     .await?;
+    let regimen = regimen(db, patient_id).await?;
+    let check_in = state.items.form_for(&state.guides, regimen.iter().map(|l| l.drug_name.as_str()), u16::try_from(every_days)?);
+    let (_, triage) = crate::triage::settings_for_patient(&mut *db.acquire().await?, patient_id).await?;
     Ok(DeviceProfile {
         patient_id: parse_uuid(patient_id)?,
         display_name,
         site: SiteInfo { name: site_name, phone, after_hours_phone },
-        regimen: regimen(db, patient_id).await?,
+        regimen,
+        check_in: Some(check_in),
+        triage,
+        messages: crate::routes::alerts::patient_messages(db, patient_id).await?,
     })
 }
 

@@ -2,7 +2,6 @@
 
 mod common;
 
-use carepath_domain::checkin::Symptom;
 use carepath_domain::enrollment::ALPHABET;
 use carepath_domain::regimen::{DoseSlot, Frequency};
 use carepath_domain::sync::{DeviceProfile, EventBody, EnrollPatientResponse, MAX_BATCH};
@@ -135,11 +134,11 @@ async fn wrongly_typed_json_is_refused_with_a_json_error_and_nothing_is_stored()
     let valid = event_json(&check_in(Symptom::Pain, 1, None));
 
     let mut wrong_severity_type = valid.clone();
-    wrong_severity_type["body"]["severity"] = json!("3");
+    wrong_severity_type["body"]["answers"]["pain"]["responses"]["frequency"] = json!("3");
     let mut bad_uuid = valid.clone();
     bad_uuid["id"] = json!("not-a-uuid");
     let mut unknown_symptom = valid.clone();
-    unknown_symptom["body"]["symptom"] = json!("headache");
+    unknown_symptom["body"]["emergency_yes"] = json!(["headache"]);
     let mut unknown_type = valid.clone();
     unknown_type["body"] = json!({ "type": "dose_deleted" });
     let mut extra_field = valid.clone();

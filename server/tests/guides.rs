@@ -33,6 +33,7 @@ fn server_command(guides_dir: &Path, data: &Path) -> Command {
         .env("CAREPATH_DATA_DIR", data)
         .env("CAREPATH_STATIC_DIR", data.join("no-app-needed"))
         .env("CAREPATH_GUIDES_DIR", guides_dir)
+        .env("CAREPATH_CHECKIN_LIBRARY", Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/checkin/library.toml"))
         .env("RUST_LOG", "warn");
     command
 }

@@ -3,7 +3,6 @@
 
 mod common;
 
-use carepath_domain::checkin::Symptom;
 use carepath_domain::regimen::{DoseSlot, Frequency};
 use carepath_domain::sync::DeviceProfile;
 use carepath_server::store::ts;

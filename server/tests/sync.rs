@@ -3,7 +3,6 @@
 
 mod common;
 
-use carepath_domain::checkin::Symptom;
 use carepath_domain::regimen::{DoseSlot, Frequency};
 use carepath_domain::sync::{EventBody, PatientEvent};
 use chrono::{Duration, Utc};
@@ -118,13 +117,13 @@ async fn assert_batch_refused_whole(app: &TestApp, patient: &Patient, invalid: V
 }
 
 #[tokio::test]
-async fn a_batch_with_an_out_of_range_severity_stores_nothing() {
+async fn a_batch_with_an_out_of_range_answer_stores_nothing() {
     let app = spawn_app().await;
     let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
     let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
     let mut invalid = event_json(&check_in(Symptom::Diarrhea, 4, None));
-    invalid["body"]["severity"] = json!(9);
-    assert_batch_refused_whole(&app, &patient, invalid, 400, "bad_json").await;
+    invalid["body"]["answers"]["diarrhea"]["responses"]["frequency"] = json!(9);
+    assert_batch_refused_whole(&app, &patient, invalid, 422, "invalid_event").await;
 }
 
 #[tokio::test]
@@ -204,11 +203,7 @@ async fn the_same_id_with_different_content_is_refused_and_the_original_kept() {
     app.sync_ok(&patient.token, &[original.clone()]).await;
 
     let mut altered = original.clone();
-    altered.body = EventBody::CheckIn {
-        symptom: Symptom::Diarrhea,
-        severity: carepath_domain::checkin::Severity::new(4).unwrap(),
-        note: Some("twice today".into()),
-    };
+    altered.body = EventBody::CheckIn(answers(Symptom::Diarrhea, 4, Some("twice today")));
     let fresh = check_in(Symptom::Pain, 1, None);
     let response = app.sync(&patient.token, &[fresh.clone(), altered]).await;
     assert_error(response, 422, "invalid_event").await;

@@ -15,6 +15,7 @@ const ROOT = path.resolve(new URL('../..', import.meta.url).pathname);
 const SERVER = process.env.CAREPATH_SERVER_BIN || path.join(ROOT, 'target/debug/carepath-server');
 const DIST = process.env.CAREPATH_DIST || path.join(ROOT, 'dist');
 const GUIDES = path.join(ROOT, 'content/guides');
+const CHECKIN_LIBRARY = path.join(ROOT, 'content/checkin/library.toml');
 export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -41,6 +42,7 @@ export class Server {
   env() {
     return {
       ...process.env, CAREPATH_DATA_DIR: this.dataDir, CAREPATH_STATIC_DIR: DIST, CAREPATH_GUIDES_DIR: GUIDES,
+      CAREPATH_CHECKIN_LIBRARY: CHECKIN_LIBRARY,
       CAREPATH_BIND: `127.0.0.1:${this.port}`, RUST_LOG: 'warn',
     };
   }

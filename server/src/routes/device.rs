@@ -15,7 +15,8 @@ use uuid::Uuid;
 use super::peer_ip;
 use crate::auth::{new_token, token_hash, DeviceAuth};
 use crate::error::{ApiError, ApiJson};
-use crate::{attempts, patients};
+use crate::{attempts, patients, triage};
+use carepath_domain::triage::Tier;
 use crate::store::{self, parse_ts, ts, Audit};
 use crate::AppState;
 
@@ -53,7 +54,7 @@ pub async fn enroll(
                 },
             )
             .await?;
-            let profile = patients::profile(&state.db, &patient_id).await?;
+            let profile = patients::profile(&state, &patient_id).await?;
             Ok(ApiJson(EnrollResponse { device_token, profile }))
         }
         Err(err) => {
@@ -114,7 +115,7 @@ async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String)
 }
 
 pub async fn profile(State(state): State<AppState>, device: DeviceAuth) -> Result<ApiJson<DeviceProfile>, ApiError> {
-    Ok(ApiJson(patients::profile(&state.db, &device.patient_id).await?))
+    Ok(ApiJson(patients::profile(&state, &device.patient_id).await?))
 }
 
 /// Stores a batch of events all-or-nothing. An id already stored with the same content is acknowledged
@@ -147,6 +148,7 @@ pub async fn sync(
 
     let mut tx = store::begin_write(&state.db).await?;
     let mut newly_stored = 0;
+    let mut new_check_ins = Vec::new();
     for (index, event) in req.events.iter().enumerate() {
         let id = event.id.to_string();
         let payload = serde_json::to_string(event).map_err(anyhow::Error::from)?;
@@ -165,6 +167,21 @@ pub async fn sync(
         .await?;
         if inserted.rows_affected() == 1 {
             newly_stored += 1;
+            match &event.body {
+                EventBody::CheckIn(_) => new_check_ins.push(event),
+                EventBody::MessageRead { message_id } => {
+                    let found = sqlx::query("UPDATE messages SET read_at = COALESCE(read_at, ?) WHERE id = ? AND patient_id = ?")
+                        .bind(ts(event.recorded_at.min(now)))
+                        .bind(message_id.to_string())
+                        .bind(&device.patient_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if found.rows_affected() == 0 {
+                        return Err(ApiError::InvalidEvent { index, message: "no such message for this patient".into() });
+                    }
+                }
+                _ => {}
+            }
             continue;
         }
         let (stored_patient, stored_payload): (String, String) =
@@ -172,6 +189,16 @@ pub async fn sync(
         if stored_patient != device.patient_id || stored_payload != payload {
             // Dropping `tx` rolls the whole batch back.
             return Err(ApiError::InvalidEvent { index, message: "this event id is already used for a different event".into() });
+        }
+    }
+    // Triage in the order the patient made the reports, so each compares with the one before it.
+    new_check_ins.sort_by_key(|e| (e.recorded_at, e.id));
+    let channels = state.settings.notice_channels();
+    let mut urgent = false;
+    for event in new_check_ins {
+        if let EventBody::CheckIn(answers) = &event.body {
+            let tier = triage::triage_check_in(&mut tx, &device.patient_id, event, answers, now, &channels).await?;
+            urgent |= tier == Some(Tier::Urgent);
         }
     }
     store::audit(
@@ -188,5 +215,8 @@ pub async fn sync(
     )
     .await?;
     tx.commit().await?;
+    if urgent && !channels.is_empty() {
+        state.notifier.wake();
+    }
     Ok(ApiJson(SyncResponse { acknowledged: req.events.iter().map(|e| e.id).collect(), newly_stored, server_time: now }))
 }

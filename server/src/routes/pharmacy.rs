@@ -127,7 +127,7 @@ pub async fn enroll_patient(
 ) -> Result<(StatusCode, ApiJson<EnrollPatientResponse>), ApiError> {
     let valid_for = Duration::hours(state.settings.enrollment_code_hours);
     let created =
-        patients::create(&state.db, &me.site_id, &me.pharmacist_id, &req.display_name, req.regimen, valid_for).await?;
+        patients::create(&state.db, &me.site_id, &me.pharmacist_id, &req.display_name, req.regimen, req.check_in_every_days, valid_for).await?;
     store::audit(&state.db, me.audit("patient.create", Some(created.patient_id.to_string()), peer_ip(&connect))).await?;
     Ok((StatusCode::CREATED, ApiJson(created)))
 }

@@ -7,7 +7,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use carepath_domain::checkin::{Severity, Symptom};
+use carepath_domain::checkin::{CheckInAnswers, ItemAnswer};
+use carepath_domain::grading::{AttributeSet, Responses};
 use carepath_domain::regimen::{DoseSlot, Frequency};
 use carepath_domain::sync::{
     DeviceProfile, EnrollPatientResponse, EnrollResponse, ErrorDetail, EventBody, PatientEvent, SyncResponse,
@@ -69,6 +70,11 @@ fn guides_dir() -> PathBuf {
 
 /// Starts the real server. Set `TEST_LOG=1` (and optionally `RUST_LOG`) to see its logs.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the real server with settings changed by `configure` (e.g. notice receivers).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         carepath_server::init_tracing();
     }
@@ -76,7 +82,7 @@ pub async fn spawn_app() -> TestApp {
     let static_dir = dir.path().join("static");
     std::fs::create_dir_all(&static_dir).expect("static dir");
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).expect("index.html");
-    let settings = Settings {
+    let mut settings = Settings {
         bind: "127.0.0.1:0".parse().expect("address"),
         data_dir: dir.path().join("data"),
         static_dir,
@@ -85,7 +91,14 @@ pub async fn spawn_app() -> TestApp {
         session_idle_minutes: 30,
         session_max_hours: 12,
         enrollment_code_hours: 72,
+        checkin_library: Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/checkin/library.toml"),
+        alert_webhook_url: None,
+        smtp_url: None,
+        alert_email_to: None,
+        alert_email_from: "Carepath <carepath@localhost>".into(),
+        notify_retry_ms: 200,
     };
+    configure(&mut settings);
     let state = carepath_server::state(settings.clone()).await.expect("app state");
     let db = state.db.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
@@ -314,17 +327,63 @@ pub fn dose_taken(regimen_line_id: Uuid, slot: DoseSlot) -> PatientEvent {
     }
 }
 
-/// A check-in recorded now.
-pub fn check_in(symptom: Symptom, severity: u8, note: Option<&str>) -> PatientEvent {
-    PatientEvent {
-        id: Uuid::new_v4(),
-        recorded_at: Utc::now(),
-        body: EventBody::CheckIn {
-            symptom,
-            severity: Severity::new(severity).expect("severity 0-4"),
-            note: note.map(str::to_string),
-        },
+/// Symptoms the tests report, each an item id with the attributes it is asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symptom {
+    Nausea,
+    Vomiting,
+    Diarrhea,
+    MouthSores,
+    HandFootSkin,
+    Fatigue,
+    Pain,
+    Rash,
+    Other,
+}
+
+impl Symptom {
+    pub fn item(self) -> (&'static str, AttributeSet) {
+        use AttributeSet::*;
+        match self {
+            Symptom::Nausea => ("nausea", FrequencySeverity),
+            Symptom::Vomiting => ("vomiting", FrequencySeverity),
+            Symptom::Diarrhea => ("diarrhea", Frequency),
+            Symptom::MouthSores => ("mouth_sores", SeverityInterference),
+            Symptom::HandFootSkin => ("hand_foot_skin", Severity),
+            Symptom::Fatigue => ("fatigue", SeverityInterference),
+            Symptom::Pain => ("pain", FrequencySeverityInterference),
+            Symptom::Rash => ("rash", Severity),
+            Symptom::Other => ("dizziness", SeverityInterference),
+        }
     }
+}
+
+/// Answers about one symptom, every question answered `level` (0–4); at 0 the rest are skipped.
+pub fn answers(symptom: Symptom, level: u8, note: Option<&str>) -> CheckInAnswers {
+    let (term, attributes) = symptom.item();
+    let mut responses = Responses::default();
+    for (i, attribute) in attributes.attributes().iter().enumerate() {
+        if level == 0 && i > 0 {
+            break;
+        }
+        match attribute {
+            carepath_domain::grading::Attribute::Frequency => responses.frequency = Some(level),
+            carepath_domain::grading::Attribute::Severity => responses.severity = Some(level),
+            _ => responses.interference = Some(level),
+        }
+    }
+    let mut answers = CheckInAnswers { note: note.map(str::to_string), ..CheckInAnswers::default() };
+    answers.answers.insert(term.to_string(), ItemAnswer { attributes, responses });
+    answers
+}
+
+/// A check-in about one symptom, recorded now (see [`answers`]).
+pub fn check_in(symptom: Symptom, level: u8, note: Option<&str>) -> PatientEvent {
+    check_in_with(answers(symptom, level, note))
+}
+
+pub fn check_in_with(answers: CheckInAnswers) -> PatientEvent {
+    PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body: EventBody::CheckIn(answers) }
 }
 
 /// The same event, recorded at another time.

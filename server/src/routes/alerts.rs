@@ -1,0 +1,399 @@
+//! The pharmacist loop: the alert queue (urgent first, then oldest), acknowledge, note, resolve, reply to the
+//! patient, and the patient's timeline. Every query is limited to the pharmacist's own site; another site's
+//! alert or patient is "not found", never "forbidden" (no hint that it exists).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, Utc};
+use carepath_domain::sync::{
+    AlertNote, AlertQueue, AlertStats, AlertView, Empty, PatientEvent, PatientTimeline, PharmacyMessage, ReplyRequest,
+    Stamp, TextRequest, TimelineCheckIn, EventBody, MAX_MESSAGE,
+};
+use carepath_domain::triage::{alert_rate, AlertReason};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use super::peer_ip;
+use crate::auth::PharmacistAuth;
+use crate::error::{ApiError, ApiJson};
+use crate::store::{self, parse_ts, parse_uuid, ts, Db};
+use crate::triage::parse_tier;
+use crate::AppState;
+
+/// The window of the dashboard figures and of the resolved list.
+const STATS_DAYS: u32 = 30;
+const RESOLVED_LIMIT: i64 = 50;
+const TIMELINE_CHECK_INS: i64 = 400;
+
+const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.display_name, a.tier, a.reasons, e.payload, a.reported_at,
+        a.raised_at, a.acknowledged_at, ack.display_name, a.resolved_at, res.display_name
+    FROM alerts a
+    JOIN patients p ON p.id = a.patient_id
+    LEFT JOIN events e ON e.id = a.event_id
+    LEFT JOIN pharmacists ack ON ack.id = a.acknowledged_by
+    LEFT JOIN pharmacists res ON res.id = a.resolved_by";
+
+type AlertRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow::Result<Vec<AlertView>> {
+    let mut views = Vec::with_capacity(rows.len());
+    for (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by) in rows {
+        let check_in = match payload.map(|p| serde_json::from_str::<PatientEvent>(&p)).transpose()? {
+            Some(PatientEvent { body: EventBody::CheckIn(answers), .. }) => Some(answers),
+            _ => None,
+        };
+        let raised_at = parse_ts(&raised_at)?;
+        let stamp = |at: Option<String>, by: Option<String>| -> anyhow::Result<Option<Stamp>> {
+            at.map(|at| Ok(Stamp { at: parse_ts(&at)?, by: by.unwrap_or_default() })).transpose()
+        };
+        let acknowledged = stamp(ack_at, ack_by)?;
+        let notes: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT n.created_at, ph.display_name, n.body FROM alert_notes n JOIN pharmacists ph ON ph.id = n.pharmacist_id
+             WHERE n.alert_id = ? ORDER BY n.created_at, n.id",
+        )
+        .bind(&id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let replies = messages_where(&mut *conn, "m.alert_id = ?", &id).await?;
+        views.push(AlertView {
+            id: parse_uuid(&id)?,
+            patient_id: parse_uuid(&patient_id)?,
+            patient_name,
+            tier: parse_tier(&tier)?,
+            reasons: serde_json::from_str::<Vec<AlertReason>>(&reasons)?,
+            check_in,
+            reported_at: parse_ts(&reported_at)?,
+            raised_at,
+            minutes_to_acknowledge: acknowledged.as_ref().map(|a| (a.at - raised_at).num_minutes().max(0)),
+            acknowledged,
+            resolved: stamp(res_at, res_by)?,
+            notes: notes
+                .into_iter()
+                .map(|(at, by, body)| Ok(AlertNote { at: parse_ts(&at)?, by, body }))
+                .collect::<anyhow::Result<_>>()?,
+            replies,
+        });
+    }
+    Ok(views)
+}
+
+/// Messages matching `filter` (one `?`, bound to `value`), newest first.
+async fn messages_where(conn: &mut SqliteConnection, filter: &str, value: &str) -> anyhow::Result<Vec<PharmacyMessage>> {
+    let sql = format!(
+        "SELECT m.id, m.body, m.sent_at, ph.display_name, m.read_at FROM messages m
+         JOIN pharmacists ph ON ph.id = m.pharmacist_id WHERE {filter} ORDER BY m.sent_at DESC, m.id"
+    );
+    let rows: Vec<(String, String, String, String, Option<String>)> =
+        sqlx::query_as(&sql).bind(value).fetch_all(&mut *conn).await?;
+    rows.into_iter()
+        .map(|(id, body, sent_at, from, read_at)| {
+            Ok(PharmacyMessage {
+                id: parse_uuid(&id)?,
+                body,
+                sent_at: parse_ts(&sent_at)?,
+                from,
+                read_at: read_at.map(|t| parse_ts(&t)).transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// A patient's messages for their device, newest first.
+pub async fn patient_messages(db: &Db, patient_id: &str) -> anyhow::Result<Vec<PharmacyMessage>> {
+    let mut conn = db.acquire().await?;
+    let mut messages = messages_where(&mut conn, "m.patient_id = ?", patient_id).await?;
+    messages.truncate(50);
+    Ok(messages)
+}
+
+/// Middle value of `values` (the lower middle of an even count, so it is always a real observation).
+fn median(mut values: Vec<i64>) -> Option<i64> {
+    values.sort_unstable();
+    values.get(values.len().checked_sub(1)? / 2).copied()
+}
+
+async fn stats(conn: &mut SqliteConnection, site_id: &str, now: DateTime<Utc>) -> anyhow::Result<AlertStats> {
+    let since = ts(now - Duration::days(i64::from(STATS_DAYS)));
+    let (check_ins, with_alert): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(a.id) FROM events e JOIN patients p ON p.id = e.patient_id
+         LEFT JOIN alerts a ON a.event_id = e.id
+         WHERE p.site_id = ? AND e.kind = 'check_in' AND e.received_at >= ?",
+    )
+    .bind(site_id)
+    .bind(&since)
+    .fetch_one(&mut *conn)
+    .await?;
+    let acknowledged: Vec<(String, String)> = sqlx::query_as(
+        "SELECT raised_at, acknowledged_at FROM alerts WHERE site_id = ? AND raised_at >= ? AND acknowledged_at IS NOT NULL",
+    )
+    .bind(site_id)
+    .bind(&since)
+    .fetch_all(&mut *conn)
+    .await?;
+    let minutes = acknowledged
+        .iter()
+        .map(|(raised, ack)| Ok((parse_ts(ack)? - parse_ts(raised)?).num_minutes().max(0)))
+        .collect::<anyhow::Result<Vec<i64>>>()?;
+    let (check_ins, with_alert) = (u64::try_from(check_ins)?, u64::try_from(with_alert)?);
+    Ok(AlertStats {
+        days: STATS_DAYS,
+        check_ins,
+        check_ins_with_alert: with_alert,
+        alert_rate_per_mille: alert_rate(with_alert as usize, check_ins as usize),
+        acknowledged: minutes.len() as u64,
+        median_minutes_to_acknowledge: median(minutes),
+    })
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    me: PharmacistAuth,
+    connect: ConnectInfo<SocketAddr>,
+) -> Result<ApiJson<AlertQueue>, ApiError> {
+    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let open: Vec<AlertRow> = sqlx::query_as(&format!(
+        "{ALERT_SELECT} WHERE a.site_id = ? AND a.resolved_at IS NULL
+         ORDER BY a.tier = 'urgent' DESC, a.reported_at, a.raised_at, a.id"
+    ))
+    .bind(&me.site_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let now = Utc::now();
+    let resolved: Vec<AlertRow> = sqlx::query_as(&format!(
+        "{ALERT_SELECT} WHERE a.site_id = ? AND a.resolved_at >= ? ORDER BY a.resolved_at DESC LIMIT ?"
+    ))
+    .bind(&me.site_id)
+    .bind(ts(now - Duration::days(i64::from(STATS_DAYS))))
+    .bind(RESOLVED_LIMIT)
+    .fetch_all(&mut *conn)
+    .await?;
+    let queue = AlertQueue {
+        open: alert_views(&mut conn, open).await?,
+        resolved: alert_views(&mut conn, resolved).await?,
+        stats: stats(&mut conn, &me.site_id, now).await?,
+        term_names: state.items.term_names().clone(),
+    };
+    drop(conn);
+    store::audit(&state.db, me.audit("alerts.read", None, peer_ip(&connect))).await?;
+    Ok(ApiJson(queue))
+}
+
+/// The alert's patient, if the alert belongs to the pharmacist's site.
+async fn alert_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, alert_id: Uuid) -> Result<String, ApiError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT patient_id FROM alerts WHERE id = ? AND site_id = ?")
+        .bind(alert_id.to_string())
+        .bind(&me.site_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(p,)| p).ok_or(ApiError::NotFound)
+}
+
+async fn one_alert(conn: &mut SqliteConnection, alert_id: Uuid) -> Result<AlertView, ApiError> {
+    let rows: Vec<AlertRow> =
+        sqlx::query_as(&format!("{ALERT_SELECT} WHERE a.id = ?")).bind(alert_id.to_string()).fetch_all(&mut *conn).await?;
+    Ok(alert_views(conn, rows).await?.pop().ok_or(ApiError::NotFound)?)
+}
+
+/// Marks the alert seen by this pharmacist (the first acknowledgement counts; later ones change nothing).
+async fn mark_acknowledged(conn: &mut SqliteConnection, me: &PharmacistAuth, alert_id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
+    let updated = sqlx::query(
+        "UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND site_id = ? AND acknowledged_at IS NULL",
+    )
+    .bind(ts(now))
+    .bind(&me.pharmacist_id)
+    .bind(alert_id.to_string())
+    .bind(&me.site_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    me: PharmacistAuth,
+    Path(alert_id): Path<Uuid>,
+    connect: ConnectInfo<SocketAddr>,
+    ApiJson(_): ApiJson<Empty>,
+) -> Result<ApiJson<AlertView>, ApiError> {
+    let mut tx = store::begin_write(&state.db).await?;
+    let patient_id = alert_patient(&mut tx, &me, alert_id).await?;
+    mark_acknowledged(&mut tx, &me, alert_id, Utc::now()).await?;
+    store::audit(&mut *tx, me.audit("alert.acknowledge", Some(patient_id), peer_ip(&connect))).await?;
+    let view = one_alert(&mut tx, alert_id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(view))
+}
+
+fn message_text(field: &'static str, body: &str) -> Result<String, ApiError> {
+    Ok(carepath_domain::required_text(field, body, MAX_MESSAGE)?)
+}
+
+pub async fn add_note(
+    State(state): State<AppState>,
+    me: PharmacistAuth,
+    Path(alert_id): Path<Uuid>,
+    connect: ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<TextRequest>,
+) -> Result<ApiJson<AlertView>, ApiError> {
+    let mut tx = store::begin_write(&state.db).await?;
+    let patient_id = alert_patient(&mut tx, &me, alert_id).await?;
+    let body = message_text("note", &req.body)?;
+    let now = Utc::now();
+    sqlx::query("INSERT INTO alert_notes (id, alert_id, pharmacist_id, body, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(Uuid::new_v4().to_string())
+        .bind(alert_id.to_string())
+        .bind(&me.pharmacist_id)
+        .bind(&body)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+    // Writing a note about an alert means it has been seen.
+    mark_acknowledged(&mut tx, &me, alert_id, now).await?;
+    store::audit(&mut *tx, me.audit("alert.note", Some(patient_id), peer_ip(&connect))).await?;
+    let view = one_alert(&mut tx, alert_id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(view))
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    me: PharmacistAuth,
+    Path(alert_id): Path<Uuid>,
+    connect: ConnectInfo<SocketAddr>,
+    ApiJson(_): ApiJson<Empty>,
+) -> Result<ApiJson<AlertView>, ApiError> {
+    let mut tx = store::begin_write(&state.db).await?;
+    let patient_id = alert_patient(&mut tx, &me, alert_id).await?;
+    let now = Utc::now();
+    mark_acknowledged(&mut tx, &me, alert_id, now).await?;
+    sqlx::query("UPDATE alerts SET resolved_at = ?, resolved_by = ? WHERE id = ? AND resolved_at IS NULL")
+        .bind(ts(now))
+        .bind(&me.pharmacist_id)
+        .bind(alert_id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    store::audit(&mut *tx, me.audit("alert.resolve", Some(patient_id), peer_ip(&connect))).await?;
+    let view = one_alert(&mut tx, alert_id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(view))
+}
+
+/// The patient, if they belong to the pharmacist's site.
+async fn site_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, patient_id: Uuid) -> Result<String, ApiError> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT display_name FROM patients WHERE id = ? AND site_id = ?")
+        .bind(patient_id.to_string())
+        .bind(&me.site_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.map(|(name,)| name).ok_or(ApiError::NotFound)
+}
+
+/// Sends a message to the patient (it reaches the device at its next sync). About an alert, it also
+/// acknowledges that alert.
+pub async fn reply(
+    State(state): State<AppState>,
+    me: PharmacistAuth,
+    Path(patient_id): Path<Uuid>,
+    connect: ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<ReplyRequest>,
+) -> Result<(StatusCode, ApiJson<PharmacyMessage>), ApiError> {
+    let mut tx = store::begin_write(&state.db).await?;
+    site_patient(&mut tx, &me, patient_id).await?;
+    let body = message_text("message", &req.body)?;
+    let now = Utc::now();
+    if let Some(alert_id) = req.alert_id {
+        if alert_patient(&mut tx, &me, alert_id).await? != patient_id.to_string() {
+            return Err(ApiError::NotFound);
+        }
+        mark_acknowledged(&mut tx, &me, alert_id, now).await?;
+    }
+    let id = Uuid::new_v4();
+    sqlx::query("INSERT INTO messages (id, patient_id, alert_id, pharmacist_id, body, sent_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(patient_id.to_string())
+        .bind(req.alert_id.map(|a| a.to_string()))
+        .bind(&me.pharmacist_id)
+        .bind(&body)
+        .bind(ts(now))
+        .execute(&mut *tx)
+        .await?;
+    store::audit(&mut *tx, me.audit("message.send", Some(patient_id.to_string()), peer_ip(&connect))).await?;
+    let from: String = sqlx::query_scalar("SELECT display_name FROM pharmacists WHERE id = ?")
+        .bind(&me.pharmacist_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    // As stored (to the millisecond), so it equals what the device later receives.
+    let sent_at = parse_ts(&ts(now))?;
+    Ok((StatusCode::CREATED, ApiJson(PharmacyMessage { id, body, sent_at, from, read_at: None })))
+}
+
+pub async fn timeline(
+    State(state): State<AppState>,
+    me: PharmacistAuth,
+    Path(patient_id): Path<Uuid>,
+    connect: ConnectInfo<SocketAddr>,
+) -> Result<ApiJson<PatientTimeline>, ApiError> {
+    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let patient_name = site_patient(&mut conn, &me, patient_id).await?;
+    let id = patient_id.to_string();
+    // The most recent check-ins, returned oldest first.
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT payload FROM (SELECT payload, recorded_at FROM events WHERE patient_id = ? AND kind = 'check_in'
+         ORDER BY recorded_at DESC LIMIT ?) ORDER BY recorded_at",
+    )
+    .bind(&id)
+    .bind(TIMELINE_CHECK_INS)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut check_ins = Vec::with_capacity(rows.len());
+    for (payload,) in rows {
+        let event: PatientEvent = serde_json::from_str(&payload).map_err(anyhow::Error::from)?;
+        if let EventBody::CheckIn(answers) = event.body {
+            check_ins.push(TimelineCheckIn { event_id: event.id, recorded_at: event.recorded_at, answers });
+        }
+    }
+    let alert_rows: Vec<AlertRow> =
+        sqlx::query_as(&format!("{ALERT_SELECT} WHERE a.patient_id = ? ORDER BY a.raised_at DESC LIMIT 100"))
+            .bind(&id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let alerts = alert_views(&mut conn, alert_rows).await?;
+    let messages = messages_where(&mut conn, "m.patient_id = ?", &id).await?;
+    drop(conn);
+    store::audit(&state.db, me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
+    Ok(ApiJson(PatientTimeline {
+        patient_id,
+        patient_name,
+        check_ins,
+        alerts,
+        messages,
+        term_names: state.items.term_names().clone(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn median_is_a_real_observation() {
+        assert_eq!(super::median(vec![]), None);
+        assert_eq!(super::median(vec![7]), Some(7));
+        assert_eq!(super::median(vec![30, 1, 5]), Some(5));
+        assert_eq!(super::median(vec![10, 2, 4, 8]), Some(4));
+    }
+}

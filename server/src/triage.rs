@@ -1,0 +1,130 @@
+//! Triage on the server: each newly stored check-in runs through the domain rules (`carepath_domain::triage`)
+//! inside the transaction that stores it, so a report and its alert are stored together or not at all. Urgent
+//! alerts also queue their outgoing notices (see `notify`) in the same transaction.
+
+use chrono::{DateTime, Duration, Utc};
+use carepath_domain::checkin::CheckInAnswers;
+use carepath_domain::sync::{EventBody, PatientEvent};
+use carepath_domain::triage::{evaluate, Acknowledgement, Alert, SiteSettings, SymptomReport, Tier};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::store::{parse_ts, ts};
+
+/// The site's triage settings for a patient, and the site id.
+pub async fn settings_for_patient(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<(String, SiteSettings)> {
+    let (site_id, fever, window): (String, i64, i64) = sqlx::query_as(
+        "SELECT s.id, s.fever_threshold_c_tenths, s.acknowledged_window_hours
+         FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?",
+    )
+    .bind(patient_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((site_id, SiteSettings { fever_threshold_c_tenths: i32::try_from(fever)?, acknowledged_window_hours: u32::try_from(window)? }))
+}
+
+/// The graded report in a stored check-in event's payload.
+pub fn report_of_payload(payload: &str) -> anyhow::Result<Option<SymptomReport>> {
+    let event: PatientEvent = serde_json::from_str(payload)?;
+    match event.body {
+        EventBody::CheckIn(answers) => Ok(Some(answers.report()?)),
+        _ => Ok(None),
+    }
+}
+
+/// Runs the rules for a check-in just stored, and stores the alert it raises, if any. Returns its tier.
+pub async fn triage_check_in(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+    event: &PatientEvent,
+    answers: &CheckInAnswers,
+    now: DateTime<Utc>,
+    notice_channels: &[&str],
+) -> anyhow::Result<Option<Tier>> {
+    let (site_id, settings) = settings_for_patient(conn, patient_id).await?;
+    let report = answers.report()?;
+    let id = event.id.to_string();
+    let recorded = ts(event.recorded_at);
+
+    // The check-in before this one, by when the patient made it (a late-synced older report compares with its own past).
+    let previous: Option<(String,)> = sqlx::query_as(
+        "SELECT payload FROM events WHERE patient_id = ? AND kind = 'check_in' AND id != ?
+           AND (recorded_at < ? OR (recorded_at = ? AND id < ?))
+         ORDER BY recorded_at DESC, id DESC LIMIT 1",
+    )
+    .bind(patient_id)
+    .bind(&id)
+    .bind(&recorded)
+    .bind(&recorded)
+    .bind(&id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let previous = match previous {
+        Some((payload,)) => report_of_payload(&payload)?,
+        None => None,
+    };
+
+    // What pharmacists acknowledged recently: every symptom of each acknowledged report, at its grade then.
+    let since = now - Duration::hours(i64::from(settings.acknowledged_window_hours));
+    let acknowledged_rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT a.acknowledged_at, e.payload FROM alerts a JOIN events e ON e.id = a.event_id
+         WHERE a.patient_id = ? AND a.acknowledged_at IS NOT NULL AND a.acknowledged_at >= ?",
+    )
+    .bind(patient_id)
+    .bind(ts(since))
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut acknowledged = Vec::new();
+    for (at, payload) in acknowledged_rows {
+        let at = parse_ts(&at)?;
+        if let Some(report) = report_of_payload(&payload)? {
+            acknowledged.extend(report.answers.into_iter().map(|a| Acknowledgement { term: a.term, grade: a.grade, at }));
+        }
+    }
+
+    // Missed and extra doses and refill requests come from the dosing diary (issue #4); none are recorded yet.
+    let alerts = evaluate(&report, previous.as_ref(), 0, &[], false, &acknowledged, now, &settings);
+    let Some(Alert { tier, reasons }) = alerts.into_iter().next() else { return Ok(None) };
+    let alert_id = Uuid::new_v4().to_string();
+    sqlx::query(
+        "INSERT INTO alerts (id, patient_id, site_id, event_id, tier, reasons, reported_at, raised_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&alert_id)
+    .bind(patient_id)
+    .bind(&site_id)
+    .bind(&id)
+    .bind(tier_text(tier))
+    .bind(serde_json::to_string(&reasons)?)
+    .bind(&recorded)
+    .bind(ts(now))
+    .execute(&mut *conn)
+    .await?;
+    if tier == Tier::Urgent {
+        for channel in notice_channels {
+            sqlx::query("INSERT INTO notifications (alert_id, channel, created_at, next_attempt_at) VALUES (?, ?, ?, ?)")
+                .bind(&alert_id)
+                .bind(channel)
+                .bind(ts(now))
+                .bind(ts(now))
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    Ok(Some(tier))
+}
+
+pub fn tier_text(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Urgent => "urgent",
+        Tier::Routine => "routine",
+    }
+}
+
+pub fn parse_tier(text: &str) -> anyhow::Result<Tier> {
+    match text {
+        "urgent" => Ok(Tier::Urgent),
+        "routine" => Ok(Tier::Routine),
+        other => anyhow::bail!("unknown tier {other}"),
+    }
+}

@@ -1,0 +1,394 @@
+//! The check-in loop on the server: reports are triaged as they are stored, urgent alerts go out to a real webhook
+//! receiver and a real SMTP sink on loopback (with no health information), pharmacists acknowledge, note, resolve
+//! and reply, and the reply reaches the device with its read state.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use carepath_domain::checkin::{CheckInAnswers, Temperature, TemperatureUnit};
+use carepath_domain::regimen::Frequency;
+use carepath_domain::sync::{AlertQueue, DeviceProfile, EventBody, PatientEvent, PatientTimeline, PharmacyMessage};
+use carepath_domain::triage::{AlertReason, EmergencyQuestion, RedFlag, Tier};
+use carepath_server::config::Secret;
+use chrono::Utc;
+use common::*;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use uuid::Uuid;
+
+// ---- receivers on loopback ---------------------------------------------------------------------------------
+
+/// An HTTP endpoint that records every JSON body posted to it; the first `fail_first` requests get a 500.
+#[derive(Clone)]
+struct WebhookReceiver {
+    url: String,
+    received: Arc<Mutex<Vec<Value>>>,
+    requests: Arc<Mutex<usize>>,
+}
+
+async fn webhook_receiver(fail_first: usize) -> WebhookReceiver {
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let requests = Arc::new(Mutex::new(0usize));
+    let (r, n) = (received.clone(), requests.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |axum::Json(body): axum::Json<Value>| {
+            let (r, n) = (r.clone(), n.clone());
+            async move {
+                let count = {
+                    let mut n = n.lock().unwrap();
+                    *n += 1;
+                    *n
+                };
+                if count <= fail_first {
+                    return StatusCode::INTERNAL_SERVER_ERROR;
+                }
+                r.lock().unwrap().push(body);
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    WebhookReceiver { url, received, requests }
+}
+
+/// A minimal SMTP server (RFC 5321 happy path) that keeps every message's DATA.
+async fn smtp_sink() -> (String, Arc<Mutex<Vec<String>>>) {
+    let mails = Arc::new(Mutex::new(Vec::new()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let store = mails.clone();
+    tokio::spawn(async move {
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 sink.test ESMTP\r\n").await.unwrap();
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(body) = data.as_mut() {
+                        if line == "." {
+                            store.lock().unwrap().push(std::mem::take(body));
+                            data = None;
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        } else {
+                            body.push_str(&line);
+                            body.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 sink.test\r\n",
+                        "MAIL" | "RCPT" | "RSET" | "NOOP" => b"250 ok\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 go ahead\r\n"
+                        }
+                        "QUIT" => {
+                            write.write_all(b"221 bye\r\n").await.unwrap();
+                            return;
+                        }
+                        _ => b"502 not implemented\r\n",
+                    };
+                    write.write_all(reply).await.unwrap();
+                }
+            });
+        }
+    });
+    (url, mails)
+}
+
+/// Waits until `count()` reaches `want` (or 15 s pass), then a little longer to catch any extra delivery.
+async fn settle(count: impl Fn() -> usize, want: usize) -> usize {
+    for _ in 0..150 {
+        if count() >= want {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    tokio::time::sleep(StdDuration::from_millis(1500)).await;
+    count()
+}
+
+// ---- helpers ---------------------------------------------------------------------------------------------
+
+fn fever(celsius: &str) -> PatientEvent {
+    let temperature = Temperature::parse(celsius, TemperatureUnit::Celsius).expect("temperature");
+    check_in_with(CheckInAnswers { temperature: Some(temperature), ..CheckInAnswers::default() })
+}
+
+async fn alerts(app: &TestApp, client: &reqwest::Client) -> AlertQueue {
+    let response = client.get(app.url("/api/pharmacy/alerts")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+async fn post_json(app: &TestApp, client: &reqwest::Client, path: &str, body: Value) -> reqwest::Response {
+    client.post(app.url(path)).json(&body).send().await.unwrap()
+}
+
+async fn profile(app: &TestApp, token: &str) -> DeviceProfile {
+    app.client.get(app.url("/api/device/profile")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
+// ---- tests -----------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_fever_raises_one_urgent_alert_that_tops_the_queue_and_one_notice_per_channel() {
+    let hook = webhook_receiver(0).await;
+    let (smtp_url, mails) = smtp_sink().await;
+    let app = spawn_app_with(|s| {
+        s.alert_webhook_url = Some(Secret::new(hook.url.clone()));
+        s.smtp_url = Some(Secret::new(smtp_url.clone()));
+        s.alert_email_to = Some("team@pharmacy.test".into());
+        s.public_url = "https://carepath.pharmacy.test".into();
+    })
+    .await;
+    let client = app.login_as(&app.pharmacist_at_new_site("Northside", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana Lopez", Frequency::TwiceDaily).await;
+
+    // An earlier routine alert (worse by two grades), then the fever.
+    app.sync_ok(&ana.token, &[minutes_ago(check_in(Symptom::Nausea, 0, None), 60)]).await;
+    app.sync_ok(&ana.token, &[minutes_ago(check_in(Symptom::Nausea, 2, None), 30)]).await;
+    let hot = fever("38.5");
+    app.sync_ok(&ana.token, &[hot.clone()]).await;
+
+    let queue = alerts(&app, &client).await;
+    assert_eq!(queue.open.len(), 2, "{queue:?}");
+    let top = &queue.open[0];
+    assert_eq!(top.tier, Tier::Urgent);
+    assert_eq!(top.reasons, vec![AlertReason::RedFlag(RedFlag::Fever { celsius_tenths: 385 })]);
+    assert_eq!(top.patient_name, "Ana Lopez");
+    assert_eq!(queue.open[1].tier, Tier::Routine, "older routine alert comes after the urgent one");
+    assert!(matches!(&queue.open[1].reasons[0], AlertReason::Worsened { term, .. } if term == "nausea"));
+    assert_eq!(queue.stats.check_ins, 3);
+    assert_eq!(queue.stats.check_ins_with_alert, 2);
+    assert_eq!(queue.stats.alert_rate_per_mille, Some(666));
+    assert!(queue.term_names["nausea"].contains_key("es"));
+
+    // Exactly one notice per channel, for the urgent alert only, with no health information.
+    assert_eq!(settle(|| hook.received.lock().unwrap().len(), 1).await, 1);
+    assert_eq!(settle(|| mails.lock().unwrap().len(), 1).await, 1);
+    let notice = hook.received.lock().unwrap()[0].clone();
+    assert_eq!(notice["tier"], "urgent");
+    assert_eq!(notice["site"], "Northside");
+    assert_eq!(notice["link"], format!("https://carepath.pharmacy.test/pharmacy?alert={}", top.id));
+    let mail = mails.lock().unwrap()[0].clone();
+    assert!(mail.contains("To: team@pharmacy.test"), "{mail}");
+    assert!(mail.contains("Subject: Carepath: urgent alert for Northside"), "{mail}");
+    for leak in ["Ana", "Lopez", "fever", "38.5", "101", "nausea", "Capecitabine"] {
+        assert!(!notice.to_string().to_lowercase().contains(&leak.to_lowercase()), "webhook leaks {leak}: {notice}");
+        assert!(!mail.to_lowercase().contains(&leak.to_lowercase()), "email leaks {leak}: {mail}");
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM notifications WHERE delivered_at IS NOT NULL").await, 2);
+
+    // Resending the same report raises nothing new and sends nothing new.
+    app.sync_ok(&ana.token, &[hot]).await;
+    assert_eq!(app.count("alerts").await, 2);
+    assert_eq!(settle(|| hook.received.lock().unwrap().len(), 1).await, 1);
+}
+
+#[tokio::test]
+async fn a_failing_webhook_is_retried_and_never_blocks_the_report() {
+    let hook = webhook_receiver(2).await;
+    let app = spawn_app_with(|s| s.alert_webhook_url = Some(Secret::new(hook.url.clone()))).await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    let mut answers = CheckInAnswers::default();
+    answers.emergency_yes.insert(EmergencyQuestion::ChestPain);
+    let report = check_in_with(answers);
+    // Stored and acknowledged at once, whatever the receiver does.
+    app.sync_ok(&ana.token, &[report]).await;
+    assert_eq!(app.count("alerts").await, 1);
+    assert_eq!(settle(|| hook.received.lock().unwrap().len(), 1).await, 1);
+    assert_eq!(*hook.requests.lock().unwrap(), 3, "two failures, then delivered once");
+    assert_eq!(app.scalar("SELECT attempts FROM notifications").await, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM notifications WHERE delivered_at IS NOT NULL AND last_error IS NULL").await, 1);
+}
+
+#[tokio::test]
+async fn an_acknowledged_unchanged_grade_three_stays_quiet_until_the_window_ends() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+
+    app.sync_ok(&ana.token, &[minutes_ago(check_in(Symptom::Pain, 4, None), 30)]).await;
+    let queue = alerts(&app, &client).await;
+    assert_eq!(queue.open.len(), 1);
+    assert_eq!(queue.open[0].tier, Tier::Urgent, "a new grade 3");
+    let id = queue.open[0].id;
+    let response = post_json(&app, &client, &format!("/api/pharmacy/alerts/{id}/acknowledge"), json!({})).await;
+    assert_eq!(response.status(), StatusCode::OK);
+
+    // Same grade again: acknowledged within the window, so no new alert.
+    app.sync_ok(&ana.token, &[minutes_ago(check_in(Symptom::Pain, 4, None), 10)]).await;
+    assert_eq!(app.count("alerts").await, 1);
+
+    // The site shortens the window to nothing: the unchanged grade 3 is routine now.
+    app.execute("UPDATE sites SET acknowledged_window_hours = 0").await.unwrap();
+    app.sync_ok(&ana.token, &[check_in(Symptom::Pain, 4, None)]).await;
+    let queue = alerts(&app, &client).await;
+    assert_eq!(app.count("alerts").await, 2);
+    let newest = queue.open.iter().find(|a| a.id != id).expect("second alert");
+    assert_eq!(newest.tier, Tier::Routine);
+    assert!(matches!(&newest.reasons[..], [AlertReason::GradeThreeOrMore { term, .. }] if term == "pain"));
+}
+
+#[tokio::test]
+async fn the_pharmacist_loop_acknowledge_note_reply_read_resolve() {
+    let app = spawn_app().await;
+    let alice = app.pharmacist_at_new_site("North", "alice").await;
+    let client = app.login_as(&alice).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    assert!(ana.profile.check_in.as_ref().is_some_and(|f| f.items.iter().any(|i| i.id == "hand_foot_skin")), "capecitabine items");
+    assert_eq!(ana.profile.triage.fever_threshold_c_tenths, 380);
+
+    app.sync_ok(&ana.token, &[fever("39.0")]).await;
+    let alert = alerts(&app, &client).await.open.remove(0);
+    assert!(alert.acknowledged.is_none());
+
+    // Bad input: a clear error, nothing stored.
+    let empty = post_json(&app, &client, &format!("/api/pharmacy/alerts/{}/notes", alert.id), json!({ "body": "  " })).await;
+    assert_error(empty, 422, "invalid").await;
+    let not_json = client.post(app.url(&format!("/api/pharmacy/alerts/{}/acknowledge", alert.id))).send().await.unwrap();
+    assert_error(not_json, 415, "not_json").await;
+    assert_eq!(app.count("alert_notes").await, 0);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL").await, 0);
+
+    let noted = post_json(&app, &client, &format!("/api/pharmacy/alerts/{}/notes", alert.id), json!({ "body": "Called, no answer" })).await;
+    assert_eq!(noted.status(), StatusCode::OK);
+    let reply = post_json(
+        &app,
+        &client,
+        &format!("/api/pharmacy/patients/{}/messages", ana.id),
+        json!({ "body": "Please go to the emergency department now.", "alert_id": alert.id }),
+    )
+    .await;
+    assert_eq!(reply.status(), StatusCode::CREATED);
+    let sent: PharmacyMessage = reply.json().await.unwrap();
+
+    let open = alerts(&app, &client).await.open.remove(0);
+    assert_eq!(open.acknowledged.as_ref().map(|a| a.by.as_str()), Some("Pharmacist alice"));
+    assert!(open.minutes_to_acknowledge.is_some());
+    assert_eq!(open.notes[0].body, "Called, no answer");
+    assert_eq!(open.replies.len(), 1);
+    assert_eq!(open.replies[0].read_at, None);
+
+    // The device gets the reply on its next sync, and reports reading it (offline-first, as an event).
+    let on_device = profile(&app, &ana.token).await;
+    assert_eq!(on_device.messages, vec![sent.clone()]);
+    let read = PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body: EventBody::MessageRead { message_id: sent.id } };
+    app.sync_ok(&ana.token, &[read.clone()]).await;
+    app.sync_ok(&ana.token, &[read]).await;
+    let on_device = profile(&app, &ana.token).await;
+    assert!(on_device.messages[0].read_at.is_some());
+    let open = alerts(&app, &client).await.open.remove(0);
+    assert!(open.replies[0].read_at.is_some(), "the pharmacist sees it was read");
+
+    let resolved = post_json(&app, &client, &format!("/api/pharmacy/alerts/{}/resolve", alert.id), json!({})).await;
+    assert_eq!(resolved.status(), StatusCode::OK);
+    let queue = alerts(&app, &client).await;
+    assert!(queue.open.is_empty());
+    assert_eq!(queue.resolved.len(), 1);
+    assert_eq!(queue.stats.acknowledged, 1);
+    assert!(queue.stats.median_minutes_to_acknowledge.is_some());
+
+    // The timeline has the check-in, the alert and the message; the audit log has every action.
+    let timeline: PatientTimeline =
+        client.get(app.url(&format!("/api/pharmacy/patients/{}/timeline", ana.id))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(timeline.check_ins.len(), 1);
+    assert_eq!(timeline.alerts.len(), 1);
+    assert_eq!(timeline.messages.len(), 1);
+    for action in ["alert.note", "message.send", "alert.resolve", "alerts.read", "timeline.read"] {
+        let n = app.scalar(&format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND actor_id = '{}'", alice.id)).await;
+        assert!(n >= 1, "no audit entry for {action}");
+    }
+}
+
+#[tokio::test]
+async fn another_site_cannot_see_or_touch_an_alert_or_message_a_patient() {
+    let app = spawn_app().await;
+    let north = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let south = app.login_as(&app.pharmacist_at_new_site("South", "bob").await).await;
+    let ana = app.new_patient(&north, "Ana", Frequency::OnceDaily).await;
+    let sol = app.new_patient(&south, "Sol", Frequency::OnceDaily).await;
+    app.sync_ok(&ana.token, &[fever("38.8")]).await;
+    let alert = alerts(&app, &north).await.open.remove(0);
+
+    assert!(alerts(&app, &south).await.open.is_empty());
+    for path in ["acknowledge", "resolve"] {
+        let r = post_json(&app, &south, &format!("/api/pharmacy/alerts/{}/{path}", alert.id), json!({})).await;
+        assert_error(r, 404, "not_found").await;
+    }
+    let r = post_json(&app, &south, &format!("/api/pharmacy/alerts/{}/notes", alert.id), json!({ "body": "x" })).await;
+    assert_error(r, 404, "not_found").await;
+    let r = post_json(&app, &south, &format!("/api/pharmacy/patients/{}/messages", ana.id), json!({ "body": "hi" })).await;
+    assert_error(r, 404, "not_found").await;
+    // Replying to one's own patient "about" another site's alert is refused too.
+    let r = post_json(&app, &south, &format!("/api/pharmacy/patients/{}/messages", sol.id), json!({ "body": "hi", "alert_id": alert.id })).await;
+    assert_error(r, 404, "not_found").await;
+    let r = south.get(app.url(&format!("/api/pharmacy/patients/{}/timeline", ana.id))).send().await.unwrap();
+    assert_error(r, 404, "not_found").await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL OR resolved_at IS NOT NULL").await, 0);
+    assert_eq!(app.count("messages").await, 0);
+    assert_eq!(app.count("alert_notes").await, 0);
+    let r = app.client.get(app.url("/api/pharmacy/alerts")).send().await.unwrap();
+    assert_error(r, 401, "unauthorized").await;
+
+    // A device cannot mark another patient's message read; the batch is refused whole.
+    let sent: PharmacyMessage =
+        post_json(&app, &north, &format!("/api/pharmacy/patients/{}/messages", ana.id), json!({ "body": "Call us" })).await.json().await.unwrap();
+    let read = PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body: EventBody::MessageRead { message_id: sent.id } };
+    assert_error(app.sync(&sol.token, &[check_in(Symptom::Fatigue, 1, None), read]).await, 422, "invalid_event").await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM messages WHERE read_at IS NOT NULL").await, 0);
+    assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM events WHERE patient_id = '{}'", sol.id)).await, 0);
+}
+
+#[tokio::test]
+async fn the_device_gets_its_check_in_form_and_the_site_fever_threshold() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    app.execute("UPDATE sites SET fever_threshold_c_tenths = 383").await.unwrap();
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    let form = ana.profile.check_in.expect("form");
+    assert_eq!(form.every_days, 7);
+    assert_eq!(form.recall_days, 7);
+    let ids: Vec<&str> = form.items.iter().map(|i| i.id.as_str()).collect();
+    for id in ["diarrhea", "hand_foot_skin", "mouth_sores", "nausea"] {
+        assert!(ids.contains(&id), "capecitabine asks about {id}: {ids:?}");
+    }
+    assert_eq!(ana.profile.triage.fever_threshold_c_tenths, 383);
+
+    // 38.2 °C is under this site's threshold: stored, no alert. 38.3 is a red flag.
+    app.sync_ok(&ana.token, &[fever("38.2")]).await;
+    assert_eq!(app.count("alerts").await, 0);
+    app.sync_ok(&ana.token, &[fever("38.3")]).await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM alerts WHERE tier = 'urgent'").await, 1);
+
+    // The cadence is the pharmacist's choice, within 1–28 days.
+    let r = post_json(&app, &client, "/api/pharmacy/patients", json!({
+        "display_name": "Sol", "regimen": { "drug_name": "Ibrutinib 140 mg", "dose_text": "3 capsules", "frequency": "once_daily" },
+        "check_in_every_days": 29,
+    }))
+    .await;
+    assert_error(r, 422, "invalid").await;
+    let r = post_json(&app, &client, "/api/pharmacy/patients", json!({
+        "display_name": "Sol", "regimen": { "drug_name": "Ibrutinib 140 mg", "dose_text": "3 capsules", "frequency": "once_daily" },
+        "check_in_every_days": 14,
+    }))
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let code = r.json::<Value>().await.unwrap()["code"].as_str().unwrap().to_string();
+    let (_, sol) = app.enroll_device(&code).await;
+    let form = sol.check_in.expect("form");
+    assert_eq!(form.every_days, 14);
+    assert!(form.items.iter().any(|i| i.id == "bruising"), "ibrutinib items");
+}
