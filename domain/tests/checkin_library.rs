@@ -183,3 +183,20 @@ fn broken_packs_are_refused_with_a_reason() {
     }
     assert!(broken.validate().unwrap_err().to_string().contains("question"));
 }
+
+/// A full check-in must stay under 2 minutes: at most 16 questions after the safety page (about 5 seconds each).
+/// `cargo test -p carepath-domain --test checkin_library -- --nocapture` prints the count per drug.
+#[test]
+fn every_regimen_form_stays_short() {
+    let library = load();
+    let mut too_long = Vec::new();
+    for drug in library.regimens.keys() {
+        let form = library.form_for(&[drug.as_str()], 7);
+        let questions: usize = form.items.iter().map(|i| i.attributes.attributes().len()).sum();
+        println!("{drug:<14} {:>2} items {questions:>2} questions", form.items.len());
+        if questions > 16 {
+            too_long.push(format!("{drug}: {questions} questions"));
+        }
+    }
+    assert!(too_long.is_empty(), "check-ins longer than 16 questions: {too_long:?}");
+}
