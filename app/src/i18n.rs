@@ -53,6 +53,13 @@ pub fn tr_dynamic(id: &str) -> String {
     LOADER.get(id)
 }
 
+/// Like [`tr_dynamic`], with arguments (all passed as text, so numbers show exactly as given).
+pub fn tr_args(id: &str, args: &[(&'static str, String)]) -> String {
+    let _ = current();
+    let args: std::collections::HashMap<&'static str, String> = args.iter().cloned().collect();
+    LOADER.get_args(id, args)
+}
+
 pub fn set_language(code: &str) {
     let Ok(lang) = code.parse::<LanguageIdentifier>() else { return };
     if LOADER.load_languages(&Localizations, &[lang]).is_err() {

@@ -2,6 +2,7 @@
 //! client-side rendered Leptos app. Offline-first: every patient write is stored on the device first.
 
 pub mod api;
+pub mod checkin;
 pub mod device;
 pub mod format;
 pub mod guides;
@@ -9,6 +10,7 @@ pub mod i18n;
 pub mod outbox;
 pub mod patient;
 pub mod pharmacy;
+pub mod reasons;
 pub mod text_size;
 
 use leptos::prelude::*;
@@ -18,7 +20,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 
 use crate::device::Device;
 use crate::guides::{GuideListScreen, GuideScreen};
-use crate::patient::{CheckInScreen, PatientShell, TodayScreen};
+use crate::checkin::CheckInScreen;
+use crate::patient::{MyCheckInsScreen, PatientShell, TodayScreen};
 use crate::pharmacy::PharmacyPage;
 
 #[component]
@@ -49,6 +52,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p>{move || tr!("not-found")}</p> }>
                     <Route path=path!("/") view=|| view! { <PatientShell><TodayScreen/></PatientShell> }/>
                     <Route path=path!("/check-in") view=|| view! { <PatientShell><CheckInScreen/></PatientShell> }/>
+                    <Route path=path!("/my-check-ins") view=|| view! { <PatientShell><MyCheckInsScreen/></PatientShell> }/>
                     // Guides are public education: open before enrollment too.
                     <Route path=path!("/guides") view=GuideListScreen/>
                     <Route path=path!("/guides/:drug") view=GuideScreen/>

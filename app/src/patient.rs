@@ -1,6 +1,5 @@
 //! The patient's (or caregiver's) screens: enroll with a code, today's doses, a symptom check-in.
 
-use carepath_domain::checkin::{Severity, Symptom};
 use carepath_domain::regimen::{DoseSlot, RegimenLine};
 use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent, SiteInfo};
 use chrono::Utc;
@@ -13,17 +12,20 @@ use uuid::Uuid;
 use crate::api::ApiError;
 use crate::device::{Connection, Device};
 use crate::format;
-use crate::i18n::{current, tr_dynamic};
+use crate::i18n::current;
 use crate::tr;
 
 /// `/` and `/check-in`: enrollment first if this device has no patient yet.
 #[component]
 pub fn PatientShell(children: ChildrenFn) -> impl IntoView {
     let device = expect_context::<Device>();
-    move || match device.profile.get() {
+    // Only whether the device is enrolled decides what shows: a profile refreshed by a sync must not rebuild the
+    // screen under the patient's fingers (it would throw away a check-in half answered).
+    let enrolled = Memo::new(move |_| device.profile.with(|p| p.as_ref().map(Option::is_some)));
+    move || match enrolled.get() {
         None => view! { <p class="loading" aria-busy="true">{move || tr!("loading")}</p> }.into_any(),
-        Some(None) => view! { <EnrollScreen/> }.into_any(),
-        Some(Some(_)) => view! {
+        Some(false) => view! { <EnrollScreen/> }.into_any(),
+        Some(true) => view! {
             <SyncStatus/>
             {children()}
         }
@@ -126,7 +128,7 @@ pub fn SyncStatus() -> impl IntoView {
 
 /// Red-flag advice: shown from the device itself, so it works offline.
 #[component]
-fn CallNow(site: SiteInfo) -> impl IntoView {
+pub fn CallNow(site: SiteInfo) -> impl IntoView {
     let href = format::tel_href(&site.phone);
     let after_href = format::tel_href(&site.after_hours_phone);
     let phone = site.phone.clone();
@@ -143,7 +145,7 @@ fn CallNow(site: SiteInfo) -> impl IntoView {
     }
 }
 
-fn profile() -> DeviceProfile {
+pub fn profile() -> DeviceProfile {
     expect_context::<Device>().profile.get().flatten().expect("shown only when enrolled")
 }
 
@@ -164,8 +166,10 @@ pub fn TodayScreen() -> impl IntoView {
                     </ul>
                 }
             }}
-            <A href="/check-in" attr:class="button primary wide">{move || tr!("nav-check-in")}</A>
+            <Messages/>
+            <CheckInPrompt/>
             <A href="/guides" attr:class="button secondary wide">{move || tr!("nav-guides")}</A>
+            <A href="/my-check-ins" attr:class="button secondary wide">{move || tr!("nav-my-check-ins")}</A>
             {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
         </section>
     }
@@ -258,97 +262,141 @@ fn DoseRow(line_id: Uuid, dose_slot: DoseSlot, drug: String) -> impl IntoView {
     }
 }
 
+/// When the last check-in was made on this device, if any.
+fn last_check_in(device: Device) -> Option<chrono::DateTime<Utc>> {
+    device.events.with(|events| {
+        events.iter().filter(|e| matches!(e.event.body, EventBody::CheckIn(_))).map(|e| e.event.recorded_at).max()
+    })
+}
+
+/// The weekly (or as the pharmacy set) check-in: due, or when the next one is.
 #[component]
-pub fn CheckInScreen() -> impl IntoView {
+fn CheckInPrompt() -> impl IntoView {
     let device = expect_context::<Device>();
-    let symptom = RwSignal::new(None::<Symptom>);
-    let severity = RwSignal::new(None::<u8>);
-    let note = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let (Some(symptom_value), Some(severity_value)) = (symptom.get_untracked(), severity.get_untracked().and_then(Severity::new))
-        else {
-            error.set(Some(tr!("check-in-missing")));
-            return;
-        };
-        let note_text = note.get_untracked().trim().to_string();
-        if note_text.chars().count() > carepath_domain::checkin::MAX_NOTE {
-            error.set(Some(tr!("check-in-note-too-long", max = carepath_domain::checkin::MAX_NOTE)));
-            return;
-        }
-        error.set(None);
-        busy.set(true);
-        let event = PatientEvent {
-            id: Uuid::new_v4(),
-            recorded_at: Utc::now(),
-            body: EventBody::CheckIn { symptom: symptom_value, severity: severity_value, note: (!note_text.is_empty()).then_some(note_text) },
-        };
-        spawn_local(async move {
-            match device.record(event).await {
-                Ok(()) => {
-                    saved.set(true);
-                    symptom.set(None);
-                    severity.set(None);
-                    note.set(String::new());
-                }
-                Err(_) => error.set(Some(tr!("storage-error"))),
+    move || {
+        let every = profile().check_in.map_or(carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS, |f| f.every_days);
+        let next_due = last_check_in(device).map(|t| t + chrono::Duration::days(i64::from(every)));
+        match next_due.filter(|due| *due > Utc::now()) {
+            None => view! {
+                <div class="card check-in-due" data-testid="check-in-due">
+                    <h2>{move || tr!("check-in-due-title")}</h2>
+                    <p>{move || tr!("check-in-intro")}</p>
+                    <A href="/check-in" attr:class="button primary wide">{move || tr!("check-in-start")}</A>
+                </div>
             }
-            busy.set(false);
-        });
-    };
+            .into_any(),
+            Some(due) => view! {
+                <p class="hint">{move || tr!("check-in-next-due", date = format::long_date(due.with_timezone(&chrono::Local).date_naive(), &current()))}</p>
+                <A href="/check-in" attr:class="button primary wide">{move || tr!("nav-check-in")}</A>
+            }
+            .into_any(),
+        }
+    }
+}
 
+/// Messages from the pharmacy team. Showing one on screen counts as reading it: a `message_read` event is
+/// recorded (once) and syncs like any other record.
+#[component]
+fn Messages() -> impl IntoView {
+    let device = expect_context::<Device>();
+    let read_here = move |id: Uuid| {
+        device.events.with(|events| events.iter().any(|e| matches!(e.event.body, EventBody::MessageRead { message_id } if message_id == id)))
+    };
+    Effect::new(move |_| {
+        let unread: Vec<Uuid> = device
+            .profile
+            .get()
+            .flatten()
+            .map(|p| p.messages.iter().filter(|m| m.read_at.is_none()).map(|m| m.id).collect())
+            .unwrap_or_default();
+        for id in unread {
+            if !device.events.with_untracked(|events| {
+                events.iter().any(|e| matches!(e.event.body, EventBody::MessageRead { message_id } if message_id == id))
+            }) {
+                let event = PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body: EventBody::MessageRead { message_id: id } };
+                spawn_local(async move {
+                    let _ = device.record(event).await;
+                });
+            }
+        }
+    });
+    move || {
+        let messages = profile().messages;
+        (!messages.is_empty()).then(|| {
+            view! {
+                <section class="card messages" aria-labelledby="messages-title" data-testid="messages">
+                    <h2 id="messages-title">{move || tr!("messages-title")}</h2>
+                    <ul role="list">
+                        {messages.into_iter().take(5).map(|m| {
+                            let new = m.read_at.is_none() && !read_here(m.id);
+                            let sent = m.sent_at;
+                            let from = m.from.clone();
+                            view! {
+                                <li class="message" data-new=new.to_string()>
+                                    <p class="message-meta">
+                                        {new.then(|| view! { <span class="badge">{move || tr!("messages-new")}</span>" " })}
+                                        {move || tr!("messages-from", name = from.clone(), time = format::date_time(sent, &current()))}
+                                    </p>
+                                    <p class="message-body">{m.body.clone()}</p>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// The patient's own check-ins, newest first.
+#[component]
+pub fn MyCheckInsScreen() -> impl IntoView {
+    let device = expect_context::<Device>();
+    let names = move || {
+        profile()
+            .check_in
+            .map(|f| {
+                f.items
+                    .iter()
+                    .map(|i| (i.id.clone(), i.text.iter().map(|(l, t)| (l.clone(), t.name.clone())).collect()))
+                    .collect::<carepath_domain::sync::TermNames>()
+            })
+            .unwrap_or_default()
+    };
+    let check_ins = move || {
+        device.events.with(|events| {
+            events
+                .iter()
+                .filter_map(|e| match &e.event.body {
+                    EventBody::CheckIn(answers) => Some((e.event.recorded_at, answers.clone())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
-        <section aria-labelledby="check-in-title">
-            <h1 id="check-in-title">{move || tr!("check-in-title")}</h1>
-            <p>{move || tr!("check-in-intro")}</p>
-            <Show when=move || saved.get()>
-                <p class="success" role="status">{move || tr!("check-in-saved")}</p>
-            </Show>
-            <form on:submit=on_submit novalidate>
-                <fieldset>
-                    <legend>{move || tr!("check-in-symptom-legend")}</legend>
-                    <div class="choices">
-                        {Symptom::ALL.into_iter().map(|s| {
-                            let id = format!("symptom-{}", s.id());
-                            let label_for = id.clone();
+        <section aria-labelledby="my-check-ins-title">
+            <h1 id="my-check-ins-title">{move || tr!("my-check-ins-title")}</h1>
+            {move || {
+                let list = check_ins();
+                let names = names();
+                if list.is_empty() {
+                    return view! { <p>{move || tr!("my-check-ins-empty")}</p> }.into_any();
+                }
+                view! {
+                    <ol class="history" role="list">
+                        {list.into_iter().map(|(at, answers)| {
+                            let names = names.clone();
                             view! {
-                                <label class="choice" for=label_for>
-                                    <input type="radio" id=id name="symptom" value=s.id()
-                                        prop:checked=move || symptom.get() == Some(s)
-                                        on:change=move |_| { symptom.set(Some(s)); saved.set(false); }/>
-                                    <span>{move || tr_dynamic(&format!("symptom-{}", s.id()))}</span>
-                                </label>
+                                <li class="card">
+                                    <p class="queue-meta"><time datetime=at.to_rfc3339()>{move || format::date_time(at, &current())}</time></p>
+                                    <p>{move || crate::reasons::check_in_summary(&answers, &names)}</p>
+                                </li>
                             }
                         }).collect_view()}
-                    </div>
-                </fieldset>
-                <fieldset>
-                    <legend>{move || tr!("check-in-severity-legend")}</legend>
-                    <div class="choices scale">
-                        {(0u8..=4).map(|v| {
-                            let id = format!("severity-{v}");
-                            let label_for = id.clone();
-                            view! {
-                                <label class="choice" for=label_for>
-                                    <input type="radio" id=id name="severity" value=v.to_string()
-                                        prop:checked=move || severity.get() == Some(v)
-                                        on:change=move |_| severity.set(Some(v))/>
-                                    <span>{move || tr_dynamic(&format!("severity-{v}"))}</span>
-                                </label>
-                            }
-                        }).collect_view()}
-                    </div>
-                </fieldset>
-                <label for="check-in-note">{move || tr!("check-in-note-label")}</label>
-                <textarea id="check-in-note" name="note" rows="3" maxlength="2000" bind:value=note></textarea>
-                <p class="error" role="alert">{move || error.get()}</p>
-                <button type="submit" class="primary wide" disabled=move || busy.get()>{move || tr!("check-in-submit")}</button>
-            </form>
-            {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
+                    </ol>
+                }.into_any()
+            }}
             <A href="/" attr:class="button secondary wide">{move || tr!("nav-today")}</A>
         </section>
     }

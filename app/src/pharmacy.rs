@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::patient::slot_label;
-use crate::i18n::{current, tr_dynamic};
+use crate::i18n::current;
 use crate::tr;
 
 /// How often the open queue refreshes itself.
@@ -131,21 +131,11 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
             let drug = crate::guides::capitalized(drug);
             Signal::derive(move || tr!("queue-guide-viewed", drug = drug.clone()))
         }),
-        EventBody::CheckIn { symptom, severity, note } => ("check-in", {
-            let (symptom, severity, note) = (*symptom, severity.value(), note.clone());
-            Signal::derive(move || {
-                let base = tr!(
-                    "queue-check-in",
-                    symptom = tr_dynamic(&format!("symptom-{}", symptom.id())),
-                    severity = tr_dynamic(&format!("severity-{severity}")),
-                    value = severity
-                );
-                match &note {
-                    Some(n) => format!("{base} — “{n}”"),
-                    None => base,
-                }
-            })
+        EventBody::CheckIn(answers) => ("check-in", {
+            let answers = answers.clone();
+            Signal::derive(move || tr!("queue-check-in", summary = crate::reasons::check_in_summary(&answers, &Default::default())))
         }),
+        EventBody::MessageRead { .. } => ("message-read", Signal::derive(move || tr!("queue-message-read"))),
     };
     view! {
         <li class="queue-item" data-kind=kind>
@@ -172,6 +162,7 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
         let request = EnrollPatientRequest {
             display_name: name.get_untracked(),
             regimen: RegimenLineInput { drug_name: drug.get_untracked(), dose_text: dose.get_untracked(), frequency: frequency.get_untracked() },
+            check_in_every_days: carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS,
         };
         spawn_local(async move {
             match api::post::<_, EnrollPatientResponse>("/api/pharmacy/patients", &request, None).await {

@@ -62,28 +62,33 @@ call-now-after-hours = Nights and weekends: { $phone }
 
 ## Check-in
 check-in-title = How are you feeling?
-check-in-intro = Tell your pharmacy team about a symptom. They will read it and contact you if needed.
-check-in-symptom-legend = What is bothering you?
-check-in-severity-legend = How bad is it at its worst?
-check-in-note-label = Anything else to tell us? (optional)
+check-in-intro = A few questions about the last 7 days. It takes about 2 minutes. Your pharmacy team reads every answer.
+check-in-next = Next
+check-in-back = Back
+check-in-skip = Skip this question
+check-in-safety-title = First, your safety
+check-in-emergency-legend = Do you have any of these right now?
+check-in-emergency-hint = Tick any that are true. If none are, go on.
+check-in-temperature-legend = Your temperature
+check-in-temperature-label = If you took your temperature today, type it here (optional)
+check-in-temperature-hint = For example 37.2 (°C) or 99.0 (°F).
+check-in-temperature-unit = Temperature unit
+check-in-temperature-invalid = Please type a temperature like 37.5 °C or 99.5 °F, or leave it empty.
+check-in-progress = Symptom { $current } of { $total }
+check-in-no-items = There are no symptom questions for you yet.
+check-in-note-title = Anything else?
+check-in-note-label = Tell us about anything else that is bothering you (optional)
 check-in-submit = Send to my pharmacy
-check-in-missing = Please choose a symptom and how bad it is.
 check-in-note-too-long = Please keep your note under { $max } characters.
-check-in-saved = Thank you. Your report is saved and will be sent to your pharmacy.
-symptom-nausea = Nausea (feeling sick to your stomach)
-symptom-vomiting = Vomiting (throwing up)
-symptom-diarrhea = Diarrhea (loose or watery stools)
-symptom-mouth_sores = Mouth sores
-symptom-hand_foot_skin = Sore, red or peeling hands or feet
-symptom-fatigue = Tiredness
-symptom-pain = Pain
-symptom-rash = Rash
-symptom-other = Something else
-severity-0 = None
-severity-1 = Mild
-severity-2 = Moderate
-severity-3 = Severe
-severity-4 = Very severe
+check-in-thanks = Thank you
+check-in-saved = Your answers are saved on this phone. They will be sent to your pharmacy when you are online.
+check-in-sent = Your answers were sent to your pharmacy team.
+check-in-continue-after-red-flag = After your call: answer the other questions
+red-flag-title = Call your pharmacy now
+red-flag-because = You told us about:
+red-flag-emergency = If you cannot reach them, or it feels like an emergency, call 911 or go to the nearest emergency room.
+red-flag-saved-offline = Your report is saved on this phone and marked urgent. It will be sent as soon as you are online. Do not wait for it: call now.
+red-flag-sent = Your report was sent to your pharmacy marked urgent. Please call them now too.
 
 ## Pharmacist
 login-title = Pharmacist sign-in
@@ -97,7 +102,6 @@ queue-title = New reports
 queue-refresh = Refresh
 queue-empty = No reports yet.
 queue-dose-taken = Dose taken: { $drug } ({ $slot })
-queue-check-in = Check-in: { $symptom } — { $severity } ({ $value }/4)
 enroll-patient-title = Enroll a patient
 enroll-patient-name = Patient name (as the patient will see it)
 enroll-patient-drug = Drug and strength
@@ -158,3 +162,40 @@ guide-section-refills_and_costs = Refills and help with costs
 guide-section-who_to_call = Who to call
 guide-section-special_programs = Special programs
 queue-guide-viewed = Opened the guide: { $drug }
+
+## Red flags and alert reasons (ids from carepath_domain::triage)
+red-flag-fever = Fever of { $celsius } °C ({ $fahrenheit } °F)
+red-flag-bleeding-wont-stop = Bleeding that will not stop
+red-flag-chest-pain = Chest pain or pressure
+red-flag-trouble-breathing = Trouble breathing
+red-flag-severe-diarrhea = Diarrhea that is severe or will not stop
+red-flag-severe-vomiting = Vomiting that is severe or will not stop
+red-flag-cannot-keep-fluids-down = Cannot keep fluids down
+reason-red-flag = Red flag: { $flag }
+reason-grade-three = { $term }: { $grade } (grade { $number })
+reason-worsened = { $term }: worse than at the last check-in, from grade { $from } to grade { $to }
+reason-missed-doses = { $count ->
+    [1] 1 missed dose
+   *[other] { $count } missed doses
+} in the last { $days } days
+reason-extra-dose = Extra dose taken on { $date }
+reason-refill-requested = Refill requested
+grade-0 = none
+grade-1 = mild
+grade-2 = moderate
+grade-3 = severe
+queue-check-in = Check-in: { $summary }
+queue-message-read = Read a message from the pharmacy
+summary-temperature = Temperature { $celsius } °C ({ $fahrenheit } °F)
+summary-no-symptoms = no symptoms
+
+## Check-in prompt, messages, history
+nav-my-check-ins = My check-ins
+check-in-due-title = Time for your check-in
+check-in-start = Start my check-in
+check-in-next-due = Next check-in: { $date }. You can report a symptom at any time.
+messages-title = Messages from your pharmacy
+messages-new = New
+messages-from = { $name }, { $time }
+my-check-ins-title = My check-ins
+my-check-ins-empty = You have not sent a check-in yet.

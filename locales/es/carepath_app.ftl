@@ -62,28 +62,33 @@ call-now-after-hours = Noches y fines de semana: { $phone }
 
 ## Síntomas
 check-in-title = ¿Cómo se siente?
-check-in-intro = Cuéntele a su equipo de farmacia sobre un síntoma. Lo leerán y le llamarán si hace falta.
-check-in-symptom-legend = ¿Qué le molesta?
-check-in-severity-legend = ¿Qué tan fuerte es en su peor momento?
-check-in-note-label = ¿Algo más que quiera contarnos? (opcional)
+check-in-intro = Unas preguntas sobre los últimos 7 días. Toma unos 2 minutos. Su equipo de farmacia lee todas las respuestas.
+check-in-next = Siguiente
+check-in-back = Atrás
+check-in-skip = Saltar esta pregunta
+check-in-safety-title = Primero, su seguridad
+check-in-emergency-legend = ¿Tiene ahora alguna de estas cosas?
+check-in-emergency-hint = Marque las que tenga. Si no tiene ninguna, siga.
+check-in-temperature-legend = Su temperatura
+check-in-temperature-label = Si se tomó la temperatura hoy, escríbala aquí (opcional)
+check-in-temperature-hint = Por ejemplo 37.2 (°C) o 99.0 (°F).
+check-in-temperature-unit = Unidad de temperatura
+check-in-temperature-invalid = Escriba una temperatura como 37.5 °C o 99.5 °F, o déjelo vacío.
+check-in-progress = Síntoma { $current } de { $total }
+check-in-no-items = Todavía no hay preguntas de síntomas para usted.
+check-in-note-title = ¿Algo más?
+check-in-note-label = Cuéntenos cualquier otra cosa que le moleste (opcional)
 check-in-submit = Enviar a mi farmacia
-check-in-missing = Por favor, elija un síntoma y qué tan fuerte es.
 check-in-note-too-long = Por favor, escriba menos de { $max } caracteres.
-check-in-saved = Gracias. Su aviso está guardado y se enviará a su farmacia.
-symptom-nausea = Náuseas (ganas de vomitar)
-symptom-vomiting = Vómitos
-symptom-diarrhea = Diarrea (heces sueltas o líquidas)
-symptom-mouth_sores = Llagas en la boca
-symptom-hand_foot_skin = Manos o pies adoloridos, rojos o pelados
-symptom-fatigue = Cansancio
-symptom-pain = Dolor
-symptom-rash = Sarpullido
-symptom-other = Otra cosa
-severity-0 = Nada
-severity-1 = Leve
-severity-2 = Moderado
-severity-3 = Fuerte
-severity-4 = Muy fuerte
+check-in-thanks = Gracias
+check-in-saved = Sus respuestas están guardadas en este teléfono. Se enviarán a su farmacia cuando tenga conexión.
+check-in-sent = Sus respuestas se enviaron a su equipo de farmacia.
+check-in-continue-after-red-flag = Después de llamar: conteste las otras preguntas
+red-flag-title = Llame a su farmacia ahora
+red-flag-because = Usted nos dijo que tiene:
+red-flag-emergency = Si no logra comunicarse, o siente que es una emergencia, llame al 911 o vaya a la sala de emergencias más cercana.
+red-flag-saved-offline = Su aviso está guardado en este teléfono y marcado como urgente. Se enviará en cuanto tenga conexión. No espere: llame ahora.
+red-flag-sent = Su aviso se envió a su farmacia marcado como urgente. Por favor, llámeles también ahora.
 
 ## Farmacéutico
 login-title = Acceso para farmacéuticos
@@ -97,7 +102,6 @@ queue-title = Avisos nuevos
 queue-refresh = Actualizar
 queue-empty = Todavía no hay avisos.
 queue-dose-taken = Dosis tomada: { $drug } ({ $slot })
-queue-check-in = Síntoma: { $symptom } — { $severity } ({ $value }/4)
 enroll-patient-title = Inscribir a un paciente
 enroll-patient-name = Nombre del paciente (como lo verá el paciente)
 enroll-patient-drug = Medicamento y concentración
@@ -158,3 +162,40 @@ guide-section-refills_and_costs = Resurtidos y ayuda con los costos
 guide-section-who_to_call = A quién llamar
 guide-section-special_programs = Programas especiales
 queue-guide-viewed = Abrió la guía: { $drug }
+
+## Red flags and alert reasons (ids from carepath_domain::triage)
+red-flag-fever = Fiebre de { $celsius } °C ({ $fahrenheit } °F)
+red-flag-bleeding-wont-stop = Sangrado que no para
+red-flag-chest-pain = Dolor o presión en el pecho
+red-flag-trouble-breathing = Dificultad para respirar
+red-flag-severe-diarrhea = Diarrea fuerte o que no para
+red-flag-severe-vomiting = Vómitos fuertes o que no paran
+red-flag-cannot-keep-fluids-down = No puede retener los líquidos
+reason-red-flag = Señal de alarma: { $flag }
+reason-grade-three = { $term }: { $grade } (grado { $number })
+reason-worsened = { $term }: peor que en el registro anterior, de grado { $from } a grado { $to }
+reason-missed-doses = { $count ->
+    [1] 1 dosis olvidada
+   *[other] { $count } dosis olvidadas
+} en los últimos { $days } días
+reason-extra-dose = Dosis de más tomada el { $date }
+reason-refill-requested = Pidió un resurtido
+grade-0 = ninguno
+grade-1 = leve
+grade-2 = moderado
+grade-3 = grave
+queue-check-in = Registro: { $summary }
+queue-message-read = Leyó un mensaje de la farmacia
+summary-temperature = Temperatura { $celsius } °C ({ $fahrenheit } °F)
+summary-no-symptoms = sin síntomas
+
+## Check-in prompt, messages, history
+nav-my-check-ins = Mis registros
+check-in-due-title = Es hora de su registro
+check-in-start = Empezar mi registro
+check-in-next-due = Próximo registro: { $date }. Puede avisar de un síntoma en cualquier momento.
+messages-title = Mensajes de su farmacia
+messages-new = Nuevo
+messages-from = { $name }, { $time }
+my-check-ins-title = Mis registros
+my-check-ins-empty = Todavía no ha enviado ningún registro.

@@ -37,13 +37,15 @@ export class Server {
     this.dataDir = mkdtempSync(path.join(os.tmpdir(), 'carepath-e2e-'));
     this.port = null;
     this.proc = null;
+    /** More CAREPATH_* settings for this server (e.g. a webhook receiver). */
+    this.extraEnv = {};
   }
 
   env() {
     return {
       ...process.env, CAREPATH_DATA_DIR: this.dataDir, CAREPATH_STATIC_DIR: DIST, CAREPATH_GUIDES_DIR: GUIDES,
       CAREPATH_CHECKIN_LIBRARY: CHECKIN_LIBRARY,
-      CAREPATH_BIND: `127.0.0.1:${this.port}`, RUST_LOG: 'warn',
+      CAREPATH_BIND: `127.0.0.1:${this.port}`, RUST_LOG: 'warn', ...this.extraEnv,
     };
   }
 

@@ -99,32 +99,64 @@ test('the patient logs the morning dose with one tap and it syncs', async () => 
   await shot(phone, '04-patient-dose-taken');
 });
 
-test('the patient sends a check-in', async () => {
-  await phone.getByRole('link', { name: /Report a symptom/ }).click();
-  await phone.getByRole('heading', { name: 'How are you feeling?' }).waitFor();
-  assert.deepEqual(await axe(phone), [], 'accessibility violations on the check-in screen');
-  // Submitting without choosing is refused on the device.
-  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
-  await phone.getByText('Please choose a symptom and how bad it is.').waitFor();
-  await phone.getByLabel(/Diarrhea/).check();
-  await phone.getByLabel('Severe', { exact: true }).check();
-  await phone.getByLabel(/Anything else/).fill('Five times since last night');
+test('the patient sends a check-in: safety first, then one symptom per screen', async () => {
+  // No check-in yet, so one is due.
+  await phone.getByTestId('check-in-due').waitFor();
+  await phone.getByRole('link', { name: 'Start my check-in' }).click();
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on the safety step');
+  // A temperature that is not one is refused on the device.
+  await phone.getByLabel(/If you took your temperature/).fill('3 8');
+  await phone.getByRole('button', { name: 'Next' }).click();
+  await phone.getByText(/Please type a temperature like/).waitFor();
+  await phone.getByLabel(/If you took your temperature/).fill('');
+  await phone.getByRole('button', { name: 'Next' }).click();
+
+  // Capecitabine's items, diarrhea first.
+  await phone.getByRole('heading', { name: 'Diarrhea (loose or watery stools)' }).waitFor();
+  await phone.getByText('Symptom 1 of 8').waitFor();
+  assert.equal(await phone.getByRole('button', { name: 'Next' }).isDisabled(), true, 'an unanswered question cannot be passed with Next');
+  await phone.getByLabel('Often', { exact: true }).check();
   await shot(phone, '05-patient-check-in');
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on a symptom step');
+  await phone.getByRole('button', { name: 'Next' }).click();
+  await phone.getByRole('heading', { name: /Hand-foot skin problems/ }).waitFor();
+  await phone.getByRole('button', { name: 'Skip this question' }).click();
+  await phone.getByRole('heading', { name: 'Mouth or throat sores' }).waitFor();
+  await phone.getByRole('button', { name: 'Skip this question' }).click();
+  // Nausea: "Never" skips the severity question (the PRO-CTCAE skip rule).
+  await phone.getByRole('heading', { name: /Nausea/ }).waitFor();
+  await phone.getByLabel('Sometimes', { exact: true }).check();
+  await phone.getByText('In the past 7 days, how bad did your nausea get?').waitFor();
+  await phone.getByLabel('Never', { exact: true }).check();
+  assert.equal(await phone.getByText('In the past 7 days, how bad did your nausea get?').count(), 0);
+  await phone.getByRole('button', { name: 'Next' }).click();
+  for (let i = 5; i <= 8; i++) {
+    await phone.getByText(`Symptom ${i} of 8`).waitFor();
+    await phone.getByRole('button', { name: 'Skip this question' }).click();
+  }
+  await phone.getByRole('heading', { name: 'Anything else?' }).waitFor();
+  await phone.getByLabel(/Tell us about anything else/).fill('Five times since last night');
   await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
-  await phone.getByText('Thank you. Your report is saved').waitFor();
-  await phone.locator('.sync-status[data-waiting="0"]').waitFor();
-  await phone.getByText(/All sent to your pharmacy/).waitFor();
+  await phone.getByRole('heading', { name: 'Thank you' }).waitFor();
+  await phone.getByText('Your answers were sent to your pharmacy team.').waitFor();
   assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'check_in'"), '1');
-  assert.equal(server.sql("SELECT json_extract(payload, '$.body.severity') FROM events WHERE kind = 'check_in'"), '3');
+  assert.equal(server.sql("SELECT json_extract(payload, '$.body.answers.diarrhea.responses.frequency') FROM events WHERE kind = 'check_in'"), '3');
+  assert.equal(server.sql("SELECT json_extract(payload, '$.body.answers.nausea.responses.frequency') || '/' || ifnull(json_extract(payload, '$.body.answers.nausea.responses.severity'), 'skipped') FROM events WHERE kind = 'check_in'"), '0/skipped');
+  assert.equal(server.sql("SELECT json_type(payload, '$.body.answers.mouth_sores') IS NULL FROM events WHERE kind = 'check_in'"), '1', 'a skipped item is not sent');
+  // Moderate diarrhea on a first check-in raises no alert.
+  assert.equal(server.sql('SELECT COUNT(*) FROM alerts'), '0');
   await shot(phone, '06-patient-check-in-sent');
+  await phone.getByRole('link', { name: 'Back to today' }).click();
+  await phone.getByText(/Next check-in:/).waitFor();
 });
 
 test('the pharmacist queue lists the new check-in and dose, newest first', async () => {
-  await desk.getByRole('button', { name: 'Refresh' }).click();
+  await desk.getByRole('button', { name: 'Refresh' }).first().click();
   const items = desk.locator('.queue-item');
   await items.nth(1).waitFor();
   assert.equal(await items.count(), 2);
-  assert.match(await items.nth(0).textContent(), /Rosa Díaz.*Check-in: Diarrhea \(loose or watery stools\) — Severe \(3\/4\).*Five times since last night/);
+  assert.match(await items.nth(0).textContent(), /Rosa Díaz.*Check-in: .*Diarrhea.*: moderate.*Five times since last night/i);
   assert.match(await items.nth(1).textContent(), /Rosa Díaz.*Dose taken: Capecitabine 500 mg tablets \(Morning dose\)/);
   await shot(desk, '07-pharmacist-queue');
   assert.deepEqual(await axe(desk), [], 'accessibility violations on the pharmacist queue');

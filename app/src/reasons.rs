@@ -1,0 +1,85 @@
+//! Alert reasons, red flags and symptom names in words, in the current language. The rules live in the domain
+//! crate; the wording lives in `locales/` (message ids from `AlertReason::message_id` and `RedFlag::message_id`).
+
+use carepath_domain::checkin::CheckInAnswers;
+use carepath_domain::grading::Grade;
+use carepath_domain::sync::TermNames;
+use carepath_domain::triage::{celsius_tenths_to_fahrenheit_tenths, format_tenths, AlertReason, RedFlag};
+
+use crate::i18n::{current, tr_args, tr_dynamic};
+
+/// A symptom's name in the current language (else English, else its id in words).
+pub fn term_name(term: &str, names: &TermNames) -> String {
+    let lang = current();
+    names
+        .get(term)
+        .and_then(|by_lang| by_lang.get(&lang).or_else(|| by_lang.get("en")))
+        .cloned()
+        .unwrap_or_else(|| term.replace('_', " "))
+}
+
+/// "mild", "moderate", … for a composite grade.
+pub fn grade_word(grade: Grade) -> String {
+    tr_dynamic(&format!("grade-{}", grade.number()))
+}
+
+pub fn red_flag_text(flag: &RedFlag) -> String {
+    match flag {
+        RedFlag::Fever { celsius_tenths } => tr_args(
+            flag.message_id(),
+            &[
+                ("celsius", format_tenths(*celsius_tenths)),
+                ("fahrenheit", format_tenths(celsius_tenths_to_fahrenheit_tenths(*celsius_tenths))),
+            ],
+        ),
+        other => tr_dynamic(other.message_id()),
+    }
+}
+
+pub fn reason_text(reason: &AlertReason, names: &TermNames) -> String {
+    let id = reason.message_id();
+    match reason {
+        AlertReason::RedFlag(flag) => tr_args(id, &[("flag", red_flag_text(flag))]),
+        AlertReason::GradeThreeOrMore { term, grade } => tr_args(
+            id,
+            &[("term", term_name(term, names)), ("grade", grade_word(*grade)), ("number", grade.number().to_string())],
+        ),
+        AlertReason::Worsened { term, from, to } => tr_args(
+            id,
+            &[("term", term_name(term, names)), ("from", from.number().to_string()), ("to", to.number().to_string())],
+        ),
+        // A number, not text, so the plural form is chosen right.
+        AlertReason::MissedDoses { count, days } => {
+            let (count, days): (u32, u32) = (*count, *days);
+            crate::tr!("reason-missed-doses", count = count, days = days)
+        },
+        AlertReason::ExtraDose { date } => tr_args(id, &[("date", date.format("%Y-%m-%d").to_string())]),
+        AlertReason::RefillRequested => tr_dynamic(id),
+    }
+}
+
+/// One line about a check-in: temperature, emergency answers, every symptom above none, the note.
+pub fn check_in_summary(answers: &CheckInAnswers, names: &TermNames) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = answers.temperature {
+        let c = t.celsius_tenths();
+        parts.push(tr_args(
+            "summary-temperature",
+            &[("celsius", format_tenths(c)), ("fahrenheit", format_tenths(celsius_tenths_to_fahrenheit_tenths(c)))],
+        ));
+    }
+    parts.extend(answers.emergency_yes.iter().map(|q| tr_dynamic(q.red_flag().message_id())));
+    if let Ok(report) = answers.report() {
+        for answer in report.answers.iter().filter(|a| a.grade > Grade::Absent) {
+            parts.push(format!("{}: {}", term_name(&answer.term, names), grade_word(answer.grade)));
+        }
+    }
+    if parts.is_empty() {
+        parts.push(tr_dynamic("summary-no-symptoms"));
+    }
+    let mut text = parts.join("; ");
+    if let Some(note) = answers.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        text.push_str(&format!(" — “{note}”"));
+    }
+    text
+}
