@@ -392,3 +392,35 @@ async fn the_device_gets_its_check_in_form_and_the_site_fever_threshold() {
     assert_eq!(form.every_days, 14);
     assert!(form.items.iter().any(|i| i.id == "bruising"), "ibrutinib items");
 }
+
+#[tokio::test]
+async fn reports_are_compared_in_the_order_the_patient_made_them_even_when_synced_out_of_order() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    // Made: none (2 h ago), then moderate (1 h ago). Sent newest first in one batch.
+    let earlier = minutes_ago(check_in(Symptom::Nausea, 0, None), 120);
+    let later = minutes_ago(check_in(Symptom::Nausea, 2, None), 60);
+    app.sync_ok(&ana.token, &[later, earlier]).await;
+    let queue = alerts(&app, &client).await;
+    assert_eq!(queue.open.len(), 1, "{queue:?}");
+    assert!(matches!(&queue.open[0].reasons[..], [AlertReason::Worsened { term, from, to, .. }]
+        if term == "nausea" && from.number() == 0 && to.number() == 2));
+}
+
+#[tokio::test]
+async fn a_refused_batch_raises_no_alert_and_sends_no_notice() {
+    let hook = webhook_receiver(0).await;
+    let app = spawn_app_with(|s| s.alert_webhook_url = Some(Secret::new(hook.url.clone()))).await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    let mut bad = serde_json::to_value(check_in(Symptom::Pain, 1, None)).unwrap();
+    bad["body"]["answers"]["pain"]["responses"]["severity"] = json!(null);
+    let body = json!({ "events": [fever("39.5"), bad] });
+    let response = app.sync_json(&ana.token, &body).await;
+    assert_error(response, 422, "invalid_event").await;
+    assert_eq!(app.count("events").await, 0);
+    assert_eq!(app.count("alerts").await, 0);
+    assert_eq!(app.count("notifications").await, 0);
+    assert_eq!(settle(|| hook.received.lock().unwrap().len(), 0).await, 0);
+}
