@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # One command runs every test: domain unit and content tests, server integration tests (real server on a
-# random port), and browser tests (real server, real Chromium at phone size). Installs what is missing.
+# random port), the app's unit tests, and browser tests (real server, real Chromium at phone size). Installs what is missing.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_browser
 "$ROOT/scripts/build-app.sh"
 
 say "Domain and server tests"
-cargo test   # default members: domain and server (the app is wasm-only)
+cargo test   # default members: domain and server
+say "App unit tests (pure parts of the app, run natively)"
+cargo test -p carepath-app --lib
 
 say "Browser tests (Chromium, screenshots in tests/artifacts/)"
 export CAREPATH_SERVER_BIN="$ROOT/target/debug/carepath-server" CAREPATH_DIST="$ROOT/dist"

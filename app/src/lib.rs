@@ -1,6 +1,7 @@
 //! Carepath app: patients and caregivers (medication diary, check-ins) and the pharmacist's page, in one
 //! client-side rendered Leptos app. Offline-first: every patient write is stored on the device first.
 
+pub mod alerts;
 pub mod api;
 pub mod checkin;
 pub mod device;
@@ -9,9 +10,11 @@ pub mod guides;
 pub mod i18n;
 pub mod outbox;
 pub mod patient;
+pub mod patient_page;
 pub mod pharmacy;
 pub mod reasons;
 pub mod text_size;
+pub mod trends;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -57,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/guides") view=GuideListScreen/>
                     <Route path=path!("/guides/:drug") view=GuideScreen/>
                     <Route path=path!("/pharmacy") view=PharmacyPage/>
+                    <Route path=path!("/pharmacy/patients/:id") view=crate::patient_page::PatientPage/>
                 </Routes>
             </Router>
         </main>

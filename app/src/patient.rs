@@ -383,7 +383,16 @@ pub fn MyCheckInsScreen() -> impl IntoView {
                 if list.is_empty() {
                     return view! { <p>{move || tr!("my-check-ins-empty")}</p> }.into_any();
                 }
+                let oldest_first: Vec<_> = list.iter().rev().map(|(at, answers)| (*at, answers)).collect();
+                let trends = crate::trends::trend_points(&oldest_first);
+                let trend_names = names.clone();
                 view! {
+                    <h2>{move || tr!("my-check-ins-trends")}</h2>
+                    {trends.into_iter().map(|(term, points)| {
+                        let name = crate::reasons::term_name(&term, &trend_names);
+                        view! { <crate::trends::SymptomTrend name=name points=points/> }
+                    }).collect_view()}
+                    <h2>{move || tr!("my-check-ins-list")}</h2>
                     <ol class="history" role="list">
                         {list.into_iter().map(|(at, answers)| {
                             let names = names.clone();

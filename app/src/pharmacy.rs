@@ -1,11 +1,12 @@
 //! The pharmacist's page (`/pharmacy`): sign in, enroll a patient, review the queue.
 
 use carepath_domain::regimen::{Frequency, RegimenLineInput};
-use carepath_domain::sync::{EnrollPatientRequest, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem};
+use carepath_domain::sync::{EnrollPatientRequest, DEFAULT_CHECK_IN_EVERY_DAYS, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::alerts::AlertQueueSection;
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::patient::slot_label;
@@ -14,6 +15,18 @@ use crate::tr;
 
 /// How often the open queue refreshes itself.
 const QUEUE_REFRESH_MS: u32 = 15_000;
+
+/// The check-in reminder choices offered at enrollment, in days (the server accepts 1–28).
+const CHECK_IN_CADENCES: [u16; 4] = [3, 7, 14, 28];
+
+fn cadence_label(days: u16) -> String {
+    match days {
+        3 => tr!("cadence-3"),
+        7 => tr!("cadence-7"),
+        14 => tr!("cadence-14"),
+        _ => tr!("cadence-28"),
+    }
+}
 
 #[component]
 pub fn PharmacyPage() -> impl IntoView {
@@ -26,7 +39,7 @@ pub fn PharmacyPage() -> impl IntoView {
 }
 
 #[component]
-fn Login(on_login: impl Fn() + Copy + 'static) -> impl IntoView {
+pub(crate) fn Login(on_login: impl Fn() + Copy + 'static) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -88,10 +101,11 @@ fn Dashboard(info: PharmacistInfo, on_logout: impl Fn() + Copy + 'static) -> imp
             </div>
             <button type="button" class="secondary" on:click=logout>{move || tr!("logout")}</button>
         </header>
+        <AlertQueueSection/>
         <div class="pharmacy-grid">
             <section class="card" aria-labelledby="queue-title">
                 <div class="section-head">
-                    <h2 id="queue-title">{move || tr!("queue-title")}</h2>
+                    <h2 id="queue-title">{move || tr!("activity-title")}</h2>
                     <button type="button" class="secondary" on:click=move |_| queue.refetch()>{move || tr!("queue-refresh")}</button>
                 </div>
                 {move || match queue.get() {
@@ -110,7 +124,7 @@ fn Dashboard(info: PharmacistInfo, on_logout: impl Fn() + Copy + 'static) -> imp
     }
 }
 
-fn error_text(e: &ApiError) -> String {
+pub(crate) fn error_text(e: &ApiError) -> String {
     match e {
         ApiError::Offline => tr!("error-offline"),
         ApiError::Server { status: 401, .. } => tr!("error-signed-out"),
@@ -154,6 +168,7 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
     let drug = RwSignal::new(String::new());
     let dose = RwSignal::new(String::new());
     let frequency = RwSignal::new(Frequency::TwiceDaily);
+    let cadence = RwSignal::new(DEFAULT_CHECK_IN_EVERY_DAYS);
     let error = RwSignal::new(None::<String>);
     let issued = RwSignal::new(None::<(String, EnrollPatientResponse)>);
     let on_submit = move |ev: SubmitEvent| {
@@ -162,7 +177,7 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
         let request = EnrollPatientRequest {
             display_name: name.get_untracked(),
             regimen: RegimenLineInput { drug_name: drug.get_untracked(), dose_text: dose.get_untracked(), frequency: frequency.get_untracked() },
-            check_in_every_days: carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS,
+            check_in_every_days: cadence.get_untracked(),
         };
         spawn_local(async move {
             match api::post::<_, EnrollPatientResponse>("/api/pharmacy/patients", &request, None).await {
@@ -171,6 +186,7 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
                     name.set(String::new());
                     drug.set(String::new());
                     dose.set(String::new());
+                    cadence.set(DEFAULT_CHECK_IN_EVERY_DAYS);
                     on_enrolled();
                 }
                 Err(ApiError::Server { status: 422, message, .. }) => error.set(Some(tr!("enroll-patient-invalid", reason = message))),
@@ -203,6 +219,21 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
                         {freq_choice(Frequency::TwiceDaily, "frequency-twice")}
                     </div>
                 </fieldset>
+                <label for="check-in-cadence">{move || tr!("cadence-label")}</label>
+                <p class="hint" id="check-in-cadence-hint">{move || tr!("cadence-hint")}</p>
+                <select
+                    id="check-in-cadence"
+                    aria-describedby="check-in-cadence-hint"
+                    on:change=move |ev| {
+                        if let Ok(days) = event_target_value(&ev).parse::<u16>() {
+                            cadence.set(days);
+                        }
+                    }
+                >
+                    {CHECK_IN_CADENCES.iter().map(|&days| view! {
+                        <option value=days.to_string() prop:selected=move || cadence.get() == days>{move || cadence_label(days)}</option>
+                    }).collect_view()}
+                </select>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary">{move || tr!("enroll-patient-submit")}</button>
             </form>

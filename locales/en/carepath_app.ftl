@@ -199,3 +199,98 @@ messages-new = New
 messages-from = { $name }, { $time }
 my-check-ins-title = My check-ins
 my-check-ins-empty = You have not sent a check-in yet.
+
+## Pharmacist alerts
+activity-title = Recent activity
+alerts-title = Alerts
+alerts-empty = No open alerts. New reports that need a pharmacist appear here.
+alerts-link-missing = The alert from your link is not in the queue. It may have been resolved more than { $days } days ago.
+alerts-resolved-summary = { $count ->
+    [one] 1 alert resolved in the last { $days } days
+   *[other] { $count } alerts resolved in the last { $days } days
+}
+alerts-resolved-done = Alert for { $name } resolved.
+alerts-stats-check-ins = { $count ->
+    [one] 1 check-in in the last { $days } days
+   *[other] { $count } check-ins in the last { $days } days
+}
+alerts-stats-with-alert = { $count ->
+    [one] 1 raised an alert
+   *[other] { $count } raised an alert
+} ({ $share })
+alerts-stats-median = Median time to acknowledge: { $time }
+alerts-percent = { $value }%
+alert-tier-urgent = Urgent
+alert-tier-routine = Routine
+alert-state-resolved = Resolved
+alert-raised-heading = Alert of { $time }
+alert-check-in = Answers: { $summary }
+alert-reported = Reported { $time }
+alert-received = Received { $time }
+alert-not-acknowledged = Not acknowledged yet
+alert-acknowledged = Acknowledged by { $name }, { $time } ({ $after } after it came in)
+alert-resolved-by = Resolved by { $name }, { $time }
+alert-duration-minutes = { $minutes } min
+alert-duration-hours = { $hours } h { $minutes } min
+alert-duration-days = { $days } d { $hours } h
+alert-notes-title = Notes
+alert-note-meta = { $name }, { $time }
+alert-replies-title = Replies to the patient
+alert-reply-meta = From { $name }, sent { $time }
+alert-read = Read { $time }
+alert-not-read = Not read yet
+alert-acknowledge = Acknowledge
+alert-acknowledged-done = Acknowledged.
+alert-note-label = Add a note
+alert-note-hint = Only the pharmacy team sees notes. Adding a note also acknowledges the alert.
+alert-note-submit = Add note
+alert-note-added = Note added.
+alert-reply-label = Reply to { $name }
+alert-reply-hint = The patient sees it on their phone the next time it connects. Sending a reply also acknowledges the alert.
+alert-reply-submit = Send to patient
+alert-reply-sent = Sent. The patient will see it the next time their phone connects.
+alert-resolve = Resolve
+alert-error-empty = Please write something first.
+alert-error-too-long = Please keep it under { $max } characters.
+alert-error-invalid = Please check the text: { $reason }
+alert-error-not-found = This alert or patient was not found. Refresh the page and try again.
+timeline-title = Patient
+timeline-back = Back to the review queue
+timeline-retry = Try again
+timeline-refresh = Refresh
+timeline-not-found = We could not find this patient. They may belong to another pharmacy site.
+timeline-trends-title = Symptoms over time
+timeline-trends-hint = The grade of each symptom at each check-in: none, mild, moderate or severe.
+timeline-no-check-ins = No check-ins yet.
+timeline-no-symptoms = No symptoms graded in the check-ins yet.
+timeline-temperature-title = Temperature readings
+timeline-temperature-reading = { $celsius } °C ({ $fahrenheit } °F)
+timeline-check-ins-summary = { $count ->
+    [one] The check-in in words (1)
+   *[other] All check-ins in words ({ $count })
+}
+timeline-alerts-title = Alerts
+timeline-no-alerts = No alerts for this patient.
+timeline-messages-title = Messages to the patient
+timeline-no-messages = No messages yet.
+timeline-reply-hint = The patient sees it on their phone the next time it connects.
+trend-summary = { $name }: { $count ->
+    [one] 1 check-in
+   *[other] { $count } check-ins
+}, latest { $latest }, highest { $highest }
+trend-table-caption = { $name } at each check-in
+trend-date = Date
+trend-grade = Grade
+trend-grade-value = { $grade } ({ $number })
+trend-empty = No answers yet.
+cadence-label = Check-in reminder
+cadence-hint = How often the patient's phone asks how they are feeling.
+cadence-3 = Every 3 days
+cadence-7 = Every week
+cadence-14 = Every 2 weeks
+cadence-28 = Every 4 weeks
+
+## Pharmacist alerts (more)
+alerts-reload = Check for new alerts
+my-check-ins-trends = How your symptoms changed
+my-check-ins-list = Every check-in, newest first

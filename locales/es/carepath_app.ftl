@@ -199,3 +199,98 @@ messages-new = Nuevo
 messages-from = { $name }, { $time }
 my-check-ins-title = Mis registros
 my-check-ins-empty = Todavía no ha enviado ningún registro.
+
+## Pharmacist alerts
+activity-title = Actividad reciente
+alerts-title = Alertas
+alerts-empty = No hay alertas abiertas. Aquí aparecen los registros nuevos que necesitan a un farmacéutico.
+alerts-link-missing = La alerta de su enlace no está en la lista. Puede que se haya resuelto hace más de { $days } días.
+alerts-resolved-summary = { $count ->
+    [one] 1 alerta resuelta en los últimos { $days } días
+   *[other] { $count } alertas resueltas en los últimos { $days } días
+}
+alerts-resolved-done = Se resolvió la alerta de { $name }.
+alerts-stats-check-ins = { $count ->
+    [one] 1 registro en los últimos { $days } días
+   *[other] { $count } registros en los últimos { $days } días
+}
+alerts-stats-with-alert = { $count ->
+    [one] 1 generó una alerta
+   *[other] { $count } generaron una alerta
+} ({ $share })
+alerts-stats-median = Tiempo mediano hasta marcarla como vista: { $time }
+alerts-percent = { $value } %
+alert-tier-urgent = Urgente
+alert-tier-routine = De rutina
+alert-state-resolved = Resuelta
+alert-raised-heading = Alerta del { $time }
+alert-check-in = Respuestas: { $summary }
+alert-reported = Registrada { $time }
+alert-received = Recibida { $time }
+alert-not-acknowledged = Nadie la ha marcado como vista todavía
+alert-acknowledged = Vista por { $name }, { $time } ({ $after } después de recibirse)
+alert-resolved-by = Resuelta por { $name }, { $time }
+alert-duration-minutes = { $minutes } min
+alert-duration-hours = { $hours } h { $minutes } min
+alert-duration-days = { $days } d { $hours } h
+alert-notes-title = Notas
+alert-note-meta = { $name }, { $time }
+alert-replies-title = Respuestas al paciente
+alert-reply-meta = De { $name }, enviado { $time }
+alert-read = Leído { $time }
+alert-not-read = Todavía no leído
+alert-acknowledge = Marcar como vista
+alert-acknowledged-done = Marcada como vista.
+alert-note-label = Agregar una nota
+alert-note-hint = Solo el equipo de farmacia ve las notas. Al agregar una nota, la alerta también queda marcada como vista.
+alert-note-submit = Agregar nota
+alert-note-added = Nota agregada.
+alert-reply-label = Responder a { $name }
+alert-reply-hint = El paciente lo verá en su teléfono la próxima vez que se conecte. Al enviar una respuesta, la alerta también queda marcada como vista.
+alert-reply-submit = Enviar al paciente
+alert-reply-sent = Enviado. El paciente lo verá la próxima vez que su teléfono se conecte.
+alert-resolve = Resolver
+alert-error-empty = Escriba algo primero.
+alert-error-too-long = El texto debe tener menos de { $max } caracteres.
+alert-error-invalid = Revise el texto: { $reason }
+alert-error-not-found = No se encontró esta alerta o este paciente. Actualice la página e inténtelo de nuevo.
+timeline-title = Paciente
+timeline-back = Volver a la lista de revisión
+timeline-retry = Intentar de nuevo
+timeline-refresh = Actualizar
+timeline-not-found = No encontramos a este paciente. Puede que pertenezca a otra farmacia.
+timeline-trends-title = Síntomas a lo largo del tiempo
+timeline-trends-hint = El grado de cada síntoma en cada registro: ninguno, leve, moderado o grave.
+timeline-no-check-ins = Todavía no hay registros.
+timeline-no-symptoms = Todavía no hay síntomas con grado en los registros.
+timeline-temperature-title = Temperaturas tomadas
+timeline-temperature-reading = { $celsius } °C ({ $fahrenheit } °F)
+timeline-check-ins-summary = { $count ->
+    [one] El registro en palabras (1)
+   *[other] Todos los registros en palabras ({ $count })
+}
+timeline-alerts-title = Alertas
+timeline-no-alerts = Este paciente no tiene alertas.
+timeline-messages-title = Mensajes al paciente
+timeline-no-messages = Todavía no hay mensajes.
+timeline-reply-hint = El paciente lo verá en su teléfono la próxima vez que se conecte.
+trend-summary = { $name }: { $count ->
+    [one] 1 registro
+   *[other] { $count } registros
+}; último: { $latest }; el más alto: { $highest }
+trend-table-caption = { $name } en cada registro
+trend-date = Fecha
+trend-grade = Grado
+trend-grade-value = { $grade } ({ $number })
+trend-empty = Todavía no hay respuestas.
+cadence-label = Recordatorio de registro
+cadence-hint = Cada cuánto el teléfono del paciente le pregunta cómo se siente.
+cadence-3 = Cada 3 días
+cadence-7 = Cada semana
+cadence-14 = Cada 2 semanas
+cadence-28 = Cada 4 semanas
+
+## Pharmacist alerts (more)
+alerts-reload = Buscar alertas nuevas
+my-check-ins-trends = Cómo cambiaron sus síntomas
+my-check-ins-list = Todos sus registros, del más reciente al más antiguo

@@ -1,0 +1,199 @@
+//! The pharmacist's page about one patient (`/pharmacy/patients/:id`): symptom trends, temperature readings,
+//! every check-in, the alert history (open alerts can be worked here too) and the messages, with a reply form.
+
+use carepath_domain::sync::{PatientTimeline, PharmacistInfo};
+use carepath_domain::triage::{celsius_tenths_to_fahrenheit_tenths, format_tenths};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+use crate::alerts::{AlertCard, AlertList, Drafts, MessageItem, ReplyForm};
+use crate::api::{self, ApiError};
+use crate::format;
+use crate::i18n::current;
+use crate::pharmacy::{error_text, Login};
+use crate::reasons::{check_in_summary, term_name};
+use crate::tr;
+use crate::trends::{trend_points, SymptomTrend};
+
+/// Signed-in pharmacists only, as on `/pharmacy`.
+#[component]
+pub fn PatientPage() -> impl IntoView {
+    let me = LocalResource::new(|| api::get::<PharmacistInfo>("/api/pharmacy/me", None));
+    move || match me.get() {
+        None => view! { <p class="loading" aria-busy="true">{move || tr!("loading")}</p> }.into_any(),
+        Some(Ok(_)) => view! { <PatientTimelineView/> }.into_any(),
+        Some(Err(ApiError::Server { status: 401, .. })) => view! { <Login on_login=move || me.refetch()/> }.into_any(),
+        Some(Err(e)) => view! {
+            <section class="card narrow" aria-labelledby="timeline-error-title">
+                <h1 id="timeline-error-title">{move || tr!("timeline-title")}</h1>
+                <p class="error" role="alert">{error_text(&e)}</p>
+                <button type="button" class="secondary" on:click=move |_| me.refetch()>{move || tr!("timeline-retry")}</button>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+fn not_found() -> ApiError {
+    ApiError::Server { status: 404, code: "not_found".into(), message: String::new() }
+}
+
+#[component]
+fn PatientTimelineView() -> impl IntoView {
+    let params = use_params_map();
+    let patient_id = Memo::new(move |_| params.with(|p| p.get("id")).and_then(|s| Uuid::parse_str(&s).ok()));
+    let timeline = LocalResource::new(move || {
+        let id = patient_id.get();
+        async move {
+            match id {
+                Some(id) => api::get::<PatientTimeline>(&format!("/api/pharmacy/patients/{id}/timeline"), None).await,
+                None => Err(not_found()),
+            }
+        }
+    });
+    // The last timeline that loaded: a failed refresh keeps it on screen, with the error above it.
+    let latest = Memo::new(move |previous: Option<&Option<PatientTimeline>>| match timeline.get() {
+        Some(Ok(t)) => Some(t),
+        _ => previous.cloned().flatten(),
+    });
+    let failure = Memo::new(move |_| timeline.get().and_then(Result::err));
+    let loaded = Memo::new(move |_| latest.with(Option::is_some));
+    let patient = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| (t.patient_id, t.patient_name.clone()))));
+    let check_ins = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.check_ins.clone()).unwrap_or_default()));
+    let alerts = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.alerts.clone()).unwrap_or_default()));
+    let alert_ids = Memo::new(move |_| alerts.with(|v| v.iter().map(|a| a.id).collect::<Vec<_>>()));
+    let messages = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.messages.clone()).unwrap_or_default()));
+    let term_names = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.term_names.clone()).unwrap_or_default()));
+    let on_change = Callback::new(move |()| timeline.refetch());
+    let drafts = Drafts::new();
+    let list = AlertList {
+        alerts: alerts.into(),
+        term_names: term_names.into(),
+        on_change,
+        drafts,
+        announce: RwSignal::new(None),
+        heading_id: "timeline-alerts-title",
+        linked: None,
+    };
+
+    let trends = move || {
+        check_ins.with(|all| {
+            if all.is_empty() {
+                return view! { <p>{move || tr!("timeline-no-check-ins")}</p> }.into_any();
+            }
+            let pairs: Vec<_> = all.iter().map(|c| (c.recorded_at, &c.answers)).collect();
+            let series = trend_points(&pairs);
+            if series.is_empty() {
+                return view! { <p>{move || tr!("timeline-no-symptoms")}</p> }.into_any();
+            }
+            term_names.with(|names| {
+                view! {
+                    <div class="trends">
+                        {series.into_iter().map(|(term, points)| view! {
+                            <SymptomTrend name=term_name(&term, names) points=points/>
+                        }).collect_view()}
+                    </div>
+                }
+                .into_any()
+            })
+        })
+    };
+    let temperatures = move || {
+        let readings: Vec<_> = check_ins.with(|all| {
+            all.iter().rev().filter_map(|c| c.answers.temperature.map(|t| (c.recorded_at, t.celsius_tenths()))).collect()
+        });
+        (!readings.is_empty()).then(|| {
+            view! {
+                <h3>{move || tr!("timeline-temperature-title")}</h3>
+                <ul class="temperatures" role="list">
+                    {readings.into_iter().map(|(at, celsius)| view! {
+                        <li>
+                            <time datetime=at.to_rfc3339()>{move || format::date_time(at, &current())}</time>
+                            ": "
+                            {move || tr!(
+                                "timeline-temperature-reading",
+                                celsius = format_tenths(celsius),
+                                fahrenheit = format_tenths(celsius_tenths_to_fahrenheit_tenths(celsius))
+                            )}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }
+        })
+    };
+    let all_check_ins = move || {
+        let count = check_ins.with(Vec::len);
+        (count > 0).then(|| {
+            view! {
+                <details class="check-in-list">
+                    <summary>{move || tr!("timeline-check-ins-summary", count = count)}</summary>
+                    <ul role="list">
+                        {move || check_ins.with(|all| term_names.with(|names| {
+                            all.iter().rev().map(|c| {
+                                let at = c.recorded_at;
+                                let summary = check_in_summary(&c.answers, names);
+                                view! {
+                                    <li>
+                                        <time datetime=at.to_rfc3339()>{format::date_time(at, &current())}</time>
+                                        ": "{summary}
+                                    </li>
+                                }
+                            }).collect_view()
+                        }))}
+                    </ul>
+                </details>
+            }
+        })
+    };
+
+    view! {
+        <div class="patient-page">
+            <p>
+                <a class="back-link" href="/pharmacy"><span class="arrow" aria-hidden="true">"←"</span>{move || tr!("timeline-back")}</a>
+            </p>
+            <h1>{move || patient.get().map(|(_, name)| name).unwrap_or_else(|| tr!("timeline-title"))}</h1>
+            <p class="error" role="alert">
+                {move || failure.get().map(|e| match e {
+                    ApiError::Server { status: 404, .. } => tr!("timeline-not-found"),
+                    other => error_text(&other),
+                })}
+            </p>
+            {move || (!loaded.get() && failure.with(Option::is_none)).then(|| view! {
+                <p aria-busy="true">{move || tr!("loading")}</p>
+            })}
+            <Show when=move || loaded.get()>
+                <section class="card" aria-labelledby="timeline-trends-title">
+                    <h2 id="timeline-trends-title">{move || tr!("timeline-trends-title")}</h2>
+                    <p class="hint">{move || tr!("timeline-trends-hint")}</p>
+                    {trends}
+                    {temperatures}
+                    {all_check_ins}
+                </section>
+                <section class="card" aria-labelledby="timeline-alerts-title">
+                    <div class="section-head">
+                        <h2 id="timeline-alerts-title" tabindex="-1">{move || tr!("timeline-alerts-title")}</h2>
+                        <button type="button" class="secondary" on:click=move |_| timeline.refetch()>{move || tr!("timeline-refresh")}</button>
+                    </div>
+                    <p class="status" role="status">{move || list.announce.get()}</p>
+                    {move || alert_ids.with(Vec::is_empty).then(|| view! { <p>{move || tr!("timeline-no-alerts")}</p> })}
+                    <ol class="alert-list" role="list">
+                        <For each=move || alert_ids.get() key=|id| *id children=move |id| view! {
+                            <li><AlertCard id=id list=list/></li>
+                        }/>
+                    </ol>
+                </section>
+                <section class="card" aria-labelledby="timeline-messages-title">
+                    <h2 id="timeline-messages-title">{move || tr!("timeline-messages-title")}</h2>
+                    {move || messages.with(Vec::is_empty).then(|| view! { <p>{move || tr!("timeline-no-messages")}</p> })}
+                    <ul class="messages" role="list">
+                        {move || messages.get().into_iter().map(|m| view! { <MessageItem message=m/> }).collect_view()}
+                    </ul>
+                    {move || patient.get().map(|(id, name)| view! {
+                        <ReplyForm patient_id=id patient_name=name alert_id=None drafts=drafts on_sent=on_change/>
+                    })}
+                </section>
+            </Show>
+        </div>
+    }
+}

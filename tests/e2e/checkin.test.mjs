@@ -1,0 +1,174 @@
+// The check-in loop through the UI: offline, the patient reports a fever of 38.5 °C → "Call now" shows at once;
+// back online → the alert tops the pharmacist's queue with its reason, and the team's webhook gets exactly one
+// notice with no health information; the pharmacist replies → the patient sees the reply, and the pharmacist
+// sees that it was read.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { Server, launchBrowser, shot, axe, PHONE } from './harness.mjs';
+
+const PHARMACIST = { username: 'k.osei', password: 'a long enough passphrase', site: 'Lakeside Oncology Pharmacy', phone: '+1 555 0133' };
+
+let server;
+let browser;
+let desk;
+let phone;
+let hook;
+const notices = [];
+
+before(async () => {
+  // The team's webhook: a real HTTP receiver on loopback.
+  hook = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; });
+    req.on('end', () => { notices.push(JSON.parse(body)); res.writeHead(200).end('ok'); });
+  });
+  await new Promise((resolve) => hook.listen(0, '127.0.0.1', resolve));
+  server = new Server();
+  server.extraEnv = { CAREPATH_ALERT_WEBHOOK_URL: `http://127.0.0.1:${hook.address().port}/teams`, CAREPATH_NOTIFY_RETRY_MS: '200' };
+  await server.start();
+  server.createPharmacist(PHARMACIST);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  hook?.close();
+});
+
+async function waitFor(check, what, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+test('the pharmacist enrolls a patient on palbociclib and the phone connects', async () => {
+  desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  await desk.goto(`${server.url}/pharmacy`);
+  await desk.getByLabel('Username').fill(PHARMACIST.username);
+  await desk.getByLabel('Password').fill(PHARMACIST.password);
+  await desk.getByRole('button', { name: 'Sign in' }).click();
+  await desk.getByLabel('Patient name').fill('Grace Mensah');
+  await desk.getByLabel('Drug and strength').fill('Palbociclib (Ibrance) 125 mg capsules');
+  await desk.getByLabel('Dose (as written on the label)').fill('1 capsule');
+  await desk.getByLabel('Once a day').check();
+  await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
+  const code = (await desk.getByTestId('enrollment-code').textContent()).trim();
+
+  phone = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
+  await phone.goto(server.url);
+  await phone.getByLabel('Your code').fill(code);
+  await phone.getByRole('button', { name: 'Connect' }).click();
+  await phone.getByText('Hello, Grace Mensah.').waitFor();
+  await phone.locator('.sync-status[data-state="synced"]').waitFor();
+});
+
+test('offline, a fever of 38.5 °C shows "Call now" at once, with the pharmacy number', async () => {
+  await server.stop();
+  await phone.getByRole('link', { name: 'Start my check-in' }).click();
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  await phone.getByLabel('°C').check();
+  await phone.getByLabel(/If you took your temperature/).fill('38.5');
+  await phone.getByRole('button', { name: 'Next' }).click();
+
+  const callNow = phone.getByTestId('call-now');
+  await callNow.getByRole('heading', { name: 'Call your pharmacy now' }).waitFor();
+  await callNow.getByText('Fever of 38.5 °C (101.3 °F)').waitFor();
+  assert.equal(await callNow.getByRole('link', { name: /Call your pharmacy/ }).getAttribute('href'), 'tel:+15550133');
+  await phone.getByText(/saved on this phone and marked urgent/).waitFor();
+  await phone.locator('.sync-status[data-state="offline"][data-waiting="1"]').waitFor();
+  // The heading has focus, so a screen reader announces the new screen.
+  assert.equal(await phone.evaluate(() => document.activeElement?.id), 'step-heading');
+  await shot(phone, '20-patient-call-now-offline');
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on the Call now screen');
+});
+
+test('back online, the urgent alert tops the queue with its reason; one notice, no health information', async () => {
+  await server.start();
+  await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor({ timeout: 20_000 });
+  assert.equal(server.sql("SELECT tier FROM alerts"), 'urgent');
+
+  await desk.reload();
+  const top = desk.getByTestId('alert').first();
+  await top.waitFor();
+  assert.equal(await top.getAttribute('data-tier'), 'urgent');
+  assert.match(await top.textContent(), /Urgent/);
+  assert.match(await top.textContent(), /Grace Mensah/);
+  assert.match(await top.textContent(), /Red flag: Fever of 38\.5 °C \(101\.3 °F\)/);
+  await shot(desk, '21-pharmacist-urgent-alert');
+  assert.deepEqual(await axe(desk), [], 'accessibility violations on the alert queue');
+
+  await waitFor(() => notices.length >= 1, 'the webhook notice');
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(notices.length, 1, 'exactly one notice per urgent alert');
+  const text = JSON.stringify(notices[0]);
+  assert.equal(notices[0].tier, 'urgent');
+  assert.equal(notices[0].site, PHARMACIST.site);
+  for (const leak of ['Grace', 'Mensah', 'fever', '38.5', 'palbociclib', 'Ibrance']) {
+    assert.ok(!text.toLowerCase().includes(leak.toLowerCase()), `the notice leaks ${leak}: ${text}`);
+  }
+  // The notice's link opens the queue at that alert.
+  const alertId = server.sql('SELECT id FROM alerts');
+  assert.ok(notices[0].link.endsWith(`/pharmacy?alert=${alertId}`), notices[0].link);
+});
+
+test('the pharmacist replies; the patient sees the reply and the pharmacist sees it was read', async () => {
+  const top = desk.getByTestId('alert').first();
+  await top.getByTestId('reply-text').fill('Please go to the emergency department now. We have called ahead.');
+  await top.getByRole('button', { name: 'Send to patient' }).click();
+  await desk.getByText(/Not read yet/).waitFor();
+  assert.equal(server.sql('SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL'), '1', 'a reply acknowledges the alert');
+
+  // The phone gets it at its next sync (opening the app syncs).
+  await phone.goto(server.url);
+  const messages = phone.getByTestId('messages');
+  await messages.getByText('Please go to the emergency department now. We have called ahead.').waitFor();
+  await messages.getByText(/Pharmacist k\.osei/).waitFor();
+  await shot(phone, '22-patient-reply');
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on Today with a message');
+  // Seeing it is reading it: recorded on the phone, synced, shown to the pharmacist.
+  await waitFor(() => server.sql('SELECT COUNT(*) FROM messages WHERE read_at IS NOT NULL') === '1', 'the read receipt');
+  await desk.reload();
+  await desk.getByTestId('alert').first().getByText(/Read /).waitFor();
+
+  await desk.getByTestId('alert').first().getByRole('button', { name: 'Resolve' }).click();
+  await desk.getByTestId('alert').first().waitFor({ state: 'detached' });
+  assert.equal(server.sql('SELECT COUNT(*) FROM alerts WHERE resolved_at IS NOT NULL'), '1');
+});
+
+test('a graded red flag: diarrhea almost all the time shows "Call now" after the questions', async () => {
+  await phone.goto(`${server.url}/check-in`);
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  await phone.getByRole('button', { name: 'Next' }).click();
+  // Palbociclib's own items: answer diarrhea, skip the rest.
+  let guard = 0;
+  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 12) {
+    const heading = (await phone.locator('#step-heading').textContent()).trim();
+    if (heading.startsWith('Diarrhea')) {
+      await phone.getByLabel('Almost all the time', { exact: true }).check();
+      await phone.getByRole('button', { name: 'Next' }).click();
+    } else {
+      await phone.getByRole('button', { name: 'Skip this question' }).click();
+    }
+    await phone.waitForTimeout(50);
+  }
+  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
+  await phone.getByTestId('call-now').getByText('Diarrhea that is severe or will not stop').waitFor();
+  await phone.locator('.sync-status[data-waiting="0"]').waitFor();
+  await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE resolved_at IS NULL AND tier = 'urgent'") === '1', 'the second urgent alert');
+  await waitFor(() => notices.length === 2, 'the second notice');
+});
+
+test('the patient sees their own check-ins and a trend per symptom', async () => {
+  await phone.goto(server.url);
+  await phone.getByRole('link', { name: 'My check-ins' }).click();
+  await phone.getByRole('heading', { name: 'My check-ins' }).waitFor();
+  await phone.getByRole('img', { name: /Diarrhea/ }).first().waitFor();
+  await phone.getByText(/Temperature 38\.5 °C/).waitFor();
+  await shot(phone, '23-patient-my-check-ins');
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on My check-ins');
+});
