@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { Server, launchBrowser, shot, axe, PHONE } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect } from './harness.mjs';
 
 const PHARMACIST = { username: 'k.osei', password: 'a long enough passphrase', site: 'Lakeside Oncology Pharmacy', phone: '+1 555 0133' };
 
@@ -47,23 +47,10 @@ async function waitFor(check, what, ms = 15_000) {
 }
 
 test('the pharmacist enrolls a patient on palbociclib and the phone connects', async () => {
-  desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
-  await desk.goto(`${server.url}/pharmacy`);
-  await desk.getByLabel('Username').fill(PHARMACIST.username);
-  await desk.getByLabel('Password').fill(PHARMACIST.password);
-  await desk.getByRole('button', { name: 'Sign in' }).click();
-  await desk.getByLabel('Patient name').fill('Grace Mensah');
-  await desk.getByLabel('Drug and strength').fill('Palbociclib (Ibrance) 125 mg capsules');
-  await desk.getByLabel('Dose (as written on the label)').fill('1 capsule');
-  await desk.getByLabel('Once a day').check();
-  await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
-  const code = (await desk.getByTestId('enrollment-code').textContent()).trim();
-
-  phone = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
-  await phone.goto(server.url);
-  await phone.getByLabel('Your code').fill(code);
-  await phone.getByRole('button', { name: 'Connect' }).click();
-  await phone.getByText('Hello, Grace Mensah.').waitFor();
+  desk = await signedInDesk(browser, server, PHARMACIST);
+  phone = await enrollAndConnect(browser, server, desk, {
+    name: 'Grace Mensah', drug: 'Palbociclib (Ibrance) 125 mg capsules', dose: '1 capsule', frequency: 'Once a day',
+  });
   await phone.locator('.sync-status[data-state="synced"]').waitFor();
 });
 

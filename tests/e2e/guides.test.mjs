@@ -3,7 +3,7 @@
 // after the first visit; the pharmacy team sees that the guide was opened. Also before enrollment, and in print.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, PHONE } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, PHONE, signedInDesk, enrollAndConnect } from './harness.mjs';
 
 const PHARMACIST = { username: 'a.nguyen', password: 'guides are for reading', site: 'Lakeside Oncology Pharmacy', phone: '+1 555 0111', afterHours: '+1 555 0122' };
 
@@ -27,23 +27,10 @@ after(async () => {
 const guideViews = () => server.sql("SELECT COUNT(*) FROM events WHERE kind = 'guide_viewed'");
 
 test('an enrolled patient opens the guides from Today and finds their own medicine first', async () => {
-  desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
-  await desk.goto(`${server.url}/pharmacy`);
-  await desk.getByLabel('Username').fill(PHARMACIST.username);
-  await desk.getByLabel('Password').fill(PHARMACIST.password);
-  await desk.getByRole('button', { name: 'Sign in' }).click();
-  await desk.getByLabel('Patient name').fill('Tomás Herrera');
-  await desk.getByLabel('Drug and strength').fill('Capecitabine 500 mg tablets');
-  await desk.getByLabel('Dose (as written on the label)').fill('3 tablets');
-  await desk.getByLabel('Twice a day').check();
-  await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
-  const code = (await desk.getByTestId('enrollment-code').textContent()).trim();
-
-  phone = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
-  await phone.goto(server.url);
-  await phone.getByLabel('Your code').fill(code);
-  await phone.getByRole('button', { name: 'Connect' }).click();
-  await phone.getByRole('heading', { name: 'Today' }).waitFor();
+  desk = await signedInDesk(browser, server, PHARMACIST);
+  phone = await enrollAndConnect(browser, server, desk, {
+    name: 'Tomás Herrera', drug: 'Capecitabine 500 mg tablets', dose: '3 tablets', frequency: 'Twice a day',
+  });
 
   await phone.getByRole('link', { name: 'Read about your medicines' }).click();
   await phone.getByRole('heading', { name: 'Medicine guides' }).waitFor();

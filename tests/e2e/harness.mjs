@@ -109,3 +109,29 @@ export async function axe(page) {
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   });
 }
+
+/** A pharmacist's desk page (desktop size), signed in. */
+export async function signedInDesk(browser, server, { username, password }) {
+  const desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  await desk.goto(`${server.url}/pharmacy`);
+  await desk.getByLabel('Username').fill(username);
+  await desk.getByLabel('Password').fill(password);
+  await desk.getByRole('button', { name: 'Sign in' }).click();
+  return desk;
+}
+
+/** Enrolls a patient from the desk page and connects a new phone with the code; returns the phone's page on Today. */
+export async function enrollAndConnect(browser, server, desk, { name, drug, dose, frequency }) {
+  await desk.getByLabel('Patient name').fill(name);
+  await desk.getByLabel('Drug and strength').fill(drug);
+  await desk.getByLabel('Dose (as written on the label)').fill(dose);
+  await desk.getByLabel(frequency).check();
+  await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
+  const code = (await desk.getByTestId('enrollment-code').textContent()).trim();
+  const phone = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
+  await phone.goto(server.url);
+  await phone.getByLabel('Your code').fill(code);
+  await phone.getByRole('button', { name: 'Connect' }).click();
+  await phone.getByText(`Hello, ${name}.`).waitFor();
+  return phone;
+}
