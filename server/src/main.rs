@@ -39,6 +39,22 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Show or change a site's triage settings: the fever threshold (clinics differ) and how long a pharmacist's
+    /// acknowledgement keeps an unchanged symptom quiet. Devices pick the threshold up at their next sync.
+    SiteSettings {
+        /// The site's name, as given to create-pharmacist.
+        #[arg(long)]
+        site: String,
+        /// Fever threshold in °C, e.g. 38.0 (37.0–40.0).
+        #[arg(long, conflicts_with = "fever_threshold_f")]
+        fever_threshold_c: Option<String>,
+        /// Fever threshold in °F, e.g. 100.4 (98.6–104.0).
+        #[arg(long)]
+        fever_threshold_f: Option<String>,
+        /// Hours an acknowledgement holds (0–720).
+        #[arg(long)]
+        acknowledged_window_hours: Option<u32>,
+    },
     /// Set up a demo site, pharmacist (with a new random password) and patient with a fresh enrollment code.
     Demo,
 }
@@ -62,6 +78,29 @@ async fn main() -> anyhow::Result<()> {
             let site_id = ensure_site(&db, &site, site_phone.as_deref(), after_hours_phone.as_deref()).await?;
             create_pharmacist(&db, &site_id, &username, &display_name, &password).await?;
             println!("Created pharmacist {username} at {site}.");
+            Ok(())
+        }
+        Command::SiteSettings { site, fever_threshold_c, fever_threshold_f, acknowledged_window_hours } => {
+            use carepath_domain::checkin::{Temperature, TemperatureUnit};
+            let threshold = match (fever_threshold_c, fever_threshold_f) {
+                (Some(c), _) => Some((c, TemperatureUnit::Celsius)),
+                (None, Some(f)) => Some((f, TemperatureUnit::Fahrenheit)),
+                (None, None) => None,
+            };
+            let threshold = threshold
+                .map(|(text, unit)| {
+                    Temperature::parse(&text, unit)
+                        .map(Temperature::celsius_tenths)
+                        .with_context(|| format!("{text:?} is not a temperature like 38.0 (°C) or 100.4 (°F)"))
+                })
+                .transpose()?;
+            let db = store::open(&cli.settings.database_path()).await?;
+            let now = patients::update_site_settings(&db, &site, threshold, acknowledged_window_hours).await?;
+            println!(
+                "{site}: fever at {} °C or above; acknowledgements hold {} hours.",
+                carepath_domain::triage::format_tenths(now.fever_threshold_c_tenths),
+                now.acknowledged_window_hours
+            );
             Ok(())
         }
         Command::Demo => demo(&cli.settings).await,

@@ -145,3 +145,55 @@ pub async fn site_info(db: &Db, site_id: &str) -> anyhow::Result<SiteInfo> {
         sqlx::query_as("SELECT name, phone, after_hours_phone FROM sites WHERE id = ?").bind(site_id).fetch_one(db).await?;
     Ok(SiteInfo { name, phone, after_hours_phone })
 }
+
+/// Changes a site's triage settings (each only if given) and returns them. The fever threshold must be
+/// 37.0–40.0 °C and the window 0–720 hours; anything else is refused and nothing changes.
+pub async fn update_site_settings(
+    db: &Db,
+    site_name: &str,
+    fever_threshold_c_tenths: Option<i32>,
+    acknowledged_window_hours: Option<u32>,
+) -> anyhow::Result<carepath_domain::triage::SiteSettings> {
+    if let Some(t) = fever_threshold_c_tenths {
+        anyhow::ensure!((370..=400).contains(&t), "the fever threshold must be between 37.0 and 40.0 °C (98.6–104.0 °F)");
+    }
+    if let Some(h) = acknowledged_window_hours {
+        anyhow::ensure!(h <= 720, "the acknowledgement window must be 0 to 720 hours");
+    }
+    let mut tx = crate::store::begin_write(db).await?;
+    let site: Option<(String,)> = sqlx::query_as("SELECT id FROM sites WHERE name = ?").bind(site_name).fetch_optional(&mut *tx).await?;
+    let Some((site_id,)) = site else { anyhow::bail!("there is no site named {site_name:?}") };
+    sqlx::query(
+        "UPDATE sites SET fever_threshold_c_tenths = COALESCE(?, fever_threshold_c_tenths),
+                          acknowledged_window_hours = COALESCE(?, acknowledged_window_hours) WHERE id = ?",
+    )
+    .bind(fever_threshold_c_tenths)
+    .bind(acknowledged_window_hours.map(i64::from))
+    .bind(&site_id)
+    .execute(&mut *tx)
+    .await?;
+    let detail = format!("fever_threshold_c_tenths={fever_threshold_c_tenths:?} acknowledged_window_hours={acknowledged_window_hours:?}");
+    crate::store::audit(
+        &mut *tx,
+        crate::store::Audit {
+            actor_kind: "system",
+            actor_id: None,
+            patient_id: None,
+            action: "site.settings",
+            outcome: "success",
+            detail: Some(detail),
+            source_ip: None,
+        },
+    )
+    .await?;
+    let (fever, window): (i64, i64) =
+        sqlx::query_as("SELECT fever_threshold_c_tenths, acknowledged_window_hours FROM sites WHERE id = ?")
+            .bind(&site_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(carepath_domain::triage::SiteSettings {
+        fever_threshold_c_tenths: i32::try_from(fever)?,
+        acknowledged_window_hours: u32::try_from(window)?,
+    })
+}

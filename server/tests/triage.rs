@@ -424,3 +424,23 @@ async fn a_refused_batch_raises_no_alert_and_sends_no_notice() {
     assert_eq!(app.count("notifications").await, 0);
     assert_eq!(settle(|| hook.received.lock().unwrap().len(), 0).await, 0);
 }
+
+#[tokio::test]
+async fn a_site_sets_its_own_fever_threshold_and_devices_get_it_at_the_next_sync() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    assert_eq!(ana.profile.triage.fever_threshold_c_tenths, 380);
+
+    // Out of range or unknown site: refused, nothing changes.
+    assert!(carepath_server::patients::update_site_settings(&app.db, "North", Some(365), None).await.is_err());
+    assert!(carepath_server::patients::update_site_settings(&app.db, "North", None, Some(721)).await.is_err());
+    assert!(carepath_server::patients::update_site_settings(&app.db, "Nowhere", Some(383), None).await.is_err());
+    assert_eq!(profile(&app, &ana.token).await.triage.fever_threshold_c_tenths, 380);
+
+    let now = carepath_server::patients::update_site_settings(&app.db, "North", Some(383), Some(24)).await.unwrap();
+    assert_eq!((now.fever_threshold_c_tenths, now.acknowledged_window_hours), (383, 24));
+    let on_device = profile(&app, &ana.token).await.triage;
+    assert_eq!((on_device.fever_threshold_c_tenths, on_device.acknowledged_window_hours), (383, 24));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'site.settings'").await, 1);
+}
