@@ -523,8 +523,12 @@ fn AlertActions(
 /// The dashboard's figures: check-ins, the share that raised an alert, and the median time to acknowledge.
 #[component]
 fn AlertStatsLine(stats: AlertStats) -> impl IntoView {
-    let AlertStats { days, check_ins, check_ins_with_alert, alert_rate_per_mille, median_minutes_to_acknowledge, .. } = stats;
+    let AlertStats { days, check_ins, check_ins_with_alert, alert_rate_per_mille, median_minutes_to_acknowledge, notices_failing, .. } =
+        stats;
     view! {
+        {(notices_failing > 0).then(|| view! {
+            <p class="error" role="alert" data-testid="notices-failing">{move || tr!("alerts-notices-failing", count = notices_failing)}</p>
+        })}
         <ul class="alert-stats" role="list" data-testid="alert-stats">
             <li>{move || tr!("alerts-stats-check-ins", count = check_ins, days = days)}</li>
             <li>

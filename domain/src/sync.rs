@@ -226,6 +226,10 @@ pub struct AlertStats {
     pub alert_rate_per_mille: Option<u32>,
     pub acknowledged: u64,
     pub median_minutes_to_acknowledge: Option<i64>,
+    /// Urgent-alert notices (webhook, email) for this site that failed and are not delivered yet: the team
+    /// should not count on them until someone fixes the setting or the receiver.
+    #[serde(default)]
+    pub notices_failing: u64,
 }
 
 /// Item names by item id, then language: the pharmacy page words reasons with them.

@@ -294,3 +294,7 @@ cadence-28 = Every 4 weeks
 alerts-reload = Check for new alerts
 my-check-ins-trends = How your symptoms changed
 my-check-ins-list = Every check-in, newest first
+alerts-notices-failing = { $count ->
+    [one] 1 urgent-alert message to the team (chat or email) could not be delivered yet. Check this page often until it is fixed, and tell whoever runs Carepath.
+   *[other] { $count } urgent-alert messages to the team (chat or email) could not be delivered yet. Check this page often until they are fixed, and tell whoever runs Carepath.
+}

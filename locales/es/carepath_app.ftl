@@ -294,3 +294,7 @@ cadence-28 = Cada 4 semanas
 alerts-reload = Buscar alertas nuevas
 my-check-ins-trends = Cómo cambiaron sus síntomas
 my-check-ins-list = Todos sus registros, del más reciente al más antiguo
+alerts-notices-failing = { $count ->
+    [one] 1 mensaje de alerta urgente al equipo (chat o correo) todavía no se pudo entregar. Revise esta página a menudo hasta que se arregle y avise a quien administra Carepath.
+   *[other] { $count } mensajes de alerta urgente al equipo (chat o correo) todavía no se pudieron entregar. Revise esta página a menudo hasta que se arreglen y avise a quien administra Carepath.
+}

@@ -444,3 +444,26 @@ async fn a_site_sets_its_own_fever_threshold_and_devices_get_it_at_the_next_sync
     assert_eq!((on_device.fever_threshold_c_tenths, on_device.acknowledged_window_hours), (383, 24));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'site.settings'").await, 1);
 }
+
+#[tokio::test]
+async fn failing_notices_show_on_the_pharmacists_dashboard_until_delivered() {
+    // The receiver refuses the first request; the retry comes 3 s later and is delivered.
+    let hook = webhook_receiver(1).await;
+    let app = spawn_app_with(|s| {
+        s.alert_webhook_url = Some(Secret::new(hook.url.clone()));
+        s.notify_retry_ms = 3000;
+    })
+    .await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    app.sync_ok(&ana.token, &[fever("39.1")]).await;
+    for _ in 0..50 {
+        if app.scalar("SELECT attempts FROM notifications").await >= 1 {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    assert_eq!(alerts(&app, &client).await.stats.notices_failing, 1);
+    assert_eq!(settle(|| hook.received.lock().unwrap().len(), 1).await, 1);
+    assert_eq!(alerts(&app, &client).await.stats.notices_failing, 0);
+}

@@ -149,6 +149,13 @@ async fn stats(conn: &mut SqliteConnection, site_id: &str, now: DateTime<Utc>) -
         .iter()
         .map(|(raised, ack)| Ok((parse_ts(ack)? - parse_ts(raised)?).num_minutes().max(0)))
         .collect::<anyhow::Result<Vec<i64>>>()?;
+    let failing: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications n JOIN alerts a ON a.id = n.alert_id
+         WHERE a.site_id = ? AND n.delivered_at IS NULL AND n.attempts > 0",
+    )
+    .bind(site_id)
+    .fetch_one(&mut *conn)
+    .await?;
     let (check_ins, with_alert) = (u64::try_from(check_ins)?, u64::try_from(with_alert)?);
     Ok(AlertStats {
         days: STATS_DAYS,
@@ -157,6 +164,7 @@ async fn stats(conn: &mut SqliteConnection, site_id: &str, now: DateTime<Utc>) -
         alert_rate_per_mille: alert_rate(with_alert as usize, check_ins as usize),
         acknowledged: minutes.len() as u64,
         median_minutes_to_acknowledge: median(minutes),
+        notices_failing: u64::try_from(failing)?,
     })
 }
 
