@@ -64,6 +64,11 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B, token
     finish(request.send().await).await
 }
 
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
+    let request = Request::put(path).json(body).map_err(|_| ApiError::Offline)?;
+    finish(request.send().await).await
+}
+
 /// POST without a JSON answer (e.g. logout: 204).
 pub async fn post_empty(path: &str) -> Result<(), ApiError> {
     let response = Request::post(path).header("Content-Type", "application/json").body("{}").map_err(|_| ApiError::Offline)?.send().await;

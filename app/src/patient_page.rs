@@ -1,7 +1,7 @@
 //! The pharmacist's page about one patient (`/pharmacy/patients/:id`): symptom trends, temperature readings,
 //! every check-in, the alert history (open alerts can be worked here too) and the messages, with a reply form.
 
-use carepath_domain::sync::{PatientTimeline, PharmacistInfo};
+use carepath_domain::sync::{CadenceRequest, PatientTimeline, PharmacistInfo};
 use carepath_domain::triage::{celsius_tenths_to_fahrenheit_tenths, format_tenths};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -11,7 +11,7 @@ use crate::alerts::{AlertCard, AlertList, Drafts, MessageItem, ReplyForm};
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::i18n::current;
-use crate::pharmacy::{error_text, Login};
+use crate::pharmacy::{cadence_label, error_text, Login, CHECK_IN_CADENCES};
 use crate::reasons::{check_in_summary, term_name};
 use crate::tr;
 use crate::trends::{trend_points, SymptomTrend};
@@ -163,6 +163,9 @@ fn PatientTimelineView() -> impl IntoView {
                 <p aria-busy="true">{move || tr!("loading")}</p>
             })}
             <Show when=move || loaded.get()>
+                {move || latest.with(|t| t.as_ref().map(|t| (t.patient_id, t.check_in_every_days))).map(|(id, days)| view! {
+                    <CadenceForm patient_id=id current=days/>
+                })}
                 <section class="card" aria-labelledby="timeline-trends-title">
                     <h2 id="timeline-trends-title">{move || tr!("timeline-trends-title")}</h2>
                     <p class="hint">{move || tr!("timeline-trends-hint")}</p>
@@ -195,5 +198,46 @@ fn PatientTimelineView() -> impl IntoView {
                 </section>
             </Show>
         </div>
+    }
+}
+
+/// How often the patient's phone asks for a check-in; the phone learns a change at its next sync.
+#[component]
+fn CadenceForm(patient_id: Uuid, current: u16) -> impl IntoView {
+    let chosen = RwSignal::new(current);
+    let status = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        status.set(None);
+        error.set(None);
+        let request = CadenceRequest { check_in_every_days: chosen.get_untracked() };
+        leptos::task::spawn_local(async move {
+            let path = format!("/api/pharmacy/patients/{patient_id}/check-in-cadence");
+            match api::put::<_, CadenceRequest>(&path, &request).await {
+                Ok(saved) => status.set(Some(tr!("cadence-saved", choice = cadence_label(saved.check_in_every_days)))),
+                Err(e) => error.set(Some(error_text(&e))),
+            }
+        });
+    };
+    view! {
+        <form class="card cadence-form" on:submit=save aria-labelledby="cadence-form-title">
+            <h2 id="cadence-form-title">{move || tr!("cadence-label")}</h2>
+            <label for="patient-cadence">{move || tr!("cadence-hint")}</label>
+            <div class="inline-form">
+                <select id="patient-cadence" on:change=move |ev| {
+                    if let Ok(days) = event_target_value(&ev).parse::<u16>() {
+                        chosen.set(days);
+                    }
+                }>
+                    {CHECK_IN_CADENCES.iter().map(|&days| view! {
+                        <option value=days.to_string() prop:selected=move || chosen.get() == days>{move || cadence_label(days)}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="secondary">{move || tr!("cadence-save")}</button>
+            </div>
+            <p class="status" role="status">{move || status.get()}</p>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </form>
     }
 }

@@ -17,9 +17,9 @@ use crate::tr;
 const QUEUE_REFRESH_MS: u32 = 15_000;
 
 /// The check-in reminder choices offered at enrollment, in days (the server accepts 1–28).
-const CHECK_IN_CADENCES: [u16; 4] = [3, 7, 14, 28];
+pub(crate) const CHECK_IN_CADENCES: [u16; 4] = [3, 7, 14, 28];
 
-fn cadence_label(days: u16) -> String {
+pub(crate) fn cadence_label(days: u16) -> String {
     match days {
         3 => tr!("cadence-3"),
         7 => tr!("cadence-7"),

@@ -258,6 +258,9 @@ pub struct TimelineCheckIn {
 pub struct PatientTimeline {
     pub patient_id: Uuid,
     pub patient_name: String,
+    /// How often the patient is asked for a check-in, in days.
+    #[serde(default = "weekly")]
+    pub check_in_every_days: u16,
     /// Oldest first.
     pub check_ins: Vec<TimelineCheckIn>,
     /// Newest first.
@@ -301,6 +304,13 @@ pub struct EnrollPatientRequest {
     pub regimen: crate::regimen::RegimenLineInput,
     /// Ask for a check-in every this many days (1–28); weekly unless the pharmacist sets another.
     #[serde(default = "weekly")]
+    pub check_in_every_days: u16,
+}
+
+/// A pharmacist changes how often a patient is asked for a check-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CadenceRequest {
     pub check_in_every_days: u16,
 }
 

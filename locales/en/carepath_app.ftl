@@ -298,3 +298,5 @@ alerts-notices-failing = { $count ->
     [one] 1 urgent-alert message to the team (chat or email) could not be delivered yet. Check this page often until it is fixed, and tell whoever runs Carepath.
    *[other] { $count } urgent-alert messages to the team (chat or email) could not be delivered yet. Check this page often until they are fixed, and tell whoever runs Carepath.
 }
+cadence-save = Save
+cadence-saved = Saved: { $choice }. The patient's phone uses it from its next connection.

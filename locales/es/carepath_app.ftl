@@ -298,3 +298,5 @@ alerts-notices-failing = { $count ->
     [one] 1 mensaje de alerta urgente al equipo (chat o correo) todavía no se pudo entregar. Revise esta página a menudo hasta que se arregle y avise a quien administra Carepath.
    *[other] { $count } mensajes de alerta urgente al equipo (chat o correo) todavía no se pudieron entregar. Revise esta página a menudo hasta que se arreglen y avise a quien administra Carepath.
 }
+cadence-save = Guardar
+cadence-saved = Guardado: { $choice }. El teléfono del paciente lo usará desde su próxima conexión.

@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .route("/pharmacy/alerts/{id}/resolve", post(routes::alerts::resolve))
         .route("/pharmacy/patients/{id}/timeline", get(routes::alerts::timeline))
         .route("/pharmacy/patients/{id}/messages", post(routes::alerts::reply))
+        .route("/pharmacy/patients/{id}/check-in-cadence", axum::routing::put(routes::alerts::set_cadence))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

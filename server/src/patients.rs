@@ -22,9 +22,7 @@ pub async fn create(
     code_valid_for: Duration,
 ) -> Result<EnrollPatientResponse, crate::error::ApiError> {
     let display_name = carepath_domain::required_text("display_name", display_name, MAX_DISPLAY_NAME)?;
-    if !(1..=carepath_domain::sync::MAX_CHECK_IN_EVERY_DAYS).contains(&check_in_every_days) {
-        return Err(carepath_domain::ValidationError::Inconsistent("check_in_every_days must be 1 to 28").into());
-    }
+    check_cadence(check_in_every_days)?;
     let regimen = regimen.validated()?;
     let now = Utc::now();
     let patient_id = Uuid::new_v4();
@@ -52,6 +50,15 @@ pub async fn create(
     let (code, expires_at) = insert_code(&mut tx, patient_id, now, code_valid_for).await?;
     tx.commit().await?;
     Ok(EnrollPatientResponse { patient_id, code: code.to_string(), expires_at })
+}
+
+/// A check-in cadence the pharmacist may set: 1 to 28 days.
+pub fn check_cadence(days: u16) -> Result<(), carepath_domain::ValidationError> {
+    if (1..=carepath_domain::sync::MAX_CHECK_IN_EVERY_DAYS).contains(&days) {
+        Ok(())
+    } else {
+        Err(carepath_domain::ValidationError::Inconsistent("check_in_every_days must be 1 to 28"))
+    }
 }
 
 /// Issues a fresh one-time code for an existing patient (another device, or a lost phone).

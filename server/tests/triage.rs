@@ -467,3 +467,26 @@ async fn failing_notices_show_on_the_pharmacists_dashboard_until_delivered() {
     assert_eq!(settle(|| hook.received.lock().unwrap().len(), 1).await, 1);
     assert_eq!(alerts(&app, &client).await.stats.notices_failing, 0);
 }
+
+#[tokio::test]
+async fn the_pharmacist_changes_the_check_in_cadence_and_the_device_gets_it() {
+    let app = spawn_app().await;
+    let north = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let south = app.login_as(&app.pharmacist_at_new_site("South", "bob").await).await;
+    let ana = app.new_patient(&north, "Ana", Frequency::OnceDaily).await;
+    let path = format!("/api/pharmacy/patients/{}/check-in-cadence", ana.id);
+    let put = |client: &reqwest::Client, body: Value| client.put(app.url(&path)).json(&body).send();
+
+    assert_error(put(&north, json!({ "check_in_every_days": 0 })).await.unwrap(), 422, "invalid").await;
+    assert_error(put(&north, json!({ "check_in_every_days": "weekly" })).await.unwrap(), 400, "bad_json").await;
+    assert_error(put(&south, json!({ "check_in_every_days": 3 })).await.unwrap(), 404, "not_found").await;
+    assert_eq!(profile(&app, &ana.token).await.check_in.unwrap().every_days, 7, "nothing changed");
+
+    let ok = put(&north, json!({ "check_in_every_days": 3 })).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert_eq!(profile(&app, &ana.token).await.check_in.unwrap().every_days, 3);
+    let timeline: PatientTimeline =
+        north.get(app.url(&format!("/api/pharmacy/patients/{}/timeline", ana.id))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(timeline.check_in_every_days, 3);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'patient.cadence'").await, 1);
+}

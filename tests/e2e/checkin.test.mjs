@@ -159,3 +159,16 @@ test('the patient sees their own check-ins and a trend per symptom', async () =>
   await shot(phone, '23-patient-my-check-ins');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on My check-ins');
 });
+
+test("the pharmacist's patient page: trends, alerts, and the check-in cadence", async () => {
+  await desk.goto(`${server.url}/pharmacy`);
+  await desk.getByTestId('alert').first().getByRole('link', { name: 'Grace Mensah' }).click();
+  await desk.getByRole('heading', { name: 'Grace Mensah', level: 1 }).waitFor();
+  await desk.getByRole('img', { name: /Diarrhea/ }).first().waitFor();
+  await desk.getByLabel(/How often the patient's phone asks/).selectOption('3');
+  await desk.getByRole('button', { name: 'Save' }).click();
+  await desk.getByText(/Saved: Every 3 days/).waitFor();
+  assert.equal(server.sql("SELECT check_in_every_days FROM patients WHERE display_name = 'Grace Mensah'"), '3');
+  await shot(desk, '24-pharmacist-patient-page');
+  assert.deepEqual(await axe(desk), [], 'accessibility violations on the patient page');
+});

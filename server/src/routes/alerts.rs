@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use carepath_domain::sync::{
-    AlertNote, AlertQueue, AlertStats, AlertView, Empty, PatientEvent, PatientTimeline, PharmacyMessage, ReplyRequest,
+    AlertNote, AlertQueue, AlertStats, AlertView, CadenceRequest, Empty, PatientEvent, PatientTimeline, PharmacyMessage, ReplyRequest,
     Stamp, TextRequest, TimelineCheckIn, EventBody, MAX_MESSAGE,
 };
 use carepath_domain::triage::{alert_rate, AlertReason};
@@ -301,14 +301,39 @@ pub async fn resolve(
     Ok(ApiJson(view))
 }
 
-/// The patient, if they belong to the pharmacist's site.
-async fn site_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, patient_id: Uuid) -> Result<String, ApiError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT display_name FROM patients WHERE id = ? AND site_id = ?")
+/// The patient's name and check-in cadence, if they belong to the pharmacist's site.
+async fn site_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, patient_id: Uuid) -> Result<(String, u16), ApiError> {
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT display_name, check_in_every_days FROM patients WHERE id = ? AND site_id = ?")
+            .bind(patient_id.to_string())
+            .bind(&me.site_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let (name, days) = row.ok_or(ApiError::NotFound)?;
+    Ok((name, u16::try_from(days).map_err(anyhow::Error::from)?))
+}
+
+/// Changes how often the patient is asked for a check-in; the device learns it at its next sync.
+pub async fn set_cadence(
+    State(state): State<AppState>,
+    me: PharmacistAuth,
+    Path(patient_id): Path<Uuid>,
+    connect: ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<CadenceRequest>,
+) -> Result<ApiJson<CadenceRequest>, ApiError> {
+    let mut tx = store::begin_write(&state.db).await?;
+    site_patient(&mut tx, &me, patient_id).await?;
+    crate::patients::check_cadence(req.check_in_every_days)?;
+    sqlx::query("UPDATE patients SET check_in_every_days = ? WHERE id = ?")
+        .bind(i64::from(req.check_in_every_days))
         .bind(patient_id.to_string())
-        .bind(&me.site_id)
-        .fetch_optional(&mut *conn)
+        .execute(&mut *tx)
         .await?;
-    row.map(|(name,)| name).ok_or(ApiError::NotFound)
+    let mut audit = me.audit("patient.cadence", Some(patient_id.to_string()), peer_ip(&connect));
+    audit.detail = Some(format!("every {} days", req.check_in_every_days));
+    store::audit(&mut *tx, audit).await?;
+    tx.commit().await?;
+    Ok(ApiJson(req))
 }
 
 /// Sends a message to the patient (it reaches the device at its next sync). About an alert, it also
@@ -358,7 +383,7 @@ pub async fn timeline(
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<PatientTimeline>, ApiError> {
     let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
-    let patient_name = site_patient(&mut conn, &me, patient_id).await?;
+    let (patient_name, check_in_every_days) = site_patient(&mut conn, &me, patient_id).await?;
     let id = patient_id.to_string();
     // The most recent check-ins, returned oldest first.
     let rows: Vec<(String,)> = sqlx::query_as(
@@ -388,6 +413,7 @@ pub async fn timeline(
     Ok(ApiJson(PatientTimeline {
         patient_id,
         patient_name,
+        check_in_every_days,
         check_ins,
         alerts,
         messages,
