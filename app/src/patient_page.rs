@@ -11,7 +11,7 @@ use crate::alerts::{AlertCard, AlertList, Drafts, MessageItem, ReplyForm};
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::i18n::current;
-use crate::pharmacy::{cadence_label, error_text, Login, CHECK_IN_CADENCES};
+use crate::pharmacy::{cadence_label, error_text, CadenceSelect, Login};
 use crate::reasons::{check_in_summary, term_name};
 use crate::tr;
 use crate::trends::{trend_points, SymptomTrend};
@@ -225,15 +225,7 @@ fn CadenceForm(patient_id: Uuid, current: u16) -> impl IntoView {
             <h2 id="cadence-form-title">{move || tr!("cadence-label")}</h2>
             <label for="patient-cadence">{move || tr!("cadence-hint")}</label>
             <div class="inline-form">
-                <select id="patient-cadence" on:change=move |ev| {
-                    if let Ok(days) = event_target_value(&ev).parse::<u16>() {
-                        chosen.set(days);
-                    }
-                }>
-                    {CHECK_IN_CADENCES.iter().map(|&days| view! {
-                        <option value=days.to_string() prop:selected=move || chosen.get() == days>{move || cadence_label(days)}</option>
-                    }).collect_view()}
-                </select>
+                <CadenceSelect id="patient-cadence" chosen=chosen/>
                 <button type="submit" class="secondary">{move || tr!("cadence-save")}</button>
             </div>
             <p class="status" role="status">{move || status.get()}</p>

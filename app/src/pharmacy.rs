@@ -17,7 +17,7 @@ use crate::tr;
 const QUEUE_REFRESH_MS: u32 = 15_000;
 
 /// The check-in reminder choices offered at enrollment, in days (the server accepts 1–28).
-pub(crate) const CHECK_IN_CADENCES: [u16; 4] = [3, 7, 14, 28];
+const CHECK_IN_CADENCES: [u16; 4] = [3, 7, 14, 28];
 
 pub(crate) fn cadence_label(days: u16) -> String {
     match days {
@@ -25,6 +25,26 @@ pub(crate) fn cadence_label(days: u16) -> String {
         7 => tr!("cadence-7"),
         14 => tr!("cadence-14"),
         _ => tr!("cadence-28"),
+    }
+}
+
+/// The check-in cadence choices as a select bound to `chosen` (days).
+#[component]
+pub(crate) fn CadenceSelect(
+    id: &'static str,
+    chosen: RwSignal<u16>,
+    #[prop(optional)] described_by: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <select id=id aria-describedby=described_by on:change=move |ev| {
+            if let Ok(days) = event_target_value(&ev).parse::<u16>() {
+                chosen.set(days);
+            }
+        }>
+            {CHECK_IN_CADENCES.iter().map(|&days| view! {
+                <option value=days.to_string() prop:selected=move || chosen.get() == days>{move || cadence_label(days)}</option>
+            }).collect_view()}
+        </select>
     }
 }
 
@@ -221,19 +241,7 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
                 </fieldset>
                 <label for="check-in-cadence">{move || tr!("cadence-label")}</label>
                 <p class="hint" id="check-in-cadence-hint">{move || tr!("cadence-hint")}</p>
-                <select
-                    id="check-in-cadence"
-                    aria-describedby="check-in-cadence-hint"
-                    on:change=move |ev| {
-                        if let Ok(days) = event_target_value(&ev).parse::<u16>() {
-                            cadence.set(days);
-                        }
-                    }
-                >
-                    {CHECK_IN_CADENCES.iter().map(|&days| view! {
-                        <option value=days.to_string() prop:selected=move || cadence.get() == days>{move || cadence_label(days)}</option>
-                    }).collect_view()}
-                </select>
+                <CadenceSelect id="check-in-cadence" chosen=cadence described_by="check-in-cadence-hint"/>
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary">{move || tr!("enroll-patient-submit")}</button>
             </form>
