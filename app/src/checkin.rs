@@ -28,7 +28,7 @@ enum Step {
     Safety,
     Item(usize),
     Note,
-    /// Call now: the red flags found, and whether the symptom questions are still to come.
+    /// Call now, with the red flags found.
     RedFlags(Vec<RedFlag>),
     Sent,
 }
