@@ -7,10 +7,10 @@ ensure_wasm_bindgen
 ensure_node_tools
 
 say "Building the app (wasm, release)"
-cargo build --release -p carepath-app --target wasm32-unknown-unknown
+cargo build --profile wasm-release -p carepath-app --target wasm32-unknown-unknown
 
 rm -rf dist && mkdir -p dist/pkg
-wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/release/carepath_app.wasm
+wasm-bindgen --target web --no-typescript --out-dir dist/pkg target/wasm32-unknown-unknown/wasm-release/carepath_app.wasm
 tools/node_modules/.bin/wasm-opt -Oz \
   --enable-bulk-memory --enable-reference-types --enable-sign-ext --enable-nontrapping-float-to-int --enable-multivalue \
   dist/pkg/carepath_app_bg.wasm -o dist/pkg/carepath_app_bg.wasm
