@@ -121,6 +121,50 @@ fn check_text(text: &str) -> Result<(), String> {
     }
 }
 
+/// The state of a note or reply form: busy while sending, an error or a "sent" status.
+#[derive(Clone, Copy)]
+struct TextForm {
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    status: RwSignal<Option<String>>,
+}
+
+/// Sends the text in `draft` (a note or a reply): checks it first, clears the draft once sent, says so with
+/// `sent_message`, then runs `after` (a refetch) either way.
+fn send_text<Fut>(
+    draft: ArcRwSignal<String>,
+    form: TextForm,
+    send: impl FnOnce(String) -> Fut + 'static,
+    sent_message: fn() -> String,
+    after: Callback<()>,
+) where
+    Fut: std::future::Future<Output = Result<(), ApiError>> + 'static,
+{
+    let TextForm { busy, error, status } = form;
+    if busy.get_untracked() {
+        return;
+    }
+    status.set(None);
+    let body = draft.get_untracked();
+    if let Err(message) = check_text(&body) {
+        error.set(Some(message));
+        return;
+    }
+    error.set(None);
+    busy.set(true);
+    spawn_local(async move {
+        match send(body).await {
+            Ok(()) => {
+                draft.set(String::new());
+                status.set(Some(sent_message()));
+            }
+            Err(e) => error.set(Some(action_error_text(&e))),
+        }
+        busy.set(false);
+        after.try_run(());
+    });
+}
+
 fn action_error_text(e: &ApiError) -> String {
     match e {
         ApiError::Server { status: 422, message, .. } => {
@@ -190,31 +234,11 @@ pub(crate) fn ReplyForm(
     let busy = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        status.set(None);
-        let body = text.get_untracked();
-        if let Err(message) = check_text(&body) {
-            error.set(Some(message));
-            return;
-        }
-        error.set(None);
-        busy.set(true);
-        let draft = draft.clone();
-        spawn_local(async move {
-            let request = ReplyRequest { body, alert_id };
+        let send = move |body| async move {
             let path = format!("/api/pharmacy/patients/{patient_id}/messages");
-            match api::post::<_, PharmacyMessage>(&path, &request, None).await {
-                Ok(_) => {
-                    draft.set(String::new());
-                    status.set(Some(tr!("alert-reply-sent")));
-                }
-                Err(e) => error.set(Some(action_error_text(&e))),
-            }
-            busy.set(false);
-            on_sent.try_run(());
-        });
+            api::post::<_, PharmacyMessage>(&path, &ReplyRequest { body, alert_id }, None).await.map(drop)
+        };
+        send_text(draft.clone(), TextForm { busy, error, status }, send, || tr!("alert-reply-sent"), on_sent);
     };
     view! {
         <form class="reply-form" on:submit=on_submit>
@@ -441,29 +465,11 @@ fn AlertActions(
     let note_status = RwSignal::new(None::<String>);
     let add_note = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        note_status.set(None);
-        let body = note.get_untracked();
-        if let Err(message) = check_text(&body) {
-            note_error.set(Some(message));
-            return;
-        }
-        note_error.set(None);
-        busy.set(true);
-        let draft = note_draft.clone();
-        spawn_local(async move {
-            match api::post::<_, AlertView>(&format!("/api/pharmacy/alerts/{id}/notes"), &TextRequest { body }, None).await {
-                Ok(_) => {
-                    draft.set(String::new());
-                    note_status.set(Some(tr!("alert-note-added")));
-                }
-                Err(e) => note_error.set(Some(action_error_text(&e))),
-            }
-            busy.set(false);
-            list.on_change.try_run(());
-        });
+        let send = move |body| async move {
+            api::post::<_, AlertView>(&format!("/api/pharmacy/alerts/{id}/notes"), &TextRequest { body }, None).await.map(drop)
+        };
+        let form = TextForm { busy, error: note_error, status: note_status };
+        send_text(note_draft.clone(), form, send, || tr!("alert-note-added"), list.on_change);
     };
     let note_hint_id = format!("{note_key}-hint");
     let ack_button = {

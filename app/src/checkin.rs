@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use carepath_domain::checkin::{CheckInAnswers, CheckInForm, Item, ItemAnswer, Temperature, TemperatureUnit, MAX_NOTE};
-use carepath_domain::grading::{Attribute, Responses};
+use carepath_domain::grading::{composite_grade, Attribute, Responses};
 use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent};
 use carepath_domain::triage::{red_flags, EmergencyQuestion, RedFlag, SiteSettings};
 use chrono::Utc;
@@ -41,14 +41,10 @@ fn set_response(r: &mut Responses, attribute: Attribute, value: Option<u8>) {
     }
 }
 
-/// Whether the item is answered enough to grade: the first question, and the rest unless the first was 0.
+/// Whether the item is answered enough to grade: exactly when the composite grading accepts it (the first
+/// question, and the rest unless the first was 0).
 fn complete(item: &Item, r: &Responses) -> bool {
-    let attributes = item.attributes.attributes();
-    match r.get(attributes[0]) {
-        None => false,
-        Some(0) => true,
-        Some(_) => attributes.iter().all(|a| r.get(*a).is_some()),
-    }
+    composite_grade(item.attributes, r).is_ok()
 }
 
 fn saved_unit() -> TemperatureUnit {
@@ -173,7 +169,6 @@ pub fn CheckInScreen() -> impl IntoView {
         answers.note = (!note_text.is_empty()).then_some(note_text);
         let settings = settings.get_untracked();
         let flags = answers.report().map(|r| red_flags(&r, &settings)).unwrap_or_default();
-        let flags: Vec<RedFlag> = flags.into_iter().filter(|f| !safety_recorded.get_untracked() || !matches!(f, RedFlag::Fever { .. })).collect();
         record(answers, if flags.is_empty() { Step::Sent } else { Step::RedFlags(flags) });
     };
 

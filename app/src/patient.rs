@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::api::ApiError;
 use crate::device::{Connection, Device};
+use crate::outbox::StoredEvent;
 use crate::format;
 use crate::i18n::current;
 use crate::tr;
@@ -294,14 +295,16 @@ fn CheckInPrompt() -> impl IntoView {
     }
 }
 
+/// Whether this device already recorded reading the message.
+fn read_on_device(events: &[StoredEvent], id: Uuid) -> bool {
+    events.iter().any(|e| matches!(e.event.body, EventBody::MessageRead { message_id } if message_id == id))
+}
+
 /// Messages from the pharmacy team. Showing one on screen counts as reading it: a `message_read` event is
 /// recorded (once) and syncs like any other record.
 #[component]
 fn Messages() -> impl IntoView {
     let device = expect_context::<Device>();
-    let read_here = move |id: Uuid| {
-        device.events.with(|events| events.iter().any(|e| matches!(e.event.body, EventBody::MessageRead { message_id } if message_id == id)))
-    };
     Effect::new(move |_| {
         let unread: Vec<Uuid> = device
             .profile
@@ -310,9 +313,7 @@ fn Messages() -> impl IntoView {
             .map(|p| p.messages.iter().filter(|m| m.read_at.is_none()).map(|m| m.id).collect())
             .unwrap_or_default();
         for id in unread {
-            if !device.events.with_untracked(|events| {
-                events.iter().any(|e| matches!(e.event.body, EventBody::MessageRead { message_id } if message_id == id))
-            }) {
+            if !device.events.with_untracked(|events| read_on_device(events, id)) {
                 let event = PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body: EventBody::MessageRead { message_id: id } };
                 spawn_local(async move {
                     let _ = device.record(event).await;
@@ -328,7 +329,7 @@ fn Messages() -> impl IntoView {
                     <h2 id="messages-title">{move || tr!("messages-title")}</h2>
                     <ul role="list">
                         {messages.into_iter().take(5).map(|m| {
-                            let new = m.read_at.is_none() && !read_here(m.id);
+                            let new = m.read_at.is_none() && !device.events.with(|events| read_on_device(events, m.id));
                             let sent = m.sent_at;
                             let from = m.from.clone();
                             view! {
@@ -352,17 +353,7 @@ fn Messages() -> impl IntoView {
 #[component]
 pub fn MyCheckInsScreen() -> impl IntoView {
     let device = expect_context::<Device>();
-    let names = move || {
-        profile()
-            .check_in
-            .map(|f| {
-                f.items
-                    .iter()
-                    .map(|i| (i.id.clone(), i.text.iter().map(|(l, t)| (l.clone(), t.name.clone())).collect()))
-                    .collect::<carepath_domain::sync::TermNames>()
-            })
-            .unwrap_or_default()
-    };
+    let names = move || profile().check_in.map(|f| carepath_domain::checkin::term_names(&f.items)).unwrap_or_default();
     let check_ins = move || {
         device.events.with(|events| {
             events

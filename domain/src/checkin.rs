@@ -84,6 +84,17 @@ impl ItemText {
     }
 }
 
+/// Item names by item id, then language: reasons, summaries and charts are worded with them.
+pub type TermNames = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The names of `items`, in every language they are written in.
+pub fn term_names(items: &[Item]) -> TermNames {
+    items
+        .iter()
+        .map(|item| (item.id.clone(), item.text.iter().map(|(lang, text)| (lang.clone(), text.name.clone())).collect()))
+        .collect()
+}
+
 /// One symptom item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -295,8 +306,13 @@ impl Temperature {
         }
         let tenths = whole.parse::<i32>().ok()? * 10 + frac.parse::<i32>().ok()?;
         let reading = Temperature { tenths, unit };
+        reading.is_plausible().then_some(reading)
+    }
+
+    /// Within [`TEMPERATURE_RANGE_C_TENTHS`]: a body temperature, not a typo.
+    pub fn is_plausible(self) -> bool {
         let (low, high) = TEMPERATURE_RANGE_C_TENTHS;
-        (low..=high).contains(&reading.celsius_tenths()).then_some(reading)
+        (low..=high).contains(&self.celsius_tenths())
     }
 }
 
@@ -340,11 +356,10 @@ impl CheckInAnswers {
         if self.note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
             return Err(CheckInError::NoteTooLong);
         }
-        let temperature = self.temperature.map(Temperature::celsius_tenths);
-        let (low, high) = TEMPERATURE_RANGE_C_TENTHS;
-        if temperature.is_some_and(|t| !(low..=high).contains(&t)) {
+        if self.temperature.is_some_and(|t| !t.is_plausible()) {
             return Err(CheckInError::ImplausibleTemperature);
         }
+        let temperature = self.temperature.map(Temperature::celsius_tenths);
         let mut answers = Vec::with_capacity(self.answers.len());
         for (term, answer) in &self.answers {
             if !is_valid_term_id(term) {

@@ -8,7 +8,6 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use std::collections::BTreeMap;
 
 use crate::checkin::{CheckInAnswers, CheckInForm};
 use crate::triage::{AlertReason, SiteSettings, Tier};
@@ -232,8 +231,7 @@ pub struct AlertStats {
     pub notices_failing: u64,
 }
 
-/// Item names by item id, then language: the pharmacy page words reasons with them.
-pub type TermNames = BTreeMap<String, BTreeMap<String, String>>;
+pub use crate::checkin::TermNames;
 
 /// The pharmacist's alert queue: open alerts, urgent first, then oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

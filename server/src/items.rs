@@ -4,8 +4,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use carepath_domain::checkin::{CheckInForm, ItemLibrary};
-use carepath_domain::sync::TermNames;
+use carepath_domain::checkin::{term_names, CheckInForm, ItemLibrary, TermNames};
 
 use crate::guides::GuideLibrary;
 
@@ -21,11 +20,7 @@ impl Items {
         let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let library: ItemLibrary = toml::from_str(&text).with_context(|| format!("{} is not a valid item library", path.display()))?;
         library.validate().with_context(|| path.display().to_string())?;
-        let term_names = library
-            .items
-            .iter()
-            .map(|item| (item.id.clone(), item.text.iter().map(|(lang, text)| (lang.clone(), text.name.clone())).collect()))
-            .collect();
+        let term_names = term_names(&library.items);
         Ok(Items { library, term_names })
     }
 

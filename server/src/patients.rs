@@ -126,8 +126,10 @@ pub async fn regimen(db: &Db, patient_id: &str) -> anyhow::Result<Vec<RegimenLin
 /// Everything the patient's device needs, offline too: site numbers, regimen, check-in form, triage settings, messages.
 pub async fn profile(state: &crate::AppState, patient_id: &str) -> anyhow::Result<DeviceProfile> {
     let db = &state.db;
-    let (display_name, site_name, phone, after_hours_phone, every_days): (String, String, String, String, i64) = sqlx::query_as(
-        "SELECT p.display_name, s.name, s.phone, s.after_hours_phone, p.check_in_every_days
+    type Row = (String, String, String, String, i64, i64, i64);
+    let (display_name, site_name, phone, after_hours_phone, every_days, fever, window): Row = sqlx::query_as(
+        "SELECT p.display_name, s.name, s.phone, s.after_hours_phone, p.check_in_every_days,
+                s.fever_threshold_c_tenths, s.acknowledged_window_hours
          FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?",
     )
     .bind(patient_id)
@@ -135,7 +137,7 @@ pub async fn profile(state: &crate::AppState, patient_id: &str) -> anyhow::Resul
     .await?;
     let regimen = regimen(db, patient_id).await?;
     let check_in = state.items.form_for(&state.guides, regimen.iter().map(|l| l.drug_name.as_str()), u16::try_from(every_days)?);
-    let (_, triage) = crate::triage::settings_for_patient(&mut *db.acquire().await?, patient_id).await?;
+    let triage = crate::triage::site_settings(fever, window)?;
     Ok(DeviceProfile {
         patient_id: parse_uuid(patient_id)?,
         display_name,
@@ -199,8 +201,5 @@ pub async fn update_site_settings(
             .fetch_one(&mut *tx)
             .await?;
     tx.commit().await?;
-    Ok(carepath_domain::triage::SiteSettings {
-        fever_threshold_c_tenths: i32::try_from(fever)?,
-        acknowledged_window_hours: u32::try_from(window)?,
-    })
+    crate::triage::site_settings(fever, window)
 }

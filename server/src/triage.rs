@@ -20,7 +20,15 @@ pub async fn settings_for_patient(conn: &mut SqliteConnection, patient_id: &str)
     .bind(patient_id)
     .fetch_one(&mut *conn)
     .await?;
-    Ok((site_id, SiteSettings { fever_threshold_c_tenths: i32::try_from(fever)?, acknowledged_window_hours: u32::try_from(window)? }))
+    Ok((site_id, site_settings(fever, window)?))
+}
+
+/// A site's triage settings from its `fever_threshold_c_tenths` and `acknowledged_window_hours` columns.
+pub fn site_settings(fever_threshold_c_tenths: i64, acknowledged_window_hours: i64) -> anyhow::Result<SiteSettings> {
+    Ok(SiteSettings {
+        fever_threshold_c_tenths: i32::try_from(fever_threshold_c_tenths)?,
+        acknowledged_window_hours: u32::try_from(acknowledged_window_hours)?,
+    })
 }
 
 /// The graded report in a stored check-in event's payload.

@@ -26,6 +26,8 @@ use crate::AppState;
 const STATS_DAYS: u32 = 30;
 const RESOLVED_LIMIT: i64 = 50;
 const TIMELINE_CHECK_INS: i64 = 400;
+/// Messages a device receives in its profile (the newest).
+const DEVICE_MESSAGES: i64 = 50;
 
 const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.display_name, a.tier, a.reasons, e.payload, a.reported_at,
         a.raised_at, a.acknowledged_at, ack.display_name, a.resolved_at, res.display_name
@@ -69,7 +71,7 @@ async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow
         .bind(&id)
         .fetch_all(&mut *conn)
         .await?;
-        let replies = messages_where(&mut *conn, "m.alert_id = ?", &id).await?;
+        let replies = messages_where(&mut *conn, "m.alert_id = ?", &id, None).await?;
         views.push(AlertView {
             id: parse_uuid(&id)?,
             patient_id: parse_uuid(&patient_id)?,
@@ -92,14 +94,20 @@ async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow
     Ok(views)
 }
 
-/// Messages matching `filter` (one `?`, bound to `value`), newest first.
-async fn messages_where(conn: &mut SqliteConnection, filter: &str, value: &str) -> anyhow::Result<Vec<PharmacyMessage>> {
+/// Messages matching `filter` (one `?`, bound to `value`), newest first, at most `limit` (all when `None`).
+async fn messages_where(
+    conn: &mut SqliteConnection,
+    filter: &str,
+    value: &str,
+    limit: Option<i64>,
+) -> anyhow::Result<Vec<PharmacyMessage>> {
     let sql = format!(
         "SELECT m.id, m.body, m.sent_at, ph.display_name, m.read_at FROM messages m
-         JOIN pharmacists ph ON ph.id = m.pharmacist_id WHERE {filter} ORDER BY m.sent_at DESC, m.id"
+         JOIN pharmacists ph ON ph.id = m.pharmacist_id WHERE {filter} ORDER BY m.sent_at DESC, m.id LIMIT ?"
     );
+    // SQLite reads a negative LIMIT as "no limit".
     let rows: Vec<(String, String, String, String, Option<String>)> =
-        sqlx::query_as(&sql).bind(value).fetch_all(&mut *conn).await?;
+        sqlx::query_as(&sql).bind(value).bind(limit.unwrap_or(-1)).fetch_all(&mut *conn).await?;
     rows.into_iter()
         .map(|(id, body, sent_at, from, read_at)| {
             Ok(PharmacyMessage {
@@ -116,9 +124,7 @@ async fn messages_where(conn: &mut SqliteConnection, filter: &str, value: &str) 
 /// A patient's messages for their device, newest first.
 pub async fn patient_messages(db: &Db, patient_id: &str) -> anyhow::Result<Vec<PharmacyMessage>> {
     let mut conn = db.acquire().await?;
-    let mut messages = messages_where(&mut conn, "m.patient_id = ?", patient_id).await?;
-    messages.truncate(50);
-    Ok(messages)
+    messages_where(&mut conn, "m.patient_id = ?", patient_id, Some(DEVICE_MESSAGES)).await
 }
 
 /// Middle value of `values` (the lower middle of an even count, so it is always a real observation).
@@ -217,6 +223,21 @@ async fn one_alert(conn: &mut SqliteConnection, alert_id: Uuid) -> Result<AlertV
     Ok(alert_views(conn, rows).await?.pop().ok_or(ApiError::NotFound)?)
 }
 
+/// Audits a change to an alert, commits it, and answers with the alert as it now is.
+async fn finish_alert_action(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    me: &PharmacistAuth,
+    alert_id: Uuid,
+    patient_id: String,
+    action: &'static str,
+    connect: &ConnectInfo<SocketAddr>,
+) -> Result<ApiJson<AlertView>, ApiError> {
+    store::audit(&mut *tx, me.audit(action, Some(patient_id), peer_ip(connect))).await?;
+    let view = one_alert(&mut tx, alert_id).await?;
+    tx.commit().await?;
+    Ok(ApiJson(view))
+}
+
 /// Marks the alert seen by this pharmacist (the first acknowledgement counts; later ones change nothing).
 async fn mark_acknowledged(conn: &mut SqliteConnection, me: &PharmacistAuth, alert_id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
     let updated = sqlx::query(
@@ -241,10 +262,7 @@ pub async fn acknowledge(
     let mut tx = store::begin_write(&state.db).await?;
     let patient_id = alert_patient(&mut tx, &me, alert_id).await?;
     mark_acknowledged(&mut tx, &me, alert_id, Utc::now()).await?;
-    store::audit(&mut *tx, me.audit("alert.acknowledge", Some(patient_id), peer_ip(&connect))).await?;
-    let view = one_alert(&mut tx, alert_id).await?;
-    tx.commit().await?;
-    Ok(ApiJson(view))
+    finish_alert_action(tx, &me, alert_id, patient_id, "alert.acknowledge", &connect).await
 }
 
 fn message_text(field: &'static str, body: &str) -> Result<String, ApiError> {
@@ -272,10 +290,7 @@ pub async fn add_note(
         .await?;
     // Writing a note about an alert means it has been seen.
     mark_acknowledged(&mut tx, &me, alert_id, now).await?;
-    store::audit(&mut *tx, me.audit("alert.note", Some(patient_id), peer_ip(&connect))).await?;
-    let view = one_alert(&mut tx, alert_id).await?;
-    tx.commit().await?;
-    Ok(ApiJson(view))
+    finish_alert_action(tx, &me, alert_id, patient_id, "alert.note", &connect).await
 }
 
 pub async fn resolve(
@@ -295,10 +310,7 @@ pub async fn resolve(
         .bind(alert_id.to_string())
         .execute(&mut *tx)
         .await?;
-    store::audit(&mut *tx, me.audit("alert.resolve", Some(patient_id), peer_ip(&connect))).await?;
-    let view = one_alert(&mut tx, alert_id).await?;
-    tx.commit().await?;
-    Ok(ApiJson(view))
+    finish_alert_action(tx, &me, alert_id, patient_id, "alert.resolve", &connect).await
 }
 
 /// The patient's name and check-in cadence, if they belong to the pharmacist's site.
@@ -407,7 +419,7 @@ pub async fn timeline(
             .fetch_all(&mut *conn)
             .await?;
     let alerts = alert_views(&mut conn, alert_rows).await?;
-    let messages = messages_where(&mut conn, "m.patient_id = ?", &id).await?;
+    let messages = messages_where(&mut conn, "m.patient_id = ?", &id, None).await?;
     drop(conn);
     store::audit(&state.db, me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
     Ok(ApiJson(PatientTimeline {
