@@ -168,23 +168,27 @@ pub fn SymptomTrend(name: String, points: Vec<(DateTime<Utc>, u8)>) -> impl Into
                     {(!same_day).then(|| view! { <span>{move || short_date(last, &current())}</span> })}
                 </div>
             </div>
-            <table class="visually-hidden">
-                <caption>{caption}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{move || tr!("trend-date")}</th>
-                        <th scope="col">{move || tr!("trend-grade")}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {points.into_iter().map(|(at, g)| view! {
+            // The wrapper is what is hidden: a table never shrinks below its content, so hiding the table itself
+            // would still widen the page (sideways scrolling at phone width).
+            <div class="visually-hidden">
+                <table>
+                    <caption>{caption}</caption>
+                    <thead>
                         <tr>
-                            <td>{move || format::date_time(at, &current())}</td>
-                            <td>{move || tr!("trend-grade-value", grade = grade_word(grade(g)), number = g)}</td>
+                            <th scope="col">{move || tr!("trend-date")}</th>
+                            <th scope="col">{move || tr!("trend-grade")}</th>
                         </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+                    </thead>
+                    <tbody>
+                        {points.into_iter().map(|(at, g)| view! {
+                            <tr>
+                                <td>{move || format::date_time(at, &current())}</td>
+                                <td>{move || tr!("trend-grade-value", grade = grade_word(grade(g)), number = g)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
         </figure>
     }
     .into_any()

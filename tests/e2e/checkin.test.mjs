@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing } from './harness.mjs';
 
 const PHARMACIST = { username: 'k.osei', password: 'a long enough passphrase', site: 'Lakeside Oncology Pharmacy', phone: '+1 555 0133' };
 
@@ -70,6 +70,7 @@ test('offline, a fever of 38.5 °C shows "Call now" at once, with the pharmacy n
   await phone.locator('.sync-status[data-state="offline"][data-waiting="1"]').waitFor();
   // The heading has focus, so a screen reader announces the new screen.
   assert.equal(await phone.evaluate(() => document.activeElement?.id), 'step-heading');
+  assert.deepEqual(await overflowing(phone), [], 'Call now scrolls sideways at phone width');
   await shot(phone, '20-patient-call-now-offline');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on the Call now screen');
 });
@@ -115,6 +116,7 @@ test('the pharmacist replies; the patient sees the reply and the pharmacist sees
   const messages = phone.getByTestId('messages');
   await messages.getByText('Please go to the emergency department now. We have called ahead.').waitFor();
   await messages.getByText(/Pharmacist k\.osei/).waitFor();
+  assert.deepEqual(await overflowing(phone), [], 'Today scrolls sideways at phone width');
   await shot(phone, '22-patient-reply');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on Today with a message');
   // Seeing it is reading it: recorded on the phone, synced, shown to the pharmacist.
@@ -156,6 +158,7 @@ test('the patient sees their own check-ins and a trend per symptom', async () =>
   await phone.getByRole('heading', { name: 'My check-ins' }).waitFor();
   await phone.getByRole('img', { name: /Diarrhea/ }).first().waitFor();
   await phone.getByText(/Temperature 38\.5 °C/).waitFor();
+  assert.deepEqual(await overflowing(phone), [], 'My check-ins scrolls sideways at phone width');
   await shot(phone, '23-patient-my-check-ins');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on My check-ins');
 });

@@ -135,3 +135,15 @@ export async function enrollAndConnect(browser, server, desk, { name, drug, dose
   await phone.getByText(`Hello, ${name}.`).waitFor();
   return phone;
 }
+
+/** Elements wider than the viewport (WCAG 1.4.10 reflow: no sideways scrolling at phone width); [] when none. */
+export async function overflowing(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    return [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .slice(0, 8)
+      .map((el) => `${el.tagName.toLowerCase()}.${el.className?.baseVal ?? el.className} right=${Math.round(el.getBoundingClientRect().right)}`);
+  });
+}

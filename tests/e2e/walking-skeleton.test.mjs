@@ -2,7 +2,7 @@
 // logs a dose and a check-in, the pharmacist sees them; a dose logged while the server is down arrives exactly once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, PHONE } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, PHONE, overflowing } from './harness.mjs';
 
 const PHARMACIST = { username: 'r.okafor', password: 'correct horse battery staple', site: 'Riverside Oncology Pharmacy' };
 const OTHER_SITE = { username: 'm.lee', password: 'another long passphrase', site: 'Hillside Cancer Center', phone: '+1 555 0142' };
@@ -117,6 +117,7 @@ test('the patient sends a check-in: safety first, then one symptom per screen', 
   await phone.getByText('Symptom 1 of 8').waitFor();
   assert.equal(await phone.getByRole('button', { name: 'Next' }).isDisabled(), true, 'an unanswered question cannot be passed with Next');
   await phone.getByLabel('Often', { exact: true }).check();
+  assert.deepEqual(await overflowing(phone), [], 'the check-in scrolls sideways at phone width');
   await shot(phone, '05-patient-check-in');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on a symptom step');
   await phone.getByRole('button', { name: 'Next' }).click();
