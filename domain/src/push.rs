@@ -1,0 +1,227 @@
+//! Web Push API types, shared by the app and the server: the server's public key, a device's subscription with its
+//! reminder settings, snoozes, and what a push message carries.
+//!
+//! A push message carries **no health information**: no drug, no dose, no name. The service worker picks the
+//! words; the message only says which kind of reminder it is and which dose (a date and a time of day).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::regimen::DoseSlot;
+use crate::reminders::{QuietHours, ReminderKind};
+use crate::ValidationError;
+
+/// The server's VAPID public key (`applicationServerKey` for `PushManager.subscribe`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushKey {
+    /// Uncompressed P-256 point, base64url without padding.
+    pub public_key: String,
+}
+
+/// The keys of a browser push subscription (`PushSubscription.toJSON().keys`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionKeys {
+    /// The browser's P-256 public key, base64url.
+    pub p256dh: String,
+    /// The 16-byte authentication secret, base64url.
+    pub auth: String,
+}
+
+/// `PUT /api/device/push/subscription`: this device's subscription and what it wants to be reminded of. One per
+/// device; a new one replaces the old.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushSubscriptionRequest {
+    pub endpoint: String,
+    pub keys: SubscriptionKeys,
+    #[serde(default)]
+    pub quiet_hours: Option<QuietHours>,
+    /// Also tell when a dose is still not logged this many minutes after its time (a caregiver's opt-in).
+    #[serde(default)]
+    pub overdue_after_minutes: Option<u16>,
+}
+
+pub const MAX_ENDPOINT: usize = 2048;
+/// Longest wait for an "overdue" reminder: 12 hours.
+pub const OVERDUE_MINUTES: std::ops::RangeInclusive<u16> = 5..=720;
+/// How long a reminder can be snoozed.
+pub const SNOOZE_MINUTES: std::ops::RangeInclusive<u16> = 5..=120;
+
+impl PushSubscriptionRequest {
+    /// Checks the endpoint (https, or plain http on this machine for tests) and the key sizes; trims padding.
+    pub fn validated(self) -> Result<Self, ValidationError> {
+        let endpoint = self.endpoint.trim().to_string();
+        if endpoint.is_empty() {
+            return Err(ValidationError::Required("endpoint"));
+        }
+        if endpoint.len() > MAX_ENDPOINT {
+            return Err(ValidationError::TooLong { field: "endpoint", max: MAX_ENDPOINT });
+        }
+        if !endpoint_allowed(&endpoint) {
+            return Err(ValidationError::Inconsistent("the push endpoint must be an https URL"));
+        }
+        // P-256 uncompressed point: 65 bytes, the first 0x04 ("B" in base64url).
+        let p256dh = base64url_key(&self.keys.p256dh, 65, "keys.p256dh is not a P-256 public key")?;
+        if !p256dh.starts_with('B') {
+            return Err(ValidationError::Inconsistent("keys.p256dh is not a P-256 public key"));
+        }
+        let auth = base64url_key(&self.keys.auth, 16, "keys.auth is not a 16-byte secret")?;
+        let quiet_hours = self.quiet_hours.map(QuietHours::validated).transpose()?;
+        if let Some(minutes) = self.overdue_after_minutes {
+            if !OVERDUE_MINUTES.contains(&minutes) {
+                return Err(ValidationError::Inconsistent("overdue_after_minutes must be 5 to 720"));
+            }
+        }
+        Ok(Self { endpoint, keys: SubscriptionKeys { p256dh, auth }, quiet_hours, ..self })
+    }
+}
+
+/// https anywhere; plain http only to this machine (a push service stand-in in tests and development).
+fn endpoint_allowed(endpoint: &str) -> bool {
+    if let Some(rest) = endpoint.strip_prefix("https://") {
+        return !rest.is_empty() && !rest.starts_with('/');
+    }
+    let Some(rest) = endpoint.strip_prefix("http://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some(_) => return false,
+        None => authority,
+    };
+    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// `value` without `=` padding if it is base64url of exactly `bytes` bytes.
+fn base64url_key(value: &str, bytes: usize, message: &'static str) -> Result<String, ValidationError> {
+    let value = value.trim().trim_end_matches('=');
+    let chars = (bytes * 8).div_ceil(6);
+    let alphabet = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    if value.len() != chars || !value.bytes().all(alphabet) {
+        return Err(ValidationError::Inconsistent(message));
+    }
+    Ok(value.to_string())
+}
+
+/// `POST /api/device/push/snooze`: remind me of this dose again in `minutes`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnoozeRequest {
+    pub regimen_line_id: Uuid,
+    pub date: NaiveDate,
+    pub slot: DoseSlot,
+    pub minutes: u16,
+}
+
+impl SnoozeRequest {
+    pub fn validated(self) -> Result<Self, ValidationError> {
+        if !SNOOZE_MINUTES.contains(&self.minutes) {
+            return Err(ValidationError::Inconsistent("minutes must be 5 to 120"));
+        }
+        Ok(self)
+    }
+}
+
+/// The JSON inside a push message (encrypted end to end). The service worker shows it in the device's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushPayload {
+    pub kind: ReminderKind,
+    /// Where a tap on the notification leads.
+    pub url: String,
+    pub regimen_line_id: Uuid,
+    pub date: NaiveDate,
+    pub slot: DoseSlot,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const P256DH: &str = "BGa4N1PI79lboMR_YrwCiCsgp35DRvedt7opHcf0yM3iOBTSoQYqQLwWxAfRKE6tsDnReWmhsImkhDF_DBdkNSU";
+    const AUTH: &str = "EvcWjEgzr4rbvhfi3yds0A";
+
+    fn request(endpoint: &str) -> PushSubscriptionRequest {
+        PushSubscriptionRequest {
+            endpoint: endpoint.into(),
+            keys: SubscriptionKeys { p256dh: P256DH.into(), auth: AUTH.into() },
+            quiet_hours: None,
+            overdue_after_minutes: None,
+        }
+    }
+
+    #[test]
+    fn endpoints_are_https_or_this_machine() {
+        for ok in [
+            "https://fcm.googleapis.com/fcm/send/abc",
+            "https://web.push.apple.com/QO",
+            "http://127.0.0.1:8090/notify/abc",
+            "http://localhost:8090/notify/abc",
+            "http://localhost/notify",
+        ] {
+            assert!(request(ok).validated().is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "http://push.example.org/x",
+            "http://127.0.0.1.example.org/x",
+            "http://localhost:80x/x",
+            "http://localhost@evil.example/x",
+            "ftp://localhost/x",
+            "https:///x",
+            "javascript:alert(1)",
+        ] {
+            assert!(request(bad).validated().is_err(), "{bad}");
+        }
+        assert!(request(&format!("https://x.example/{}", "a".repeat(MAX_ENDPOINT))).validated().is_err());
+    }
+
+    #[test]
+    fn keys_must_have_the_right_sizes() {
+        let mut r = request("https://x.example/a");
+        r.keys.auth = format!("{AUTH}==");
+        assert_eq!(r.clone().validated().unwrap().keys.auth, AUTH);
+        r.keys.auth = "short".into();
+        assert!(r.clone().validated().is_err());
+        let mut r = request("https://x.example/a");
+        r.keys.p256dh = format!("A{}", &P256DH[1..]);
+        assert!(r.clone().validated().is_err());
+        r.keys.p256dh = P256DH.replace('_', "/");
+        assert!(r.validated().is_err());
+    }
+
+    #[test]
+    fn reminder_settings_are_checked() {
+        let mut r = request("https://x.example/a");
+        r.overdue_after_minutes = Some(4);
+        assert!(r.clone().validated().is_err());
+        r.overdue_after_minutes = Some(60);
+        assert!(r.clone().validated().is_ok());
+        let noon = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+        r.quiet_hours = Some(QuietHours { start: noon, end: noon });
+        assert!(r.validated().is_err());
+        let snooze = |minutes| SnoozeRequest {
+            regimen_line_id: Uuid::nil(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+            slot: DoseSlot::Morning,
+            minutes,
+        };
+        assert!(snooze(4).validated().is_err());
+        assert!(snooze(15).validated().is_ok());
+        assert!(snooze(121).validated().is_err());
+    }
+
+    #[test]
+    fn the_payload_names_no_drug() {
+        let payload = PushPayload {
+            kind: ReminderKind::DoseDue,
+            url: "/".into(),
+            regimen_line_id: Uuid::nil(),
+            date: NaiveDate::from_ymd_opt(2026, 3, 10).unwrap(),
+            slot: DoseSlot::Evening,
+        };
+        let json = serde_json::to_string(&payload).unwrap();
+        assert_eq!(
+            json,
+            r#"{"kind":"dose_due","url":"/","regimen_line_id":"00000000-0000-0000-0000-000000000000","date":"2026-03-10","slot":"evening"}"#
+        );
+    }
+}
