@@ -19,6 +19,7 @@ use crate::ValidationError;
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     SideEffects,
+    Forgot,
     /// The care team said to skip it (a longer pause should be recorded as a hold).
     CareTeamAdvice,
     RanOut,
@@ -45,6 +46,18 @@ impl DoseOutcome {
     /// Whether the patient took the dose (late and vomited doses included).
     pub fn counts_as_taken(self) -> bool {
         matches!(self, DoseOutcome::Taken | DoseOutcome::TakenLate | DoseOutcome::Vomited)
+    }
+
+    /// Whether the pharmacy should count this as a missed dose: missed, or skipped for any reason but the
+    /// care team's advice.
+    pub fn counts_as_missed(self) -> bool {
+        matches!(self, DoseOutcome::Missed)
+            || matches!(self, DoseOutcome::Skipped { reason } if reason != SkipReason::CareTeamAdvice)
+    }
+
+    /// Whether the patient should say when they took it.
+    pub fn has_time(self) -> bool {
+        matches!(self, DoseOutcome::Taken | DoseOutcome::TakenLate | DoseOutcome::Vomited | DoseOutcome::ExtraDose)
     }
 }
 
@@ -293,4 +306,94 @@ pub fn estimate_run_out(
 /// Whether a refill is due: `today` is within `days_before` days of the run-out date.
 pub fn refill_due(run_out: NaiveDate, days_before: u32, today: NaiveDate) -> bool {
     add_days(today, u64::from(days_before)) >= run_out
+}
+
+/// One line's figures for the patient and the pharmacist alike.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdherenceSummary {
+    /// The 7 and 30 whole days before today.
+    pub last_7_days: Adherence,
+    pub last_30_days: Adherence,
+    /// The cycle today is in (or the last one before it), through yesterday.
+    pub cycle: Option<(u32, Adherence)>,
+    /// From the first dispense through yesterday (at most 365 days), when there is one.
+    pub pdc: Option<Pdc>,
+    /// The first day a due dose cannot be taken in full from the supply dispensed, if within [`RUN_OUT_HORIZON_DAYS`].
+    pub run_out: Option<NaiveDate>,
+    /// Whether the app should offer "request a refill" today.
+    pub refill_due: bool,
+    /// Doses counted as missed in the last [`crate::triage::MISSED_DOSES_DAYS`] days (see
+    /// [`DoseOutcome::counts_as_missed`]).
+    pub recent_missed: u32,
+}
+
+/// How far ahead the run-out date is looked for.
+pub const RUN_OUT_HORIZON_DAYS: u64 = 180;
+/// The longest PDC measurement period.
+pub const PDC_MAX_DAYS: u64 = 365;
+
+/// Adherence, PDC, run-out and refill for `line` from its diary `records` (in recorded order), on the patient's `today`.
+pub fn summarize(
+    line: &crate::regimen::RegimenLine,
+    records: &[DiaryRecord],
+    today: NaiveDate,
+) -> Result<AdherenceSummary, crate::schedule::ScheduleError> {
+    let schedule = line.schedule()?;
+    let start = schedule.regimen().start;
+    let entries = resolve_supersession(records);
+    let yesterday = today.pred_opt().unwrap_or(today);
+    let past = schedule.expected_doses(start, yesterday);
+    let cycle = schedule
+        .expected_doses(today, today)
+        .first()
+        .or(past.last())
+        .map(|dose| dose.cycle)
+        .map(|cycle| (cycle, adherence(&past, &entries, Window::Cycle { cycle })));
+
+    let dispenses = line.dispense_list();
+    let first_fill = dispenses.iter().map(|d| d.date).min();
+    let pdc = first_fill.filter(|first| *first < today).and_then(|first| {
+        let from = first.max(today - chrono::Days::new(PDC_MAX_DAYS));
+        pdc(&dispenses, from, yesterday).ok()
+    });
+    let run_out = match first_fill {
+        Some(first) => {
+            let expected = schedule.expected_doses(first.min(today), add_days(today, RUN_OUT_HORIZON_DAYS));
+            estimate_run_out(&dispenses, &expected, &entries, today).ok().flatten()
+        }
+        None => None,
+    };
+    let refill_due = run_out.is_some_and(|date| refill_due(date, u32::from(line.refill_reminder_days), today));
+    let recent = Window::last_days(today, crate::triage::MISSED_DOSES_DAYS);
+    Ok(AdherenceSummary {
+        last_7_days: adherence(&past, &entries, Window::last_7_days(today)),
+        last_30_days: adherence(&past, &entries, Window::last_30_days(today)),
+        cycle,
+        pdc,
+        run_out,
+        refill_due,
+        recent_missed: missed_doses(&past, &entries, recent),
+    })
+}
+
+/// Expected doses in `window` (a [`Window::Days`]) whose outcome counts as missed.
+pub fn missed_doses(expected: &[ExpectedDose], entries: &[DiaryEntry], window: Window) -> u32 {
+    let Window::Days { from, to } = window else { return 0 };
+    let in_window: Vec<ExpectedDose> = expected.iter().filter(|d| from <= d.date && d.date <= to).cloned().collect();
+    count(dose_outcomes(&in_window, entries).iter().filter(|(_, o)| o.is_some_and(|o| o.counts_as_missed())).count())
+}
+
+/// The dates of doses recorded beyond the plan, for the extra-dose alert: extra-dose records, and doses taken
+/// when none was due (from the regimen start through `today`).
+pub fn extra_doses(
+    schedule: &crate::schedule::Schedule,
+    records: &[DiaryRecord],
+    today: NaiveDate,
+) -> Vec<NaiveDate> {
+    let entries = resolve_supersession(records);
+    let expected = schedule.expected_doses(schedule.regimen().start, add_days(today, 1));
+    let mut dates = extra_dose_dates(&expected, &entries, &outcomes(&entries));
+    dates.sort();
+    dates.dedup();
+    dates
 }

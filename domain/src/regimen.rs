@@ -1,18 +1,15 @@
-//! Regimens as the pharmacy sets them. The walking skeleton has one kind of line: a drug, a dose written
-//! by the pharmacy, taken once or twice a day. Cycles, holds and dose changes build on this.
+//! A patient's regimen lines as the pharmacy sets them and the device receives them: the prescribed
+//! [`Regimen`] (drug, doses, cycle pattern, start), the care team's later decisions as an append-only list of
+//! [`RecordedChange`]s, and the supply dispensed. The schedule, adherence and run-out estimates are all
+//! computed from this one record, on the device and on the server alike.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::adherence::Dispense;
+use crate::schedule::{Regimen, RegimenChange, Schedule, ScheduleError};
 use crate::ValidationError;
-
-/// How many times a day the dose is taken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Frequency {
-    OnceDaily,
-    TwiceDaily,
-}
 
 /// Which dose of the day an event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -24,72 +21,203 @@ pub enum DoseSlot {
     Evening,
 }
 
-impl Frequency {
-    /// The doses due on a day the drug is taken.
-    pub fn slots(self) -> &'static [DoseSlot] {
-        match self {
-            Frequency::OnceDaily => &[DoseSlot::Daily],
-            Frequency::TwiceDaily => &[DoseSlot::Morning, DoseSlot::Evening],
-        }
-    }
+pub const MAX_DRUG_NAME: usize = 120;
+
+/// Days before the estimated run-out date that the app offers "request a refill", unless the pharmacy sets another.
+pub const DEFAULT_REFILL_REMINDER_DAYS: u16 = 7;
+/// The longest refill reminder a pharmacist can set.
+pub const MAX_REFILL_REMINDER_DAYS: u16 = 30;
+
+fn default_refill_reminder_days() -> u16 {
+    DEFAULT_REFILL_REMINDER_DAYS
 }
 
-/// What the pharmacist enters for one regimen line.
+/// A care-team decision as stored: the change, when and by whom it was recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RegimenLineInput {
-    /// Drug name as the pharmacy writes it, e.g. "Capecitabine 500 mg tablets".
-    pub drug_name: String,
-    /// The dose in the pharmacy's words, e.g. "3 tablets (1500 mg)". Never computed by the app.
-    pub dose_text: String,
-    pub frequency: Frequency,
+pub struct RecordedChange {
+    pub id: Uuid,
+    pub change: RegimenChange,
+    pub recorded_at: DateTime<Utc>,
+    /// The pharmacist's name as they sign it.
+    pub by: String,
 }
 
-/// A regimen line as stored and synced to the device.
+/// A dispense as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedDispense {
+    pub id: Uuid,
+    #[serde(flatten)]
+    pub dispense: Dispense,
+    pub recorded_at: DateTime<Utc>,
+    pub by: String,
+}
+
+/// One drug of a patient's treatment, with everything decided about it since.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegimenLine {
     pub id: Uuid,
-    pub drug_name: String,
-    pub dose_text: String,
-    pub frequency: Frequency,
+    pub regimen: Regimen,
+    /// In the order recorded (that order breaks ties between changes of one date).
+    #[serde(default)]
+    pub changes: Vec<RecordedChange>,
+    /// Oldest first.
+    #[serde(default)]
+    pub dispenses: Vec<RecordedDispense>,
+    /// Offer "request a refill" this many days before the estimated run-out date.
+    #[serde(default = "default_refill_reminder_days")]
+    pub refill_reminder_days: u16,
 }
 
-pub const MAX_DRUG_NAME: usize = 120;
-pub const MAX_DOSE_TEXT: usize = 200;
+impl RegimenLine {
+    pub fn drug_name(&self) -> &str {
+        &self.regimen.drug_name
+    }
 
-impl RegimenLineInput {
-    /// Trims and checks the pharmacist's input.
-    pub fn validated(self) -> Result<Self, ValidationError> {
-        let drug_name = crate::required_text("drug_name", &self.drug_name, MAX_DRUG_NAME)?;
-        let dose_text = crate::required_text("dose_text", &self.dose_text, MAX_DOSE_TEXT)?;
-        Ok(Self { drug_name, dose_text, frequency: self.frequency })
+    /// The schedule made by the regimen and its changes.
+    pub fn schedule(&self) -> Result<Schedule, ScheduleError> {
+        let changes: Vec<RegimenChange> = self.changes.iter().map(|c| c.change.clone()).collect();
+        Schedule::new(&self.regimen, &changes)
+    }
+
+    pub fn dispense_list(&self) -> Vec<Dispense> {
+        self.dispenses.iter().map(|d| d.dispense).collect()
+    }
+
+    /// Every time of day this line has ever had a dose at: diary records for other slots are refused.
+    pub fn slots(&self) -> Vec<DoseSlot> {
+        let mut slots: Vec<DoseSlot> = self.regimen.doses.iter().map(|d| d.slot).collect();
+        for change in &self.changes {
+            if let RegimenChange::DoseChanged { doses, .. } = &change.change {
+                slots.extend(doses.iter().map(|d| d.slot));
+            }
+        }
+        slots.sort();
+        slots.dedup();
+        slots
+    }
+
+    /// The most recent change recorded at or after `since`, for "Your pharmacy changed … on …".
+    pub fn latest_change_since(&self, since: DateTime<Utc>) -> Option<&RecordedChange> {
+        self.changes.iter().filter(|c| c.recorded_at >= since).max_by_key(|c| c.recorded_at)
+    }
+}
+
+/// A new dispense as the pharmacist enters it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispenseRequest {
+    pub regimen_line_id: Uuid,
+    pub date: NaiveDate,
+    pub tablets: u32,
+    pub days_supply: u32,
+}
+
+/// Most tablets and days one dispense may record (a 180-day supply of 8 tablets a day).
+pub const MAX_DISPENSE_TABLETS: u32 = 1_500;
+pub const MAX_DAYS_SUPPLY: u32 = 180;
+
+impl DispenseRequest {
+    pub fn validated(self) -> Result<Dispense, ValidationError> {
+        if self.tablets == 0 || self.tablets > MAX_DISPENSE_TABLETS {
+            return Err(ValidationError::Inconsistent("tablets must be 1 to 1500"));
+        }
+        if self.days_supply == 0 || self.days_supply > MAX_DAYS_SUPPLY {
+            return Err(ValidationError::Inconsistent("days_supply must be 1 to 180"));
+        }
+        Ok(Dispense { date: self.date, days_supply: self.days_supply, tablets: self.tablets })
+    }
+}
+
+/// A care-team decision as the pharmacist enters it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequest {
+    pub regimen_line_id: Uuid,
+    pub change: RegimenChange,
+}
+
+/// The pharmacist sets how early the app offers a refill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefillReminderRequest {
+    pub regimen_line_id: Uuid,
+    pub days: u16,
+}
+
+impl RefillReminderRequest {
+    pub fn validated(self) -> Result<u16, ValidationError> {
+        if self.days > MAX_REFILL_REMINDER_DAYS {
+            return Err(ValidationError::Inconsistent("refill reminder days must be 0 to 30"));
+        }
+        Ok(self.days)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::schedule::{CyclePattern, DoseAmount, SlotDose};
 
-    #[test]
-    fn twice_daily_has_morning_and_evening_doses() {
-        assert_eq!(Frequency::TwiceDaily.slots(), &[DoseSlot::Morning, DoseSlot::Evening]);
-        assert_eq!(Frequency::OnceDaily.slots(), &[DoseSlot::Daily]);
+    fn line() -> RegimenLine {
+        RegimenLine {
+            id: Uuid::nil(),
+            regimen: Regimen {
+                version: 1,
+                drug_name: "Capecitabine".into(),
+                strength: "500 mg tablets".into(),
+                doses: vec![
+                    SlotDose::new(DoseSlot::Morning, DoseAmount::mg_tablets(1500, 3)),
+                    SlotDose::new(DoseSlot::Evening, DoseAmount::mg_tablets(1500, 3)),
+                ],
+                pattern: CyclePattern::OnOff { days_on: 14, days_off: 7 },
+                start: "2026-11-02".parse().unwrap(),
+                first_cycle: 1,
+                time_zone: chrono_tz::America::New_York,
+            },
+            changes: Vec::new(),
+            dispenses: Vec::new(),
+            refill_reminder_days: DEFAULT_REFILL_REMINDER_DAYS,
+        }
     }
 
     #[test]
-    fn regimen_input_is_trimmed_and_checked() {
-        let ok = RegimenLineInput {
-            drug_name: "  Capecitabine 500 mg  ".into(),
-            dose_text: "3 tablets".into(),
-            frequency: Frequency::TwiceDaily,
+    fn a_line_round_trips_through_json_and_defaults_its_lists() {
+        let line = line();
+        let json = serde_json::to_string(&line).unwrap();
+        assert_eq!(serde_json::from_str::<RegimenLine>(&json).unwrap(), line);
+        let mut bare: serde_json::Value = serde_json::from_str(&json).unwrap();
+        for key in ["changes", "dispenses", "refill_reminder_days"] {
+            bare.as_object_mut().unwrap().remove(key);
         }
-        .validated()
-        .unwrap();
-        assert_eq!(ok.drug_name, "Capecitabine 500 mg");
+        assert_eq!(serde_json::from_value::<RegimenLine>(bare).unwrap(), line);
+    }
 
-        let empty = RegimenLineInput { drug_name: "   ".into(), dose_text: "1".into(), frequency: Frequency::OnceDaily };
-        assert_eq!(empty.validated(), Err(ValidationError::Required("drug_name")));
+    #[test]
+    fn slots_include_those_of_later_dose_changes() {
+        let mut line = line();
+        assert_eq!(line.slots(), vec![DoseSlot::Morning, DoseSlot::Evening]);
+        line.changes.push(RecordedChange {
+            id: Uuid::nil(),
+            change: RegimenChange::DoseChanged {
+                on: "2026-11-10".parse().unwrap(),
+                doses: vec![SlotDose::new(DoseSlot::Daily, DoseAmount::tablets(2))],
+            },
+            recorded_at: "2026-11-09T10:00:00Z".parse().unwrap(),
+            by: "Pat".into(),
+        });
+        assert_eq!(line.slots(), vec![DoseSlot::Daily, DoseSlot::Morning, DoseSlot::Evening]);
+        assert!(line.schedule().is_ok());
+        assert!(line.latest_change_since("2026-11-09T00:00:00Z".parse().unwrap()).is_some());
+        assert!(line.latest_change_since("2026-11-10T00:00:00Z".parse().unwrap()).is_none());
+    }
 
-        let long = RegimenLineInput { drug_name: "x".repeat(121), dose_text: "1".into(), frequency: Frequency::OnceDaily };
-        assert_eq!(long.validated(), Err(ValidationError::TooLong { field: "drug_name", max: 120 }));
+    #[test]
+    fn dispenses_and_refill_reminders_are_range_checked() {
+        let ok = DispenseRequest { regimen_line_id: Uuid::nil(), date: "2026-11-02".parse().unwrap(), tablets: 84, days_supply: 21 };
+        assert_eq!(ok.validated().unwrap().tablets, 84);
+        assert!(DispenseRequest { tablets: 0, ..ok }.validated().is_err());
+        assert!(DispenseRequest { days_supply: 181, ..ok }.validated().is_err());
+        assert!(RefillReminderRequest { regimen_line_id: Uuid::nil(), days: 31 }.validated().is_err());
+        assert_eq!(RefillReminderRequest { regimen_line_id: Uuid::nil(), days: 0 }.validated(), Ok(0));
     }
 }

@@ -131,6 +131,7 @@ pub enum CyclePattern {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Regimen {
     /// Goes up by one each time the pharmacy edits this record itself (changes are appended separately).
+    #[serde(default = "first_version")]
     pub version: u32,
     /// e.g. "Capecitabine".
     pub drug_name: String,
@@ -148,6 +149,10 @@ pub struct Regimen {
 }
 
 pub const MAX_STRENGTH: usize = 120;
+
+fn first_version() -> u32 {
+    1
+}
 
 impl Regimen {
     /// Trims the text and checks the doses and the pattern.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 
+use crate::adherence::{DiaryRecord, DoseOutcome};
 use crate::checkin::{CheckInAnswers, CheckInForm};
 use crate::triage::{AlertReason, SiteSettings, Tier};
 use crate::regimen::{DoseSlot, RegimenLine};
@@ -33,7 +34,7 @@ pub struct PatientEvent {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventBody {
-    /// A dose was taken.
+    /// A dose was taken (the first app's one-tap record; new records use `dose_logged`).
     DoseTaken {
         regimen_line_id: Uuid,
         /// The day the dose belongs to, in the patient's own calendar.
@@ -41,6 +42,22 @@ pub enum EventBody {
         slot: DoseSlot,
         taken_at: DateTime<Utc>,
     },
+    /// A diary record about one dose: taken, taken late, missed, skipped with a reason, vomited, or an
+    /// extra dose. A correction is a new record naming the one it `supersedes`; nothing is deleted.
+    DoseLogged {
+        regimen_line_id: Uuid,
+        /// The day the dose belongs to, in the patient's own calendar.
+        date: NaiveDate,
+        slot: DoseSlot,
+        outcome: DoseOutcome,
+        /// When it was taken (for taken, late, vomited and extra doses).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        taken_at: Option<DateTime<Utc>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supersedes: Option<Uuid>,
+    },
+    /// The patient asks the pharmacy for a refill of a regimen line.
+    RefillRequested { regimen_line_id: Uuid },
     /// A symptom check-in: graded answers, temperature, emergency questions, a note.
     CheckIn(CheckInAnswers),
     /// The patient opened a message from the pharmacy.
@@ -59,6 +76,8 @@ impl EventBody {
     pub fn kind(&self) -> &'static str {
         match self {
             EventBody::DoseTaken { .. } => "dose_taken",
+            EventBody::DoseLogged { .. } => "dose_logged",
+            EventBody::RefillRequested { .. } => "refill_requested",
             EventBody::CheckIn(_) => "check_in",
             EventBody::MessageRead { .. } => "message_read",
             EventBody::GuideViewed { .. } => "guide_viewed",
@@ -84,6 +103,30 @@ impl PatientEvent {
                     return Err(ValidationError::Inconsistent("date does not match taken_at"));
                 }
             }
+            EventBody::DoseLogged { outcome, taken_at, date, supersedes, .. } => {
+                match (outcome.has_time(), taken_at) {
+                    (true, None) => return Err(ValidationError::Required("taken_at")),
+                    (false, Some(_)) => return Err(ValidationError::Inconsistent("taken_at is only for doses taken")),
+                    _ => {}
+                }
+                if let Some(taken_at) = taken_at {
+                    if *taken_at > latest {
+                        return Err(ValidationError::InFuture("taken_at"));
+                    }
+                    // A dose belongs to a day within a day of when it was taken (time zones, late doses).
+                    let days = (taken_at.date_naive() - *date).num_days();
+                    if !(-1..=1).contains(&days) {
+                        return Err(ValidationError::Inconsistent("date does not match taken_at"));
+                    }
+                }
+                if (self.recorded_at.date_naive() - *date).num_days() < -1 {
+                    return Err(ValidationError::InFuture("date"));
+                }
+                if *supersedes == Some(self.id) {
+                    return Err(ValidationError::Inconsistent("a record cannot correct itself"));
+                }
+            }
+            EventBody::RefillRequested { .. } => {}
             EventBody::CheckIn(answers) => {
                 answers.report()?;
             }
@@ -99,6 +142,43 @@ impl PatientEvent {
         }
         Ok(())
     }
+}
+
+impl PatientEvent {
+    /// The dosing-diary record this event makes, with its regimen line: `dose_logged` and the older `dose_taken`.
+    pub fn diary_record(&self) -> Option<(Uuid, DiaryRecord)> {
+        match &self.body {
+            EventBody::DoseTaken { regimen_line_id, date, slot, .. } => Some((
+                *regimen_line_id,
+                DiaryRecord { id: self.id, supersedes: None, date: *date, slot: *slot, kind: DoseOutcome::Taken },
+            )),
+            EventBody::DoseLogged { regimen_line_id, date, slot, outcome, supersedes, .. } => Some((
+                *regimen_line_id,
+                DiaryRecord { id: self.id, supersedes: *supersedes, date: *date, slot: *slot, kind: *outcome },
+            )),
+            _ => None,
+        }
+    }
+
+    /// When a dose was taken, for diary events that say.
+    pub fn taken_at(&self) -> Option<DateTime<Utc>> {
+        match &self.body {
+            EventBody::DoseTaken { taken_at, .. } => Some(*taken_at),
+            EventBody::DoseLogged { taken_at, .. } => *taken_at,
+            _ => None,
+        }
+    }
+}
+
+/// The diary records of one regimen line, in the order they were recorded (the last counting record for a dose
+/// wins; see [`crate::adherence`]).
+pub fn diary_records<'a>(events: impl IntoIterator<Item = &'a PatientEvent>, regimen_line_id: Uuid) -> Vec<DiaryRecord> {
+    let mut found: Vec<(&PatientEvent, DiaryRecord)> = events
+        .into_iter()
+        .filter_map(|e| e.diary_record().filter(|(line, _)| *line == regimen_line_id).map(|(_, record)| (e, record)))
+        .collect();
+    found.sort_by_key(|(e, _)| (e.recorded_at, e.id));
+    found.into_iter().map(|(_, record)| record).collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -140,6 +220,81 @@ pub struct DeviceProfile {
     /// Messages from the pharmacy, newest first.
     #[serde(default)]
     pub messages: Vec<PharmacyMessage>,
+    /// Set when this device belongs to a caregiver of the patient rather than the patient.
+    #[serde(default)]
+    pub caregiver: Option<CaregiverInfo>,
+}
+
+/// A caregiver linked to a patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaregiverInfo {
+    pub id: Uuid,
+    /// As the pharmacy wrote it, e.g. "Maria (daughter)".
+    pub name: String,
+}
+
+/// The pharmacist adds a caregiver to a patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaregiverRequest {
+    pub name: String,
+}
+
+pub const MAX_CAREGIVER_NAME: usize = 100;
+
+/// A caregiver as the pharmacist sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaregiverView {
+    pub id: Uuid,
+    pub name: String,
+    pub added_at: DateTime<Utc>,
+    pub devices: u32,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// A new caregiver and their own one-time enrollment code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaregiverResponse {
+    pub caregiver: CaregiverView,
+    /// Formatted for reading aloud (e.g. `K7QM-4XRT`).
+    pub code: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// One diary record as the pharmacist sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiaryItem {
+    pub event_id: Uuid,
+    pub date: NaiveDate,
+    pub slot: DoseSlot,
+    pub outcome: DoseOutcome,
+    pub taken_at: Option<DateTime<Utc>>,
+    pub recorded_at: DateTime<Utc>,
+    /// The caregiver who logged it; `None` when the patient did.
+    pub logged_by: Option<String>,
+    pub supersedes: Option<Uuid>,
+    /// A later record corrects this one.
+    pub superseded: bool,
+}
+
+/// A regimen line with its diary, for the pharmacist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineDiary {
+    pub line: RegimenLine,
+    /// Oldest first.
+    pub items: Vec<DiaryItem>,
+    /// Refill requests by the patient, newest first.
+    pub refill_requests: Vec<DateTime<Utc>>,
+}
+
+/// The pharmacist's view of a patient's regimen and diary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientDiary {
+    pub patient_id: Uuid,
+    /// The patient's calendar date at the server, in the regimen's time zone (what "today" means for adherence).
+    pub today: NaiveDate,
+    pub lines: Vec<LineDiary>,
+    pub caregivers: Vec<CaregiverView>,
 }
 
 /// A message from the pharmacy team to the patient, shown on the device after sync.
@@ -299,7 +454,7 @@ pub struct PharmacistInfo {
 #[serde(deny_unknown_fields)]
 pub struct EnrollPatientRequest {
     pub display_name: String,
-    pub regimen: crate::regimen::RegimenLineInput,
+    pub regimen: crate::schedule::Regimen,
     /// Ask for a check-in every this many days (1–28); weekly unless the pharmacist sets another.
     #[serde(default = "weekly")]
     pub check_in_every_days: u16,

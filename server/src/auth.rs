@@ -80,6 +80,8 @@ fn needs_touch(last_seen_at: &str, now: chrono::DateTime<Utc>) -> anyhow::Result
 pub struct DeviceAuth {
     pub device_id: String,
     pub patient_id: String,
+    /// Set when the device belongs to a caregiver of the patient.
+    pub caregiver_id: Option<String>,
 }
 
 impl FromRequestParts<AppState> for DeviceAuth {
@@ -92,18 +94,18 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthorized)?;
-        let row: Option<(String, String, String)> = sqlx::query_as(
-            "SELECT id, patient_id, last_seen_at FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+        let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, patient_id, last_seen_at, caregiver_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
         )
         .bind(token_hash(token.trim()))
         .fetch_optional(&state.db)
         .await?;
-        let (device_id, patient_id, last_seen_at) = row.ok_or(ApiError::Unauthorized)?;
+        let (device_id, patient_id, last_seen_at, caregiver_id) = row.ok_or(ApiError::Unauthorized)?;
         let now = Utc::now();
         if needs_touch(&last_seen_at, now)? {
             sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?").bind(ts(now)).bind(&device_id).execute(&state.db).await?;
         }
-        Ok(DeviceAuth { device_id, patient_id })
+        Ok(DeviceAuth { device_id, patient_id, caregiver_id })
     }
 }
 

@@ -8,6 +8,7 @@ pub mod guides;
 pub mod items;
 pub mod notify;
 pub mod patients;
+pub mod regimens;
 pub mod routes;
 pub mod store;
 pub mod triage;

@@ -2,7 +2,8 @@ use std::io::BufRead;
 
 use anyhow::Context;
 use chrono::{Duration, Utc};
-use carepath_domain::regimen::{Frequency, RegimenLineInput};
+use carepath_domain::regimen::DoseSlot;
+use carepath_domain::schedule::{CyclePattern, DoseAmount, FoodInstruction, Regimen, SlotDose};
 use carepath_server::{auth, patients, store, Settings};
 use clap::{Parser, Subcommand};
 use uuid::Uuid;
@@ -165,10 +166,17 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
         }
         None => create_pharmacist(&db, &site_id, DEMO_USER, "Demo Pharmacist", &password).await?,
     };
-    let regimen = RegimenLineInput {
-        drug_name: "Capecitabine 500 mg tablets".into(),
-        dose_text: "3 tablets".into(),
-        frequency: Frequency::TwiceDaily,
+    // Capecitabine twice daily, 14 days on and 7 off, started three days ago: a cycle in progress to look at.
+    let dose = |slot| SlotDose::new(slot, DoseAmount::mg_tablets(1500, 3)).with_food(FoodInstruction::WithFood);
+    let regimen = Regimen {
+        version: 1,
+        drug_name: "Capecitabine".into(),
+        strength: "500 mg tablets".into(),
+        doses: vec![dose(DoseSlot::Morning), dose(DoseSlot::Evening)],
+        pattern: CyclePattern::OnOff { days_on: 14, days_off: 7 },
+        start: Utc::now().date_naive() - chrono::Days::new(3),
+        first_cycle: 1,
+        time_zone: chrono_tz::UTC,
     };
     let patient = patients::create(&db, &site_id, &pharmacist_id, "Demo Patient", regimen, carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS, Duration::hours(settings.enrollment_code_hours))
         .await

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Duration, Utc};
 use carepath_domain::enrollment::EnrollmentCode;
-use carepath_domain::regimen::{Frequency, RegimenLine, RegimenLineInput};
-use carepath_domain::sync::{DeviceProfile, EnrollPatientResponse, SiteInfo};
+use carepath_domain::schedule::Regimen;
+use carepath_domain::sync::{CaregiverInfo, DeviceProfile, EnrollPatientResponse, SiteInfo};
 use uuid::Uuid;
 
 use crate::auth::{random_bytes, token_hash};
@@ -17,13 +17,12 @@ pub async fn create(
     site_id: &str,
     pharmacist_id: &str,
     display_name: &str,
-    regimen: RegimenLineInput,
+    regimen: Regimen,
     check_in_every_days: u16,
     code_valid_for: Duration,
 ) -> Result<EnrollPatientResponse, crate::error::ApiError> {
     let display_name = carepath_domain::required_text("display_name", display_name, MAX_DISPLAY_NAME)?;
     check_cadence(check_in_every_days)?;
-    let regimen = regimen.validated()?;
     let now = Utc::now();
     let patient_id = Uuid::new_v4();
     let mut tx = crate::store::begin_write(db).await?;
@@ -36,18 +35,8 @@ pub async fn create(
         .bind(i64::from(check_in_every_days))
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO regimen_lines (id, patient_id, drug_name, dose_text, frequency, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    )
-    .bind(Uuid::new_v4().to_string())
-    .bind(patient_id.to_string())
-    .bind(&regimen.drug_name)
-    .bind(&regimen.dose_text)
-    .bind(frequency_text(regimen.frequency))
-    .bind(ts(now))
-    .execute(&mut *tx)
-    .await?;
-    let (code, expires_at) = insert_code(&mut tx, patient_id, now, code_valid_for).await?;
+    crate::regimens::insert(&mut tx, &patient_id.to_string(), pharmacist_id, regimen, now).await?;
+    let (code, expires_at) = insert_code(&mut tx, patient_id, None, now, code_valid_for).await?;
     tx.commit().await?;
     Ok(EnrollPatientResponse { patient_id, code: code.to_string(), expires_at })
 }
@@ -64,14 +53,16 @@ pub fn check_cadence(days: u16) -> Result<(), carepath_domain::ValidationError> 
 /// Issues a fresh one-time code for an existing patient (another device, or a lost phone).
 pub async fn new_code(db: &Db, patient_id: Uuid, valid_for: Duration) -> anyhow::Result<(EnrollmentCode, DateTime<Utc>)> {
     let mut tx = crate::store::begin_write(db).await?;
-    let issued = insert_code(&mut tx, patient_id, Utc::now(), valid_for).await?;
+    let issued = insert_code(&mut tx, patient_id, None, Utc::now(), valid_for).await?;
     tx.commit().await?;
     Ok(issued)
 }
 
-async fn insert_code(
+/// A fresh one-time code for the patient's own device, or (with `caregiver_id`) for a caregiver's.
+pub async fn insert_code(
     tx: &mut sqlx::SqliteConnection,
     patient_id: Uuid,
+    caregiver_id: Option<Uuid>,
     now: DateTime<Utc>,
     valid_for: Duration,
 ) -> Result<(EnrollmentCode, DateTime<Utc>), sqlx::Error> {
@@ -79,11 +70,12 @@ async fn insert_code(
     loop {
         let Some(code) = EnrollmentCode::from_random_bytes(&random_bytes(32)) else { continue };
         let inserted = sqlx::query(
-            "INSERT INTO enrollment_codes (code_hash, patient_id, created_at, expires_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO enrollment_codes (code_hash, patient_id, caregiver_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
              ON CONFLICT (code_hash) DO NOTHING",
         )
         .bind(token_hash(code.as_str()))
         .bind(patient_id.to_string())
+        .bind(caregiver_id.map(|c| c.to_string()))
         .bind(ts(now))
         .bind(ts(expires_at))
         .execute(&mut *tx)
@@ -94,37 +86,9 @@ async fn insert_code(
     }
 }
 
-pub fn frequency_text(f: Frequency) -> &'static str {
-    match f {
-        Frequency::OnceDaily => "once_daily",
-        Frequency::TwiceDaily => "twice_daily",
-    }
-}
-
-pub fn parse_frequency(s: &str) -> anyhow::Result<Frequency> {
-    match s {
-        "once_daily" => Ok(Frequency::OnceDaily),
-        "twice_daily" => Ok(Frequency::TwiceDaily),
-        other => anyhow::bail!("unknown frequency {other}"),
-    }
-}
-
-pub async fn regimen(db: &Db, patient_id: &str) -> anyhow::Result<Vec<RegimenLine>> {
-    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
-        "SELECT id, drug_name, dose_text, frequency FROM regimen_lines WHERE patient_id = ? ORDER BY created_at, id",
-    )
-    .bind(patient_id)
-    .fetch_all(db)
-    .await?;
-    rows.into_iter()
-        .map(|(id, drug_name, dose_text, frequency)| {
-            Ok(RegimenLine { id: parse_uuid(&id)?, drug_name, dose_text, frequency: parse_frequency(&frequency)? })
-        })
-        .collect()
-}
-
-/// Everything the patient's device needs, offline too: site numbers, regimen, check-in form, triage settings, messages.
-pub async fn profile(state: &crate::AppState, patient_id: &str) -> anyhow::Result<DeviceProfile> {
+/// Everything the patient's (or caregiver's) device needs, offline too: site numbers, regimen, check-in form,
+/// triage settings, messages, and who the device belongs to.
+pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Option<&str>) -> anyhow::Result<DeviceProfile> {
     let db = &state.db;
     type Row = (String, String, String, String, i64, i64, i64);
     let (display_name, site_name, phone, after_hours_phone, every_days, fever, window): Row = sqlx::query_as(
@@ -135,8 +99,15 @@ pub async fn profile(state: &crate::AppState, patient_id: &str) -> anyhow::Resul
     .bind(patient_id)
     .fetch_one(db)
     .await?;
-    let regimen = regimen(db, patient_id).await?;
-    let check_in = state.items.form_for(&state.guides, regimen.iter().map(|l| l.drug_name.as_str()), u16::try_from(every_days)?);
+    let regimen = crate::regimens::lines(db, patient_id).await?;
+    let check_in = state.items.form_for(&state.guides, regimen.iter().map(|l| l.drug_name()), u16::try_from(every_days)?);
+    let caregiver = match caregiver_id {
+        Some(id) => {
+            let (name,): (String,) = sqlx::query_as("SELECT name FROM caregivers WHERE id = ?").bind(id).fetch_one(db).await?;
+            Some(CaregiverInfo { id: parse_uuid(id)?, name })
+        }
+        None => None,
+    };
     let triage = crate::triage::site_settings(fever, window)?;
     Ok(DeviceProfile {
         patient_id: parse_uuid(patient_id)?,
@@ -146,6 +117,7 @@ pub async fn profile(state: &crate::AppState, patient_id: &str) -> anyhow::Resul
         check_in: Some(check_in),
         triage,
         messages: crate::routes::alerts::patient_messages(db, patient_id).await?,
+        caregiver,
     })
 }
 

@@ -3,7 +3,8 @@
 mod common;
 
 use carepath_domain::enrollment::ALPHABET;
-use carepath_domain::regimen::{DoseSlot, Frequency};
+use carepath_domain::regimen::DoseSlot;
+use common::Frequency;
 use carepath_domain::sync::{DeviceProfile, EventBody, EnrollPatientResponse, MAX_BATCH};
 use chrono::{Duration, Utc};
 use common::*;
@@ -30,7 +31,7 @@ async fn a_patient_enrolled_by_a_pharmacist_reports_and_the_pharmacist_sees_it_i
     let validity = enrolled.expires_at - before;
     assert!(validity > Duration::hours(71) && validity <= Duration::hours(72) + Duration::minutes(1), "{validity}");
     assert_eq!(app.count("patients").await, 1);
-    assert_eq!(app.count("regimen_lines").await, 1);
+    assert_eq!(app.count("regimens").await, 1);
     assert_eq!(app.count("enrollment_codes").await, 1);
 
     // The patient types the code in lower case without the dash.
@@ -40,7 +41,10 @@ async fn a_patient_enrolled_by_a_pharmacist_reports_and_the_pharmacist_sees_it_i
     assert_eq!(profile.display_name, "Ana Lopez");
     assert_eq!(profile.regimen.len(), 1);
     let line = &profile.regimen[0];
-    assert_eq!((line.drug_name.as_str(), line.dose_text.as_str(), line.frequency), (DRUG, DOSE_TEXT, Frequency::TwiceDaily));
+    assert_eq!((line.drug_name(), line.regimen.strength.as_str()), (DRUG, STRENGTH));
+    let slots: Vec<DoseSlot> = line.regimen.doses.iter().map(|d| d.slot).collect();
+    assert_eq!(slots, [DoseSlot::Morning, DoseSlot::Evening]);
+    assert!(profile.caregiver.is_none(), "the patient's own device");
     assert_eq!(profile.site.name, "North Oncology");
     assert_eq!(profile.site.phone, "North Oncology phone +1 555 0100");
     assert_eq!(profile.site.after_hours_phone, "North Oncology after hours +1 555 0199");
@@ -284,20 +288,37 @@ async fn invalid_patient_details_from_a_pharmacist_are_422_and_create_nothing() 
     assert_error(long_name, 422, "invalid").await;
     let long_drug = client
         .post(app.url("/api/pharmacy/patients"))
-        .json(&json!({ "display_name": "Ana", "regimen": { "drug_name": "d".repeat(121), "dose_text": "1", "frequency": "once_daily" } }))
+        .json(&json!({ "display_name": "Ana", "regimen": regimen_json(&"d".repeat(121), Frequency::OnceDaily) }))
         .send()
         .await
         .unwrap();
     assert_error(long_drug, 422, "invalid").await;
-    let bad_frequency = client
+    let mut bad_pattern = regimen_json("d", Frequency::OnceDaily);
+    bad_pattern["pattern"] = json!({ "type": "hourly" });
+    let bad_pattern = client
         .post(app.url("/api/pharmacy/patients"))
-        .json(&json!({ "display_name": "Ana", "regimen": { "drug_name": "d", "dose_text": "1", "frequency": "hourly" } }))
+        .json(&json!({ "display_name": "Ana", "regimen": bad_pattern }))
         .send()
         .await
         .unwrap();
-    assert_error(bad_frequency, 400, "bad_json").await;
+    assert_error(bad_pattern, 400, "bad_json").await;
+    // Well-formed but not a regimen: no days on; a dose of nothing; the same time of day twice.
+    for (field, value) in [
+        ("pattern", json!({ "type": "on_off", "days_on": 0, "days_off": 7 })),
+        ("doses", json!([{ "slot": "daily", "amount": {}, "time": "09:00:00", "food": "with_food" }])),
+        ("doses", json!([
+            { "slot": "daily", "amount": { "mg": 100 }, "time": "09:00:00", "food": "with_food" },
+            { "slot": "daily", "amount": { "mg": 100 }, "time": "10:00:00", "food": "with_food" }
+        ])),
+    ] {
+        let mut regimen = regimen_json("d", Frequency::OnceDaily);
+        regimen[field] = value;
+        let r = client.post(app.url("/api/pharmacy/patients")).json(&json!({ "display_name": "Ana", "regimen": regimen })).send().await.unwrap();
+        assert_error(r, 422, "invalid").await;
+    }
+    assert_eq!(app.count("regimens").await, 0, "nothing is stored half-way");
 
-    for table in ["patients", "regimen_lines", "enrollment_codes"] {
+    for table in ["patients", "regimens", "enrollment_codes"] {
         assert_eq!(app.count(table).await, 0, "{table}");
     }
 }

@@ -3,7 +3,8 @@
 
 mod common;
 
-use carepath_domain::regimen::{DoseSlot, Frequency};
+use carepath_domain::regimen::DoseSlot;
+use common::Frequency;
 use carepath_domain::sync::DeviceProfile;
 use carepath_server::store::ts;
 use chrono::{Duration, Utc};
@@ -88,7 +89,7 @@ async fn pharmacist_routes_require_a_session() {
     let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
     let new_patient = json!({
         "display_name": "Eve",
-        "regimen": { "drug_name": "X", "dose_text": "1", "frequency": "once_daily" }
+        "regimen": regimen_json("X", Frequency::OnceDaily)
     });
 
     // No cookie; a device token as the session cookie; a device token as a bearer token; a made-up session.

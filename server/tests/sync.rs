@@ -3,7 +3,8 @@
 
 mod common;
 
-use carepath_domain::regimen::{DoseSlot, Frequency};
+use carepath_domain::regimen::DoseSlot;
+use common::Frequency;
 use carepath_domain::sync::{EventBody, PatientEvent};
 use chrono::{Duration, Utc};
 use common::*;

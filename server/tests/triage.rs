@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use carepath_domain::checkin::{CheckInAnswers, Temperature, TemperatureUnit};
-use carepath_domain::regimen::Frequency;
+use common::Frequency;
 use carepath_domain::sync::{AlertQueue, DeviceProfile, EventBody, PatientEvent, PatientTimeline, PharmacyMessage};
 use carepath_domain::triage::{AlertReason, EmergencyQuestion, RedFlag, Tier};
 use carepath_server::config::Secret;
@@ -375,13 +375,13 @@ async fn the_device_gets_its_check_in_form_and_the_site_fever_threshold() {
 
     // The cadence is the pharmacist's choice, within 1–28 days.
     let r = post_json(&app, &client, "/api/pharmacy/patients", json!({
-        "display_name": "Sol", "regimen": { "drug_name": "Ibrutinib 140 mg", "dose_text": "3 capsules", "frequency": "once_daily" },
+        "display_name": "Sol", "regimen": regimen_json("Ibrutinib", Frequency::OnceDaily),
         "check_in_every_days": 29,
     }))
     .await;
     assert_error(r, 422, "invalid").await;
     let r = post_json(&app, &client, "/api/pharmacy/patients", json!({
-        "display_name": "Sol", "regimen": { "drug_name": "Ibrutinib 140 mg", "dose_text": "3 capsules", "frequency": "once_daily" },
+        "display_name": "Sol", "regimen": regimen_json("Ibrutinib", Frequency::OnceDaily),
         "check_in_every_days": 14,
     }))
     .await;

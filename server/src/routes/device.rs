@@ -1,12 +1,11 @@
 //! Patient devices: enroll with a one-time code, read the profile, sync events.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use chrono::Utc;
 use carepath_domain::enrollment::EnrollmentCode;
-use carepath_domain::regimen::Frequency;
 use carepath_domain::sync::{
     DeviceProfile, EnrollRequest, EnrollResponse, EventBody, SyncRequest, SyncResponse, MAX_BATCH,
 };
@@ -15,7 +14,7 @@ use uuid::Uuid;
 use super::peer_ip;
 use crate::auth::{new_token, token_hash, DeviceAuth};
 use crate::error::{ApiError, ApiJson};
-use crate::{attempts, patients, triage};
+use crate::{attempts, patients, regimens, triage};
 use carepath_domain::triage::Tier;
 use crate::store::{self, parse_ts, ts, Audit};
 use crate::AppState;
@@ -40,7 +39,7 @@ pub async fn enroll(
     };
     attempts::settle(&state.db, attempt, outcome).await?;
     match redeemed {
-        Ok((patient_id, device_id, device_token)) => {
+        Ok((patient_id, device_id, device_token, caregiver_id)) => {
             store::audit(
                 &state.db,
                 Audit {
@@ -54,7 +53,7 @@ pub async fn enroll(
                 },
             )
             .await?;
-            let profile = patients::profile(&state, &patient_id).await?;
+            let profile = patients::profile(&state, &patient_id, caregiver_id.as_deref()).await?;
             Ok(ApiJson(EnrollResponse { device_token, profile }))
         }
         Err(err) => {
@@ -75,17 +74,21 @@ pub async fn enroll(
     }
 }
 
-/// Uses the code once and creates the device, in one transaction. Returns (patient id, device id, token).
-async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String), ApiError> {
+/// Uses the code once and creates the device, in one transaction. Returns (patient id, device id, token,
+/// caregiver id for a caregiver's code). A code of a caregiver since revoked is unknown.
+async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String, Option<String>), ApiError> {
     let code = EnrollmentCode::parse(code).ok_or(ApiError::EnrollmentCodeUnknown)?;
     let now = Utc::now();
     let mut tx = store::begin_write(&state.db).await?;
-    let row: Option<(String, String, Option<String>)> =
-        sqlx::query_as("SELECT patient_id, expires_at, used_at FROM enrollment_codes WHERE code_hash = ?")
-            .bind(token_hash(code.as_str()))
-            .fetch_optional(&mut *tx)
-            .await?;
-    let (patient_id, expires_at, used_at) = row.ok_or(ApiError::EnrollmentCodeUnknown)?;
+    let row: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT e.patient_id, e.expires_at, e.used_at, e.caregiver_id FROM enrollment_codes e
+         LEFT JOIN caregivers c ON c.id = e.caregiver_id
+         WHERE e.code_hash = ? AND c.revoked_at IS NULL",
+    )
+    .bind(token_hash(code.as_str()))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (patient_id, expires_at, used_at, caregiver_id) = row.ok_or(ApiError::EnrollmentCodeUnknown)?;
     if used_at.is_some() {
         return Err(ApiError::EnrollmentCodeUsed);
     }
@@ -102,20 +105,21 @@ async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String)
     }
     let device_id = Uuid::new_v4().to_string();
     let token = new_token();
-    sqlx::query("INSERT INTO devices (id, patient_id, token_hash, enrolled_at, last_seen_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO devices (id, patient_id, caregiver_id, token_hash, enrolled_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)")
         .bind(&device_id)
         .bind(&patient_id)
+        .bind(&caregiver_id)
         .bind(token_hash(&token))
         .bind(ts(now))
         .bind(ts(now))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok((patient_id, device_id, token))
+    Ok((patient_id, device_id, token, caregiver_id))
 }
 
 pub async fn profile(State(state): State<AppState>, device: DeviceAuth) -> Result<ApiJson<DeviceProfile>, ApiError> {
-    Ok(ApiJson(patients::profile(&state, &device.patient_id).await?))
+    Ok(ApiJson(patients::profile(&state, &device.patient_id, device.caregiver_id.as_deref()).await?))
 }
 
 /// Stores a batch of events all-or-nothing. An id already stored with the same content is acknowledged
@@ -130,18 +134,38 @@ pub async fn sync(
         return Err(ApiError::BatchTooLarge { max: MAX_BATCH });
     }
     let now = Utc::now();
-    let regimen: HashMap<Uuid, Frequency> = patients::regimen(&state.db, &device.patient_id)
-        .await?
-        .into_iter()
-        .map(|line| (line.id, line.frequency))
-        .collect();
+    let lines = regimens::by_id(regimens::lines(&state.db, &device.patient_id).await?);
+    let in_batch: HashSet<Uuid> = req.events.iter().map(|e| e.id).collect();
     for (index, event) in req.events.iter().enumerate() {
         let invalid = |message: String| ApiError::InvalidEvent { index, message };
         event.validate(now).map_err(|e| invalid(e.to_string()))?;
-        if let EventBody::DoseTaken { regimen_line_id, slot, .. } = &event.body {
-            let frequency = regimen.get(regimen_line_id).ok_or_else(|| invalid("unknown regimen line".into()))?;
-            if !frequency.slots().contains(slot) {
+        let line_id = match &event.body {
+            EventBody::DoseTaken { regimen_line_id, .. }
+            | EventBody::DoseLogged { regimen_line_id, .. }
+            | EventBody::RefillRequested { regimen_line_id } => Some(regimen_line_id),
+            _ => None,
+        };
+        let Some(line_id) = line_id else { continue };
+        let line = lines.get(line_id).ok_or_else(|| invalid("unknown regimen line".into()))?;
+        if let Some((_, record)) = event.diary_record() {
+            if !line.slots().contains(&record.slot) {
                 return Err(invalid("that dose time is not part of this regimen".into()));
+            }
+            if let Some(corrected) = record.supersedes.filter(|id| !in_batch.contains(id)) {
+                let found: Option<(String,)> = sqlx::query_as(
+                    "SELECT payload FROM events WHERE id = ? AND patient_id = ? AND kind IN ('dose_taken', 'dose_logged')",
+                )
+                .bind(corrected.to_string())
+                .bind(&device.patient_id)
+                .fetch_optional(&state.db)
+                .await?;
+                let same_dose = found
+                    .and_then(|(payload,)| serde_json::from_str::<carepath_domain::sync::PatientEvent>(&payload).ok())
+                    .and_then(|e| e.diary_record())
+                    .is_some_and(|(l, r)| l == *line_id && r.date == record.date);
+                if !same_dose {
+                    return Err(invalid("a correction must name an earlier record of the same dose day".into()));
+                }
             }
         }
     }
@@ -149,6 +173,7 @@ pub async fn sync(
     let mut tx = store::begin_write(&state.db).await?;
     let mut newly_stored = 0;
     let mut new_check_ins = Vec::new();
+    let (mut newest_diary, mut refill_requests) = (None::<&carepath_domain::sync::PatientEvent>, Vec::new());
     for (index, event) in req.events.iter().enumerate() {
         let id = event.id.to_string();
         let payload = serde_json::to_string(event).map_err(anyhow::Error::from)?;
@@ -169,6 +194,12 @@ pub async fn sync(
             newly_stored += 1;
             match &event.body {
                 EventBody::CheckIn(_) => new_check_ins.push(event),
+                EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. } => {
+                    if newest_diary.is_none_or(|n| (event.recorded_at, event.id) > (n.recorded_at, n.id)) {
+                        newest_diary = Some(event);
+                    }
+                }
+                EventBody::RefillRequested { .. } => refill_requests.push(event),
                 EventBody::MessageRead { message_id } => {
                     let found = sqlx::query("UPDATE messages SET read_at = COALESCE(read_at, ?) WHERE id = ? AND patient_id = ?")
                         .bind(ts(event.recorded_at.min(now)))
@@ -200,6 +231,9 @@ pub async fn sync(
             let tier = triage::triage_check_in(&mut tx, &device.patient_id, event, answers, now, &channels).await?;
             urgent |= tier == Some(Tier::Urgent);
         }
+    }
+    if newest_diary.is_some() || !refill_requests.is_empty() {
+        triage::triage_diary(&mut tx, &device.patient_id, newest_diary, &refill_requests, now, &channels).await?;
     }
     store::audit(
         &mut *tx,

@@ -170,10 +170,10 @@ pub async fn queue(
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<Queue>, ApiError> {
     let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT e.patient_id, p.display_name, e.received_at, e.payload, r.drug_name
+        "SELECT e.patient_id, p.display_name, e.received_at, e.payload, json_extract(r.regimen, '$.drug_name')
          FROM events e
          JOIN patients p ON p.id = e.patient_id
-         LEFT JOIN regimen_lines r ON r.id = json_extract(e.payload, '$.body.regimen_line_id') AND r.patient_id = e.patient_id
+         LEFT JOIN regimens r ON r.id = json_extract(e.payload, '$.body.regimen_line_id') AND r.patient_id = e.patient_id
          WHERE p.site_id = ?
          ORDER BY e.recorded_at DESC, e.received_at DESC
          LIMIT ?",

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use carepath_domain::checkin::{CheckInAnswers, ItemAnswer};
 use carepath_domain::grading::{AttributeSet, Responses};
-use carepath_domain::regimen::{DoseSlot, Frequency};
+use carepath_domain::regimen::DoseSlot;
 use carepath_domain::sync::{
     DeviceProfile, EnrollPatientResponse, EnrollResponse, ErrorDetail, EventBody, PatientEvent, SyncResponse,
 };
@@ -25,8 +25,34 @@ pub const INDEX_HTML: &str = "<!doctype html><html><head><title>Carepath test sh
 /// Every pharmacist made by [`TestApp::add_pharmacist`] gets this password.
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const SESSION_COOKIE: &str = "carepath_session";
-pub const DRUG: &str = "Capecitabine 500 mg tablets";
-pub const DOSE_TEXT: &str = "3 tablets (1500 mg)";
+pub const DRUG: &str = "Capecitabine";
+pub const STRENGTH: &str = "500 mg tablets";
+
+/// How often a test patient takes their dose: once a day (one `daily` dose) or twice (`morning`, `evening`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frequency {
+    OnceDaily,
+    TwiceDaily,
+}
+
+/// A continuous regimen of 1500 mg (3 tablets) per dose that started 60 days ago in UTC, as the enrollment API takes it.
+pub fn regimen_json(drug: &str, frequency: Frequency) -> Value {
+    let slots: &[&str] = match frequency {
+        Frequency::OnceDaily => &["daily"],
+        Frequency::TwiceDaily => &["morning", "evening"],
+    };
+    let doses: Vec<Value> = slots
+        .iter()
+        .map(|slot| {
+            let time = if *slot == "evening" { "20:00:00" } else { "08:00:00" };
+            json!({ "slot": slot, "amount": { "mg": 1500, "half_tablets": 6 }, "time": time, "food": "with_food" })
+        })
+        .collect();
+    json!({
+        "drug_name": drug, "strength": STRENGTH, "doses": doses, "pattern": { "type": "continuous" },
+        "start": (Utc::now().date_naive() - Duration::days(60)).to_string(), "first_cycle": 1, "time_zone": "UTC",
+    })
+}
 
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
@@ -198,7 +224,7 @@ impl TestApp {
             .post(self.url("/api/pharmacy/patients"))
             .json(&json!({
                 "display_name": name,
-                "regimen": { "drug_name": DRUG, "dose_text": DOSE_TEXT, "frequency": frequency },
+                "regimen": regimen_json(DRUG, frequency),
             }))
             .send()
             .await

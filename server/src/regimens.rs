@@ -1,0 +1,237 @@
+//! Regimen lines, the care team's changes to them, dispenses, and the dosing diary read back from the event store.
+//! Every write checks that the regimen and all its changes still make a schedule (the domain's
+//! [`Schedule::new`](carepath_domain::schedule::Schedule::new)) before anything is stored.
+
+use std::collections::HashMap;
+
+use carepath_domain::adherence::{resolve_supersession, DiaryEntry, DiaryRecord};
+use carepath_domain::regimen::{ChangeRequest, DispenseRequest, RecordedChange, RecordedDispense, RegimenLine};
+use carepath_domain::schedule::Regimen;
+use carepath_domain::sync::{diary_records, DiaryItem, PatientEvent};
+use carepath_domain::ValidationError;
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::store::{parse_ts, parse_uuid, ts, Db};
+
+/// Checks `regimen` (it must make a schedule on its own) and stores it as a new line of the patient's treatment.
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+    pharmacist_id: &str,
+    regimen: Regimen,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let regimen = regimen.validated()?;
+    carepath_domain::schedule::Schedule::new(&regimen, &[]).map_err(ValidationError::from)?;
+    let id = Uuid::new_v4();
+    sqlx::query("INSERT INTO regimens (id, patient_id, regimen, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(patient_id)
+        .bind(serde_json::to_string(&regimen).map_err(anyhow::Error::from)?)
+        .bind(pharmacist_id)
+        .bind(ts(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(id)
+}
+
+/// The patient's regimen lines, oldest first, each with its changes and dispenses.
+pub async fn lines(db: &Db, patient_id: &str) -> anyhow::Result<Vec<RegimenLine>> {
+    lines_in(&mut *db.acquire().await?, patient_id).await
+}
+
+/// [`lines`] inside a transaction.
+pub async fn lines_in(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<Vec<RegimenLine>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT id, regimen, refill_reminder_days FROM regimens WHERE patient_id = ? ORDER BY created_at, id",
+    )
+    .bind(patient_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut lines = Vec::with_capacity(rows.len());
+    for (id, regimen, refill_reminder_days) in rows {
+        let changes: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT c.id, c.change, c.recorded_at, ph.display_name FROM regimen_changes c
+             JOIN pharmacists ph ON ph.id = c.pharmacist_id WHERE c.regimen_id = ? ORDER BY c.seq",
+        )
+        .bind(&id)
+        .fetch_all(&mut *conn)
+        .await?;
+        let dispenses: Vec<(String, String, i64, i64, String, String)> = sqlx::query_as(
+            "SELECT d.id, d.date, d.tablets, d.days_supply, d.recorded_at, ph.display_name FROM dispenses d
+             JOIN pharmacists ph ON ph.id = d.pharmacist_id WHERE d.regimen_id = ? ORDER BY d.date, d.recorded_at",
+        )
+        .bind(&id)
+        .fetch_all(&mut *conn)
+        .await?;
+        lines.push(RegimenLine {
+            id: parse_uuid(&id)?,
+            regimen: serde_json::from_str(&regimen)?,
+            changes: changes
+                .into_iter()
+                .map(|(id, change, at, by)| {
+                    Ok(RecordedChange { id: parse_uuid(&id)?, change: serde_json::from_str(&change)?, recorded_at: parse_ts(&at)?, by })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            dispenses: dispenses
+                .into_iter()
+                .map(|(id, date, tablets, days_supply, at, by)| {
+                    Ok(RecordedDispense {
+                        id: parse_uuid(&id)?,
+                        dispense: carepath_domain::adherence::Dispense {
+                            date: date.parse()?,
+                            tablets: u32::try_from(tablets)?,
+                            days_supply: u32::try_from(days_supply)?,
+                        },
+                        recorded_at: parse_ts(&at)?,
+                        by,
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
+            refill_reminder_days: u16::try_from(refill_reminder_days)?,
+        });
+    }
+    Ok(lines)
+}
+
+/// The line `regimen_line_id` of this patient, or 404 (another patient's line is not found either).
+async fn line_of(conn: &mut SqliteConnection, patient_id: &str, regimen_line_id: Uuid) -> Result<RegimenLine, ApiError> {
+    lines_in(conn, patient_id).await?.into_iter().find(|l| l.id == regimen_line_id).ok_or(ApiError::NotFound)
+}
+
+/// Appends a care-team change after checking that the line with it still makes a schedule.
+pub async fn add_change(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+    pharmacist_id: &str,
+    request: &ChangeRequest,
+    now: DateTime<Utc>,
+) -> Result<RegimenLine, ApiError> {
+    let mut line = line_of(conn, patient_id, request.regimen_line_id).await?;
+    let id = Uuid::new_v4();
+    line.changes.push(RecordedChange { id, change: request.change.clone(), recorded_at: now, by: String::new() });
+    line.schedule().map_err(ValidationError::from)?;
+    sqlx::query("INSERT INTO regimen_changes (id, regimen_id, change, recorded_at, pharmacist_id) VALUES (?, ?, ?, ?, ?)")
+        .bind(id.to_string())
+        .bind(line.id.to_string())
+        .bind(serde_json::to_string(&request.change).map_err(anyhow::Error::from)?)
+        .bind(ts(now))
+        .bind(pharmacist_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(line)
+}
+
+pub async fn add_dispense(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+    pharmacist_id: &str,
+    request: DispenseRequest,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let dispense = request.validated()?;
+    let line = line_of(conn, patient_id, request.regimen_line_id).await?;
+    if dispense.date > now.date_naive() + chrono::Days::new(1) {
+        return Err(ValidationError::InFuture("date").into());
+    }
+    sqlx::query(
+        "INSERT INTO dispenses (id, regimen_id, date, tablets, days_supply, recorded_at, pharmacist_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(Uuid::new_v4().to_string())
+    .bind(line.id.to_string())
+    .bind(dispense.date.to_string())
+    .bind(i64::from(dispense.tablets))
+    .bind(i64::from(dispense.days_supply))
+    .bind(ts(now))
+    .bind(pharmacist_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_refill_reminder(conn: &mut SqliteConnection, patient_id: &str, regimen_line_id: Uuid, days: u16) -> Result<(), ApiError> {
+    let updated = sqlx::query("UPDATE regimens SET refill_reminder_days = ? WHERE id = ? AND patient_id = ?")
+        .bind(i64::from(days))
+        .bind(regimen_line_id.to_string())
+        .bind(patient_id)
+        .execute(&mut *conn)
+        .await?;
+    if updated.rows_affected() == 0 {
+        return Err(ApiError::NotFound);
+    }
+    Ok(())
+}
+
+/// A stored diary event with the name of the caregiver who logged it (`None`: the patient).
+pub struct StoredDiaryEvent {
+    pub event: PatientEvent,
+    pub logged_by: Option<String>,
+}
+
+/// Every dose record of the patient (`dose_taken`, `dose_logged`), in recorded order.
+pub async fn diary_events(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<Vec<StoredDiaryEvent>> {
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT e.payload, c.name FROM events e JOIN devices d ON d.id = e.device_id
+         LEFT JOIN caregivers c ON c.id = d.caregiver_id
+         WHERE e.patient_id = ? AND e.kind IN ('dose_taken', 'dose_logged') ORDER BY e.recorded_at, e.id",
+    )
+    .bind(patient_id)
+    .fetch_all(conn)
+    .await?;
+    rows.into_iter()
+        .map(|(payload, logged_by)| Ok(StoredDiaryEvent { event: serde_json::from_str(&payload)?, logged_by }))
+        .collect()
+}
+
+/// The diary records of one line, in recorded order.
+pub fn records_of(events: &[StoredDiaryEvent], regimen_line_id: Uuid) -> Vec<DiaryRecord> {
+    diary_records(events.iter().map(|e| &e.event), regimen_line_id)
+}
+
+/// The diary of one line, supersession resolved (what adherence reads).
+pub async fn logged_doses(db: &Db, patient_id: &str, regimen_line_id: Uuid) -> anyhow::Result<Vec<DiaryEntry>> {
+    let events = diary_events(&mut *db.acquire().await?, patient_id).await?;
+    Ok(resolve_supersession(&records_of(&events, regimen_line_id)))
+}
+
+/// The pharmacist's view of one line's diary: every record, corrections marked, who logged it.
+pub fn diary_items(events: &[StoredDiaryEvent], regimen_line_id: Uuid) -> Vec<DiaryItem> {
+    let superseded: std::collections::HashSet<Uuid> = events
+        .iter()
+        .filter_map(|e| e.event.diary_record())
+        .filter_map(|(_, record)| record.supersedes)
+        .collect();
+    events
+        .iter()
+        .filter_map(|e| {
+            let (line, record) = e.event.diary_record()?;
+            (line == regimen_line_id).then(|| DiaryItem {
+                event_id: record.id,
+                date: record.date,
+                slot: record.slot,
+                outcome: record.kind,
+                taken_at: e.event.taken_at(),
+                recorded_at: e.event.recorded_at,
+                logged_by: e.logged_by.clone(),
+                supersedes: record.supersedes,
+                superseded: superseded.contains(&record.id),
+            })
+        })
+        .collect()
+}
+
+/// The patient's calendar date now, in the time zone of their first line (UTC if none).
+pub fn patient_today(lines: &[RegimenLine], now: DateTime<Utc>) -> NaiveDate {
+    match lines.first() {
+        Some(line) => now.with_timezone(&line.regimen.time_zone).date_naive(),
+        None => now.date_naive(),
+    }
+}
+
+/// Regimen lines by id, for checking synced diary records.
+pub fn by_id(lines: Vec<RegimenLine>) -> HashMap<Uuid, RegimenLine> {
+    lines.into_iter().map(|l| (l.id, l)).collect()
+}
