@@ -300,3 +300,55 @@ alerts-notices-failing = { $count ->
 }
 cadence-save = Save
 cadence-saved = Saved: { $choice }. The patient's phone uses it from its next connection.
+
+## Regimen in words (pharmacist and patient)
+regimen-tablets = { $count ->
+    [one] 1 tablet
+   *[other] { $count } tablets
+}
+regimen-tablets-fraction = { $whole ->
+    [0] ½ tablet
+   *[other] { $whole }½ tablets
+}
+regimen-amount-mg = { $mg } mg
+regimen-amount-mg-tablets = { $mg } mg ({ $tablets })
+regimen-food-any = With or without food
+regimen-food-with = With food
+regimen-food-empty = On an empty stomach (1 hour before or 2 hours after a meal)
+regimen-pattern-continuous = Every day
+regimen-pattern-cycles-no-break = Every day, counted in { $on }-day cycles
+regimen-pattern-on-off = { $on ->
+    [one] 1 day on
+   *[other] { $on } days on
+}, then { $off ->
+    [one] 1 day off
+   *[other] { $off } days off
+}
+regimen-pattern-days = { $days }
+regimen-pattern-weekly = Once a week on { $day }
+regimen-list-and = { $first } and { $last }
+regimen-weekday-mon = Monday
+regimen-weekday-tue = Tuesday
+regimen-weekday-wed = Wednesday
+regimen-weekday-thu = Thursday
+regimen-weekday-fri = Friday
+regimen-weekday-sat = Saturday
+regimen-weekday-sun = Sunday
+regimen-weekdays-mon = Mondays
+regimen-weekdays-tue = Tuesdays
+regimen-weekdays-wed = Wednesdays
+regimen-weekdays-thu = Thursdays
+regimen-weekdays-fri = Fridays
+regimen-weekdays-sat = Saturdays
+regimen-weekdays-sun = Sundays
+regimen-slot-daily = Once a day
+regimen-slot-morning = Morning
+regimen-slot-evening = Evening
+regimen-slot-dose = { $slot } at { $time }: { $amount }
+regimen-change-dose = Dose changed from { $date }: { $doses }
+regimen-change-hold-until = On hold from { $from } until { $until }
+regimen-change-hold-open = On hold from { $from } until the care team says to restart
+regimen-change-resume = Restart on { $date }
+regimen-change-stop = Stopped on { $date }
+regimen-change-cycle = Cycle { $number } starts on { $date }
+regimen-change-time-zone = Time zone changed to { $tz } from { $date }

@@ -300,3 +300,55 @@ alerts-notices-failing = { $count ->
 }
 cadence-save = Guardar
 cadence-saved = Guardado: { $choice }. El teléfono del paciente lo usará desde su próxima conexión.
+
+## Tratamiento en palabras (farmacéutico y paciente)
+regimen-tablets = { $count ->
+    [one] 1 comprimido
+   *[other] { $count } comprimidos
+}
+regimen-tablets-fraction = { $whole ->
+    [0] ½ comprimido
+   *[other] { $whole }½ comprimidos
+}
+regimen-amount-mg = { $mg } mg
+regimen-amount-mg-tablets = { $mg } mg ({ $tablets })
+regimen-food-any = Con o sin alimentos
+regimen-food-with = Con alimentos
+regimen-food-empty = En ayunas (1 hora antes o 2 horas después de una comida)
+regimen-pattern-continuous = Todos los días
+regimen-pattern-cycles-no-break = Todos los días, en ciclos de { $on } días
+regimen-pattern-on-off = { $on ->
+    [one] 1 día de tratamiento
+   *[other] { $on } días de tratamiento
+} y luego { $off ->
+    [one] 1 día de descanso
+   *[other] { $off } días de descanso
+}
+regimen-pattern-days = Los { $days }
+regimen-pattern-weekly = Una vez por semana, el { $day }
+regimen-list-and = { $first } y { $last }
+regimen-weekday-mon = lunes
+regimen-weekday-tue = martes
+regimen-weekday-wed = miércoles
+regimen-weekday-thu = jueves
+regimen-weekday-fri = viernes
+regimen-weekday-sat = sábado
+regimen-weekday-sun = domingo
+regimen-weekdays-mon = lunes
+regimen-weekdays-tue = martes
+regimen-weekdays-wed = miércoles
+regimen-weekdays-thu = jueves
+regimen-weekdays-fri = viernes
+regimen-weekdays-sat = sábados
+regimen-weekdays-sun = domingos
+regimen-slot-daily = Una vez al día
+regimen-slot-morning = Mañana
+regimen-slot-evening = Noche
+regimen-slot-dose = { $slot }, a las { $time }: { $amount }
+regimen-change-dose = Dosis cambiada a partir del { $date }: { $doses }
+regimen-change-hold-until = En pausa desde el { $from } hasta el { $until }
+regimen-change-hold-open = En pausa desde el { $from } hasta que el equipo de atención indique reanudar
+regimen-change-resume = Reanudar el { $date }
+regimen-change-stop = Suspendido el { $date }
+regimen-change-cycle = El ciclo { $number } empieza el { $date }
+regimen-change-time-zone = Zona horaria cambiada a { $tz } a partir del { $date }

@@ -1,0 +1,207 @@
+//! A regimen in plain, translated words: doses, food, cycle patterns and the care team's changes.
+//!
+//! Reactive like `tr!`: call these inside `move ||` closures so a language switch re-renders them.
+
+use carepath_domain::schedule::{CyclePattern, DoseAmount, DoseSlot, FoodInstruction, RegimenChange, SlotDose};
+use chrono::{NaiveDate, NaiveTime, Weekday};
+
+use crate::i18n::current;
+use crate::tr;
+
+/// "1500 mg (3 tablets)", "2½ tablets", "100 mg"; Spanish "1500 mg (3 comprimidos)".
+pub fn amount_text(a: &DoseAmount) -> String {
+    let tablets = a.half_tablets.map(tablets_text);
+    match (a.mg, tablets) {
+        (Some(mg), Some(tablets)) => tr!("regimen-amount-mg-tablets", mg = mg.to_string(), tablets = tablets),
+        (Some(mg), None) => tr!("regimen-amount-mg", mg = mg.to_string()),
+        (None, Some(tablets)) => tablets,
+        (None, None) => String::new(),
+    }
+}
+
+/// "3 tablets", "1 tablet", "½ tablet", "2½ tablets" from a count of half tablets.
+pub fn tablets_text(half_tablets: u16) -> String {
+    let whole = half_tablets / 2;
+    if half_tablets % 2 == 0 {
+        tr!("regimen-tablets", count = u32::from(whole))
+    } else {
+        tr!("regimen-tablets-fraction", whole = u32::from(whole))
+    }
+}
+
+pub fn food_text(f: FoodInstruction) -> String {
+    match f {
+        FoodInstruction::WithOrWithoutFood => tr!("regimen-food-any"),
+        FoodInstruction::WithFood => tr!("regimen-food-with"),
+        FoodInstruction::EmptyStomach => tr!("regimen-food-empty"),
+    }
+}
+
+/// The name of a time of day in a regimen: "Once a day", "Morning", "Evening".
+pub fn slot_name(slot: DoseSlot) -> String {
+    match slot {
+        DoseSlot::Daily => tr!("regimen-slot-daily"),
+        DoseSlot::Morning => tr!("regimen-slot-morning"),
+        DoseSlot::Evening => tr!("regimen-slot-evening"),
+    }
+}
+
+/// "Monday".
+pub fn weekday_name(d: Weekday) -> String {
+    match d {
+        Weekday::Mon => tr!("regimen-weekday-mon"),
+        Weekday::Tue => tr!("regimen-weekday-tue"),
+        Weekday::Wed => tr!("regimen-weekday-wed"),
+        Weekday::Thu => tr!("regimen-weekday-thu"),
+        Weekday::Fri => tr!("regimen-weekday-fri"),
+        Weekday::Sat => tr!("regimen-weekday-sat"),
+        Weekday::Sun => tr!("regimen-weekday-sun"),
+    }
+}
+
+/// "Mondays".
+pub fn weekdays_name(d: Weekday) -> String {
+    match d {
+        Weekday::Mon => tr!("regimen-weekdays-mon"),
+        Weekday::Tue => tr!("regimen-weekdays-tue"),
+        Weekday::Wed => tr!("regimen-weekdays-wed"),
+        Weekday::Thu => tr!("regimen-weekdays-thu"),
+        Weekday::Fri => tr!("regimen-weekdays-fri"),
+        Weekday::Sat => tr!("regimen-weekdays-sat"),
+        Weekday::Sun => tr!("regimen-weekdays-sun"),
+    }
+}
+
+/// "A", "A and B", "A, B and C".
+pub fn list_text(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => tr!("regimen-list-and", first = rest.join(", "), last = last.clone()),
+    }
+}
+
+/// "Every day", "14 days on, then 7 days off", "Mondays, Wednesdays and Fridays", "Once a week on Sunday".
+pub fn pattern_text(p: &CyclePattern) -> String {
+    match p {
+        CyclePattern::Continuous => tr!("regimen-pattern-continuous"),
+        CyclePattern::OnOff { days_on, days_off: 0 } => tr!("regimen-pattern-cycles-no-break", on = u32::from(*days_on)),
+        CyclePattern::OnOff { days_on, days_off } => tr!("regimen-pattern-on-off", on = u32::from(*days_on), off = u32::from(*days_off)),
+        CyclePattern::DaysOfWeek { days } => {
+            let mut days = days.clone();
+            days.sort_by_key(|d| d.num_days_from_monday());
+            days.dedup();
+            let names: Vec<String> = days.into_iter().map(weekdays_name).collect();
+            tr!("regimen-pattern-days", days = list_text(&names))
+        }
+        CyclePattern::Weekly { weekday } => tr!("regimen-pattern-weekly", day = weekday_name(*weekday)),
+    }
+}
+
+/// A local clock time in the reader's language: "8:00 AM" / "8:00".
+pub fn time_text(t: NaiveTime) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use chrono::Timelike;
+        let date = js_sys::Date::new_with_year_month_day_hr_min(2000, 0, 1, t.hour() as i32, t.minute() as i32);
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
+        let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+        date.to_locale_time_string_with_options(&current(), &options).into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = current();
+        t.format("%H:%M").to_string()
+    }
+}
+
+/// A calendar date in the reader's language, with the weekday and year: "Thu, March 5, 2026".
+pub fn date_text(d: NaiveDate) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use chrono::Datelike;
+        let date = js_sys::Date::new_with_year_month_day(d.year() as u32, d.month0() as i32, d.day() as i32);
+        let options = js_sys::Object::new();
+        for (k, v) in [("weekday", "short"), ("month", "long"), ("day", "numeric"), ("year", "numeric")] {
+            let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+        }
+        date.to_locale_date_string(&current(), &options).into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = current();
+        d.format("%a %-d %B %Y").to_string()
+    }
+}
+
+/// "Morning at 8:00 AM: 1500 mg (3 tablets)".
+pub fn slot_dose_text(d: &SlotDose) -> String {
+    tr!("regimen-slot-dose", slot = slot_name(d.slot), time = time_text(d.time), amount = amount_text(&d.amount))
+}
+
+/// A care-team decision in words: "Dose changed from …: Morning at 8:00 AM: 1000 mg (2 tablets); …",
+/// "On hold from … until …", "Restart on …", "Stopped on …", "Cycle 3 starts on …", "Time zone changed …".
+pub fn change_text(c: &RegimenChange) -> String {
+    match c {
+        RegimenChange::DoseChanged { on, doses } => {
+            let doses: Vec<String> = doses.iter().map(slot_dose_text).collect();
+            tr!("regimen-change-dose", date = date_text(*on), doses = doses.join("; "))
+        }
+        RegimenChange::Hold { from, until: Some(until) } => {
+            tr!("regimen-change-hold-until", from = date_text(*from), until = date_text(*until))
+        }
+        RegimenChange::Hold { from, until: None } => tr!("regimen-change-hold-open", from = date_text(*from)),
+        RegimenChange::Resume { on } => tr!("regimen-change-resume", date = date_text(*on)),
+        RegimenChange::Stop { on } => tr!("regimen-change-stop", date = date_text(*on)),
+        RegimenChange::NewCycleStart { on, cycle_number } => {
+            tr!("regimen-change-cycle", number = cycle_number.to_string(), date = date_text(*on))
+        }
+        RegimenChange::TimeZoneChanged { on, tz } => {
+            tr!("regimen-change-time-zone", tz = tz.name().replace('_', " "), date = date_text(*on))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn amounts_in_words() {
+        assert_eq!(amount_text(&DoseAmount::mg_tablets(1500, 3)), "1500 mg (3 tablets)");
+        assert_eq!(amount_text(&DoseAmount { mg: None, half_tablets: Some(5) }), "2½ tablets");
+        assert_eq!(amount_text(&DoseAmount { mg: None, half_tablets: Some(1) }), "½ tablet");
+        assert_eq!(amount_text(&DoseAmount::tablets(1)), "1 tablet");
+        assert_eq!(amount_text(&DoseAmount { mg: Some(100), half_tablets: None }), "100 mg");
+    }
+
+    #[test]
+    fn patterns_in_words() {
+        assert_eq!(pattern_text(&CyclePattern::Continuous), "Every day");
+        assert_eq!(pattern_text(&CyclePattern::OnOff { days_on: 14, days_off: 7 }), "14 days on, then 7 days off");
+        assert_eq!(pattern_text(&CyclePattern::OnOff { days_on: 5, days_off: 1 }), "5 days on, then 1 day off");
+        assert_eq!(
+            pattern_text(&CyclePattern::DaysOfWeek { days: vec![Weekday::Fri, Weekday::Mon, Weekday::Wed] }),
+            "Mondays, Wednesdays and Fridays"
+        );
+        assert_eq!(pattern_text(&CyclePattern::Weekly { weekday: Weekday::Sun }), "Once a week on Sunday");
+    }
+
+    #[test]
+    fn changes_in_words() {
+        let hold = RegimenChange::Hold { from: date("2026-03-05"), until: None };
+        assert_eq!(change_text(&hold), "On hold from Thu 5 March 2026 until the care team says to restart");
+        let dose = RegimenChange::DoseChanged {
+            on: date("2026-03-05"),
+            doses: vec![SlotDose::new(DoseSlot::Morning, DoseAmount::mg_tablets(1000, 2))],
+        };
+        assert_eq!(change_text(&dose), "Dose changed from Thu 5 March 2026: Morning at 08:00: 1000 mg (2 tablets)");
+        let cycle = RegimenChange::NewCycleStart { on: date("2026-03-05"), cycle_number: 3 };
+        assert_eq!(change_text(&cycle), "Cycle 3 starts on Thu 5 March 2026");
+    }
+}
