@@ -314,7 +314,7 @@ pub async fn resolve(
 }
 
 /// The patient's name and check-in cadence, if they belong to the pharmacist's site.
-async fn site_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, patient_id: Uuid) -> Result<(String, u16), ApiError> {
+pub(crate) async fn site_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, patient_id: Uuid) -> Result<(String, u16), ApiError> {
     let row: Option<(String, i64)> =
         sqlx::query_as("SELECT display_name, check_in_every_days FROM patients WHERE id = ? AND site_id = ?")
             .bind(patient_id.to_string())
