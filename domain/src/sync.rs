@@ -223,7 +223,14 @@ pub struct DeviceProfile {
     /// Set when this device belongs to a caregiver of the patient rather than the patient.
     #[serde(default)]
     pub caregiver: Option<CaregiverInfo>,
+    /// Dose records of the last [`PROFILE_DIARY_DAYS`] days from every device of the patient (the patient's and
+    /// caregivers'), so that a dose logged on one phone shows as logged on the others.
+    #[serde(default)]
+    pub diary: Vec<DiaryItem>,
 }
+
+/// How many days of dose records a device profile carries.
+pub const PROFILE_DIARY_DAYS: u64 = 60;
 
 /// A caregiver linked to a patient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -265,6 +272,7 @@ pub struct CaregiverResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiaryItem {
     pub event_id: Uuid,
+    pub regimen_line_id: Uuid,
     pub date: NaiveDate,
     pub slot: DoseSlot,
     pub outcome: DoseOutcome,

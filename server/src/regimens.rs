@@ -210,6 +210,7 @@ pub fn diary_items(events: &[StoredDiaryEvent], regimen_line_id: Uuid) -> Vec<Di
             let (line, record) = e.event.diary_record()?;
             (line == regimen_line_id).then(|| DiaryItem {
                 event_id: record.id,
+                regimen_line_id,
                 date: record.date,
                 slot: record.slot,
                 outcome: record.kind,

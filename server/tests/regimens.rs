@@ -165,6 +165,9 @@ async fn a_caregiver_enrolls_with_their_own_code_and_their_records_say_so_until_
     assert_eq!(seen.lines[0].items[0].logged_by.as_deref(), Some("Maria (daughter)"));
     assert_eq!(seen.caregivers.len(), 1);
     assert_eq!(seen.caregivers[0].devices, 1);
+    // The patient's own phone learns of the dose at its next sync, so it is not taken twice.
+    let ana_sees = profile(&app, &ana.token).await;
+    assert_eq!(ana_sees.diary.iter().map(|i| (i.event_id, i.logged_by.as_deref())).collect::<Vec<_>>(), [(dose.id, Some("Maria (daughter)"))]);
 
     // Revoked: her device is refused from the next request on; the patient's is not; her records stay.
     let r = post(&app, &client, &format!("/api/pharmacy/patients/{}/caregivers/{caregiver_id}/revoke", ana.id), json!({})).await;
