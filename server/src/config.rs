@@ -48,6 +48,16 @@ pub struct Settings {
     /// First retry of a failed notice after this many milliseconds, doubling each time (at most one hour).
     #[arg(long, env = "CAREPATH_NOTIFY_RETRY_MS", default_value_t = 5000)]
     pub notify_retry_ms: u64,
+    /// Web Push (VAPID) private key: a raw P-256 key, base64url. A secret: never logged. When unset, one is made
+    /// once and kept in the database (subscriptions are tied to it, so it must not change).
+    #[arg(long, env = "CAREPATH_VAPID_PRIVATE_KEY", hide_env_values = true)]
+    pub vapid_private_key: Option<Secret>,
+    /// Who runs this server, told to push services in every VAPID token (`mailto:` or an https URL).
+    #[arg(long, env = "CAREPATH_VAPID_SUBJECT", default_value = "mailto:pharmacy@localhost")]
+    pub vapid_subject: String,
+    /// How often the reminder task looks for dose reminders to send, in milliseconds.
+    #[arg(long, env = "CAREPATH_REMINDER_TICK_MS", default_value_t = 60_000)]
+    pub reminder_tick_ms: u64,
 }
 
 /// A setting that must not appear in logs or `Debug` output.

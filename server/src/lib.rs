@@ -8,7 +8,9 @@ pub mod guides;
 pub mod items;
 pub mod notify;
 pub mod patients;
+pub mod push;
 pub mod regimens;
+pub mod reminders;
 pub mod routes;
 pub mod store;
 pub mod triage;
@@ -40,6 +42,8 @@ pub struct AppState {
     pub items: Arc<items::Items>,
     /// Wakes the task that sends urgent-alert notices.
     pub notifier: notify::Notifier,
+    /// The server's Web Push (VAPID) key and client; the reminder task sends with it.
+    pub push: push::Push,
     /// Verified against when a username is unknown, so a failed sign-in takes the same time either way.
     pub dummy_password_hash: String,
 }
@@ -66,7 +70,9 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
     let notifier = notify::Notifier::default();
     notify::spawn(db.clone(), settings.clone(), notifier.clone());
     tracing::info!(channels = ?settings.notice_channels(), "urgent-alert notices");
-    Ok(AppState { db, settings, guides: Arc::new(guides), items: Arc::new(items), notifier, dummy_password_hash })
+    let push = push::Push::load(&db, &settings).await?;
+    reminders::spawn(db.clone(), settings.clone(), push.clone());
+    Ok(AppState { db, settings, guides: Arc::new(guides), items: Arc::new(items), notifier, push, dummy_password_hash })
 }
 
 pub fn router(state: AppState) -> Router {
@@ -75,6 +81,9 @@ pub fn router(state: AppState) -> Router {
         .route("/enroll", post(routes::device::enroll))
         .route("/device/profile", get(routes::device::profile))
         .route("/device/sync", post(routes::device::sync))
+        .route("/device/push/key", get(routes::push::key))
+        .route("/device/push/subscription", axum::routing::put(routes::push::subscribe).delete(routes::push::unsubscribe))
+        .route("/device/push/snooze", post(routes::push::snooze))
         .route("/pharmacy/login", post(routes::pharmacy::login))
         .route("/pharmacy/logout", post(routes::pharmacy::logout))
         .route("/pharmacy/me", get(routes::pharmacy::me))

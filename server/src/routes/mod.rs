@@ -1,6 +1,7 @@
 pub mod alerts;
 pub mod device;
 pub mod pharmacy;
+pub mod push;
 pub mod regimens;
 
 use std::net::SocketAddr;

@@ -123,6 +123,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         alert_email_to: None,
         alert_email_from: "Carepath <carepath@localhost>".into(),
         notify_retry_ms: 200,
+        vapid_private_key: None,
+        vapid_subject: "mailto:pharmacy@localhost".into(),
+        // Push tests that want the reminder task to run on its own set this small.
+        reminder_tick_ms: 3_600_000,
     };
     configure(&mut settings);
     let state = carepath_server::state(settings.clone()).await.expect("app state");
