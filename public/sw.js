@@ -68,3 +68,75 @@ async function staleWhileRevalidate(event) {
   }
   return refreshed;
 }
+
+// ---- Dose reminders (Web Push) -------------------------------------------------------------------------------
+// The server sends only { kind, url, regimen_line_id, date, slot }: no drug, dose or name ever travels through a
+// push service. The words are chosen here, in English or Spanish after the device's language. One notification per
+// dose (tag): a repeat (after a snooze, or the overdue one) replaces the earlier one.
+// "Snooze 15 min" opens the app at /?snooze=<line>/<date>/<slot>; the app posts the snooze with its device token
+// (the worker keeps no credentials).
+
+const REMINDER_WORDS = {
+  en: {
+    dose_due: 'It is time for a dose. Open Carepath to log it.',
+    overdue: 'A dose has not been logged yet. Open Carepath to check.',
+    other: 'Open Carepath to see your reminder.',
+    snooze: 'Snooze 15 min',
+  },
+  es: {
+    dose_due: 'Es hora de una dosis. Abra Carepath para registrarla.',
+    overdue: 'Todavía no se ha registrado una dosis. Abra Carepath para revisarlo.',
+    other: 'Abra Carepath para ver su recordatorio.',
+    snooze: 'Posponer 15 min',
+  },
+};
+
+function reminderWords() {
+  const lang = String((self.navigator && self.navigator.language) || 'en').toLowerCase();
+  return lang.startsWith('es') ? REMINDER_WORDS.es : REMINDER_WORDS.en;
+}
+
+/** Only paths of this app: never another origin, whatever a message says. */
+function appPath(path) {
+  return typeof path === 'string' && path.startsWith('/') && !path.startsWith('//') ? path : '/';
+}
+
+self.addEventListener('push', (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (_) {
+    data = {};
+  }
+  const words = reminderWords();
+  const dose = data.regimen_line_id && data.date && data.slot ? `${data.regimen_line_id}/${data.date}/${data.slot}` : '';
+  const options = {
+    body: words[data.kind] || words.other,
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    tag: dose ? `carepath-dose-${dose}` : 'carepath-reminder',
+    renotify: true,
+    data: { url: appPath(data.url), dose },
+    actions: data.kind === 'dose_due' && dose ? [{ action: 'snooze', title: words.snooze }] : [],
+  };
+  event.waitUntil(self.registration.showNotification('Carepath', options));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const data = event.notification.data || {};
+  const target = event.action === 'snooze' && data.dose
+    ? `/?snooze=${data.dose.split('/').map(encodeURIComponent).join('/')}`
+    : appPath(data.url);
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const client of windows) {
+      if (new URL(client.url).origin === self.location.origin && 'focus' in client) {
+        await client.focus();
+        if ('navigate' in client) await client.navigate(target);
+        return;
+      }
+    }
+    await self.clients.openWindow(target);
+  })());
+});
