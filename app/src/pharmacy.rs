@@ -1,6 +1,5 @@
 //! The pharmacist's page (`/pharmacy`): sign in, enroll a patient, review the queue.
 
-use carepath_domain::regimen::{Frequency, RegimenLineInput};
 use carepath_domain::sync::{EnrollPatientRequest, DEFAULT_CHECK_IN_EVERY_DAYS, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -10,6 +9,8 @@ use crate::alerts::AlertQueueSection;
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::patient::slot_label;
+use crate::regimen_text::outcome_text;
+use crate::regimen_form::{focus_field, Field, RegimenDraft, RegimenFields};
 use crate::i18n::current;
 use crate::tr;
 
@@ -170,6 +171,17 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
             Signal::derive(move || tr!("queue-check-in", summary = crate::reasons::check_in_summary(&answers, &Default::default())))
         }),
         EventBody::MessageRead { .. } => ("message-read", Signal::derive(move || tr!("queue-message-read"))),
+        EventBody::DoseLogged { slot, outcome, .. } => ("dose", {
+            let drug = item.drug_name.clone().unwrap_or_default();
+            let (slot, outcome) = (*slot, *outcome);
+            Signal::derive(move || {
+                tr!("admin-queue-dose-logged", drug = drug.clone(), slot = slot_label(slot), outcome = outcome_text(outcome))
+            })
+        }),
+        EventBody::RefillRequested { .. } => ("refill", {
+            let drug = item.drug_name.clone().unwrap_or_default();
+            Signal::derive(move || tr!("admin-queue-refill-requested", drug = drug.clone()))
+        }),
     };
     view! {
         <li class="queue-item" data-kind=kind>
@@ -185,42 +197,49 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
 #[component]
 fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
     let name = RwSignal::new(String::new());
-    let drug = RwSignal::new(String::new());
-    let dose = RwSignal::new(String::new());
-    let frequency = RwSignal::new(Frequency::TwiceDaily);
+    let regimen = RegimenDraft::new();
     let cadence = RwSignal::new(DEFAULT_CHECK_IN_EVERY_DAYS);
     let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
     let issued = RwSignal::new(None::<(String, EnrollPatientResponse)>);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
         error.set(None);
+        let built = untrack(|| regimen.build());
+        let built = match built {
+            Ok(built) => built,
+            Err(problem) => {
+                regimen.show_errors.set(true);
+                error.set(Some(tr!("enroll-patient-invalid", reason = problem.message)));
+                if problem.field != Field::Form {
+                    focus_field(&problem.field.id("regimen"));
+                }
+                return;
+            }
+        };
         let request = EnrollPatientRequest {
             display_name: name.get_untracked(),
-            regimen: RegimenLineInput { drug_name: drug.get_untracked(), dose_text: dose.get_untracked(), frequency: frequency.get_untracked() },
+            regimen: built,
             check_in_every_days: cadence.get_untracked(),
         };
+        busy.set(true);
         spawn_local(async move {
             match api::post::<_, EnrollPatientResponse>("/api/pharmacy/patients", &request, None).await {
                 Ok(created) => {
                     issued.set(Some((request.display_name.trim().to_string(), created)));
                     name.set(String::new());
-                    drug.set(String::new());
-                    dose.set(String::new());
+                    regimen.reset();
                     cadence.set(DEFAULT_CHECK_IN_EVERY_DAYS);
                     on_enrolled();
                 }
                 Err(ApiError::Server { status: 422, message, .. }) => error.set(Some(tr!("enroll-patient-invalid", reason = message))),
                 Err(e) => error.set(Some(error_text(&e))),
             }
+            busy.set(false);
         });
-    };
-    let freq_choice = move |value: Frequency, id: &'static str| {
-        view! {
-            <label class="choice" for=id>
-                <input type="radio" id=id name="frequency" prop:checked=move || frequency.get() == value on:change=move |_| frequency.set(value)/>
-                <span>{move || match value { Frequency::OnceDaily => tr!("frequency-once"), Frequency::TwiceDaily => tr!("frequency-twice") }}</span>
-            </label>
-        }
     };
     view! {
         <section class="card" aria-labelledby="enroll-patient-title">
@@ -228,22 +247,12 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
             <form on:submit=on_submit>
                 <label for="patient-name">{move || tr!("enroll-patient-name")}</label>
                 <input id="patient-name" type="text" required maxlength="100" autocomplete="off" bind:value=name/>
-                <label for="regimen-drug">{move || tr!("enroll-patient-drug")}</label>
-                <input id="regimen-drug" type="text" required maxlength="120" autocomplete="off" bind:value=drug/>
-                <label for="regimen-dose">{move || tr!("enroll-patient-dose")}</label>
-                <input id="regimen-dose" type="text" required maxlength="200" autocomplete="off" bind:value=dose/>
-                <fieldset>
-                    <legend>{move || tr!("enroll-patient-frequency")}</legend>
-                    <div class="choices">
-                        {freq_choice(Frequency::OnceDaily, "frequency-once")}
-                        {freq_choice(Frequency::TwiceDaily, "frequency-twice")}
-                    </div>
-                </fieldset>
+                <RegimenFields draft=regimen prefix="regimen"/>
                 <label for="check-in-cadence">{move || tr!("cadence-label")}</label>
                 <p class="hint" id="check-in-cadence-hint">{move || tr!("cadence-hint")}</p>
                 <CadenceSelect id="check-in-cadence" chosen=cadence described_by="check-in-cadence-hint"/>
                 <p class="error" role="alert">{move || error.get()}</p>
-                <button type="submit" class="primary">{move || tr!("enroll-patient-submit")}</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>{move || tr!("enroll-patient-submit")}</button>
             </form>
             {move || issued.get().map(|(patient, created)| {
                 let expires = created.expires_at;

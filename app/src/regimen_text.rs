@@ -2,6 +2,7 @@
 //!
 //! Reactive like `tr!`: call these inside `move ||` closures so a language switch re-renders them.
 
+use carepath_domain::adherence::{DoseOutcome, SkipReason};
 use carepath_domain::schedule::{CyclePattern, DoseAmount, DoseSlot, FoodInstruction, RegimenChange, SlotDose};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
@@ -160,6 +161,29 @@ pub fn change_text(c: &RegimenChange) -> String {
         RegimenChange::TimeZoneChanged { on, tz } => {
             tr!("regimen-change-time-zone", tz = tz.name().replace('_', " "), date = date_text(*on))
         }
+    }
+}
+
+/// Why a dose was skipped, in words.
+pub fn skip_reason_text(r: SkipReason) -> String {
+    match r {
+        SkipReason::SideEffects => tr!("regimen-skip-side-effects"),
+        SkipReason::Forgot => tr!("regimen-skip-forgot"),
+        SkipReason::CareTeamAdvice => tr!("regimen-skip-care-team"),
+        SkipReason::RanOut => tr!("regimen-skip-ran-out"),
+        SkipReason::Other => tr!("regimen-skip-other"),
+    }
+}
+
+/// What the patient recorded about a dose: "Taken", "Taken late", "Missed", "Skipped: side effects", ….
+pub fn outcome_text(o: DoseOutcome) -> String {
+    match o {
+        DoseOutcome::Taken => tr!("regimen-outcome-taken"),
+        DoseOutcome::TakenLate => tr!("regimen-outcome-taken-late"),
+        DoseOutcome::Missed => tr!("regimen-outcome-missed"),
+        DoseOutcome::Skipped { reason } => tr!("regimen-outcome-skipped", reason = skip_reason_text(reason)),
+        DoseOutcome::Vomited => tr!("regimen-outcome-vomited"),
+        DoseOutcome::ExtraDose => tr!("regimen-outcome-extra"),
     }
 }
 
