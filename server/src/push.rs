@@ -92,18 +92,17 @@ impl Push {
         &self.inner.public_key
     }
 
-    /// Encrypts `payload` for `subscription`, signs the request and sends it. `topic` lets the push service replace
-    /// an undelivered message about the same dose.
+    /// Encrypts `payload` for `subscription`, signs the request and sends it. Its topic (one per dose) lets the push
+    /// service replace an undelivered message about the same dose.
     pub async fn send(&self, subscription: &Subscription, payload: &PushPayload) -> Result<(), SendError> {
         let body = serde_json::to_vec(payload).map_err(|e| SendError::Failed(e.into()))?;
         let message = self.build(subscription, &body, &topic(payload)).map_err(SendError::Failed)?;
-        let (url, headers, content) = message;
-        let mut request = self.inner.client.post(url);
-        for (name, value) in headers {
+        let mut request = self.inner.client.post(message.url);
+        for (name, value) in message.headers {
             request = request.header(name, value);
         }
         // reqwest errors can hold the endpoint URL, a capability for this device: keep it out of logs.
-        let response = request.body(content).send().await.map_err(|e| SendError::Failed(anyhow::anyhow!("{}", e.without_url())))?;
+        let response = request.body(message.body).send().await.map_err(|e| SendError::Failed(anyhow::anyhow!("{}", e.without_url())))?;
         let status = response.status();
         match status.as_u16() {
             200..=299 => Ok(()),
@@ -112,13 +111,8 @@ impl Push {
         }
     }
 
-    /// The request for one message: URL, headers and the encrypted body.
-    fn build(
-        &self,
-        subscription: &Subscription,
-        body: &[u8],
-        topic: &str,
-    ) -> anyhow::Result<(String, Vec<(&'static str, String)>, Vec<u8>)> {
+    /// The request for one message.
+    fn build(&self, subscription: &Subscription, body: &[u8], topic: &str) -> anyhow::Result<PushRequest> {
         let info = SubscriptionInfo::new(subscription.endpoint.as_str(), subscription.p256dh.as_str(), subscription.auth.as_str());
         let mut signature = VapidSignatureBuilder::from_base64(&self.inner.private_key, &info)
             .map_err(|e| anyhow::anyhow!("VAPID key: {e}"))?;
@@ -142,8 +136,16 @@ impl Push {
             ("Content-Type", "application/octet-stream".to_string()),
         ];
         headers.extend(payload.crypto_headers);
-        Ok((subscription.endpoint.clone(), headers, payload.content))
+        Ok(PushRequest { url: subscription.endpoint.clone(), headers, body: payload.content })
     }
+}
+
+/// One message as it goes to the push service.
+struct PushRequest {
+    url: String,
+    headers: Vec<(&'static str, String)>,
+    /// Encrypted (aes128gcm).
+    body: Vec<u8>,
 }
 
 /// `scheme://host[:port]` of a URL.
