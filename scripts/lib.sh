@@ -43,3 +43,11 @@ ensure_browser() {
   command -v sqlite3 >/dev/null || missing+=(sqlite3)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
+
+# The server links the system OpenSSL through the `ece` crate (Web Push payload encryption, RFC 8291).
+ensure_native_build_deps() {
+  local missing=()
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
+  [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+}

@@ -3,6 +3,7 @@
 # http://127.0.0.1:8080 with an embedded SQLite database in ./data.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+ensure_native_build_deps
 "$ROOT/scripts/build-app.sh"
 say "Building the server (release)"
 cargo build --release -p carepath-server

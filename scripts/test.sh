@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_browser
+ensure_native_build_deps
 "$ROOT/scripts/build-app.sh"
 
 say "Domain and server tests"
