@@ -13,6 +13,7 @@ pub mod patient;
 pub mod patient_page;
 pub mod pharmacy;
 pub mod reasons;
+pub mod regimen_admin;
 pub mod regimen_form;
 pub mod regimen_text;
 pub mod text_size;

@@ -13,6 +13,7 @@ use crate::format;
 use crate::i18n::current;
 use crate::pharmacy::{cadence_label, error_text, CadenceSelect, Login};
 use crate::reasons::{check_in_summary, term_name};
+use crate::regimen_admin::{CaregiversSection, RegimenSection};
 use crate::tr;
 use crate::trends::{trend_points, SymptomTrend};
 
@@ -165,6 +166,10 @@ fn PatientTimelineView() -> impl IntoView {
             <Show when=move || loaded.get()>
                 {move || latest.with(|t| t.as_ref().map(|t| (t.patient_id, t.check_in_every_days))).map(|(id, days)| view! {
                     <CadenceForm patient_id=id current=days/>
+                })}
+                {move || patient.get().map(|(id, _)| view! {
+                    <RegimenSection patient_id=id/>
+                    <CaregiversSection patient_id=id/>
                 })}
                 <section class="card" aria-labelledby="timeline-trends-title">
                     <h2 id="timeline-trends-title">{move || tr!("timeline-trends-title")}</h2>

@@ -104,11 +104,6 @@ queue-empty = No reports yet.
 queue-dose-taken = Dose taken: { $drug } ({ $slot })
 enroll-patient-title = Enroll a patient
 enroll-patient-name = Patient name (as the patient will see it)
-enroll-patient-drug = Drug and strength
-enroll-patient-dose = Dose (as written on the label)
-enroll-patient-frequency = How often
-frequency-once = Once a day
-frequency-twice = Twice a day
 enroll-patient-submit = Enroll and get a code
 enroll-patient-invalid = Please check the form: { $reason }
 enroll-patient-code-for = Enrollment code for { $name }:
@@ -413,3 +408,104 @@ regimen-skip-ran-out = ran out
 regimen-skip-other = another reason
 admin-queue-dose-logged = Diary: { $drug } ({ $slot }): { $outcome }
 admin-queue-refill-requested = Refill requested: { $drug }
+
+## Regimen admin (pharmacist's patient page)
+admin-no-lines = No treatment plan is recorded for this patient.
+admin-status-today = Today, { $date }: { $status }
+admin-status-taking = cycle { $cycle }, day { $day }, doses due
+admin-status-off = cycle { $cycle }, day { $day }, a rest day
+admin-status-held = on hold since { $date }
+admin-status-stopped = stopped on { $date }
+admin-status-not-started = starts on { $date }
+admin-status-unreadable = The plan cannot be worked out: { $reason }
+admin-plan-title = The plan
+admin-dose-food = { $dose }. { $food }
+admin-plan-pattern = Which days: { $pattern }
+admin-plan-start = Day 1: { $date } (cycle { $cycle })
+admin-plan-time-zone = Time zone: { $tz }
+admin-actions-title = Change the plan
+admin-history-title = Changes by the care team
+admin-history-empty = No changes yet.
+admin-history-by = Recorded { $time } by { $name }
+admin-hold = Put on hold
+admin-hold-review = Review the hold
+admin-hold-from = Hold from
+admin-hold-until = Last day on hold (optional)
+admin-hold-until-hint = Leave it empty to hold until you restart it.
+admin-resume = Restart
+admin-resume-review = Review the restart
+admin-resume-on = Restart on
+admin-resume-held-since = On hold since { $date }.
+admin-dose = Change the dose
+admin-dose-review = Review the new dose
+admin-dose-from = New dose from
+admin-cycle = Start a new cycle
+admin-cycle-review = Review the new cycle
+admin-cycle-on = Cycle starts on
+admin-cycle-number = Cycle number
+admin-stop = Stop this medicine
+admin-stop-review = Review the stop
+admin-stop-on = Stop from
+admin-stop-warning = A stop is final: no other change can be recorded after it.
+admin-confirm = This will record: { $change }. Is that right?
+admin-confirm-yes = Yes, record it
+admin-confirm-no = Go back
+admin-saved = Recorded: { $change }. The patient's phone shows it after its next connection.
+admin-error-invalid = This does not fit the plan: { $reason }
+admin-error-date = Enter a date.
+admin-error-cycle = The cycle number must be a whole number, 1 or more.
+admin-error-hold-order = The last day on hold cannot be before the first.
+admin-diary-title = Dosing diary
+admin-diary-empty = Nothing logged yet.
+admin-diary-item = { $date }, { $slot }: { $outcome }
+admin-diary-at = at { $time }
+admin-diary-logged-by = logged by { $name }
+admin-diary-corrected = corrected
+admin-diary-correction = correction
+dispense-title = Dispensed
+dispense-none = No dispenses recorded yet.
+dispense-item = { $date }: { $tablets ->
+    [one] 1 tablet
+   *[other] { $tablets } tablets
+} for { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}, recorded by { $name }
+dispense-date = Date dispensed
+dispense-tablets = Tablets dispensed
+dispense-days = Days' supply
+dispense-submit = Record dispense
+dispense-saved = Dispense recorded.
+dispense-error-tablets = Enter the number of tablets, 1 to 1500.
+dispense-error-days = Enter the days' supply, 1 to 180.
+dispense-refill-label = Refill reminder (days before the medicine runs out)
+dispense-refill-hint = The patient's app offers "Request a refill" this many days before the medicine is expected to run out: 0 to 30.
+dispense-refill-save = Save reminder
+dispense-refill-saved = Saved: { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} before.
+dispense-refill-error = Enter a whole number from 0 to 30.
+dispense-requests-title = Refill requests
+dispense-request-item = Requested { $time }
+caregiver-title = Caregivers
+caregiver-intro = A caregiver can log doses for the patient on their own phone, with their own code.
+caregiver-none = No caregivers yet.
+caregiver-name = Caregiver's name
+caregiver-name-hint = As the patient will see it, for example Maria (daughter).
+caregiver-add = Add caregiver
+caregiver-error-name = Enter the caregiver's name.
+caregiver-code-for = Code for { $name }:
+caregiver-code-expires = Give this code to the caregiver. It works once and expires { $time }.
+caregiver-added = Added { $time }
+caregiver-devices = { $count ->
+    [one] 1 phone connected
+   *[other] { $count } phones connected
+}
+caregiver-revoked = Access revoked { $time }
+caregiver-revoke = Revoke
+caregiver-revoke-aria = Revoke access for { $name }
+caregiver-revoke-confirm = Revoke { $name }'s access? Their phone will stop sending and receiving this patient's records.
+caregiver-revoke-yes = Yes, revoke access
+caregiver-revoke-no = Keep access
+caregiver-revoke-done = Access revoked for { $name }.

@@ -104,11 +104,6 @@ queue-empty = Todavía no hay avisos.
 queue-dose-taken = Dosis tomada: { $drug } ({ $slot })
 enroll-patient-title = Inscribir a un paciente
 enroll-patient-name = Nombre del paciente (como lo verá el paciente)
-enroll-patient-drug = Medicamento y concentración
-enroll-patient-dose = Dosis (como dice la etiqueta)
-enroll-patient-frequency = Con qué frecuencia
-frequency-once = Una vez al día
-frequency-twice = Dos veces al día
 enroll-patient-submit = Inscribir y obtener un código
 enroll-patient-invalid = Revise el formulario: { $reason }
 enroll-patient-code-for = Código de inscripción para { $name }:
@@ -413,3 +408,104 @@ regimen-skip-ran-out = se le acabó
 regimen-skip-other = otro motivo
 admin-queue-dose-logged = Diario: { $drug } ({ $slot }): { $outcome }
 admin-queue-refill-requested = Pidió una reposición: { $drug }
+
+## Administración del tratamiento (página del paciente, farmacéutico)
+admin-no-lines = No hay un plan de tratamiento registrado para este paciente.
+admin-status-today = Hoy, { $date }: { $status }
+admin-status-taking = ciclo { $cycle }, día { $day }, con dosis
+admin-status-off = ciclo { $cycle }, día { $day }, día de descanso
+admin-status-held = en pausa desde el { $date }
+admin-status-stopped = suspendido el { $date }
+admin-status-not-started = empieza el { $date }
+admin-status-unreadable = No se puede calcular el plan: { $reason }
+admin-plan-title = El plan
+admin-dose-food = { $dose }. { $food }
+admin-plan-pattern = Qué días: { $pattern }
+admin-plan-start = Día 1: { $date } (ciclo { $cycle })
+admin-plan-time-zone = Zona horaria: { $tz }
+admin-actions-title = Cambiar el plan
+admin-history-title = Cambios del equipo de atención
+admin-history-empty = Sin cambios por ahora.
+admin-history-by = Registrado { $time } por { $name }
+admin-hold = Poner en pausa
+admin-hold-review = Revisar la pausa
+admin-hold-from = En pausa desde
+admin-hold-until = Último día en pausa (opcional)
+admin-hold-until-hint = Déjelo vacío para mantener la pausa hasta que usted lo reanude.
+admin-resume = Reanudar
+admin-resume-review = Revisar la reanudación
+admin-resume-on = Reanudar el
+admin-resume-held-since = En pausa desde el { $date }.
+admin-dose = Cambiar la dosis
+admin-dose-review = Revisar la nueva dosis
+admin-dose-from = Nueva dosis desde
+admin-cycle = Empezar un nuevo ciclo
+admin-cycle-review = Revisar el nuevo ciclo
+admin-cycle-on = El ciclo empieza el
+admin-cycle-number = Número de ciclo
+admin-stop = Suspender este medicamento
+admin-stop-review = Revisar la suspensión
+admin-stop-on = Suspender desde
+admin-stop-warning = La suspensión es definitiva: después no se puede registrar ningún otro cambio.
+admin-confirm = Se registrará: { $change }. ¿Es correcto?
+admin-confirm-yes = Sí, registrarlo
+admin-confirm-no = Volver
+admin-saved = Registrado: { $change }. El teléfono del paciente lo mostrará después de su próxima conexión.
+admin-error-invalid = Esto no encaja con el plan: { $reason }
+admin-error-date = Escriba una fecha.
+admin-error-cycle = El número de ciclo debe ser un número entero, 1 o más.
+admin-error-hold-order = El último día en pausa no puede ser anterior al primero.
+admin-diary-title = Diario de dosis
+admin-diary-empty = Todavía no hay anotaciones.
+admin-diary-item = { $date }, { $slot }: { $outcome }
+admin-diary-at = a las { $time }
+admin-diary-logged-by = anotado por { $name }
+admin-diary-corrected = corregido
+admin-diary-correction = corrección
+dispense-title = Dispensaciones
+dispense-none = Todavía no hay dispensaciones registradas.
+dispense-item = { $date }: { $tablets ->
+    [one] 1 comprimido
+   *[other] { $tablets } comprimidos
+} para { $days ->
+    [one] 1 día
+   *[other] { $days } días
+}, registrado por { $name }
+dispense-date = Fecha de dispensación
+dispense-tablets = Comprimidos dispensados
+dispense-days = Días de tratamiento cubiertos
+dispense-submit = Registrar dispensación
+dispense-saved = Dispensación registrada.
+dispense-error-tablets = Escriba el número de comprimidos, de 1 a 1500.
+dispense-error-days = Escriba los días cubiertos, de 1 a 180.
+dispense-refill-label = Aviso de reposición (días antes de que se acabe el medicamento)
+dispense-refill-hint = La aplicación del paciente ofrece «Pedir una reposición» estos días antes de la fecha prevista en que se acaba el medicamento: de 0 a 30.
+dispense-refill-save = Guardar aviso
+dispense-refill-saved = Guardado: { $days ->
+    [one] 1 día
+   *[other] { $days } días
+} antes.
+dispense-refill-error = Escriba un número entero de 0 a 30.
+dispense-requests-title = Pedidos de reposición
+dispense-request-item = Pedido { $time }
+caregiver-title = Cuidadores
+caregiver-intro = Un cuidador puede anotar las dosis del paciente en su propio teléfono, con su propio código.
+caregiver-none = Todavía no hay cuidadores.
+caregiver-name = Nombre del cuidador
+caregiver-name-hint = Como lo verá el paciente, por ejemplo María (hija).
+caregiver-add = Añadir cuidador
+caregiver-error-name = Escriba el nombre del cuidador.
+caregiver-code-for = Código para { $name }:
+caregiver-code-expires = Entregue este código al cuidador. Sirve una sola vez y caduca { $time }.
+caregiver-added = Añadido { $time }
+caregiver-devices = { $count ->
+    [one] 1 teléfono conectado
+   *[other] { $count } teléfonos conectados
+}
+caregiver-revoked = Acceso retirado { $time }
+caregiver-revoke = Retirar acceso
+caregiver-revoke-aria = Retirar el acceso de { $name }
+caregiver-revoke-confirm = ¿Retirar el acceso de { $name }? Su teléfono dejará de enviar y recibir los registros de este paciente.
+caregiver-revoke-yes = Sí, retirar el acceso
+caregiver-revoke-no = Mantener el acceso
+caregiver-revoke-done = Acceso retirado para { $name }.

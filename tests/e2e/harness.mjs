@@ -120,12 +120,38 @@ export async function signedInDesk(browser, server, { username, password }) {
   return desk;
 }
 
+/**
+ * Fills the enroll form's regimen fields (app/src/regimen_form.rs) by their labels. `dose` is the tablets per
+ * dose: a number, or text starting with one ("3 tablets", "1 capsule", "2.5"); `mg` is optional. `strength`
+ * defaults to the part of `drug` from its first digit ("Capecitabine 500 mg tablets" → drug name "Capecitabine",
+ * strength "500 mg tablets").
+ * `frequency` is 'Once a day' or 'Twice a day'; `pattern` (optional) is { on, off } days or 'Every day'.
+ */
+export async function fillRegimen(desk, { drug, strength, dose, mg, frequency = 'Twice a day', pattern }) {
+  const split = strength ? null : drug.match(/^(.*?)\s+(\d.*)$/);
+  await desk.getByLabel('Drug name').fill(split ? split[1] : drug);
+  await desk.getByLabel('Strength', { exact: true }).fill(strength ?? (split ? split[2] : drug));
+  const twice = /twice/i.test(frequency);
+  await desk.getByLabel(twice ? 'Twice a day' : 'Once a day', { exact: !twice }).check();
+  const tablets = String(dose ?? '').match(/\d+(?:[.,]5)?/)?.[0];
+  for (const group of twice ? ['Morning dose', 'Evening dose'] : ['The daily dose']) {
+    const fields = desk.getByRole('group', { name: group });
+    if (tablets) await fields.getByLabel('Tablets').fill(tablets.replace(',', '.'));
+    if (mg) await fields.getByLabel('Milligrams (mg)').fill(String(mg));
+  }
+  if (pattern && typeof pattern === 'object') {
+    await desk.getByLabel('In cycles: days on, then days off').check();
+    await desk.getByLabel('Days on').fill(String(pattern.on));
+    await desk.getByLabel('Days off').fill(String(pattern.off));
+  } else if (pattern) {
+    await desk.getByLabel(pattern, { exact: true }).check();
+  }
+}
+
 /** Enrolls a patient from the desk page and connects a new phone with the code; returns the phone's page on Today. */
-export async function enrollAndConnect(browser, server, desk, { name, drug, dose, frequency }) {
+export async function enrollAndConnect(browser, server, desk, { name, drug, dose, frequency, strength, mg, pattern }) {
   await desk.getByLabel('Patient name').fill(name);
-  await desk.getByLabel('Drug and strength').fill(drug);
-  await desk.getByLabel('Dose (as written on the label)').fill(dose);
-  await desk.getByLabel(frequency).check();
+  await fillRegimen(desk, { drug, strength, dose, mg, frequency, pattern });
   await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
   const code = (await desk.getByTestId('enrollment-code').textContent()).trim();
   const phone = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
