@@ -335,7 +335,7 @@ fn ChangeForm(
     view! {
         <details class="admin-action" id=id.clone()>
             <summary>{move || title()}</summary>
-            <form on:submit=on_submit aria-label=move || title() aria-describedby=error_id.clone() novalidate>
+            <form on:submit=on_submit aria-label=title aria-describedby=error_id.clone() novalidate>
                 {children()}
                 <button type="submit" class="secondary">{move || review()}</button>
                 <p class="error" role="alert" id=error_id.clone()>{move || error.get()}</p>

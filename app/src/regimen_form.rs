@@ -131,8 +131,12 @@ pub struct RegimenValues {
     pub time_zone: String,
 }
 
+/// A tablet count that is not a whole number of halves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotInHalves;
+
 /// "2", "2.5", "2,5", "½", "2½" → half tablets; empty → None.
-pub fn parse_half_tablets(text: &str) -> Result<Option<u16>, ()> {
+pub fn parse_half_tablets(text: &str) -> Result<Option<u16>, NotInHalves> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -143,13 +147,13 @@ pub fn parse_half_tablets(text: &str) -> Result<Option<u16>, ()> {
         match fraction.trim_end_matches('0') {
             "" => (whole, false),
             "5" => (whole, true),
-            _ => return Err(()),
+            _ => return Err(NotInHalves),
         }
     } else {
         (text, false)
     };
-    let whole: u16 = if whole.is_empty() && half { 0 } else { whole.parse().map_err(|_| ())? };
-    let halves = whole.checked_mul(2).and_then(|h| h.checked_add(u16::from(half))).ok_or(())?;
+    let whole: u16 = if whole.is_empty() && half { 0 } else { whole.parse().map_err(|_| NotInHalves)? };
+    let halves = whole.checked_mul(2).and_then(|h| h.checked_add(u16::from(half))).ok_or(NotInHalves)?;
     Ok(Some(halves))
 }
 
@@ -177,7 +181,7 @@ pub fn build_dose(slot: DoseSlot, v: &DoseValues) -> Result<SlotDose, FieldError
         "" => None,
         text => Some(text.parse::<u32>().map_err(|_| problem(Field::Mg(slot), tr!("regimen-error-mg")))?),
     };
-    let half_tablets = parse_half_tablets(&v.tablets).map_err(|()| problem(Field::Tablets(slot), tr!("regimen-error-tablets")))?;
+    let half_tablets = parse_half_tablets(&v.tablets).map_err(|NotInHalves| problem(Field::Tablets(slot), tr!("regimen-error-tablets")))?;
     if mg.unwrap_or(0) == 0 && half_tablets.unwrap_or(0) == 0 {
         return Err(problem(Field::Mg(slot), tr!("regimen-error-amount")));
     }
