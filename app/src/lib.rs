@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod api;
+pub mod calendar;
 pub mod checkin;
 pub mod device;
 pub mod format;

@@ -509,3 +509,82 @@ caregiver-revoke-confirm = Revoke { $name }'s access? Their phone will stop send
 caregiver-revoke-yes = Yes, revoke access
 caregiver-revoke-no = Keep access
 caregiver-revoke-done = Access revoked for { $name }.
+
+## Diary calendar, adherence figures and upcoming doses
+calendar-status-taken = taken
+calendar-status-partial = partly taken
+calendar-status-missed = missed
+calendar-status-not-logged = not recorded
+calendar-status-held = on hold (no doses)
+calendar-status-off = rest day
+calendar-status-today = today
+calendar-status-upcoming = coming up
+calendar-status-stopped = stopped
+calendar-status-not-started = before treatment started
+calendar-short-taken = Taken
+calendar-short-partial = Part
+calendar-short-missed = Missed
+calendar-short-not-logged = No entry
+calendar-short-held = Hold
+calendar-short-off = Rest
+calendar-short-today = Today
+calendar-short-upcoming = Due
+calendar-short-stopped = Stop
+calendar-short-not-started = Before
+calendar-legend-title = Key
+calendar-legend-taken = Taken: every dose that day
+calendar-legend-partial = Partly taken: some of the doses
+calendar-legend-missed = Missed: recorded as not taken
+calendar-legend-not-logged = Not recorded: nothing written in the diary
+calendar-legend-held = On hold: the care team paused this medicine
+calendar-legend-off = Rest day: no doses
+calendar-legend-today = Today: doses still to take or to record
+calendar-legend-upcoming = Coming up: doses to take
+calendar-legend-stopped = Stopped: the care team stopped this medicine
+calendar-legend-not-started = Before treatment started
+calendar-legend-extra = Extra dose recorded: more than prescribed
+calendar-doses-of = { $taken } of { $expected ->
+    [one] 1 dose
+   *[other] { $expected } doses
+}
+calendar-doses-due = { $count ->
+    [one] 1 dose
+   *[other] { $count } doses
+}
+calendar-extra = extra dose recorded
+calendar-day = { $date }: { $details }
+calendar-title-cycle = Cycle { $cycle }: { $from } to { $to }
+calendar-title-weeks = Weeks { $first } to { $last }: { $from } to { $to }
+calendar-previous-cycle = Previous cycle
+calendar-next-cycle = Next cycle
+calendar-previous-weeks = Earlier weeks
+calendar-next-weeks = Later weeks
+calendar-error = The calendar cannot be shown: the pharmacy needs to check the treatment plan.
+adherence-last-7 = Last 7 days
+adherence-last-30 = Last 30 days
+adherence-cycle = Cycle { $cycle } so far
+adherence-of = { $taken } of { $expected ->
+    [one] 1 dose
+   *[other] { $expected } doses
+} taken ({ $percent }%)
+adherence-none-due = No doses were due
+adherence-extra-count = { $count ->
+    [one] 1 extra dose
+   *[other] { $count } extra doses
+}
+adherence-extra-patient = An extra dose was recorded. Taking more than prescribed can be harmful. Please tell your care team.
+adherence-extra-pharmacist = Extra doses were recorded (more than prescribed). Check with the patient.
+adherence-pdc = Days covered by medicine dispensed (PDC)
+adherence-pdc-value = { $covered } of { $days } days ({ $percent }%)
+adherence-pdc-adherent = adherent (≥ 80%)
+adherence-pdc-below = below 80%
+adherence-run-out = Medicine expected to run out
+adherence-refill-due = time to ask for a refill
+adherence-note = Doses taken out of doses due. Rest days and days on hold are not counted.
+upcoming-today = Today, { $date }
+upcoming-tomorrow = Tomorrow, { $date }
+upcoming-nothing = No doses this day.
+upcoming-off = { $drug }: rest day, no doses
+upcoming-held = { $drug }: on hold since { $since }. Do not take it until your care team says to restart.
+upcoming-stopped = { $drug }: stopped from this day. Do not take any more.
+upcoming-unreadable = The plan for { $drug } cannot be shown. Please call your pharmacy.

@@ -509,3 +509,79 @@ caregiver-revoke-confirm = ¿Retirar el acceso de { $name }? Su teléfono dejar�
 caregiver-revoke-yes = Sí, retirar el acceso
 caregiver-revoke-no = Mantener el acceso
 caregiver-revoke-done = Acceso retirado para { $name }.
+
+## Diary calendar, adherence figures and upcoming doses
+calendar-status-taken = tomadas
+calendar-status-partial = tomadas en parte
+calendar-status-missed = no tomadas
+calendar-status-not-logged = sin anotar
+calendar-status-held = en pausa (sin dosis)
+calendar-status-off = día de descanso
+calendar-status-today = hoy
+calendar-status-upcoming = por tomar
+calendar-status-stopped = suspendido
+calendar-status-not-started = antes de empezar el tratamiento
+calendar-short-taken = Tomada
+calendar-short-partial = Parcial
+calendar-short-missed = Omitida
+calendar-short-not-logged = Sin dato
+calendar-short-held = Pausa
+calendar-short-off = Descanso
+calendar-short-today = Hoy
+calendar-short-upcoming = Próxima
+calendar-short-stopped = Fin
+calendar-short-not-started = Antes
+calendar-legend-title = Leyenda
+calendar-legend-taken = Tomadas: todas las dosis del día
+calendar-legend-partial = Tomadas en parte: algunas de las dosis
+calendar-legend-missed = No tomadas: anotadas como no tomadas
+calendar-legend-not-logged = Sin anotar: no hay nada anotado en el diario
+calendar-legend-held = En pausa: el equipo de atención pausó este medicamento
+calendar-legend-off = Día de descanso: sin dosis
+calendar-legend-today = Hoy: dosis que aún debe tomar o anotar
+calendar-legend-upcoming = Por tomar: dosis de los próximos días
+calendar-legend-stopped = Suspendido: el equipo de atención suspendió este medicamento
+calendar-legend-not-started = Antes de empezar el tratamiento
+calendar-legend-extra = Dosis extra anotada: más de lo indicado
+calendar-doses-of = { $taken } de { $expected ->
+    [one] 1 dosis
+   *[other] { $expected } dosis
+}
+calendar-doses-due = { $count ->
+    [one] 1 dosis
+   *[other] { $count } dosis
+}
+calendar-extra = dosis extra anotada
+calendar-day = { $date }: { $details }
+calendar-title-cycle = Ciclo { $cycle }: del { $from } al { $to }
+calendar-title-weeks = Semanas { $first } a { $last }: del { $from } al { $to }
+calendar-previous-cycle = Ciclo anterior
+calendar-next-cycle = Ciclo siguiente
+calendar-previous-weeks = Semanas anteriores
+calendar-next-weeks = Semanas siguientes
+calendar-error = No se puede mostrar el calendario: la farmacia tiene que revisar el plan de tratamiento.
+adherence-last-7 = Últimos 7 días
+adherence-last-30 = Últimos 30 días
+adherence-cycle = Ciclo { $cycle } hasta hoy
+adherence-of = Dosis tomadas: { $taken } de { $expected } ({ $percent } %)
+adherence-none-due = No había dosis previstas
+adherence-extra-count = { $count ->
+    [one] 1 dosis extra
+   *[other] { $count } dosis extra
+}
+adherence-extra-patient = Se anotó una dosis extra. Tomar más de lo indicado puede ser peligroso. Avise a su equipo de atención.
+adherence-extra-pharmacist = Se anotaron dosis extra (más de lo indicado). Hable de ello con el paciente.
+adherence-pdc = Días cubiertos por la medicación dispensada (PDC)
+adherence-pdc-value = { $covered } de { $days } días ({ $percent } %)
+adherence-pdc-adherent = adherente (≥ 80 %)
+adherence-pdc-below = por debajo del 80 %
+adherence-run-out = Fecha en que se le acabará el medicamento (aproximada)
+adherence-refill-due = es momento de pedir un resurtido
+adherence-note = Dosis tomadas de las dosis previstas. No se cuentan los días de descanso ni los días en pausa.
+upcoming-today = Hoy, { $date }
+upcoming-tomorrow = Mañana, { $date }
+upcoming-nothing = No hay dosis este día.
+upcoming-off = { $drug }: día de descanso, sin dosis
+upcoming-held = { $drug }: en pausa desde el { $since }. No lo tome hasta que su equipo de atención le diga que vuelva a empezar.
+upcoming-stopped = { $drug }: suspendido desde este día. No tome más.
+upcoming-unreadable = No se puede mostrar el plan de { $drug }. Llame a su farmacia.
