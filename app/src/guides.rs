@@ -118,7 +118,7 @@ fn GuideLists(index: GuideIndex, query: RwSignal<String>) -> impl IntoView {
     let shown = move |mine_only: bool| {
         let lang = current();
         let q = query.get();
-        let regimen: Vec<String> = enrolled_profile().map(|p| p.regimen.into_iter().map(|l| l.drug_name).collect()).unwrap_or_default();
+        let regimen: Vec<String> = enrolled_profile().map(|p| p.regimen.iter().map(|l| l.drug_name().to_string()).collect()).unwrap_or_default();
         let mut list: Vec<GuideListing> = guides.with_value(|all| {
             all.iter()
                 .filter(|g| !mine_only || regimen.iter().any(|line| g.is_named_in(line)))

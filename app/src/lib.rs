@@ -6,6 +6,7 @@ pub mod api;
 pub mod calendar;
 pub mod checkin;
 pub mod device;
+pub mod diary;
 pub mod format;
 pub mod guides;
 pub mod i18n;
@@ -60,6 +61,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <PatientShell><TodayScreen/></PatientShell> }/>
                     <Route path=path!("/check-in") view=|| view! { <PatientShell><CheckInScreen/></PatientShell> }/>
                     <Route path=path!("/my-check-ins") view=|| view! { <PatientShell><MyCheckInsScreen/></PatientShell> }/>
+                    <Route path=path!("/add-person") view=|| view! { <PatientShell><crate::patient::AddPersonScreen/></PatientShell> }/>
+                    <Route path=path!("/diary") view=|| view! { <PatientShell><crate::diary::DiaryScreen/></PatientShell> }/>
                     // Guides are public education: open before enrollment too.
                     <Route path=path!("/guides") view=GuideListScreen/>
                     <Route path=path!("/guides/:drug") view=GuideScreen/>

@@ -11,7 +11,9 @@ function open() {
       const req = indexedDB.open(DB_NAME, DB_VERSION);
       req.onupgradeneeded = () => {
         const db = req.result;
-        // events: { id, synced: 0 | 1 | 2 (refused by the server), json }
+        // events: { id, synced: 0 | 1 | 2 (refused by the server), json, owner }. `owner` is the key of the
+        // profile (enrollment) on this device that recorded it; rows from before profiles existed have none and
+        // belong to the first profile, 'default'.
         const events = db.createObjectStore('events', { keyPath: 'id' });
         events.createIndex('synced', 'synced');
         db.createObjectStore('kv');
@@ -38,26 +40,28 @@ function request(req) {
   });
 }
 
-export async function addEvent(id, json) {
+const ownerOf = (row) => row.owner ?? 'default';
+
+export async function addEvent(id, json, owner) {
   const db = await open();
   const tx = db.transaction('events', 'readwrite', { durability: 'strict' });
-  tx.objectStore('events').add({ id, synced: 0, json });
+  tx.objectStore('events').add({ id, synced: 0, json, owner });
   await finished(tx);
 }
 
-/** All events as a JSON array of { id, synced, json }. */
+/** All events as a JSON array of { id, synced, json, owner }. */
 export async function allEvents() {
   const db = await open();
   const rows = await request(db.transaction('events', 'readonly').objectStore('events').getAll());
-  return JSON.stringify(rows);
+  return JSON.stringify(rows.map((r) => ({ ...r, owner: ownerOf(r) })));
 }
 
-/** Up to `limit` events not yet acknowledged, as a JSON array of event JSON strings. */
-export async function pendingEvents(limit) {
+/** Up to `limit` of `owner`'s events not yet acknowledged, as a JSON array of event JSON strings. */
+export async function pendingEvents(limit, owner) {
   const db = await open();
   const index = db.transaction('events', 'readonly').objectStore('events').index('synced');
-  const rows = await request(index.getAll(0, limit));
-  return JSON.stringify(rows.map((r) => r.json));
+  const rows = await request(index.getAll(0));
+  return JSON.stringify(rows.filter((r) => ownerOf(r) === owner).slice(0, limit).map((r) => r.json));
 }
 
 export async function countBySynced(state) {

@@ -7,11 +7,11 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(module = "/src/outbox.js")]
 extern "C" {
     #[wasm_bindgen(catch, js_name = addEvent)]
-    async fn add_event_js(id: &str, json: &str) -> Result<JsValue, JsValue>;
+    async fn add_event_js(id: &str, json: &str, owner: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = allEvents)]
     async fn all_events_js() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = pendingEvents)]
-    async fn pending_events_js(limit: u32) -> Result<JsValue, JsValue>;
+    async fn pending_events_js(limit: u32, owner: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = countBySynced)]
     async fn count_by_synced_js(state: u32) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = setSynced)]
@@ -38,6 +38,8 @@ pub enum Delivery {
 pub struct StoredEvent {
     pub event: PatientEvent,
     pub delivery: Delivery,
+    /// The key of the profile on this device that recorded it.
+    pub owner: String,
 }
 
 #[derive(Debug, Clone)]
@@ -57,10 +59,10 @@ fn json_err(e: serde_json::Error) -> StoreError {
     StoreError(e.to_string())
 }
 
-/// Saves an event durably. Only after this returns may the screen say "saved".
-pub async fn add(event: &PatientEvent) -> Result<(), StoreError> {
+/// Saves an event of profile `owner` durably. Only after this returns may the screen say "saved".
+pub async fn add(event: &PatientEvent, owner: &str) -> Result<(), StoreError> {
     let json = serde_json::to_string(event).map_err(json_err)?;
-    add_event_js(&event.id.to_string(), &json).await.map_err(js_err)?;
+    add_event_js(&event.id.to_string(), &json, owner).await.map_err(js_err)?;
     Ok(())
 }
 
@@ -69,6 +71,7 @@ pub async fn all() -> Result<Vec<StoredEvent>, StoreError> {
     struct Row {
         synced: u8,
         json: String,
+        owner: String,
     }
     let text = all_events_js().await.map_err(js_err)?.as_string().unwrap_or_default();
     let rows: Vec<Row> = serde_json::from_str(&text).map_err(json_err)?;
@@ -79,13 +82,13 @@ pub async fn all() -> Result<Vec<StoredEvent>, StoreError> {
                 1 => Delivery::Sent,
                 _ => Delivery::Refused,
             };
-            Ok(StoredEvent { event: serde_json::from_str(&row.json).map_err(json_err)?, delivery })
+            Ok(StoredEvent { event: serde_json::from_str(&row.json).map_err(json_err)?, delivery, owner: row.owner })
         })
         .collect()
 }
 
-pub async fn pending(limit: usize) -> Result<Vec<PatientEvent>, StoreError> {
-    let text = pending_events_js(limit as u32).await.map_err(js_err)?.as_string().unwrap_or_default();
+pub async fn pending(limit: usize, owner: &str) -> Result<Vec<PatientEvent>, StoreError> {
+    let text = pending_events_js(limit as u32, owner).await.map_err(js_err)?.as_string().unwrap_or_default();
     let jsons: Vec<String> = serde_json::from_str(&text).map_err(json_err)?;
     jsons.iter().map(|j| serde_json::from_str(j).map_err(json_err)).collect()
 }

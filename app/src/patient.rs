@@ -1,6 +1,6 @@
 //! The patient's (or caregiver's) screens: enroll with a code, today's doses, a symptom check-in.
 
-use carepath_domain::regimen::{DoseSlot, RegimenLine};
+use carepath_domain::regimen::DoseSlot;
 use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent, SiteInfo};
 use chrono::Utc;
 use leptos::ev::SubmitEvent;
@@ -25,8 +25,9 @@ pub fn PatientShell(children: ChildrenFn) -> impl IntoView {
     let enrolled = Memo::new(move |_| device.profile.with(|p| p.as_ref().map(Option::is_some)));
     move || match enrolled.get() {
         None => view! { <p class="loading" aria-busy="true">{move || tr!("loading")}</p> }.into_any(),
-        Some(false) => view! { <EnrollScreen/> }.into_any(),
+        Some(false) => view! { <EnrollScreen adding=false/> }.into_any(),
         Some(true) => view! {
+            <ProfileSwitcher/>
             <SyncStatus/>
             {children()}
         }
@@ -34,9 +35,43 @@ pub fn PatientShell(children: ChildrenFn) -> impl IntoView {
     }
 }
 
+/// `/add-person`: another profile on this phone — a second patient, or a caregiver's code for someone they help.
 #[component]
-fn EnrollScreen() -> impl IntoView {
+pub fn AddPersonScreen() -> impl IntoView {
+    view! { <EnrollScreen adding=true/> }
+}
+
+/// Which person's diary is on screen, when this phone keeps more than one.
+#[component]
+fn ProfileSwitcher() -> impl IntoView {
     let device = expect_context::<Device>();
+    move || {
+        let list = device.enrollments.get();
+        (list.len() > 1).then(|| {
+            let active = device.active.get();
+            view! {
+                <div class="profile-switcher">
+                    <label for="profile-select">{move || tr!("profile-switch-label")}</label>
+                    <select id="profile-select" on:change=move |ev| {
+                        let key = event_target_value(&ev);
+                        spawn_local(async move { device.show(Some(key)).await });
+                    }>
+                        {list.into_iter().map(|e| {
+                            let selected = active.as_deref() == Some(e.key.as_str());
+                            let label = e.label();
+                            view! { <option value=e.key.clone() selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            }
+        })
+    }
+}
+
+#[component]
+fn EnrollScreen(adding: bool) -> impl IntoView {
+    let device = expect_context::<Device>();
+    let navigate = leptos_router::hooks::use_navigate();
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -47,17 +82,20 @@ fn EnrollScreen() -> impl IntoView {
         }
         busy.set(true);
         error.set(None);
+        let navigate = navigate.clone();
         spawn_local(async move {
-            if let Err(e) = device.enroll(code.get_untracked()).await {
-                error.set(Some(enroll_error_message(&e)));
+            match device.enroll(code.get_untracked()).await {
+                Ok(()) if adding => navigate("/", Default::default()),
+                Ok(()) => {}
+                Err(e) => error.set(Some(enroll_error_message(&e))),
             }
             busy.set(false);
         });
     };
     view! {
         <section class="card narrow" aria-labelledby="enroll-title">
-            <h1 id="enroll-title">{move || tr!("enroll-title")}</h1>
-            <p>{move || tr!("enroll-intro")}</p>
+            <h1 id="enroll-title">{move || if adding { tr!("add-person-title") } else { tr!("enroll-title") }}</h1>
+            <p>{move || if adding { tr!("add-person-intro") } else { tr!("enroll-intro") }}</p>
             <form on:submit=on_submit novalidate>
                 <label for="enroll-code">{move || tr!("enroll-code-label")}</label>
                 <p class="hint" id="enroll-code-hint">{move || tr!("enroll-code-hint")}</p>
@@ -71,7 +109,11 @@ fn EnrollScreen() -> impl IntoView {
                     {move || if busy.get() { tr!("enroll-busy") } else { tr!("enroll-submit") }}
                 </button>
             </form>
-            <p class="guides-link"><A href="/guides">{move || tr!("nav-guides-before-enroll")}</A></p>
+            {if adding {
+                view! { <A href="/" attr:class="button secondary wide">{move || tr!("diary-cancel")}</A> }.into_any()
+            } else {
+                view! { <p class="guides-link"><A href="/guides">{move || tr!("nav-guides-before-enroll")}</A></p> }.into_any()
+            }}
         </section>
     }
 }
@@ -160,37 +202,24 @@ pub fn TodayScreen() -> impl IntoView {
             <p class="subtitle">{move || format::long_date(today, &current())}</p>
             {move || {
                 let p = profile();
-                view! {
-                    <p class="greeting">{move || tr!("today-greeting", name = p.display_name.clone())}</p>
-                    <ul class="doses" role="list">
-                        {p.regimen.iter().map(|line| view! { <RegimenCard line=line.clone()/> }).collect_view()}
-                    </ul>
+                match p.caregiver {
+                    Some(caregiver) => view! {
+                        <p class="greeting" data-testid="caregiver-greeting">
+                            {move || tr!("today-caregiver-greeting", name = caregiver.name.clone(), patient = p.display_name.clone())}
+                        </p>
+                    }.into_any(),
+                    None => view! { <p class="greeting">{move || tr!("today-greeting", name = p.display_name.clone())}</p> }.into_any(),
                 }
             }}
+            <crate::diary::TodayDoses/>
             <Messages/>
             <CheckInPrompt/>
+            <A href="/diary" attr:class="button secondary wide">{move || tr!("nav-diary")}</A>
             <A href="/guides" attr:class="button secondary wide">{move || tr!("nav-guides")}</A>
             <A href="/my-check-ins" attr:class="button secondary wide">{move || tr!("nav-my-check-ins")}</A>
+            <A href="/add-person" attr:class="button secondary wide">{move || tr!("nav-add-person")}</A>
             {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
         </section>
-    }
-}
-
-#[component]
-fn RegimenCard(line: RegimenLine) -> impl IntoView {
-    let slots = line.frequency.slots();
-    let rows = slots
-        .iter()
-        .map(|slot| view! { <DoseRow line_id=line.id dose_slot=*slot drug=line.drug_name.clone()/> })
-        .collect_view();
-    view! {
-        <li class="card regimen">
-            <h2>{line.drug_name.clone()}</h2>
-            <p class="dose-text">{move || tr!("dose-text", dose = line.dose_text.clone())}</p>
-            <ul class="slots" role="list">
-                {rows}
-            </ul>
-        </li>
     }
 }
 
@@ -200,66 +229,6 @@ pub fn slot_label(slot: DoseSlot) -> String {
         DoseSlot::Daily => tr!("slot-daily"),
         DoseSlot::Morning => tr!("slot-morning"),
         DoseSlot::Evening => tr!("slot-evening"),
-    }
-}
-
-#[component]
-fn DoseRow(line_id: Uuid, dose_slot: DoseSlot, drug: String) -> impl IntoView {
-    let slot = dose_slot;
-    let device = expect_context::<Device>();
-    let today = format::today();
-    let taken_at = move || {
-        device.events.with(|events| {
-            events.iter().find_map(|e| match &e.event.body {
-                EventBody::DoseTaken { regimen_line_id, date, slot: s, taken_at }
-                    if *regimen_line_id == line_id && *date == today && *s == slot =>
-                {
-                    Some(*taken_at)
-                }
-                _ => None,
-            })
-        })
-    };
-    let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let take = move |_| {
-        if busy.get_untracked() || taken_at().is_some() {
-            return;
-        }
-        busy.set(true);
-        let now = Utc::now();
-        let event = PatientEvent {
-            id: Uuid::new_v4(),
-            recorded_at: now,
-            body: EventBody::DoseTaken { regimen_line_id: line_id, date: today, slot, taken_at: now },
-        };
-        spawn_local(async move {
-            if device.record(event).await.is_err() {
-                error.set(Some(tr!("storage-error")));
-            }
-            busy.set(false);
-        });
-    };
-    let drug_for_label = drug.clone();
-    view! {
-        <li class="slot" data-slot=format!("{slot:?}").to_lowercase()>
-            <span class="slot-name">{move || slot_label(slot)}</span>
-            {move || match taken_at() {
-                Some(t) => view! {
-                    <span class="taken"><span aria-hidden="true">"✓ "</span>{move || tr!("dose-taken-at", time = format::time(t, &current()))}</span>
-                }.into_any(),
-                None => {
-                    let drug = drug_for_label.clone();
-                    view! {
-                        <button type="button" class="primary take" on:click=take disabled=move || busy.get()
-                            aria-label=move || tr!("dose-take-aria", slot = slot_label(slot), drug = drug.clone())>
-                            {move || tr!("dose-take")}
-                        </button>
-                    }.into_any()
-                }
-            }}
-            <span class="error" role="alert">{move || error.get()}</span>
-        </li>
     }
 }
 

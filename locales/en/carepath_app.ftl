@@ -409,6 +409,131 @@ regimen-skip-other = another reason
 admin-queue-dose-logged = Diary: { $drug } ({ $slot }): { $outcome }
 admin-queue-refill-requested = Refill requested: { $drug }
 
+## Dosing diary (Today and the diary screen)
+nav-diary = My dosing diary
+today-caregiver-greeting = Hello, { $name }. You are logging doses for { $patient }.
+diary-title = My dosing diary
+diary-no-regimen = Your pharmacy has not set up your medicine plan yet. Please call them.
+diary-schedule-error = This plan could not be read on this phone. Please call your pharmacy before your next dose.
+diary-held-title = On hold.
+diary-held-body = Your care team paused { $drug } on { $date }. Do not take it until they tell you to start again.
+diary-off-day-title = Rest day.
+diary-off-day-body = Day { $day } of cycle { $cycle }. No { $drug } today.
+diary-not-started = This medicine has not started yet.
+diary-stopped = Your care team stopped { $drug } on { $date }. Do not take it.
+diary-yesterday-title = Not logged yesterday
+diary-outcome-at = { $outcome } · { $time }
+diary-logged-by = Logged by { $name }
+diary-change = Change
+diary-other = Something else
+diary-other-legend = What happened with this dose?
+diary-correct-legend = Correct this dose. The first record stays in your diary, marked as corrected.
+diary-choice-taken-at = I took it at another time
+diary-choice-missed = I missed it
+diary-choice-skipped = I skipped it on purpose
+diary-choice-vomited = I took it, then threw up
+diary-choose = Choose what happened.
+diary-time-label = Time you took it
+diary-time-future = That time has not come yet. Check the time.
+diary-time-invalid = Enter the time, for example 08:30.
+diary-reason-label = Why did you skip it?
+diary-vomited-advice = Do not take another dose unless your care team tells you to. Take the next dose at the usual time.
+diary-save = Save
+diary-cancel = Cancel
+diary-extra-open = I took an extra dose
+diary-extra-advice = An extra dose can be harmful with this medicine. Your pharmacy will be told. If you feel unwell, call them now.
+diary-extra-save = Save extra dose
+diary-extra-recorded = Extra dose saved. Your pharmacy will be told. Call them if you feel unwell.
+diary-change-notice = Your pharmacy changed your plan on { $date }:
+diary-change-ask = Questions? Call your pharmacy.
+diary-change-ok = OK, I understand
+diary-supply-until = Your medicine should last until { $date }.
+diary-refill-due = You may run out around { $date }. Ask for a refill now.
+diary-refill-request = Request a refill
+diary-refill-requested = Refill requested { $date }. Your pharmacy will contact you.
+diary-history = All records
+diary-history-empty = Nothing logged yet.
+diary-corrected = corrected
+
+## Diary calendar, adherence figures and upcoming doses
+calendar-status-taken = taken
+calendar-status-partial = partly taken
+calendar-status-missed = missed
+calendar-status-not-logged = not recorded
+calendar-status-held = on hold (no doses)
+calendar-status-off = rest day
+calendar-status-today = today
+calendar-status-upcoming = coming up
+calendar-status-stopped = stopped
+calendar-status-not-started = before treatment started
+calendar-short-taken = Taken
+calendar-short-partial = Part
+calendar-short-missed = Missed
+calendar-short-not-logged = No entry
+calendar-short-held = Hold
+calendar-short-off = Rest
+calendar-short-today = Today
+calendar-short-upcoming = Due
+calendar-short-stopped = Stop
+calendar-short-not-started = Before
+calendar-legend-title = Key
+calendar-legend-taken = Taken: every dose that day
+calendar-legend-partial = Partly taken: some of the doses
+calendar-legend-missed = Missed: recorded as not taken
+calendar-legend-not-logged = Not recorded: nothing written in the diary
+calendar-legend-held = On hold: the care team paused this medicine
+calendar-legend-off = Rest day: no doses
+calendar-legend-today = Today: doses still to take or to record
+calendar-legend-upcoming = Coming up: doses to take
+calendar-legend-stopped = Stopped: the care team stopped this medicine
+calendar-legend-not-started = Before treatment started
+calendar-legend-extra = Extra dose recorded: more than prescribed
+calendar-doses-of = { $taken } of { $expected ->
+    [one] 1 dose
+   *[other] { $expected } doses
+}
+calendar-doses-due = { $count ->
+    [one] 1 dose
+   *[other] { $count } doses
+}
+calendar-extra = extra dose recorded
+calendar-day = { $date }: { $details }
+calendar-title-cycle = Cycle { $cycle }: { $from } to { $to }
+calendar-title-weeks = Weeks { $first } to { $last }: { $from } to { $to }
+calendar-previous-cycle = Previous cycle
+calendar-next-cycle = Next cycle
+calendar-previous-weeks = Earlier weeks
+calendar-next-weeks = Later weeks
+calendar-error = The calendar cannot be shown: the pharmacy needs to check the treatment plan.
+adherence-last-7 = Last 7 days
+adherence-last-30 = Last 30 days
+adherence-cycle = Cycle { $cycle } so far
+adherence-of = { $taken } of { $expected ->
+    [one] 1 dose
+   *[other] { $expected } doses
+} taken ({ $percent }%)
+adherence-none-due = No doses were due
+adherence-extra-count = { $count ->
+    [one] 1 extra dose
+   *[other] { $count } extra doses
+}
+adherence-extra-patient = An extra dose was recorded. Taking more than prescribed can be harmful. Please tell your care team.
+adherence-extra-pharmacist = Extra doses were recorded (more than prescribed). Check with the patient.
+adherence-pdc = Days covered by medicine dispensed (PDC)
+adherence-pdc-value = { $covered } of { $days } days ({ $percent }%)
+adherence-pdc-adherent = adherent (≥ 80%)
+adherence-pdc-below = below 80%
+adherence-run-out = Medicine expected to run out
+adherence-refill-due = time to ask for a refill
+adherence-note = Doses taken out of doses due. Rest days and days on hold are not counted.
+upcoming-today = Today, { $date }
+upcoming-tomorrow = Tomorrow, { $date }
+upcoming-nothing = No doses this day.
+upcoming-off = { $drug }: rest day, no doses
+upcoming-held = { $drug }: on hold since { $since }. Do not take it until your care team says to restart.
+upcoming-stopped = { $drug }: stopped from this day. Do not take any more.
+upcoming-unreadable = The plan for { $drug } cannot be shown. Please call your pharmacy.
+
 ## Regimen admin (pharmacist's patient page)
 admin-no-lines = No treatment plan is recorded for this patient.
 admin-status-today = Today, { $date }: { $status }
@@ -510,81 +635,9 @@ caregiver-revoke-yes = Yes, revoke access
 caregiver-revoke-no = Keep access
 caregiver-revoke-done = Access revoked for { $name }.
 
-## Diary calendar, adherence figures and upcoming doses
-calendar-status-taken = taken
-calendar-status-partial = partly taken
-calendar-status-missed = missed
-calendar-status-not-logged = not recorded
-calendar-status-held = on hold (no doses)
-calendar-status-off = rest day
-calendar-status-today = today
-calendar-status-upcoming = coming up
-calendar-status-stopped = stopped
-calendar-status-not-started = before treatment started
-calendar-short-taken = Taken
-calendar-short-partial = Part
-calendar-short-missed = Missed
-calendar-short-not-logged = No entry
-calendar-short-held = Hold
-calendar-short-off = Rest
-calendar-short-today = Today
-calendar-short-upcoming = Due
-calendar-short-stopped = Stop
-calendar-short-not-started = Before
-calendar-legend-title = Key
-calendar-legend-taken = Taken: every dose that day
-calendar-legend-partial = Partly taken: some of the doses
-calendar-legend-missed = Missed: recorded as not taken
-calendar-legend-not-logged = Not recorded: nothing written in the diary
-calendar-legend-held = On hold: the care team paused this medicine
-calendar-legend-off = Rest day: no doses
-calendar-legend-today = Today: doses still to take or to record
-calendar-legend-upcoming = Coming up: doses to take
-calendar-legend-stopped = Stopped: the care team stopped this medicine
-calendar-legend-not-started = Before treatment started
-calendar-legend-extra = Extra dose recorded: more than prescribed
-calendar-doses-of = { $taken } of { $expected ->
-    [one] 1 dose
-   *[other] { $expected } doses
-}
-calendar-doses-due = { $count ->
-    [one] 1 dose
-   *[other] { $count } doses
-}
-calendar-extra = extra dose recorded
-calendar-day = { $date }: { $details }
-calendar-title-cycle = Cycle { $cycle }: { $from } to { $to }
-calendar-title-weeks = Weeks { $first } to { $last }: { $from } to { $to }
-calendar-previous-cycle = Previous cycle
-calendar-next-cycle = Next cycle
-calendar-previous-weeks = Earlier weeks
-calendar-next-weeks = Later weeks
-calendar-error = The calendar cannot be shown: the pharmacy needs to check the treatment plan.
-adherence-last-7 = Last 7 days
-adherence-last-30 = Last 30 days
-adherence-cycle = Cycle { $cycle } so far
-adherence-of = { $taken } of { $expected ->
-    [one] 1 dose
-   *[other] { $expected } doses
-} taken ({ $percent }%)
-adherence-none-due = No doses were due
-adherence-extra-count = { $count ->
-    [one] 1 extra dose
-   *[other] { $count } extra doses
-}
-adherence-extra-patient = An extra dose was recorded. Taking more than prescribed can be harmful. Please tell your care team.
-adherence-extra-pharmacist = Extra doses were recorded (more than prescribed). Check with the patient.
-adherence-pdc = Days covered by medicine dispensed (PDC)
-adherence-pdc-value = { $covered } of { $days } days ({ $percent }%)
-adherence-pdc-adherent = adherent (≥ 80%)
-adherence-pdc-below = below 80%
-adherence-run-out = Medicine expected to run out
-adherence-refill-due = time to ask for a refill
-adherence-note = Doses taken out of doses due. Rest days and days on hold are not counted.
-upcoming-today = Today, { $date }
-upcoming-tomorrow = Tomorrow, { $date }
-upcoming-nothing = No doses this day.
-upcoming-off = { $drug }: rest day, no doses
-upcoming-held = { $drug }: on hold since { $since }. Do not take it until your care team says to restart.
-upcoming-stopped = { $drug }: stopped from this day. Do not take any more.
-upcoming-unreadable = The plan for { $drug } cannot be shown. Please call your pharmacy.
+## Several people on one phone
+nav-add-person = Add another person on this phone
+add-person-title = Add another person
+add-person-intro = If you also help someone else with their medicine, or share this phone, enter the code the pharmacy gave for that person. Each person's diary stays separate.
+profile-switch-label = Whose diary
+profile-label-caregiver = { $patient } (you help as { $caregiver })

@@ -409,6 +409,128 @@ regimen-skip-other = otro motivo
 admin-queue-dose-logged = Diario: { $drug } ({ $slot }): { $outcome }
 admin-queue-refill-requested = Pidió una reposición: { $drug }
 
+## Dosing diary (Today and the diary screen)
+nav-diary = Mi diario de dosis
+today-caregiver-greeting = Hola, { $name }. Usted registra las dosis de { $patient }.
+diary-title = Mi diario de dosis
+diary-no-regimen = Su farmacia todavía no ha preparado su plan de medicamentos. Por favor, llámela.
+diary-schedule-error = Este teléfono no pudo leer el plan. Llame a su farmacia antes de su próxima dosis.
+diary-held-title = En pausa.
+diary-held-body = Su equipo de atención pausó { $drug } el { $date }. No lo tome hasta que le digan que vuelva a empezar.
+diary-off-day-title = Día de descanso.
+diary-off-day-body = Día { $day } del ciclo { $cycle }. Hoy no toma { $drug }.
+diary-not-started = Este medicamento todavía no ha empezado.
+diary-stopped = Su equipo de atención suspendió { $drug } el { $date }. No lo tome.
+diary-yesterday-title = Sin registrar ayer
+diary-outcome-at = { $outcome } · { $time }
+diary-logged-by = Registrado por { $name }
+diary-change = Cambiar
+diary-other = Otra cosa
+diary-other-legend = ¿Qué pasó con esta dosis?
+diary-correct-legend = Corrija esta dosis. El primer registro queda en su diario, marcado como corregido.
+diary-choice-taken-at = La tomé a otra hora
+diary-choice-missed = Se me pasó
+diary-choice-skipped = No la tomé a propósito
+diary-choice-vomited = La tomé y luego vomité
+diary-choose = Elija qué pasó.
+diary-time-label = Hora en que la tomó
+diary-time-future = Esa hora todavía no ha llegado. Revise la hora.
+diary-time-invalid = Escriba la hora, por ejemplo 08:30.
+diary-reason-label = ¿Por qué no la tomó?
+diary-vomited-advice = No tome otra dosis a menos que su equipo de atención se lo diga. Tome la siguiente dosis a la hora de siempre.
+diary-save = Guardar
+diary-cancel = Cancelar
+diary-extra-open = Tomé una dosis de más
+diary-extra-advice = Una dosis de más puede ser dañina con este medicamento. Se avisará a su farmacia. Si se siente mal, llámela ahora.
+diary-extra-save = Guardar dosis de más
+diary-extra-recorded = Dosis de más guardada. Se avisará a su farmacia. Llámela si se siente mal.
+diary-change-notice = Su farmacia cambió su plan el { $date }:
+diary-change-ask = ¿Tiene preguntas? Llame a su farmacia.
+diary-change-ok = Entendido
+diary-supply-until = Su medicamento debería durar hasta el { $date }.
+diary-refill-due = Podría quedarse sin medicamento alrededor del { $date }. Pida un resurtido ahora.
+diary-refill-request = Pedir un resurtido
+diary-refill-requested = Resurtido pedido { $date }. Su farmacia se comunicará con usted.
+diary-history = Todos los registros
+diary-history-empty = Todavía no hay nada registrado.
+diary-corrected = corregido
+
+## Diary calendar, adherence figures and upcoming doses
+calendar-status-taken = tomadas
+calendar-status-partial = tomadas en parte
+calendar-status-missed = no tomadas
+calendar-status-not-logged = sin anotar
+calendar-status-held = en pausa (sin dosis)
+calendar-status-off = día de descanso
+calendar-status-today = hoy
+calendar-status-upcoming = por tomar
+calendar-status-stopped = suspendido
+calendar-status-not-started = antes de empezar el tratamiento
+calendar-short-taken = Tomada
+calendar-short-partial = Parcial
+calendar-short-missed = Omitida
+calendar-short-not-logged = Sin dato
+calendar-short-held = Pausa
+calendar-short-off = Descanso
+calendar-short-today = Hoy
+calendar-short-upcoming = Próxima
+calendar-short-stopped = Fin
+calendar-short-not-started = Antes
+calendar-legend-title = Leyenda
+calendar-legend-taken = Tomadas: todas las dosis del día
+calendar-legend-partial = Tomadas en parte: algunas de las dosis
+calendar-legend-missed = No tomadas: anotadas como no tomadas
+calendar-legend-not-logged = Sin anotar: no hay nada anotado en el diario
+calendar-legend-held = En pausa: el equipo de atención pausó este medicamento
+calendar-legend-off = Día de descanso: sin dosis
+calendar-legend-today = Hoy: dosis que aún debe tomar o anotar
+calendar-legend-upcoming = Por tomar: dosis de los próximos días
+calendar-legend-stopped = Suspendido: el equipo de atención suspendió este medicamento
+calendar-legend-not-started = Antes de empezar el tratamiento
+calendar-legend-extra = Dosis extra anotada: más de lo indicado
+calendar-doses-of = { $taken } de { $expected ->
+    [one] 1 dosis
+   *[other] { $expected } dosis
+}
+calendar-doses-due = { $count ->
+    [one] 1 dosis
+   *[other] { $count } dosis
+}
+calendar-extra = dosis extra anotada
+calendar-day = { $date }: { $details }
+calendar-title-cycle = Ciclo { $cycle }: del { $from } al { $to }
+calendar-title-weeks = Semanas { $first } a { $last }: del { $from } al { $to }
+calendar-previous-cycle = Ciclo anterior
+calendar-next-cycle = Ciclo siguiente
+calendar-previous-weeks = Semanas anteriores
+calendar-next-weeks = Semanas siguientes
+calendar-error = No se puede mostrar el calendario: la farmacia tiene que revisar el plan de tratamiento.
+adherence-last-7 = Últimos 7 días
+adherence-last-30 = Últimos 30 días
+adherence-cycle = Ciclo { $cycle } hasta hoy
+adherence-of = Dosis tomadas: { $taken } de { $expected } ({ $percent } %)
+adherence-none-due = No había dosis previstas
+adherence-extra-count = { $count ->
+    [one] 1 dosis extra
+   *[other] { $count } dosis extra
+}
+adherence-extra-patient = Se anotó una dosis extra. Tomar más de lo indicado puede ser peligroso. Avise a su equipo de atención.
+adherence-extra-pharmacist = Se anotaron dosis extra (más de lo indicado). Hable de ello con el paciente.
+adherence-pdc = Días cubiertos por la medicación dispensada (PDC)
+adherence-pdc-value = { $covered } de { $days } días ({ $percent } %)
+adherence-pdc-adherent = adherente (≥ 80 %)
+adherence-pdc-below = por debajo del 80 %
+adherence-run-out = Fecha en que se le acabará el medicamento (aproximada)
+adherence-refill-due = es momento de pedir un resurtido
+adherence-note = Dosis tomadas de las dosis previstas. No se cuentan los días de descanso ni los días en pausa.
+upcoming-today = Hoy, { $date }
+upcoming-tomorrow = Mañana, { $date }
+upcoming-nothing = No hay dosis este día.
+upcoming-off = { $drug }: día de descanso, sin dosis
+upcoming-held = { $drug }: en pausa desde el { $since }. No lo tome hasta que su equipo de atención le diga que vuelva a empezar.
+upcoming-stopped = { $drug }: suspendido desde este día. No tome más.
+upcoming-unreadable = No se puede mostrar el plan de { $drug }. Llame a su farmacia.
+
 ## Administración del tratamiento (página del paciente, farmacéutico)
 admin-no-lines = No hay un plan de tratamiento registrado para este paciente.
 admin-status-today = Hoy, { $date }: { $status }
@@ -510,78 +632,9 @@ caregiver-revoke-yes = Sí, retirar el acceso
 caregiver-revoke-no = Mantener el acceso
 caregiver-revoke-done = Acceso retirado para { $name }.
 
-## Diary calendar, adherence figures and upcoming doses
-calendar-status-taken = tomadas
-calendar-status-partial = tomadas en parte
-calendar-status-missed = no tomadas
-calendar-status-not-logged = sin anotar
-calendar-status-held = en pausa (sin dosis)
-calendar-status-off = día de descanso
-calendar-status-today = hoy
-calendar-status-upcoming = por tomar
-calendar-status-stopped = suspendido
-calendar-status-not-started = antes de empezar el tratamiento
-calendar-short-taken = Tomada
-calendar-short-partial = Parcial
-calendar-short-missed = Omitida
-calendar-short-not-logged = Sin dato
-calendar-short-held = Pausa
-calendar-short-off = Descanso
-calendar-short-today = Hoy
-calendar-short-upcoming = Próxima
-calendar-short-stopped = Fin
-calendar-short-not-started = Antes
-calendar-legend-title = Leyenda
-calendar-legend-taken = Tomadas: todas las dosis del día
-calendar-legend-partial = Tomadas en parte: algunas de las dosis
-calendar-legend-missed = No tomadas: anotadas como no tomadas
-calendar-legend-not-logged = Sin anotar: no hay nada anotado en el diario
-calendar-legend-held = En pausa: el equipo de atención pausó este medicamento
-calendar-legend-off = Día de descanso: sin dosis
-calendar-legend-today = Hoy: dosis que aún debe tomar o anotar
-calendar-legend-upcoming = Por tomar: dosis de los próximos días
-calendar-legend-stopped = Suspendido: el equipo de atención suspendió este medicamento
-calendar-legend-not-started = Antes de empezar el tratamiento
-calendar-legend-extra = Dosis extra anotada: más de lo indicado
-calendar-doses-of = { $taken } de { $expected ->
-    [one] 1 dosis
-   *[other] { $expected } dosis
-}
-calendar-doses-due = { $count ->
-    [one] 1 dosis
-   *[other] { $count } dosis
-}
-calendar-extra = dosis extra anotada
-calendar-day = { $date }: { $details }
-calendar-title-cycle = Ciclo { $cycle }: del { $from } al { $to }
-calendar-title-weeks = Semanas { $first } a { $last }: del { $from } al { $to }
-calendar-previous-cycle = Ciclo anterior
-calendar-next-cycle = Ciclo siguiente
-calendar-previous-weeks = Semanas anteriores
-calendar-next-weeks = Semanas siguientes
-calendar-error = No se puede mostrar el calendario: la farmacia tiene que revisar el plan de tratamiento.
-adherence-last-7 = Últimos 7 días
-adherence-last-30 = Últimos 30 días
-adherence-cycle = Ciclo { $cycle } hasta hoy
-adherence-of = Dosis tomadas: { $taken } de { $expected } ({ $percent } %)
-adherence-none-due = No había dosis previstas
-adherence-extra-count = { $count ->
-    [one] 1 dosis extra
-   *[other] { $count } dosis extra
-}
-adherence-extra-patient = Se anotó una dosis extra. Tomar más de lo indicado puede ser peligroso. Avise a su equipo de atención.
-adherence-extra-pharmacist = Se anotaron dosis extra (más de lo indicado). Hable de ello con el paciente.
-adherence-pdc = Días cubiertos por la medicación dispensada (PDC)
-adherence-pdc-value = { $covered } de { $days } días ({ $percent } %)
-adherence-pdc-adherent = adherente (≥ 80 %)
-adherence-pdc-below = por debajo del 80 %
-adherence-run-out = Fecha en que se le acabará el medicamento (aproximada)
-adherence-refill-due = es momento de pedir un resurtido
-adherence-note = Dosis tomadas de las dosis previstas. No se cuentan los días de descanso ni los días en pausa.
-upcoming-today = Hoy, { $date }
-upcoming-tomorrow = Mañana, { $date }
-upcoming-nothing = No hay dosis este día.
-upcoming-off = { $drug }: día de descanso, sin dosis
-upcoming-held = { $drug }: en pausa desde el { $since }. No lo tome hasta que su equipo de atención le diga que vuelva a empezar.
-upcoming-stopped = { $drug }: suspendido desde este día. No tome más.
-upcoming-unreadable = No se puede mostrar el plan de { $drug }. Llame a su farmacia.
+## Several people on one phone
+nav-add-person = Añadir otra persona en este teléfono
+add-person-title = Añadir otra persona
+add-person-intro = Si también ayuda a otra persona con su medicamento, o comparte este teléfono, escriba el código que la farmacia le dio para esa persona. El diario de cada persona queda por separado.
+profile-switch-label = Diario de
+profile-label-caregiver = { $patient } (usted ayuda como { $caregiver })

@@ -141,8 +141,8 @@ export async function fillRegimen(desk, { drug, strength, dose, mg, frequency = 
   }
   if (pattern && typeof pattern === 'object') {
     await desk.getByLabel('In cycles: days on, then days off').check();
-    await desk.getByLabel('Days on').fill(String(pattern.on));
-    await desk.getByLabel('Days off').fill(String(pattern.off));
+    await desk.getByLabel('Days on', { exact: true }).fill(String(pattern.on));
+    await desk.getByLabel('Days off', { exact: true }).fill(String(pattern.off));
   } else if (pattern) {
     await desk.getByLabel(pattern, { exact: true }).check();
   }

@@ -78,7 +78,9 @@ test('the patient connects a phone with the code, without a password', async () 
   await phone.getByRole('heading', { name: 'Today' }).waitFor();
   await phone.getByText('Hello, Rosa Díaz.').waitFor();
   await phone.getByText('Capecitabine 500 mg tablets').waitFor();
-  await phone.getByText('Your dose: 3 tablets (1500 mg)').waitFor();
+  // The regimen as the pharmacy set it: both doses of day 1 of cycle 1, in words.
+  await phone.locator('[data-slot="morning"]').getByText('1500 mg (3 tablets)').waitFor();
+  await phone.locator('[data-slot="evening"]').getByText('1500 mg (3 tablets)').waitFor();
   assert.equal(server.sql('SELECT COUNT(*) FROM devices'), '1');
   // The pharmacy's number is a tap away, from the device itself.
   assert.equal(await phone.getByRole('link', { name: /Call your pharmacy/ }).getAttribute('href'), 'tel:+15550100');
@@ -88,10 +90,10 @@ test('the patient connects a phone with the code, without a password', async () 
 
 test('the patient logs the morning dose with one tap and it syncs', async () => {
   await phone.getByRole('button', { name: /I took my Morning dose/ }).click();
-  await phone.locator('[data-slot="morning"]').getByText(/Taken at/).waitFor();
+  await phone.locator('[data-slot="morning"]').getByText(/Taken · /).waitFor();
   await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor();
   await phone.getByText(/All sent to your pharmacy/).waitFor();
-  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'dose_taken'"), '1');
+  assert.equal(server.sql("SELECT json_extract(payload, '$.body.outcome.type') FROM events WHERE kind = 'dose_logged'"), 'taken');
   // The evening dose is still due.
   await phone.getByRole('button', { name: /I took my Evening dose/ }).waitFor();
   await shot(phone, '04-patient-dose-taken');
@@ -178,22 +180,22 @@ test('a dose logged while the server is down is kept on the phone and arrives ex
 
   await server.stop();
   await phone.getByRole('button', { name: /I took my Evening dose/ }).click();
-  await phone.locator('[data-slot="evening"]').getByText(/Taken at/).waitFor();
+  await phone.locator('[data-slot="evening"]').getByText(/Taken · /).waitFor();
   await phone.locator('.sync-status[data-state="offline"][data-waiting="1"]').waitFor();
   await phone.getByText(/You are offline\. 1 entry is saved on this phone/).waitFor();
   await shot(phone, '08-patient-offline-dose-saved');
 
   // Even a reload with the server down opens the app (service worker) and shows the saved dose.
   await phone.reload();
-  await phone.locator('[data-slot="evening"]').getByText(/Taken at/).waitFor();
+  await phone.locator('[data-slot="evening"]').getByText(/Taken · /).waitFor();
   await phone.locator('.sync-status[data-waiting="1"]').waitFor();
   await shot(phone, '09-patient-offline-after-reload');
 
   await server.start();
   // No tap needed: the app retries by itself.
   await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor({ timeout: 30_000 });
-  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'dose_taken' AND json_extract(payload, '$.body.slot') = 'evening'"), '1');
-  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'dose_taken'"), '2');
+  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'dose_logged' AND json_extract(payload, '$.body.slot') = 'evening'"), '1');
+  assert.equal(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'dose_logged'"), '2');
   assert.equal(server.sql('PRAGMA integrity_check'), 'ok');
   await shot(phone, '10-patient-back-online-synced');
 });
