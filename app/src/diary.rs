@@ -630,6 +630,10 @@ pub fn DiaryScreen() -> impl IntoView {
                     }
                 }).collect_view()
             }}
+            <section class="card" aria-labelledby="upcoming-title">
+                <h2 id="upcoming-title">{move || tr!("diary-upcoming-title")}</h2>
+                {move || view! { <crate::calendar::UpcomingDoses lines=profile().regimen today=today days=7/> }}
+            </section>
             <A href="/" attr:class="button secondary wide">{move || tr!("nav-today")}</A>
         </section>
     }

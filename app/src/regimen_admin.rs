@@ -223,6 +223,24 @@ fn LineCard(patient_id: Uuid, line_id: Uuid, line: Signal<Option<LineDiary>>, to
             .into_any()
         })
     };
+    // Adherence (the same domain function the patient's phone uses) and the cycle calendar.
+    let adherence = move || {
+        line.with(|l| {
+            l.as_ref().map(|ld| {
+                let records: Vec<carepath_domain::adherence::DiaryRecord> = ld
+                    .items
+                    .iter()
+                    .map(|i| carepath_domain::adherence::DiaryRecord { id: i.event_id, supersedes: i.supersedes, date: i.date, slot: i.slot, kind: i.outcome })
+                    .collect();
+                let t = today.get();
+                let summary = carepath_domain::adherence::summarize(&ld.line, &records, t).ok();
+                view! {
+                    {summary.map(|s| view! { <crate::calendar::AdherenceFigures summary=s for_pharmacist=true/> })}
+                    <crate::calendar::CycleCalendar line=ld.line.clone() records=records today=t/>
+                }
+            })
+        })
+    };
     let initial_refill = line.with_untracked(|l| l.as_ref().map_or(7, |l| l.line.refill_reminder_days));
     view! {
         <section class="card regimen-line" aria-labelledby=title_id.clone()>
@@ -231,6 +249,8 @@ fn LineCard(patient_id: Uuid, line_id: Uuid, line: Signal<Option<LineDiary>>, to
                 " "<span class="strength">{move || regimen_line.with(|l| l.as_ref().map(|l| l.regimen.strength.clone()))}</span>
             </h2>
             <p class="line-status">{move || regimen_line.with(|l| l.as_ref().map(|l| status_text(l, today.get())))}</p>
+            <h3>{move || tr!("admin-adherence-title")}</h3>
+            {adherence}
             <h3>{move || tr!("admin-plan-title")}</h3>
             {plan}
             <h3>{move || tr!("admin-actions-title")}</h3>

@@ -641,3 +641,7 @@ add-person-title = Add another person
 add-person-intro = If you also help someone else with their medicine, or share this phone, enter the code the pharmacy gave for that person. Each person's diary stays separate.
 profile-switch-label = Whose diary
 profile-label-caregiver = { $patient } (you help as { $caregiver })
+
+## Adherence on the pharmacist's patient page, upcoming doses on the diary screen
+admin-adherence-title = Adherence and calendar
+diary-upcoming-title = Coming up: the next 7 days

@@ -638,3 +638,7 @@ add-person-title = Añadir otra persona
 add-person-intro = Si también ayuda a otra persona con su medicamento, o comparte este teléfono, escriba el código que la farmacia le dio para esa persona. El diario de cada persona queda por separado.
 profile-switch-label = Diario de
 profile-label-caregiver = { $patient } (usted ayuda como { $caregiver })
+
+## Adherence on the pharmacist's patient page, upcoming doses on the diary screen
+admin-adherence-title = Adherencia y calendario
+diary-upcoming-title = Próximamente: los siguientes 7 días

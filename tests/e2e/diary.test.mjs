@@ -80,6 +80,8 @@ test('one tap logs the morning dose; a correction supersedes it and both stay in
   await phone.getByRole('link', { name: 'My dosing diary' }).click();
   await phone.getByRole('heading', { name: 'My dosing diary' }).waitFor();
   await phone.locator('.diary-history li.superseded').getByText('corrected').waitFor();
+  // The next 7 days are listed (day 1 of cycle 1 today: doses through day 14, then rest days).
+  await phone.getByTestId('upcoming-doses').waitFor();
   assert.equal(await phone.locator('.diary-history li').count(), 2);
   assert.deepEqual(await overflowing(phone), [], 'the diary scrolls sideways at phone width');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on the diary');
@@ -107,6 +109,9 @@ test('a caregiver connects with their own code, logs the evening dose, and the p
 
   await openPatientPage();
   await desk.getByText(`Logged by ${CAREGIVER}`).first().waitFor();
+  // The pharmacist sees the same adherence the phone computes, and the cycle calendar.
+  await desk.getByRole('heading', { name: 'Adherence and calendar' }).waitFor();
+  await desk.locator('table').first().waitFor();
   await shot(desk, '33-pharmacist-diary-logged-by');
   // And the patient's phone learns of it at its next sync.
   await resync(phone);
