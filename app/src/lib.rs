@@ -18,6 +18,7 @@ pub mod reasons;
 pub mod regimen_admin;
 pub mod regimen_form;
 pub mod regimen_text;
+pub mod reminders;
 pub mod text_size;
 pub mod trends;
 

@@ -211,9 +211,11 @@ pub fn TodayScreen() -> impl IntoView {
                     None => view! { <p class="greeting">{move || tr!("today-greeting", name = p.display_name.clone())}</p> }.into_any(),
                 }
             }}
+            <crate::reminders::ReminderBanner/>
             <crate::diary::TodayDoses/>
             <Messages/>
             <CheckInPrompt/>
+            <crate::reminders::RemindersCard/>
             <A href="/diary" attr:class="button secondary wide">{move || tr!("nav-diary")}</A>
             <A href="/guides" attr:class="button secondary wide">{move || tr!("nav-guides")}</A>
             <A href="/my-check-ins" attr:class="button secondary wide">{move || tr!("nav-my-check-ins")}</A>
