@@ -169,7 +169,7 @@ test("the pharmacist's patient page: trends, alerts, and the check-in cadence", 
   await desk.getByRole('heading', { name: 'Grace Mensah', level: 1 }).waitFor();
   await desk.getByRole('img', { name: /Diarrhea/ }).first().waitFor();
   await desk.getByLabel(/How often the patient's phone asks/).selectOption('3');
-  await desk.getByRole('button', { name: 'Save' }).click();
+  await desk.getByRole('button', { name: 'Save', exact: true }).click();
   await desk.getByText(/Saved: Every 3 days/).waitFor();
   assert.equal(server.sql("SELECT check_in_every_days FROM patients WHERE display_name = 'Grace Mensah'"), '3');
   await shot(desk, '24-pharmacist-patient-page');

@@ -68,7 +68,7 @@ test('one tap logs the morning dose; a correction supersedes it and both stay in
   await morning.getByText(/Do not take another dose unless your care team tells you to/).waitFor();
   assert.deepEqual(await axe(phone), [], 'accessibility violations on the dose details');
   await shot(phone, '30-diary-correct-dose');
-  await morning.getByRole('button', { name: 'Save' }).click();
+  await morning.getByRole('button', { name: 'Save', exact: true }).click();
   await morning.getByText(/Taken, then vomited · /).waitFor();
   await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor();
   const rows = server.sql("SELECT id || '|' || ifnull(json_extract(payload, '$.body.supersedes'), '') FROM events WHERE kind = 'dose_logged' ORDER BY recorded_at")
