@@ -631,25 +631,30 @@ pub fn RemindersCard() -> impl IntoView {
 
     let fields = move || {
         view! {
-            <fieldset class="reminder-quiet">
-                <legend>{move || tr!("reminders-quiet-legend")}</legend>
-                <p class="hint" id="reminders-quiet-hint">{move || tr!("reminders-quiet-hint")}</p>
-                <div class="field-row">
-                    <div class="field">
-                        <label for="reminders-quiet-start">{move || tr!("reminders-quiet-start")}</label>
-                        <input id="reminders-quiet-start" type="time" bind:value=quiet_start
-                            aria-describedby="reminders-quiet-hint reminders-quiet-error"
-                            aria-invalid=move || quiet_error.get().is_some().to_string()/>
+            // Optional, so folded away: open when set or when it needs a correction.
+            <details class="reminder-quiet" prop:open=move || {
+                quiet_error.get().is_some() || !quiet_start.get().is_empty() || !quiet_end.get().is_empty()
+            }>
+                <summary>{move || tr!("reminders-quiet-legend")}</summary>
+                <div role="group" aria-labelledby="reminders-quiet-hint">
+                    <p class="hint" id="reminders-quiet-hint">{move || tr!("reminders-quiet-hint")}</p>
+                    <div class="field-row">
+                        <div class="field">
+                            <label for="reminders-quiet-start">{move || tr!("reminders-quiet-start")}</label>
+                            <input id="reminders-quiet-start" type="time" bind:value=quiet_start
+                                aria-describedby="reminders-quiet-hint reminders-quiet-error"
+                                aria-invalid=move || quiet_error.get().is_some().to_string()/>
+                        </div>
+                        <div class="field">
+                            <label for="reminders-quiet-end">{move || tr!("reminders-quiet-end")}</label>
+                            <input id="reminders-quiet-end" type="time" bind:value=quiet_end
+                                aria-describedby="reminders-quiet-hint reminders-quiet-error"
+                                aria-invalid=move || quiet_error.get().is_some().to_string()/>
+                        </div>
                     </div>
-                    <div class="field">
-                        <label for="reminders-quiet-end">{move || tr!("reminders-quiet-end")}</label>
-                        <input id="reminders-quiet-end" type="time" bind:value=quiet_end
-                            aria-describedby="reminders-quiet-hint reminders-quiet-error"
-                            aria-invalid=move || quiet_error.get().is_some().to_string()/>
-                    </div>
+                    <p id="reminders-quiet-error" class="field-error" role="alert">{quiet_message}</p>
                 </div>
-                <p id="reminders-quiet-error" class="field-error" role="alert">{quiet_message}</p>
-            </fieldset>
+            </details>
             <Show when=move || caregiver.get()>
                 <div class="field reminder-overdue">
                     <label for="reminders-overdue">{move || tr!("reminders-overdue-label")}</label>

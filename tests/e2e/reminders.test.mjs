@@ -188,7 +188,8 @@ test('the card explains reminders; "Turn on" asks for permission, subscribes and
   // A patient's own phone is not asked about overdue doses (that is a caregiver's opt-in).
   assert.equal(await card.getByLabel(/overdue/).count(), 0);
 
-  // Quiet hours are checked before anything is asked.
+  // Quiet hours are optional, folded away until opened; they are checked before anything is asked.
+  await card.getByText('Quiet hours (optional)').click();
   await card.getByLabel('From').fill('22:00');
   await card.getByRole('button', { name: 'Turn on reminders' }).click();
   await card.getByText('Enter both times, or leave both empty.').waitFor();
