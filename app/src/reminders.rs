@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use carepath_domain::push::{PushKey, PushSubscriptionRequest, SnoozeRequest, SubscriptionKeys, OVERDUE_MINUTES};
 use carepath_domain::regimen::{DoseSlot, RegimenLine};
-use carepath_domain::reminders::{due_reminders, QuietHours, ReminderKind, ReminderSettings, Snoozes};
+use carepath_domain::reminders::{due_reminders_in, QuietHours, ReminderKind, ReminderSettings, Snoozes};
 use carepath_domain::sync::ErrorBody;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use gloo::net::http::{Request, RequestBuilder};
@@ -209,14 +209,16 @@ pub struct DueDose {
 
 /// Which dose is due now, for the banner: a dose of any line whose reminder (at its time, or at the end of quiet
 /// hours, or when a snooze ends) came in the last [`BANNER_WINDOW_MINUTES`], with no record in the diary, and whose
-/// banner was not closed. The most recent one first; none in quiet hours.
-pub fn dose_due_now(
+/// banner was not closed. The most recent one first; none in quiet hours. Local times are read in `zone`: the phone's
+/// own (`chrono::Local`), which keeps the time-zone database out of the wasm.
+pub fn dose_due_now<Z: chrono::TimeZone + Copy>(
     lines: &[RegimenLine],
     records: &[DoseRecord],
     quiet: Option<QuietHours>,
     snoozed: &BTreeMap<DoseKey, DateTime<Utc>>,
     dismissed: &BTreeSet<DoseKey>,
     now: DateTime<Utc>,
+    zone: Z,
 ) -> Option<DueDose> {
     let after = now - Duration::minutes(BANNER_WINDOW_MINUTES);
     let settings = ReminderSettings { dose_due: true, overdue_after: None, quiet_hours: quiet };
@@ -231,7 +233,7 @@ pub fn dose_due_now(
             .collect();
         let snoozes: Snoozes =
             snoozed.iter().filter(|(k, _)| k.line == line.id).map(|(k, until)| ((k.date, k.slot), *until)).collect();
-        for reminder in due_reminders(&schedule, &logged, &settings, &snoozes, after, now) {
+        for reminder in due_reminders_in(&schedule, &logged, &settings, &snoozes, after, now, |_| zone) {
             if reminder.kind != ReminderKind::DoseDue {
                 continue;
             }
@@ -806,7 +808,7 @@ pub fn ReminderBanner() -> impl IntoView {
         let quiet = settings.with(|s| s.as_ref().and_then(StoredSettings::quiet));
         let records = device.events.with(|events| merge_records(events, &profile));
         let now = now.get();
-        memory.with(|m| dose_due_now(&profile.regimen, &records, quiet, &m.snoozed, &m.dismissed, now))
+        memory.with(|m| dose_due_now(&profile.regimen, &records, quiet, &m.snoozed, &m.dismissed, now, chrono::Local))
     });
     let patient = move || device.profile.get().flatten().and_then(|p| p.caregiver.is_some().then_some(p.display_name));
 
@@ -978,18 +980,18 @@ mod tests {
         let no = BTreeSet::new();
         let evening = DoseKey { line: cape.id, date: date("2026-03-10"), slot: DoseSlot::Evening };
         // Before the dose time: nothing; at it and up to two hours after: the evening dose.
-        assert_eq!(dose_due_now(&lines, &[], None, &none, &no, at("2026-03-10T19:59:00Z")), None);
-        let due = dose_due_now(&lines, &[], None, &none, &no, at("2026-03-10T20:00:00Z")).unwrap();
+        assert_eq!(dose_due_now(&lines, &[], None, &none, &no, at("2026-03-10T19:59:00Z"), Utc), None);
+        let due = dose_due_now(&lines, &[], None, &none, &no, at("2026-03-10T20:00:00Z"), Utc).unwrap();
         assert_eq!((due.key, due.drug.as_str(), due.local_time), (evening, "Capecitabine", time(20, 0)));
-        assert!(dose_due_now(&lines, &[], None, &none, &no, at("2026-03-10T21:59:00Z")).is_some());
-        assert_eq!(dose_due_now(&lines, &[], None, &none, &no, at("2026-03-10T22:01:00Z")), None);
+        assert!(dose_due_now(&lines, &[], None, &none, &no, at("2026-03-10T21:59:00Z"), Utc).is_some());
+        assert_eq!(dose_due_now(&lines, &[], None, &none, &no, at("2026-03-10T22:01:00Z"), Utc), None);
         // Logged, or the banner closed: nothing.
         let records = vec![taken(cape.id, evening.date, DoseSlot::Evening, 9)];
-        assert_eq!(dose_due_now(&lines, &records, None, &none, &no, at("2026-03-10T20:05:00Z")), None);
-        assert_eq!(dose_due_now(&lines, &[], None, &none, &BTreeSet::from([evening]), at("2026-03-10T20:05:00Z")), None);
+        assert_eq!(dose_due_now(&lines, &records, None, &none, &no, at("2026-03-10T20:05:00Z"), Utc), None);
+        assert_eq!(dose_due_now(&lines, &[], None, &none, &BTreeSet::from([evening]), at("2026-03-10T20:05:00Z"), Utc), None);
         // The morning dose logged does not hide the evening one.
         let records = vec![taken(cape.id, evening.date, DoseSlot::Morning, 9)];
-        assert_eq!(dose_due_now(&lines, &records, None, &none, &no, at("2026-03-10T20:05:00Z")).map(|d| d.key), Some(evening));
+        assert_eq!(dose_due_now(&lines, &records, None, &none, &no, at("2026-03-10T20:05:00Z"), Utc).map(|d| d.key), Some(evening));
     }
 
     #[test]
@@ -999,11 +1001,11 @@ mod tests {
         let no = BTreeSet::new();
         let evening = DoseKey { line: cape.id, date: date("2026-03-10"), slot: DoseSlot::Evening };
         let quiet = Some(QuietHours { start: time(19, 30), end: time(20, 30) });
-        assert_eq!(dose_due_now(&lines, &[], quiet, &BTreeMap::new(), &no, at("2026-03-10T20:10:00Z")), None);
-        assert_eq!(dose_due_now(&lines, &[], quiet, &BTreeMap::new(), &no, at("2026-03-10T20:30:00Z")).map(|d| d.key), Some(evening));
+        assert_eq!(dose_due_now(&lines, &[], quiet, &BTreeMap::new(), &no, at("2026-03-10T20:10:00Z"), Utc), None);
+        assert_eq!(dose_due_now(&lines, &[], quiet, &BTreeMap::new(), &no, at("2026-03-10T20:30:00Z"), Utc).map(|d| d.key), Some(evening));
         let snoozed = BTreeMap::from([(evening, at("2026-03-10T20:15:00Z"))]);
-        assert_eq!(dose_due_now(&lines, &[], None, &snoozed, &no, at("2026-03-10T20:10:00Z")), None);
-        let due = dose_due_now(&lines, &[], None, &snoozed, &no, at("2026-03-10T20:15:00Z")).unwrap();
+        assert_eq!(dose_due_now(&lines, &[], None, &snoozed, &no, at("2026-03-10T20:10:00Z"), Utc), None);
+        let due = dose_due_now(&lines, &[], None, &snoozed, &no, at("2026-03-10T20:15:00Z"), Utc).unwrap();
         assert_eq!((due.key, due.at), (evening, at("2026-03-10T20:15:00Z")));
     }
 
@@ -1014,10 +1016,10 @@ mod tests {
         let c = line(3, "Abemaciclib", &[(DoseSlot::Daily, time(7, 0))]);
         let lines = vec![c.clone(), a.clone(), b.clone()];
         let no = BTreeSet::new();
-        let due = dose_due_now(&lines, &[], None, &BTreeMap::new(), &no, at("2026-03-10T08:01:00Z")).unwrap();
+        let due = dose_due_now(&lines, &[], None, &BTreeMap::new(), &no, at("2026-03-10T08:01:00Z"), Utc).unwrap();
         assert_eq!(due.drug, "Capecitabine");
         let closed = BTreeSet::from([DoseKey { line: a.id, date: date("2026-03-10"), slot: DoseSlot::Daily }]);
-        let due = dose_due_now(&lines, &[], None, &BTreeMap::new(), &closed, at("2026-03-10T08:01:00Z")).unwrap();
+        let due = dose_due_now(&lines, &[], None, &BTreeMap::new(), &closed, at("2026-03-10T08:01:00Z"), Utc).unwrap();
         assert_eq!(due.drug, "Olaparib");
     }
 

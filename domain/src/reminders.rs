@@ -46,7 +46,7 @@ impl QuietHours {
     }
 
     /// `at` if it is not quiet in `tz`, otherwise the instant the quiet hours end.
-    pub fn defer(&self, tz: Tz, at: DateTime<Utc>) -> DateTime<Utc> {
+    pub fn defer<Z: TimeZone + Copy>(&self, tz: Z, at: DateTime<Utc>) -> DateTime<Utc> {
         let mut at = at;
         // Clock changes can land the end of one quiet stretch inside the next (quiet hours of nearly a whole day
         // on a night the clocks jump): a few steps always get out.
@@ -117,7 +117,7 @@ pub struct DueReminder {
 pub type Snoozes = BTreeMap<(NaiveDate, DoseSlot), DateTime<Utc>>;
 
 /// The reminders whose instant falls in `(after, up_to]`, by instant. `logged` holds the doses (date, time of
-/// day) that already have an outcome in the diary.
+/// day) that already have an outcome in the diary. Local times are read in each dose's own time zone.
 pub fn due_reminders(
     schedule: &Schedule,
     logged: &BTreeSet<(NaiveDate, DoseSlot)>,
@@ -125,6 +125,20 @@ pub fn due_reminders(
     snoozes: &Snoozes,
     after: DateTime<Utc>,
     up_to: DateTime<Utc>,
+) -> Vec<DueReminder> {
+    due_reminders_in(schedule, logged, settings, snoozes, after, up_to, |tz| tz)
+}
+
+/// [`due_reminders`] with local times read in `zone_of(the dose's time zone)`: the app passes `|_| chrono::Local`
+/// (the phone's zone, with the browser's rules), so the time-zone database is not compiled into the wasm.
+pub fn due_reminders_in<Z: TimeZone + Copy>(
+    schedule: &Schedule,
+    logged: &BTreeSet<(NaiveDate, DoseSlot)>,
+    settings: &ReminderSettings,
+    snoozes: &Snoozes,
+    after: DateTime<Utc>,
+    up_to: DateTime<Utc>,
+    zone_of: impl Fn(Tz) -> Z,
 ) -> Vec<DueReminder> {
     if up_to <= after || (!settings.dose_due && settings.overdue_after.is_none()) {
         return Vec::new();
@@ -144,7 +158,8 @@ pub fn due_reminders(
         if logged.contains(&(dose.date, dose.slot)) {
             continue;
         }
-        let due = dose.due_at();
+        let zone = zone_of(dose.time_zone);
+        let due = dose_instant(zone, dose.date, dose.local_time);
         let snoozed_until = snoozes.get(&(dose.date, dose.slot)).copied();
         let mut wanted = Vec::with_capacity(2);
         if settings.dose_due {
@@ -156,7 +171,7 @@ pub fn due_reminders(
         for (kind, base) in wanted {
             let mut at = snoozed_until.map_or(base, |until| until.max(base));
             if let Some(quiet) = settings.quiet_hours {
-                at = quiet.defer(dose.time_zone, at);
+                at = quiet.defer(zone, at);
             }
             if after < at && at <= up_to {
                 reminders.push(DueReminder { date: dose.date, slot: dose.slot, at, kind });

@@ -496,7 +496,10 @@ pub fn day_plan(regimen: &Regimen, changes: &[RegimenChange], date: NaiveDate) -
 /// The UTC instant of local `time` on `date` in `tz`. A time that does not exist (the clocks jump forward
 /// over it) moves forward to the first instant that does, e.g. 02:30 → 03:00 on a US spring-forward night.
 /// A time that happens twice (the clocks fall back) is the earlier of the two.
-pub fn dose_instant(tz: Tz, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
+///
+/// Generic over the zone so that the app can pass the phone's own zone (`chrono::Local`, the browser's rules) and
+/// keep chrono-tz's rules, most of a megabyte, out of the wasm; the server passes the regimen's [`Tz`].
+pub fn dose_instant<Z: TimeZone>(tz: Z, date: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
     let local = date.and_time(time);
     if let Some(instant) = tz.from_local_datetime(&local).earliest() {
         return instant.with_timezone(&Utc);
