@@ -111,12 +111,84 @@ async fn pharmacist_routes_require_a_session() {
             app.client.get(app.url("/api/pharmacy/me")),
             app.client.post(app.url("/api/pharmacy/logout")),
             app.client.post(app.url("/api/pharmacy/patients")).json(&new_patient),
+            app.client.get(app.url(&format!("/api/pharmacy/patients/{}/diary", patient.id))),
+            app.client.post(app.url(&format!("/api/pharmacy/patients/{}/regimen-changes", patient.id)))
+                .json(&json!({ "regimen_line_id": patient.line_id, "change": { "type": "stop", "on": "2026-01-01" } })),
+            app.client.post(app.url(&format!("/api/pharmacy/patients/{}/dispenses", patient.id)))
+                .json(&json!({ "regimen_line_id": patient.line_id, "date": "2026-01-01", "tablets": 1, "days_supply": 1 })),
+            app.client.put(app.url(&format!("/api/pharmacy/patients/{}/refill-reminder", patient.id)))
+                .json(&json!({ "regimen_line_id": patient.line_id, "days": 3 })),
+            app.client.post(app.url(&format!("/api/pharmacy/patients/{}/caregivers", patient.id))).json(&json!({ "name": "Eve" })),
         ] {
             assert_error(with(request).send().await.unwrap(), 401, "unauthorized").await;
         }
     }
     assert_eq!(app.count("patients").await, 1);
     assert_eq!(app.count("pharmacist_sessions").await, 1);
+    for table in ["regimen_changes", "dispenses", "caregivers"] {
+        assert_eq!(app.count(table).await, 0, "{table}");
+    }
+}
+
+/// Another site's pharmacist gets 404 from every route about a patient's regimen and caregivers, and changes nothing.
+#[tokio::test]
+async fn regimen_and_caregiver_routes_are_scoped_to_the_pharmacists_site() {
+    let app = spawn_app().await;
+    let north = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let south = app.login_as(&app.pharmacist_at_new_site("South", "sam").await).await;
+    let ana = app.new_patient(&north, "Ana", Frequency::OnceDaily).await;
+    let added: Value = north
+        .post(app.url(&format!("/api/pharmacy/patients/{}/caregivers", ana.id)))
+        .json(&json!({ "name": "Maria" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let caregiver = added["caregiver"]["id"].as_str().unwrap().to_string();
+    let base = format!("/api/pharmacy/patients/{}", ana.id);
+    for request in [
+        south.get(app.url(&format!("{base}/diary"))),
+        south.post(app.url(&format!("{base}/regimen-changes")))
+            .json(&json!({ "regimen_line_id": ana.line_id, "change": { "type": "stop", "on": Utc::now().date_naive().to_string() } })),
+        south.post(app.url(&format!("{base}/dispenses")))
+            .json(&json!({ "regimen_line_id": ana.line_id, "date": Utc::now().date_naive().to_string(), "tablets": 1, "days_supply": 1 })),
+        south.put(app.url(&format!("{base}/refill-reminder"))).json(&json!({ "regimen_line_id": ana.line_id, "days": 3 })),
+        south.post(app.url(&format!("{base}/caregivers"))).json(&json!({ "name": "Eve" })),
+        south.post(app.url(&format!("{base}/caregivers/{caregiver}/revoke"))).json(&json!({})),
+    ] {
+        assert_error(request.send().await.unwrap(), 404, "not_found").await;
+    }
+    assert_eq!(app.count("regimen_changes").await, 0);
+    assert_eq!(app.count("dispenses").await, 0);
+    assert_eq!(app.count("caregivers").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM caregivers WHERE revoked_at IS NOT NULL").await, 0);
+}
+
+/// A caregiver's device is bound to the patient they help: it sees that patient only and cannot log doses against
+/// another patient's regimen (the IDOR matrix's "caregiver of B").
+#[tokio::test]
+async fn a_caregiver_sees_and_logs_only_for_the_patient_they_help() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana Alpha", Frequency::OnceDaily).await;
+    let ben = app.new_patient(&client, "Ben Beta", Frequency::OnceDaily).await;
+    let added: Value = client
+        .post(app.url(&format!("/api/pharmacy/patients/{}/caregivers", ben.id)))
+        .json(&json!({ "name": "Bea (Ben's wife)" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (bea, profile) = app.enroll_device(added["code"].as_str().unwrap()).await;
+    assert_eq!(profile.patient_id, ben.id);
+    let text = app.profile_response(&bea).await.text().await.unwrap();
+    assert!(!text.contains("Ana Alpha") && !text.contains(&ana.id.to_string()) && !text.contains(&ana.line_id.to_string()));
+    assert_error(app.sync(&bea, &[dose_taken(ana.line_id, DoseSlot::Daily)]).await, 422, "invalid_event").await;
+    assert_eq!(app.count("events").await, 0);
 }
 
 #[tokio::test]
