@@ -313,6 +313,9 @@ pub struct StoredSettings {
     pub quiet_end: String,
     /// As typed: minutes or empty.
     pub overdue: String,
+    /// Regimen lines a caregiver does *not* want overdue reminders for (none: every line).
+    #[serde(default)]
+    pub overdue_off: Vec<uuid::Uuid>,
     /// The subscription last handed to the server, for which profiles, and when.
     #[serde(default)]
     pub endpoint: Option<String>,
@@ -420,6 +423,13 @@ fn js_text(e: &JsValue) -> String {
     e.as_string().or_else(|| js_sys::Reflect::get(e, &"message".into()).ok().and_then(|m| m.as_string())).unwrap_or_default()
 }
 
+/// The lines a caregiver's overdue opt-in is for: `None` (every line) unless some are switched off.
+pub fn overdue_lines(profile: &carepath_domain::sync::DeviceProfile, off: &[uuid::Uuid]) -> Option<Vec<uuid::Uuid>> {
+    let lines: Vec<uuid::Uuid> = profile.regimen.iter().map(|l| l.id).collect();
+    (profile.caregiver.is_some() && lines.iter().any(|l| off.contains(l)))
+        .then(|| lines.into_iter().filter(|l| !off.contains(l)).collect())
+}
+
 /// Subscribes this browser (no prompt: permission is granted) and hands the subscription to the server for every
 /// profile on this phone; a caregiver's profile gets the "overdue" setting.
 async fn subscribe_everyone(enrollments: &[Enrollment], settings: &StoredSettings) -> Result<StoredSettings, SetUpError> {
@@ -443,6 +453,7 @@ async fn subscribe_everyone(enrollments: &[Enrollment], settings: &StoredSetting
             keys: subscription.keys.clone(),
             quiet_hours: quiet,
             overdue_after_minutes: enrollment.profile.caregiver.as_ref().and(overdue),
+            overdue_lines: overdue_lines(&enrollment.profile, &settings.overdue_off),
         };
         match put_subscription(&enrollment.token, &request).await {
             Ok(()) => sent_for.push(enrollment.key.clone()),
@@ -526,6 +537,7 @@ pub fn RemindersCard() -> impl IntoView {
     let quiet_start = RwSignal::new(String::new());
     let quiet_end = RwSignal::new(String::new());
     let overdue = RwSignal::new(String::new());
+    let overdue_off = RwSignal::new(Vec::<uuid::Uuid>::new());
     let quiet_error = RwSignal::new(None::<QuietError>);
     let overdue_error = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -539,6 +551,7 @@ pub fn RemindersCard() -> impl IntoView {
         quiet_start.set(stored.quiet_start.clone());
         quiet_end.set(stored.quiet_end.clone());
         overdue.set(stored.overdue.clone());
+        overdue_off.set(stored.overdue_off.clone());
         if !CHECKED.with(|c| c.replace(true)) {
             recheck(device.enrollments.get_untracked(), &support.get_value()).await;
         }
@@ -558,6 +571,7 @@ pub fn RemindersCard() -> impl IntoView {
             quiet_start: quiet_start.get_untracked().trim().to_string(),
             quiet_end: quiet_end.get_untracked().trim().to_string(),
             overdue: overdue.get_untracked().trim().to_string(),
+            overdue_off: overdue_off.get_untracked(),
             ..current
         })
     };
@@ -668,6 +682,33 @@ pub fn RemindersCard() -> impl IntoView {
                         {move || overdue_error.get().then(|| tr!("reminders-overdue-invalid"))}
                     </p>
                 </div>
+                // Configurable per regimen: with more than one medicine, which ones to be told about.
+                {move || {
+                    let lines = device.profile.with(|p| p.as_ref().and_then(Option::as_ref).map(|p| p.regimen.clone())).unwrap_or_default();
+                    (lines.len() > 1).then(|| view! {
+                        <fieldset class="reminder-overdue-lines">
+                            <legend>{move || tr!("reminders-overdue-lines")}</legend>
+                            {lines.into_iter().map(|line| {
+                                let (id, name) = (line.id, format!("{} {}", line.drug_name(), line.regimen.strength));
+                                let input_id = format!("reminders-overdue-{id}");
+                                let label_for = input_id.clone();
+                                view! {
+                                    <label class="choice" for=label_for>
+                                        <input type="checkbox" id=input_id prop:checked=move || overdue_off.with(|off| !off.contains(&id))
+                                            on:change=move |ev| {
+                                                let checked = event_target_checked(&ev);
+                                                overdue_off.update(|off| {
+                                                    off.retain(|l| *l != id);
+                                                    if !checked { off.push(id); }
+                                                });
+                                            }/>
+                                        <span>{name}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                    })
+                }}
             </Show>
         }
     };
@@ -1027,5 +1068,22 @@ mod tests {
     fn the_row_id_matches_todays_dose_rows() {
         let key = DoseKey { line: Uuid::from_u128(1), date: date("2026-03-10"), slot: DoseSlot::Evening };
         assert_eq!(dose_row_name_id(&key), "dose-00000000-0000-0000-0000-000000000001-2026-03-10-evening-name");
+    }
+
+    #[test]
+    fn a_caregivers_overdue_opt_in_names_the_medicines_left_on() {
+        let (a, b) = (line(1, "Capecitabine", &[(DoseSlot::Morning, time(8, 0))]), line(2, "Ondansetron", &[(DoseSlot::Daily, time(9, 0))]));
+        let mut profile: carepath_domain::sync::DeviceProfile = serde_json::from_value(serde_json::json!({
+            "patient_id": Uuid::nil(), "display_name": "Bea", "regimen": [a, b],
+            "site": { "name": "North", "phone": "1", "after_hours_phone": "2" },
+            "caregiver": { "id": Uuid::nil(), "name": "Jon" },
+        }))
+        .unwrap();
+        assert_eq!(overdue_lines(&profile, &[]), None, "all medicines: nothing to name");
+        assert_eq!(overdue_lines(&profile, &[Uuid::from_u128(2)]), Some(vec![Uuid::from_u128(1)]));
+        assert_eq!(overdue_lines(&profile, &[Uuid::from_u128(1), Uuid::from_u128(2)]), Some(vec![]));
+        assert_eq!(overdue_lines(&profile, &[Uuid::from_u128(9)]), None, "a line of someone else changes nothing");
+        profile.caregiver = None;
+        assert_eq!(overdue_lines(&profile, &[Uuid::from_u128(2)]), None, "the patient's own phone has no overdue opt-in");
     }
 }

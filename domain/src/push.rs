@@ -39,7 +39,13 @@ pub struct PushSubscriptionRequest {
     /// Also tell when a dose is still not logged this many minutes after its time (a caregiver's opt-in).
     #[serde(default)]
     pub overdue_after_minutes: Option<u16>,
+    /// Which regimen lines the overdue opt-in is for; `None` means every line of the patient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue_lines: Option<Vec<uuid::Uuid>>,
 }
+
+/// Most regimen lines one overdue opt-in may name.
+pub const MAX_OVERDUE_LINES: usize = 20;
 
 pub const MAX_ENDPOINT: usize = 2048;
 /// Longest wait for an "overdue" reminder: 12 hours.
@@ -71,6 +77,9 @@ impl PushSubscriptionRequest {
             if !OVERDUE_MINUTES.contains(&minutes) {
                 return Err(ValidationError::Inconsistent("overdue_after_minutes must be 5 to 720"));
             }
+        }
+        if self.overdue_lines.as_ref().is_some_and(|lines| lines.len() > MAX_OVERDUE_LINES) {
+            return Err(ValidationError::Inconsistent("overdue_lines may name at most 20 regimen lines"));
         }
         Ok(Self { endpoint, keys: SubscriptionKeys { p256dh, auth }, quiet_hours, ..self })
     }
@@ -145,6 +154,7 @@ mod tests {
             keys: SubscriptionKeys { p256dh: P256DH.into(), auth: AUTH.into() },
             quiet_hours: None,
             overdue_after_minutes: None,
+            overdue_lines: None,
         }
     }
 

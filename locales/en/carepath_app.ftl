@@ -695,3 +695,6 @@ reminders-dismiss = OK, hide this
 ## Adherence on the pharmacist's patient page, upcoming doses on the diary screen
 admin-adherence-title = Adherence and calendar
 diary-upcoming-title = Coming up: the next 7 days
+
+## Reminders: a caregiver's overdue opt-in, per medicine
+reminders-overdue-lines = Tell me about these medicines

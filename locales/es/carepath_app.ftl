@@ -692,3 +692,6 @@ reminders-dismiss = De acuerdo, ocultar
 ## Adherence on the pharmacist's patient page, upcoming doses on the diary screen
 admin-adherence-title = Adherencia y calendario
 diary-upcoming-title = Próximamente: los siguientes 7 días
+
+## Reminders: a caregiver's overdue opt-in, per medicine
+reminders-overdue-lines = Avisarme de estos medicamentos

@@ -74,6 +74,8 @@ struct Device {
     caregiver_id: Option<String>,
     subscription: Subscription,
     settings: ReminderSettings,
+    /// The lines the overdue opt-in is for; `None`: all of them.
+    overdue_lines: Option<BTreeSet<Uuid>>,
     /// No reminder for a dose due before the device subscribed.
     since: DateTime<Utc>,
 }
@@ -97,17 +99,17 @@ pub async fn run(db: &Db, push: &Push, after: DateTime<Utc>, now: DateTime<Utc>)
 }
 
 async fn subscribed_devices(db: &Db) -> anyhow::Result<Vec<(String, Device)>> {
-    type Row = (String, String, Option<String>, String, String, String, Option<String>, Option<String>, Option<i64>, String);
+    type Row = (String, String, Option<String>, String, String, String, Option<String>, Option<String>, Option<i64>, String, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT d.patient_id, s.device_id, d.caregiver_id, s.endpoint, s.p256dh, s.auth, s.quiet_start, s.quiet_end,
-                s.overdue_after_minutes, s.created_at
+                s.overdue_after_minutes, s.created_at, s.overdue_lines
          FROM push_subscriptions s JOIN devices d ON d.id = s.device_id
          WHERE d.revoked_at IS NULL ORDER BY d.patient_id, s.device_id",
     )
     .fetch_all(db)
     .await?;
     let mut devices = Vec::with_capacity(rows.len());
-    for (patient_id, device_id, caregiver_id, endpoint, p256dh, auth, quiet_start, quiet_end, overdue, created_at) in rows {
+    for (patient_id, device_id, caregiver_id, endpoint, p256dh, auth, quiet_start, quiet_end, overdue, created_at, overdue_lines) in rows {
         let quiet_hours = match (quiet_start, quiet_end) {
             (Some(start), Some(end)) => Some(QuietHours { start: parse_time(&start)?, end: parse_time(&end)? }),
             _ => None,
@@ -122,6 +124,7 @@ async fn subscribed_devices(db: &Db) -> anyhow::Result<Vec<(String, Device)>> {
             caregiver_id,
             subscription: Subscription { endpoint, p256dh, auth },
             settings,
+            overdue_lines: overdue_lines.as_deref().map(serde_json::from_str).transpose()?,
             since: parse_ts(&created_at)?,
         };
         devices.push((patient_id, device));
@@ -175,7 +178,11 @@ async fn run_patient(
         for line in &lines {
             let snoozes = snoozes(db, &device.device_id, line.id).await?;
             let until: Snoozes = snoozes.iter().map(|(dose, (until, _))| (*dose, *until)).collect();
-            for reminder in due_reminders(&line.schedule, &line.logged, &device.settings, &until, after, now) {
+            let mut settings = device.settings;
+            if device.overdue_lines.as_ref().is_some_and(|lines| !lines.contains(&line.id)) {
+                settings.overdue_after = None;
+            }
+            for reminder in due_reminders(&line.schedule, &line.logged, &settings, &until, after, now) {
                 let snooze_round = snoozes.get(&(reminder.date, reminder.slot)).map_or(0, |(_, round)| *round);
                 let claimed = sqlx::query(
                     "INSERT INTO push_reminders_sent

@@ -202,6 +202,34 @@ fn delivered(n: usize) -> Round {
     Round { delivered: n, ..Round::default() }
 }
 
+/// A caregiver of the dosed patient with one device, set up straight in the database; returns the device token.
+async fn caregiver_device(app: &TestApp, dosed: &Dosed, name: &str) -> String {
+    let pharmacist_id: String = sqlx::query_scalar("SELECT id FROM pharmacists").fetch_one(&app.db).await.expect("pharmacist");
+    let caregiver_id = Uuid::new_v4().to_string();
+    let token = auth::new_token();
+    let now = store::ts(Utc::now());
+    sqlx::query("INSERT INTO caregivers (id, patient_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(&caregiver_id)
+        .bind(dosed.patient.to_string())
+        .bind(name)
+        .bind(&pharmacist_id)
+        .bind(&now)
+        .execute(&app.db)
+        .await
+        .expect("caregiver");
+    sqlx::query("INSERT INTO devices (id, patient_id, caregiver_id, token_hash, enrolled_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(Uuid::new_v4().to_string())
+        .bind(dosed.patient.to_string())
+        .bind(&caregiver_id)
+        .bind(auth::token_hash(&token))
+        .bind(&now)
+        .bind(&now)
+        .execute(&app.db)
+        .await
+        .expect("device");
+    token
+}
+
 async fn setup(name: &str) -> (TestApp, reqwest::Client) {
     let app = spawn_app().await;
     let pharmacist = app.pharmacist_at_new_site(&format!("{name} Pharmacy"), &format!("{name}.pharmacist")).await;
@@ -392,34 +420,7 @@ async fn a_caregiver_is_told_of_an_overdue_dose_only_if_they_opted_in() {
     let (app, pharmacist) = setup("caregiver").await;
     let service = PushService::start();
     let dosed = patient_with_dose(&app, &pharmacist, 10).await;
-    let pharmacist_id: String = sqlx::query_scalar("SELECT id FROM pharmacists").fetch_one(&app.db).await.expect("pharmacist");
-    // A caregiver's device, set up straight in the database.
-    let mut caregiver_tokens = Vec::new();
-    for name in ["Maria (daughter)", "Jon (son)"] {
-        let caregiver_id = Uuid::new_v4().to_string();
-        let token = auth::new_token();
-        let now = store::ts(Utc::now());
-        sqlx::query("INSERT INTO caregivers (id, patient_id, name, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(&caregiver_id)
-            .bind(dosed.patient.to_string())
-            .bind(name)
-            .bind(&pharmacist_id)
-            .bind(&now)
-            .execute(&app.db)
-            .await
-            .expect("caregiver");
-        sqlx::query("INSERT INTO devices (id, patient_id, caregiver_id, token_hash, enrolled_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)")
-            .bind(Uuid::new_v4().to_string())
-            .bind(dosed.patient.to_string())
-            .bind(&caregiver_id)
-            .bind(auth::token_hash(&token))
-            .bind(&now)
-            .bind(&now)
-            .execute(&app.db)
-            .await
-            .expect("device");
-        caregiver_tokens.push(token);
-    }
+    let caregiver_tokens = [caregiver_device(&app, &dosed, "Maria (daughter)").await, caregiver_device(&app, &dosed, "Jon (son)").await];
     let opted_in = subscribe(&app, &service, &caregiver_tokens[0], None, Some(45)).await;
     let not_opted_in = subscribe(&app, &service, &caregiver_tokens[1], None, None).await;
 
@@ -429,6 +430,33 @@ async fn a_caregiver_is_told_of_an_overdue_dose_only_if_they_opted_in() {
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0]["kind"], "overdue");
     assert!(service.messages(&not_opted_in).await.is_empty());
+}
+
+/// The overdue opt-in is configurable per regimen line: a caregiver told only about another line hears nothing
+/// about this one; a line of another patient is refused.
+#[tokio::test]
+async fn a_caregivers_overdue_opt_in_names_the_regimen_lines_it_is_for() {
+    let (app, pharmacist) = setup("perline").await;
+    let service = PushService::start();
+    let dosed = patient_with_dose(&app, &pharmacist, 10).await;
+    let other = patient_with_dose(&app, &pharmacist, 10).await;
+    let [for_this, for_none] = [caregiver_device(&app, &dosed, "Maria").await, caregiver_device(&app, &dosed, "Jon").await];
+    let key = public_key(&app, &for_this).await;
+    let mut subscriptions = Vec::new();
+    for (token, lines) in [(&for_this, vec![dosed.line]), (&for_none, vec![])] {
+        let subscription = service.subscribe(&key).await;
+        let mut body = subscription_json(&subscription, None, Some(45));
+        body["overdue_lines"] = json!(lines);
+        assert_eq!(put_subscription(&app, token, body).await.status(), StatusCode::NO_CONTENT);
+        subscriptions.push(subscription);
+    }
+    let mut foreign = subscription_json(&subscriptions[0], None, Some(45));
+    foreign["overdue_lines"] = json!([other.line]);
+    assert_error(put_subscription(&app, &for_this, foreign).await, 422, "invalid").await;
+
+    assert_eq!(round(&app, &dosed, 44, 46).await, delivered(1));
+    assert_eq!(service.messages(&subscriptions[0]).await.len(), 1);
+    assert!(service.messages(&subscriptions[1]).await.is_empty(), "opted in for no line of this patient");
 }
 
 #[tokio::test]

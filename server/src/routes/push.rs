@@ -44,14 +44,22 @@ pub async fn subscribe(
     ApiJson(req): ApiJson<PushSubscriptionRequest>,
 ) -> Result<StatusCode, ApiError> {
     let req = req.validated()?;
+    if let Some(lines) = &req.overdue_lines {
+        let own: Vec<uuid::Uuid> =
+            crate::regimens::lines(&state.db, &auth.patient_id).await?.into_iter().map(|l| l.id).collect();
+        if lines.iter().any(|l| !own.contains(l)) {
+            return Err(carepath_domain::ValidationError::Inconsistent("overdue_lines names a regimen line of no one this device helps").into());
+        }
+    }
+    let overdue_lines = req.overdue_lines.as_ref().map(serde_json::to_string).transpose().map_err(anyhow::Error::from)?;
     let quiet = req.quiet_hours.map(|q| (q.start.format("%H:%M:%S").to_string(), q.end.format("%H:%M:%S").to_string()));
     let mut tx = store::begin_write(&state.db).await?;
     sqlx::query(
-        "INSERT INTO push_subscriptions (device_id, endpoint, p256dh, auth, quiet_start, quiet_end, overdue_after_minutes, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        "INSERT INTO push_subscriptions (device_id, endpoint, p256dh, auth, quiet_start, quiet_end, overdue_after_minutes, overdue_lines, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (device_id) DO UPDATE SET endpoint = excluded.endpoint, p256dh = excluded.p256dh, auth = excluded.auth,
            quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
-           overdue_after_minutes = excluded.overdue_after_minutes,
+           overdue_after_minutes = excluded.overdue_after_minutes, overdue_lines = excluded.overdue_lines,
            created_at = CASE WHEN push_subscriptions.endpoint = excluded.endpoint THEN push_subscriptions.created_at
                              ELSE excluded.created_at END",
     )
@@ -62,6 +70,7 @@ pub async fn subscribe(
     .bind(quiet.as_ref().map(|q| q.0.as_str()))
     .bind(quiet.as_ref().map(|q| q.1.as_str()))
     .bind(req.overdue_after_minutes.map(i64::from))
+    .bind(overdue_lines)
     .bind(ts(Utc::now()))
     .execute(&mut *tx)
     .await?;
