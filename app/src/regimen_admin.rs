@@ -137,7 +137,63 @@ pub fn RegimenSection(patient_id: Uuid) -> impl IntoView {
                 let line = Signal::derive(move || latest.with(|d| d.as_ref().and_then(|d| d.lines.iter().find(|l| l.line.id == id).cloned())));
                 view! { <LineCard patient_id=patient_id line_id=id line=line today=today.into() on_change=on_change/> }
             }/>
+            <AddMedicine patient_id=patient_id on_change=on_change/>
         </div>
+    }
+}
+
+/// Another medicine for the patient (or the first, for a patient enrolled before regimens had cycles): the same
+/// regimen form as at enrollment.
+#[component]
+fn AddMedicine(patient_id: Uuid, on_change: Callback<()>) -> impl IntoView {
+    use crate::regimen_form::{focus_field, Field, RegimenDraft, RegimenFields};
+    let draft = RegimenDraft::new();
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        error.set(None);
+        done.set(false);
+        let regimen = match untrack(|| draft.build()) {
+            Ok(regimen) => regimen,
+            Err(problem) => {
+                draft.show_errors.set(true);
+                error.set(Some(tr!("enroll-patient-invalid", reason = problem.message)));
+                if problem.field != Field::Form {
+                    focus_field(&problem.field.id("add-regimen"));
+                }
+                return;
+            }
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let path = format!("/api/pharmacy/patients/{patient_id}/regimens");
+            match api::post::<_, RegimenLine>(&path, &regimen, None).await {
+                Ok(_) => {
+                    draft.reset();
+                    done.set(true);
+                    on_change.run(());
+                }
+                Err(ApiError::Server { status: 422, message, .. }) => error.set(Some(tr!("enroll-patient-invalid", reason = message))),
+                Err(e) => error.set(Some(error_text(&e))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <details class="card admin-action add-medicine">
+            <summary>{move || tr!("admin-add-line")}</summary>
+            <form on:submit=submit aria-label=move || tr!("admin-add-line") novalidate>
+                <RegimenFields draft=draft prefix="add-regimen"/>
+                <p class="error" role="alert">{move || error.get()}</p>
+                <p role="status">{move || done.get().then(|| tr!("admin-add-line-done"))}</p>
+                <button type="submit" class="primary" disabled=move || busy.get()>{move || tr!("admin-add-line-submit")}</button>
+            </form>
+        </details>
     }
 }
 

@@ -698,3 +698,8 @@ diary-upcoming-title = Coming up: the next 7 days
 
 ## Reminders: a caregiver's overdue opt-in, per medicine
 reminders-overdue-lines = Tell me about these medicines
+
+## Pharmacist: another medicine for a patient
+admin-add-line = Add a medicine
+admin-add-line-submit = Add this medicine
+admin-add-line-done = Medicine added. The patient's phone gets it at its next sync.

@@ -695,3 +695,8 @@ diary-upcoming-title = Próximamente: los siguientes 7 días
 
 ## Reminders: a caregiver's overdue opt-in, per medicine
 reminders-overdue-lines = Avisarme de estos medicamentos
+
+## Pharmacist: another medicine for a patient
+admin-add-line = Añadir un medicamento
+admin-add-line-submit = Añadir este medicamento
+admin-add-line-done = Medicamento añadido. El teléfono del paciente lo recibe en su próxima sincronización.

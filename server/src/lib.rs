@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/pharmacy/patients/{id}/messages", post(routes::alerts::reply))
         .route("/pharmacy/patients/{id}/check-in-cadence", axum::routing::put(routes::alerts::set_cadence))
         .route("/pharmacy/patients/{id}/diary", get(routes::regimens::diary))
+        .route("/pharmacy/patients/{id}/regimens", post(routes::regimens::add_line))
         .route("/pharmacy/patients/{id}/regimen-changes", post(routes::regimens::add_change))
         .route("/pharmacy/patients/{id}/dispenses", post(routes::regimens::add_dispense))
         .route("/pharmacy/patients/{id}/refill-reminder", axum::routing::put(routes::regimens::set_refill_reminder))

@@ -97,6 +97,18 @@ async fn a_hold_placed_by_the_pharmacist_reaches_the_device_at_its_next_sync() {
     let line = &profile(&app, &ana.token).await.regimen[0];
     let DayPlan::Taking { doses } = line.schedule().unwrap().day_plan(tomorrow) else { panic!("taking tomorrow") };
     assert_eq!(doses[0].amount.mg, Some(1000));
+    // A second medicine: a new line, on the device at its next sync; a regimen that makes no schedule is refused.
+    let lines = format!("/api/pharmacy/patients/{}/regimens", ana.id);
+    let r = post(&app, &client, &lines, regimen_json("Ondansetron", Frequency::OnceDaily)).await;
+    assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+    let mut bad = regimen_json("Letrozole", Frequency::OnceDaily);
+    bad["pattern"] = json!({ "type": "on_off", "days_on": 0, "days_off": 7 });
+    assert_error(post(&app, &client, &lines, bad).await, 422, "invalid").await;
+    let synced = profile(&app, &ana.token).await;
+    assert_eq!(synced.regimen.iter().map(|l| l.drug_name()).collect::<Vec<_>>(), [DRUG, "Ondansetron"]);
+    let south = app.login_as(&app.pharmacist_at_new_site("South", "sam").await).await;
+    assert_error(post(&app, &south, &lines, regimen_json("X", Frequency::OnceDaily)).await, 404, "not_found").await;
+    assert_eq!(app.count("regimens").await, 2);
     let stranger = json!({ "regimen_line_id": Uuid::new_v4(), "change": { "type": "stop", "on": today().to_string() } });
     assert_error(post(&app, &client, &path, stranger).await, 404, "not_found").await;
     assert_eq!(app.count("regimen_changes").await, 3);

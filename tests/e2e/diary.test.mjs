@@ -147,7 +147,8 @@ test('the pharmacist places a hold: Today says "on hold" and no dose is due', as
   await desk.getByLabel('Hold from').fill(iso);
   await desk.getByRole('button', { name: 'Review the hold' }).click();
   await desk.getByRole('button', { name: 'Yes, record it' }).click();
-  await desk.getByText(/On hold from/).first().waitFor();
+  // Recorded: it is in the care team's change history (the review text says "On hold from" too, before saving).
+  await desk.locator('.change-history li').filter({ hasText: /On hold from/ }).first().waitFor();
   assert.equal(JSON.parse(server.sql('SELECT change FROM regimen_changes')).type, 'hold');
 
   await resync(phone);
@@ -160,6 +161,21 @@ test('the pharmacist places a hold: Today says "on hold" and no dose is due', as
   await shot(phone, '35-patient-on-hold');
   await phone.getByRole('button', { name: 'OK, I understand' }).click();
   assert.equal(await phone.getByTestId('change-notice').count(), 0);
+
+  // Meanwhile the team adds a second medicine, which is not on hold: its dose is due today.
+  await openPatientPage();
+  const add = desk.locator('.add-medicine');
+  await add.getByText('Add a medicine').click();
+  await add.getByLabel('Drug name').fill('Ondansetron');
+  await add.getByLabel('Strength', { exact: true }).fill('8 mg tablets');
+  await add.getByLabel('Once a day', { exact: true }).check();
+  await add.getByRole('group', { name: 'The daily dose' }).getByLabel('Tablets').fill('1');
+  await add.getByRole('button', { name: 'Add this medicine' }).click();
+  await add.getByText(/Medicine added/).waitFor();
+  await resync(phone);
+  await phone.getByRole('heading', { name: 'Ondansetron 8 mg tablets' }).waitFor();
+  await phone.getByRole('button', { name: /I took my Today's dose of Ondansetron/ }).waitFor();
+  await phone.getByTestId('on-hold').waitFor();
 });
 
 test('one phone keeps two people\'s diaries apart', async () => {

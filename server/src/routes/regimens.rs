@@ -78,6 +78,26 @@ async fn caregivers(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Re
         .collect()
 }
 
+/// Adds a medicine to the patient's treatment (a new regimen line); the device gets it at its next sync.
+pub async fn add_line(
+    State(state): State<AppState>,
+    me: PharmacistAuth,
+    Path(patient_id): Path<Uuid>,
+    connect: ConnectInfo<SocketAddr>,
+    ApiJson(regimen): ApiJson<carepath_domain::schedule::Regimen>,
+) -> Result<(StatusCode, ApiJson<RegimenLine>), ApiError> {
+    let mut tx = store::begin_write(&state.db).await?;
+    site_patient(&mut tx, &me, patient_id).await?;
+    let pid = patient_id.to_string();
+    let id = regimens::insert(&mut tx, &pid, &me.pharmacist_id, regimen, Utc::now()).await?;
+    let mut audit = me.audit("regimen.add", Some(pid.clone()), peer_ip(&connect));
+    audit.detail = Some(format!("regimen line {id}"));
+    store::audit(&mut *tx, audit).await?;
+    let line = regimens::lines_in(&mut tx, &pid).await?.into_iter().find(|l| l.id == id).ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, ApiJson(line)))
+}
+
 /// Appends a care-team change; the device shows it at its next sync.
 pub async fn add_change(
     State(state): State<AppState>,
