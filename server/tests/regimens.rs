@@ -6,7 +6,7 @@ mod common;
 
 use carepath_domain::adherence::{summarize, DoseOutcome, SkipReason};
 use carepath_domain::regimen::DoseSlot;
-use carepath_domain::schedule::{DayPlan, RegimenChange};
+use carepath_domain::schedule::DayPlan;
 use carepath_domain::sync::{diary_records, DeviceProfile, EventBody, PatientDiary, PatientEvent};
 use carepath_domain::triage::AlertReason;
 use chrono::{Days, Duration, NaiveDate, Utc};
@@ -172,7 +172,7 @@ async fn a_caregiver_enrolls_with_their_own_code_and_their_records_say_so_until_
     assert_eq!(maria_profile.caregiver.as_ref().map(|c| c.name.as_str()), Some("Maria (daughter)"));
 
     let dose = logged(ana.line_id, today(), DoseSlot::Daily, DoseOutcome::Taken);
-    app.sync_ok(&maria, &[dose.clone()]).await;
+    app.sync_ok(&maria, std::slice::from_ref(&dose)).await;
     let seen = diary(&app, &client, ana.id).await;
     assert_eq!(seen.lines[0].items[0].logged_by.as_deref(), Some("Maria (daughter)"));
     assert_eq!(seen.caregivers.len(), 1);

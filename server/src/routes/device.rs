@@ -194,10 +194,10 @@ pub async fn sync(
             newly_stored += 1;
             match &event.body {
                 EventBody::CheckIn(_) => new_check_ins.push(event),
-                EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. } => {
-                    if newest_diary.is_none_or(|n| (event.recorded_at, event.id) > (n.recorded_at, n.id)) {
-                        newest_diary = Some(event);
-                    }
+                EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. }
+                    if newest_diary.is_none_or(|n| (event.recorded_at, event.id) > (n.recorded_at, n.id)) =>
+                {
+                    newest_diary = Some(event);
                 }
                 EventBody::RefillRequested { .. } => refill_requests.push(event),
                 EventBody::MessageRead { message_id } => {
