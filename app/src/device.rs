@@ -119,8 +119,12 @@ impl Device {
     /// The one profile a device kept before it could hold several, if any.
     async fn legacy_enrollment(self) -> Option<Enrollment> {
         let token = outbox::get_setting(LEGACY_TOKEN_KEY).await.ok().flatten()?;
-        let json = outbox::get_setting(LEGACY_PROFILE_KEY).await.ok().flatten()?;
-        let profile = serde_json::from_str::<DeviceProfile>(&json).ok()?;
+        let json = outbox::get_setting(LEGACY_PROFILE_KEY).await.ok().flatten().unwrap_or_default();
+        // A profile saved by an older app may not read any more (regimens gained cycles): ask the server again.
+        let profile = match serde_json::from_str::<DeviceProfile>(&json) {
+            Ok(profile) => profile,
+            Err(_) => api::get::<DeviceProfile>("/api/device/profile", Some(&token)).await.ok()?,
+        };
         Some(Enrollment { key: FIRST_PROFILE.into(), token, profile })
     }
 
