@@ -137,16 +137,7 @@ async fn regimen_and_caregiver_routes_are_scoped_to_the_pharmacists_site() {
     let north = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
     let south = app.login_as(&app.pharmacist_at_new_site("South", "sam").await).await;
     let ana = app.new_patient(&north, "Ana", Frequency::OnceDaily).await;
-    let added: Value = north
-        .post(app.url(&format!("/api/pharmacy/patients/{}/caregivers", ana.id)))
-        .json(&json!({ "name": "Maria" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let caregiver = added["caregiver"]["id"].as_str().unwrap().to_string();
+    let caregiver = app.add_caregiver(&north, ana.id, "Maria").await.caregiver.id;
     let base = format!("/api/pharmacy/patients/{}", ana.id);
     for request in [
         south.get(app.url(&format!("{base}/diary"))),
@@ -174,16 +165,8 @@ async fn a_caregiver_sees_and_logs_only_for_the_patient_they_help() {
     let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
     let ana = app.new_patient(&client, "Ana Alpha", Frequency::OnceDaily).await;
     let ben = app.new_patient(&client, "Ben Beta", Frequency::OnceDaily).await;
-    let added: Value = client
-        .post(app.url(&format!("/api/pharmacy/patients/{}/caregivers", ben.id)))
-        .json(&json!({ "name": "Bea (Ben's wife)" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let (bea, profile) = app.enroll_device(added["code"].as_str().unwrap()).await;
+    let added = app.add_caregiver(&client, ben.id, "Bea (Ben's wife)").await;
+    let (bea, profile) = app.enroll_device(&added.code).await;
     assert_eq!(profile.patient_id, ben.id);
     let text = app.profile_response(&bea).await.text().await.unwrap();
     assert!(!text.contains("Ana Alpha") && !text.contains(&ana.id.to_string()) && !text.contains(&ana.line_id.to_string()));

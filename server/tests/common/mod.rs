@@ -11,7 +11,7 @@ use carepath_domain::checkin::{CheckInAnswers, ItemAnswer};
 use carepath_domain::grading::{AttributeSet, Responses};
 use carepath_domain::regimen::DoseSlot;
 use carepath_domain::sync::{
-    DeviceProfile, EnrollPatientResponse, EnrollResponse, ErrorDetail, EventBody, PatientEvent, SyncResponse,
+    CaregiverResponse, DeviceProfile, EnrollPatientResponse, EnrollResponse, ErrorDetail, EventBody, PatientEvent, SyncResponse,
 };
 use carepath_server::{auth, store, Settings};
 use chrono::{DateTime, Duration, Utc};
@@ -239,6 +239,18 @@ impl TestApp {
         let response = self.enroll_patient_response(client, name, frequency).await;
         assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap_or_default());
         response.json().await.expect("EnrollPatientResponse")
+    }
+
+    /// Adds a caregiver to the patient (as `client`'s pharmacist): the new caregiver and their one-time code.
+    pub async fn add_caregiver(&self, client: &reqwest::Client, patient_id: Uuid, name: &str) -> CaregiverResponse {
+        let response = client
+            .post(self.url(&format!("/api/pharmacy/patients/{patient_id}/caregivers")))
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .expect("add caregiver request");
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap_or_default());
+        response.json().await.expect("CaregiverResponse")
     }
 
     pub async fn queue(&self, client: &reqwest::Client) -> Value {
