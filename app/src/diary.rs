@@ -205,7 +205,7 @@ fn day_plan_view(plan: DayPlan, line_id: Uuid, drug: String) -> AnyView {
         .into_any(),
         DayPlan::Held { since } => view! {
             <p class="plan-state held" data-testid="on-hold">
-                <span class="plan-symbol" aria-hidden="true">"⏸ "</span>
+                <span class="plan-symbol" aria-hidden="true">"‖ "</span>
                 <strong>{move || tr!("diary-held-title")}</strong>" "
                 {move || tr!("diary-held-body", date = date_text(since), drug = drug.clone())}
             </p>
