@@ -5,10 +5,14 @@
 //! the app renders them. Nothing here is patient-specific: the pharmacy sets each patient's dose and days.
 //!
 //! Section text is plain text: paragraphs separated by a blank line; a line starting with `- ` is a list item.
-//! Two placeholders are filled from the pharmacy site's settings when shown: `{pharmacy_phone}` and
-//! `{after_hours_phone}`. No phone number is ever written into a guide.
+//! Three placeholders are filled from the pharmacy site's settings when shown: `{pharmacy_phone}`,
+//! `{after_hours_phone}` and `{fever_threshold}` (the site's fever threshold in °C and °F). No phone number and no
+//! fever number is ever written into a guide.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::schedule::FoodInstruction;
 
 /// One guide: a drug in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,18 +26,53 @@ pub struct Guide {
     pub brand_names: Vec<String>,
     /// How to say the generic name, in plain respelling for this language's readers.
     pub pronunciation: String,
+    /// The US prescribing information this guide was checked against, as titled on it, e.g.
+    /// "XELODA (capecitabine) tablets, US prescribing information". The same in every language.
+    pub label: String,
+    /// That label's revision, `YYYY-MM` ("Revised: 12/2022" is `2022-12`). Shown to the reader.
+    pub label_revised: String,
+    /// The day a pharmacist last reviewed this guide against that label. Shown to the reader; a guide reviewed
+    /// more than 12 months ago fails the content tests.
+    pub reviewed: NaiveDate,
+    /// How a dose is taken with regard to food, as the label says. The regimen form offers it for this drug.
+    pub food: FoodInstruction,
+    /// When to get help, in the three tiers a patient can act on. The app shows it first and open.
+    pub call: CallList,
     pub sections: Sections,
     /// 3–5 "check your understanding" questions (teach-back).
     pub teach_back: Vec<TeachBack>,
 }
 
-/// Every section a guide must have. The order of the fields is the order shown to patients,
-/// except `call_right_away`, which the app always shows first and open.
+/// When to get help, sorted by what the patient should do. Each entry is one sign, in plain words with numbers
+/// and time windows a patient can check ("4 or more stools a day more than usual"), without the action itself:
+/// the app shows the action as the heading ("Call 911", "Call us now", "Tell us within a day").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallList {
+    /// Call 911 or go to the emergency room: chest pain, trouble breathing, fainting, stroke signs, …
+    pub call_911: Vec<String>,
+    /// Call the pharmacy or care team now, day or night: fever, the label's own stop-and-call signs, …
+    pub call_now: Vec<String>,
+    /// What to do about the drug meanwhile, shown under "Call us now" (e.g. "Do not take more capecitabine until
+    /// your team tells you to.").
+    pub call_now_note: String,
+    /// Tell the pharmacy within a day: signs that need a word soon but not tonight.
+    pub within_a_day: Vec<String>,
+}
+
+impl CallList {
+    /// `(tier id, entries)` in the order shown.
+    pub fn tiers(&self) -> [(&'static str, &[String]); 3] {
+        [("call_911", &self.call_911), ("call_now", &self.call_now), ("within_a_day", &self.within_a_day)]
+    }
+}
+
+/// Every section a guide must have. The order of the fields is the order shown to patients, after the call list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sections {
-    /// Serious side effects: when to stop and call right away (fever ≥ 38.0 °C / 100.4 °F, bleeding, …).
-    pub call_right_away: String,
+    /// One screen to start with: how to take it, a missed dose, when to call now, when to call 911.
+    pub start_here: String,
     /// What the drug is, what it is used for and the goal, in general terms.
     pub what_it_is_for: String,
     /// How to take it: food, timing, swallow whole, do not crush, chew or open.
@@ -42,11 +81,15 @@ pub struct Sections {
     pub schedule: String,
     /// Missed dose and vomited dose.
     pub missed_or_vomited_dose: String,
+    /// Took too much, or took it on a wrong day: call now, and Poison Control 1-800-222-1222.
+    pub took_too_much: String,
     /// Common side effects with self-care tips.
     pub common_side_effects: String,
     /// Food, supplement and drug interactions (grapefruit, St John's wort, acid reducers where relevant).
     pub interactions: String,
-    /// Storage.
+    /// Alcohol: what is known for this drug, and to ask the team.
+    pub alcohol: String,
+    /// Storage, and pill boxes.
     pub storage: String,
     /// Safe handling by caregivers (gloves), body fluids and waste.
     pub safe_handling: String,
@@ -56,9 +99,12 @@ pub struct Sections {
     pub pregnancy_and_breastfeeding: String,
     /// Monitoring: blood tests, visits.
     pub monitoring: String,
+    /// A missed visit or lab test: call to reschedule, and whether to keep taking the drug meanwhile.
+    pub missed_appointments: String,
     /// Refills and help with costs.
     pub refills_and_costs: String,
-    /// Whom to call day and night; uses `{pharmacy_phone}` and `{after_hours_phone}`.
+    /// Whom to call; uses `{pharmacy_phone}` and `{after_hours_phone}`. Says "day or night" only where the site
+    /// does: the app adds that from the site's settings.
     pub who_to_call: String,
     /// Special programmes (e.g. REMS) where they apply, or a plain statement that none applies.
     pub special_programs: String,
@@ -71,20 +117,23 @@ pub struct TeachBack {
     pub answer: String,
 }
 
-/// Section ids in display order (after `call_right_away`, which is always first).
-pub const SECTION_IDS: [&str; 15] = [
-    "call_right_away",
+/// Section ids in display order (after the call list).
+pub const SECTION_IDS: [&str; 18] = [
+    "start_here",
     "what_it_is_for",
     "how_to_take",
     "schedule",
     "missed_or_vomited_dose",
+    "took_too_much",
     "common_side_effects",
     "interactions",
+    "alcohol",
     "storage",
     "safe_handling",
     "disposal",
     "pregnancy_and_breastfeeding",
     "monitoring",
+    "missed_appointments",
     "refills_and_costs",
     "who_to_call",
     "special_programs",
@@ -93,19 +142,22 @@ pub const SECTION_IDS: [&str; 15] = [
 impl Sections {
     /// `(id, text)` for every section, in display order.
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        let texts: [&str; 15] = [
-            &self.call_right_away,
+        let texts: [&str; 18] = [
+            &self.start_here,
             &self.what_it_is_for,
             &self.how_to_take,
             &self.schedule,
             &self.missed_or_vomited_dose,
+            &self.took_too_much,
             &self.common_side_effects,
             &self.interactions,
+            &self.alcohol,
             &self.storage,
             &self.safe_handling,
             &self.disposal,
             &self.pregnancy_and_breastfeeding,
             &self.monitoring,
+            &self.missed_appointments,
             &self.refills_and_costs,
             &self.who_to_call,
             &self.special_programs,
@@ -113,6 +165,18 @@ impl Sections {
         SECTION_IDS.into_iter().zip(texts)
     }
 }
+
+/// `2022-12`: a label revision as year and month.
+pub fn is_valid_label_revision(text: &str) -> bool {
+    let Some((year, month)) = text.split_once('-') else { return false };
+    year.len() == 4
+        && month.len() == 2
+        && year.parse::<u16>().is_ok_and(|y| (1990..=2100).contains(&y))
+        && month.parse::<u8>().is_ok_and(|m| (1..=12).contains(&m))
+}
+
+/// A guide older than this many days since its review is out of date.
+pub const REVIEW_VALID_DAYS: i64 = 366;
 
 /// Longest drug id accepted (ids are lower-case generic names).
 pub const MAX_DRUG_ID: usize = 60;
@@ -135,6 +199,8 @@ pub struct GuideIndex {
 pub struct GuideListing {
     pub drug: String,
     pub names: Vec<GuideNames>,
+    /// The drug's own food rule ([`Guide::food`]), which the regimen form offers when this drug is chosen.
+    pub food: FoodInstruction,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +278,8 @@ fn contains_words(haystack: &str, needle: &str) -> bool {
 pub enum Placeholder {
     PharmacyPhone,
     AfterHoursPhone,
+    /// The site's fever threshold, e.g. "38.0 °C (100.4 °F)".
+    FeverThreshold,
 }
 
 /// A run of section text: plain words, or a placeholder.
@@ -264,8 +332,11 @@ pub fn blocks(text: &str) -> Vec<Block> {
 
 /// Splits one paragraph or list item into text and placeholders. Unknown `{…}` stays as text.
 pub fn inlines(text: &str) -> Vec<Inline> {
-    const PLACEHOLDERS: [(&str, Placeholder); 2] =
-        [("{pharmacy_phone}", Placeholder::PharmacyPhone), ("{after_hours_phone}", Placeholder::AfterHoursPhone)];
+    const PLACEHOLDERS: [(&str, Placeholder); 3] = [
+        ("{pharmacy_phone}", Placeholder::PharmacyPhone),
+        ("{after_hours_phone}", Placeholder::AfterHoursPhone),
+        ("{fever_threshold}", Placeholder::FeverThreshold),
+    ];
     let mut out = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -298,6 +369,7 @@ mod tests {
                 GuideNames { lang: "en".into(), generic_name: "abiraterone".into(), brand_names: vec!["Zytiga".into(), "Yonsa".into()] },
                 GuideNames { lang: "es".into(), generic_name: "abiraterona".into(), brand_names: vec!["Zytiga".into()] },
             ],
+            food: FoodInstruction::NoFood { before_minutes: 120, after_minutes: 60 },
         }
     }
 
@@ -329,6 +401,22 @@ mod tests {
         assert!(l.is_named_in("Abiraterona acetato"));
         assert!(!l.is_named_in("Capecitabine 500 mg tablets"));
         assert!(!l.is_named_in("Abiraterones"));
+    }
+
+    #[test]
+    fn label_revisions_are_year_and_month() {
+        assert!(is_valid_label_revision("2022-12"));
+        for bad in ["12/2022", "2022-13", "2022-1", "22-12", "2022-12-01", ""] {
+            assert!(!is_valid_label_revision(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_fever_threshold_is_a_placeholder() {
+        assert_eq!(
+            inlines("A fever of {fever_threshold} or higher."),
+            vec![Inline::Text("A fever of ".into()), Inline::Placeholder(Placeholder::FeverThreshold), Inline::Text(" or higher.".into())]
+        );
     }
 
     #[test]

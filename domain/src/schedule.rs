@@ -67,14 +67,68 @@ impl std::fmt::Display for DoseAmount {
     }
 }
 
-/// What to do about meals when taking a dose.
+/// What to do about meals when taking a dose: the drug's own rule, as its label gives it (the regimen form offers
+/// the rule of the drug's guide, `Guide::food`). There is no generic "empty stomach" sentence: each rule carries its
+/// own numbers, so abiraterone's "no food 2 hours before and 1 hour after" and capecitabine's "within 30 minutes
+/// after a meal" are both said exactly.
+///
+/// Stored regimens written before the rules had numbers say `"empty_stomach"`, which the app then showed as "1 hour
+/// before or 2 hours after a meal": that is read as [`FoodInstruction::NoFood`] 2 hours before and 1 hour after, the
+/// same window said the strict way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", from = "FoodWire")]
 pub enum FoodInstruction {
     WithOrWithoutFood,
+    /// With a meal (or a snack), e.g. imatinib, venetoclax.
     WithFood,
-    /// On an empty stomach: one hour before or two hours after a meal.
+    /// Within this many minutes after finishing a meal, e.g. capecitabine: 30.
+    AfterMeal { within_minutes: u16 },
+    /// No food for `before_minutes` before the dose and `after_minutes` after it, e.g. abiraterone: 120 and 60.
+    NoFood { before_minutes: u16, after_minutes: u16 },
+}
+
+/// Longest food window accepted, in minutes (a typo guard).
+pub const MAX_FOOD_WINDOW_MINUTES: u16 = 6 * 60;
+
+impl FoodInstruction {
+    /// The legacy "empty stomach" rule: no food 2 hours before and 1 hour after.
+    pub const EMPTY_STOMACH_LEGACY: FoodInstruction = FoodInstruction::NoFood { before_minutes: 120, after_minutes: 60 };
+
+    /// Numbers within [`MAX_FOOD_WINDOW_MINUTES`], and a window that says something.
+    pub fn is_valid(self) -> bool {
+        match self {
+            FoodInstruction::WithOrWithoutFood | FoodInstruction::WithFood => true,
+            FoodInstruction::AfterMeal { within_minutes } => (1..=MAX_FOOD_WINDOW_MINUTES).contains(&within_minutes),
+            FoodInstruction::NoFood { before_minutes, after_minutes } => {
+                before_minutes <= MAX_FOOD_WINDOW_MINUTES
+                    && after_minutes <= MAX_FOOD_WINDOW_MINUTES
+                    && before_minutes + after_minutes > 0
+            }
+        }
+    }
+}
+
+/// How a food rule may be written: today's forms, and the legacy `"empty_stomach"`.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FoodWire {
+    WithOrWithoutFood,
+    WithFood,
     EmptyStomach,
+    AfterMeal { within_minutes: u16 },
+    NoFood { before_minutes: u16, after_minutes: u16 },
+}
+
+impl From<FoodWire> for FoodInstruction {
+    fn from(wire: FoodWire) -> Self {
+        match wire {
+            FoodWire::WithOrWithoutFood => FoodInstruction::WithOrWithoutFood,
+            FoodWire::WithFood => FoodInstruction::WithFood,
+            FoodWire::EmptyStomach => FoodInstruction::EMPTY_STOMACH_LEGACY,
+            FoodWire::AfterMeal { within_minutes } => FoodInstruction::AfterMeal { within_minutes },
+            FoodWire::NoFood { before_minutes, after_minutes } => FoodInstruction::NoFood { before_minutes, after_minutes },
+        }
+    }
 }
 
 /// The dose taken at one time of day.
@@ -184,6 +238,9 @@ fn check_doses(doses: &[SlotDose]) -> Result<(), ValidationError> {
         }
         if doses[..i].iter().any(|d| d.slot == dose.slot) {
             return Err(ValidationError::Inconsistent("each time of day may have only one dose"));
+        }
+        if !dose.food.is_valid() {
+            return Err(ValidationError::Inconsistent("a food rule needs minutes between 1 and 360"));
         }
     }
     Ok(())
@@ -515,4 +572,25 @@ pub fn dose_instant<Z: TimeZone>(tz: Z, date: NaiveDate, time: NaiveTime) -> Dat
 /// `date` plus `days`, saturating at the last date chrono can hold.
 pub(crate) fn add_days(date: NaiveDate, days: u64) -> NaiveDate {
     date.checked_add_days(Days::new(days)).unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+mod food_tests {
+    use super::*;
+
+    #[test]
+    fn food_rules_keep_their_numbers_and_the_legacy_rule_reads_strictly() {
+        let abiraterone = FoodInstruction::NoFood { before_minutes: 120, after_minutes: 60 };
+        let json = serde_json::to_string(&abiraterone).unwrap();
+        assert_eq!(json, r#"{"no_food":{"before_minutes":120,"after_minutes":60}}"#);
+        assert_eq!(serde_json::from_str::<FoodInstruction>(&json).unwrap(), abiraterone);
+        assert_eq!(serde_json::from_str::<FoodInstruction>(r#""empty_stomach""#).unwrap(), abiraterone);
+        assert_eq!(serde_json::from_str::<FoodInstruction>(r#""with_food""#).unwrap(), FoodInstruction::WithFood);
+        let capecitabine = FoodInstruction::AfterMeal { within_minutes: 30 };
+        assert_eq!(serde_json::from_str::<FoodInstruction>(&serde_json::to_string(&capecitabine).unwrap()).unwrap(), capecitabine);
+        assert!(capecitabine.is_valid() && abiraterone.is_valid());
+        assert!(!FoodInstruction::AfterMeal { within_minutes: 0 }.is_valid());
+        assert!(!FoodInstruction::NoFood { before_minutes: 0, after_minutes: 0 }.is_valid());
+        assert!(!FoodInstruction::NoFood { before_minutes: 600, after_minutes: 60 }.is_valid());
+    }
 }

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use carepath_domain::guide::Guide;
+use carepath_domain::guide::{is_valid_label_revision, Guide, REVIEW_VALID_DAYS};
 use carepath_domain::readability::{
     fernandez_huerta, flesch_kincaid_grade, strip_placeholders, text_stats, Language, TextStats,
 };
@@ -36,10 +36,16 @@ const REQUIRED_DRUGS: [&str; 15] = [
 const MIN_DRUGS: usize = 15;
 const TEACH_BACK_PAIRS: std::ops::RangeInclusive<usize> = 3..=5;
 /// Placeholders the app fills from the pharmacy site's settings; nothing else may appear in braces.
-const ALLOWED_PLACEHOLDERS: [&str; 2] = ["pharmacy_phone", "after_hours_phone"];
+const ALLOWED_PLACEHOLDERS: [&str; 3] = ["pharmacy_phone", "after_hours_phone", "fever_threshold"];
+/// The one phone number a guide may spell out: US Poison Control (Poison Help line).
+const POISON_CONTROL: &str = "1-800-222-1222";
+/// Fever numbers come from the site (`{fever_threshold}`, capped at 38.3 °C); none is written into a guide.
+const HARD_CODED_FEVER: [&str; 6] = ["38.0", "38,0", "100.4", "100,4", "38.3", "38,3"];
+/// A guide may not promise help around the clock: only the site knows whether it has an after-hours line.
+const AROUND_THE_CLOCK: [&str; 9] =
+    ["24/7", "24 hours a day", "any time", "anytime", "day or night", "cualquier hora", "de día o de noche", "las 24 horas", "día y noche"];
 /// This many digits in a row (allowing spaces, dashes and parentheses between them) look like a phone number.
 const PHONE_DIGITS: usize = 7;
-const FEVER_THRESHOLD: &str = "38";
 /// Highest Flesch–Kincaid grade allowed for English guides.
 const MAX_ENGLISH_GRADE: f64 = 8.0;
 /// Lowest Fernández-Huerta score allowed for Spanish guides.
@@ -207,6 +213,13 @@ fn text_fields(guide: &Guide) -> Vec<(String, &str)> {
     for (i, brand) in guide.brand_names.iter().enumerate() {
         fields.push((format!("brand_names[{i}]"), brand.as_str()));
     }
+    fields.push(("label".to_owned(), guide.label.as_str()));
+    for (tier, entries) in guide.call.tiers() {
+        for (i, entry) in entries.iter().enumerate() {
+            fields.push((format!("call.{tier}[{i}]"), entry.as_str()));
+        }
+    }
+    fields.push(("call.call_now_note".to_owned(), guide.call.call_now_note.as_str()));
     for (id, text) in guide.sections.iter() {
         fields.push((format!("sections.{id}"), text));
     }
@@ -220,6 +233,14 @@ fn text_fields(guide: &Guide) -> Vec<(String, &str)> {
 /// The reading matter of a guide: every section and every teach-back question and answer, placeholders removed.
 fn readable_text(guide: &Guide) -> String {
     let mut text = String::new();
+    for (_, entries) in guide.call.tiers() {
+        for entry in entries {
+            text.push_str(entry.trim());
+            text.push('\n');
+        }
+    }
+    text.push_str(guide.call.call_now_note.trim());
+    text.push_str("\n\n");
     for (_, section) in guide.sections.iter() {
         text.push_str(section.trim());
         text.push_str("\n\n");
@@ -471,13 +492,13 @@ fn only_known_placeholders_and_no_phone_numbers() {
                 for problem in placeholder_problems(text) {
                     problems.add(format!("{label}: {field}: {problem}"));
                 }
-                for number in phone_like_numbers(text) {
+                for number in phone_like_numbers(text).into_iter().filter(|n| n != POISON_CONTROL) {
                     problems.add(format!(
                         "{label}: {field}: {number:?} looks like a phone number; use {{pharmacy_phone}} or {{after_hours_phone}}"
                     ));
                 }
             }
-            for placeholder in ALLOWED_PLACEHOLDERS {
+            for placeholder in ["pharmacy_phone", "after_hours_phone"] {
                 let placeholder = format!("{{{placeholder}}}");
                 if !guide.sections.who_to_call.contains(&placeholder) {
                     problems.add(format!(
@@ -491,19 +512,236 @@ fn only_known_placeholders_and_no_phone_numbers() {
 }
 
 #[test]
-fn call_right_away_gives_the_fever_threshold() {
+fn the_call_list_has_three_tiers_and_the_site_fever_threshold() {
     let corpus = corpus();
     let mut problems = Problems::default();
     for lang in Lang::ALL {
         for (_, label, guide) in corpus.parsed(lang) {
-            if !guide.sections.call_right_away.contains(FEVER_THRESHOLD) {
+            for (tier, entries) in guide.call.tiers() {
+                if entries.is_empty() {
+                    problems.add(format!("{label}: call.{tier} is empty"));
+                }
+                for (i, entry) in entries.iter().enumerate() {
+                    if is_blank(entry) || entry.contains('\n') {
+                        problems.add(format!("{label}: call.{tier}[{i}] must be one sign on one line"));
+                    }
+                }
+            }
+            if is_blank(&guide.call.call_now_note) {
+                problems.add(format!("{label}: call.call_now_note is empty"));
+            }
+            if !guide.call.call_now.iter().any(|sign| sign.contains("{fever_threshold}")) {
+                problems.add(format!("{label}: call.call_now must name a fever of {{fever_threshold}} or higher"));
+            }
+            for (field, text) in text_fields(guide) {
+                for number in HARD_CODED_FEVER {
+                    if text.contains(number) {
+                        problems.add(format!("{label}: {field}: {number:?} is a fever number; write {{fever_threshold}} (the site's)"));
+                    }
+                }
+                let lower = text.to_lowercase();
+                for claim in AROUND_THE_CLOCK {
+                    if lower.contains(claim) {
+                        problems.add(format!("{label}: {field}: {claim:?} promises help around the clock; only the site's settings may say that"));
+                    }
+                }
+            }
+        }
+    }
+    problems.assert_none("call lists", "");
+}
+
+/// Words a tier's signs may not be about, because they are the drug's expected, non-urgent effects: an emergency
+/// list that names them teaches patients to ignore it.
+fn expected_effects_in_urgent_tiers(lang: Lang, guide: &Guide) -> Vec<String> {
+    let (nausea, tired, sore_throat, puffy): (&[&str], &[&str], &[&str], &[&str]) = match lang {
+        Lang::En => (&["nausea", "feel sick to your stomach"], &["tired", "fatigue"], &["sore throat"], &["puffy", "swelling around the eyes"]),
+        Lang::Es => (&["náusea"], &["cansancio", "cansad", "fatiga"], &["dolor de garganta"], &["hinchazón alrededor de los ojos", "párpados hinchados"]),
+    };
+    let forbidden: &[&[&str]] = match guide.drug.as_str() {
+        "venetoclax" => &[nausea],
+        "olaparib" | "niraparib" => &[tired],
+        "acalabrutinib" => &[sore_throat],
+        "imatinib" => &[puffy],
+        _ => &[],
+    };
+    let mut found = Vec::new();
+    for entry in guide.call.call_911.iter().chain(&guide.call.call_now) {
+        let lower = entry.to_lowercase();
+        for word in forbidden.iter().flat_map(|w| w.iter()) {
+            // "tired with a fever" style combinations are allowed: the sign is the fever.
+            if lower.contains(word) && !lower.contains("{fever_threshold}") {
+                found.push(format!("{entry:?} names {word:?}, an expected effect of {}", guide.drug));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn urgent_tiers_do_not_list_expected_effects() {
+    let corpus = corpus();
+    let mut problems = Problems::default();
+    for lang in Lang::ALL {
+        for (_, label, guide) in corpus.parsed(lang) {
+            for problem in expected_effects_in_urgent_tiers(lang, guide) {
+                problems.add(format!("{label}: {problem}"));
+            }
+        }
+    }
+    problems.assert_none("urgent tiers", "");
+}
+
+#[test]
+fn every_guide_names_its_label_revision_and_a_recent_review() {
+    let corpus = corpus();
+    let mut problems = Problems::default();
+    let today = chrono::Utc::now().date_naive();
+    for lang in Lang::ALL {
+        for (drug, label, guide) in corpus.parsed(lang) {
+            if is_blank(&guide.label) {
+                problems.add(format!("{label}: label is empty"));
+            }
+            if !is_valid_label_revision(&guide.label_revised) {
+                problems.add(format!("{label}: label_revised {:?} must be YYYY-MM", guide.label_revised));
+            }
+            let age = (today - guide.reviewed).num_days();
+            if age > REVIEW_VALID_DAYS {
+                problems.add(format!("{label}: reviewed {} is {age} days ago; review it against the current label", guide.reviewed));
+            }
+            if guide.reviewed > today {
+                problems.add(format!("{label}: reviewed {} is in the future", guide.reviewed));
+            }
+            if !guide.food.is_valid() {
+                problems.add(format!("{label}: food rule has impossible minutes"));
+            }
+            if let (Lang::Es, Some(en)) = (lang, corpus.guide(Lang::En, drug)) {
+                for (field, same) in [
+                    ("label", en.label == guide.label),
+                    ("label_revised", en.label_revised == guide.label_revised),
+                    ("reviewed", en.reviewed == guide.reviewed),
+                    ("food", en.food == guide.food),
+                ] {
+                    if !same {
+                        problems.add(format!("{label}: {field} differs from the English guide"));
+                    }
+                }
+                for (tier, entries) in guide.call.tiers() {
+                    let en_entries = en.call.tiers().into_iter().find(|(t, _)| *t == tier).map(|(_, e)| e.len());
+                    if en_entries != Some(entries.len()) {
+                        problems.add(format!("{label}: call.{tier} has {} signs, the English guide {en_entries:?}", entries.len()));
+                    }
+                }
+                if en.teach_back.len() != guide.teach_back.len() {
+                    problems.add(format!("{label}: {} teach-back questions, the English guide {}", guide.teach_back.len(), en.teach_back.len()));
+                }
+            }
+        }
+        let sources_dir = guides_dir().join("sources");
+        for (drug, _, guide) in corpus.parsed(lang) {
+            let sources = std::fs::read_to_string(sources_dir.join(format!("{drug}.md"))).unwrap_or_default();
+            let (year, month) = guide.label_revised.split_once('-').unwrap_or_default();
+            if !sources.contains(&format!("{month}/{year}")) {
                 problems.add(format!(
-                    "{label}: sections.call_right_away must give the fever threshold ({FEVER_THRESHOLD}.0 °C / 100.4 °F)"
+                    "{}: must list the label revision the guide was checked against ({month}/{year})",
+                    sources_label(drug)
                 ));
             }
         }
     }
-    problems.assert_none("the fever threshold", "");
+    problems.assert_none("label revisions and reviews", "");
+}
+
+/// What every guide must say somewhere in a section, in each language (any one of the words, lower-case).
+fn required_mentions(lang: Lang) -> Vec<(&'static str, &'static [&'static str])> {
+    match lang {
+        Lang::En => vec![
+            ("took_too_much", &["poison control"]),
+            ("took_too_much", &[POISON_CONTROL]),
+            ("storage", &["pill box", "pillbox", "pill organizer"]),
+            ("refills_and_costs", &["refill"]),
+            ("alcohol", &["alcohol"]),
+            ("missed_appointments", &["visit", "appointment"]),
+            ("start_here", &["911"]),
+        ],
+        Lang::Es => vec![
+            ("took_too_much", &["toxicología", "envenenamiento"]),
+            ("took_too_much", &[POISON_CONTROL]),
+            ("storage", &["pastillero"]),
+            ("refills_and_costs", &["resurtido", "surtir", "renovar"]),
+            ("alcohol", &["alcohol"]),
+            ("missed_appointments", &["cita", "consulta"]),
+            ("start_here", &["911"]),
+        ],
+    }
+}
+
+#[test]
+fn every_guide_has_the_sections_a_patient_needs() {
+    let corpus = corpus();
+    let mut problems = Problems::default();
+    for lang in Lang::ALL {
+        for (_, label, guide) in corpus.parsed(lang) {
+            let sections: BTreeMap<&str, String> = guide.sections.iter().map(|(id, t)| (id, t.to_lowercase())).collect();
+            for (id, words) in required_mentions(lang) {
+                if !words.iter().any(|w| sections[id].contains(&w.to_lowercase())) {
+                    problems.add(format!("{label}: sections.{id} must mention {}", words.join(" or ")));
+                }
+            }
+        }
+    }
+    problems.assert_none("required sections", "");
+}
+
+/// Facts the clinical review asked for, per drug: (drug, language, section or "call", any of these words).
+const DRUG_FACTS: &[(&str, Lang, &str, &[&str])] = &[
+    ("capecitabine", Lang::En, "monitoring", &["dpyd"]),
+    ("capecitabine", Lang::Es, "monitoring", &["dpyd"]),
+    ("temozolomide", Lang::En, "schedule", &["never take more days than your calendar shows"]),
+    ("temozolomide", Lang::Es, "schedule", &["nunca tome más días de los que muestra su calendario"]),
+    ("lenalidomide", Lang::En, "pregnancy_and_breastfeeding", &["emergency contraception"]),
+    ("lenalidomide", Lang::Es, "pregnancy_and_breastfeeding", &["anticoncepción de emergencia", "anticonceptivo de emergencia"]),
+    ("pomalidomide", Lang::En, "pregnancy_and_breastfeeding", &["emergency contraception"]),
+    ("pomalidomide", Lang::Es, "pregnancy_and_breastfeeding", &["anticoncepción de emergencia", "anticonceptivo de emergencia"]),
+    ("lenalidomide", Lang::En, "pregnancy_and_breastfeeding", &["highly effective"]),
+    ("pomalidomide", Lang::En, "pregnancy_and_breastfeeding", &["highly effective"]),
+    ("olaparib", Lang::En, "common_side_effects", &["mds", "myelodysplastic"]),
+    ("niraparib", Lang::En, "common_side_effects", &["mds", "myelodysplastic"]),
+    ("olaparib", Lang::Es, "common_side_effects", &["smd", "mielodisplásico"]),
+    ("niraparib", Lang::Es, "common_side_effects", &["smd", "mielodisplásico"]),
+];
+
+/// Spanish wording the review corrected: none of these may appear in any Spanish guide.
+const SPANISH_REFUSED: [(&str, &str); 5] = [
+    ("sin tratar", "sin querer"),
+    ("defensas", "conteo de células de la sangre / glóbulos blancos bajos"),
+    ("latidos raros", "latidos irregulares"),
+    ("trabajo dental", "procedimiento dental"),
+    ("sala de urgencias", "sala de emergencias (one term for the emergency room)"),
+];
+
+#[test]
+fn the_reviewed_facts_and_wording_are_there() {
+    let corpus = corpus();
+    let mut problems = Problems::default();
+    for (drug, lang, section, words) in DRUG_FACTS {
+        let Some(guide) = corpus.guide(*lang, drug) else { continue };
+        let text = guide.sections.iter().find(|(id, _)| id == section).map(|(_, t)| t.to_lowercase()).unwrap_or_default();
+        if !words.iter().any(|w| text.contains(w)) {
+            problems.add(format!("{}: sections.{section} must say {}", guide_label(*lang, drug), words.join(" or ")));
+        }
+    }
+    for (_, label, guide) in corpus.parsed(Lang::Es) {
+        for (field, text) in text_fields(guide) {
+            let lower = text.to_lowercase();
+            for (refused, instead) in SPANISH_REFUSED {
+                if lower.contains(refused) {
+                    problems.add(format!("{label}: {field}: {refused:?}; write {instead}"));
+                }
+            }
+        }
+    }
+    problems.assert_none("reviewed facts", "");
 }
 
 #[test]

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use carepath_domain::guide::{is_valid_drug_id, Guide, GuideIndex, GuideListing, GuideNames, LANGUAGES};
+use carepath_domain::guide::{is_valid_drug_id, is_valid_label_revision, Guide, GuideIndex, GuideListing, GuideNames, LANGUAGES};
 use sha2::{Digest, Sha256};
 
 use crate::auth::hex;
@@ -36,6 +36,10 @@ pub enum GuideLoadError {
     MissingTranslation { drug: String, has: &'static str, missing: &'static str },
     #[error("no guides found in {0}")]
     NoGuides(PathBuf),
+    #[error("the guide for {drug} gives a different {field} in {lang} than in en (label, revision, review date and food rule are the drug's, the same in every language)")]
+    LanguagesDisagree { drug: String, lang: &'static str, field: &'static str },
+    #[error("the guide {path}: {message}")]
+    BadFact { path: PathBuf, message: String },
 }
 
 /// One served file: its JSON and a strong validator.
@@ -94,12 +98,31 @@ impl GuideLibrary {
                 }
             }
         }
+        for drug in &all_drugs {
+            let en = &by_lang["en"][*drug];
+            for lang in LANGUAGES {
+                let other = &by_lang[lang][*drug];
+                let field = if other.label != en.label {
+                    "label"
+                } else if other.label_revised != en.label_revised {
+                    "label_revised"
+                } else if other.reviewed != en.reviewed {
+                    "reviewed"
+                } else if other.food != en.food {
+                    "food"
+                } else {
+                    continue;
+                };
+                return Err(GuideLoadError::LanguagesDisagree { drug: drug.to_string(), lang, field });
+            }
+        }
         let index = GuideIndex {
             guides: all_drugs
                 .iter()
                 .map(|drug| GuideListing {
                     drug: drug.to_string(),
                     names: LANGUAGES.into_iter().map(|lang| GuideNames::of(lang, &by_lang[lang][*drug])).collect(),
+                    food: by_lang["en"][*drug].food,
                 })
                 .collect(),
         };
@@ -138,6 +161,15 @@ fn load_language(dir: &Path) -> Result<BTreeMap<String, Guide>, GuideLoadError> 
         if let Some(field) = first_empty_field(&guide) {
             return Err(GuideLoadError::Empty { path, field });
         }
+        if !is_valid_label_revision(&guide.label_revised) {
+            return Err(GuideLoadError::BadFact {
+                path,
+                message: format!("label_revised = {:?} must be YYYY-MM", guide.label_revised),
+            });
+        }
+        if !guide.food.is_valid() {
+            return Err(GuideLoadError::BadFact { path, message: "food: minutes must be 1 to 360".into() });
+        }
         guides.insert(guide.drug.clone(), guide);
     }
     Ok(guides)
@@ -147,6 +179,14 @@ fn load_language(dir: &Path) -> Result<BTreeMap<String, Guide>, GuideLoadError> 
 fn first_empty_field(guide: &Guide) -> Option<&'static str> {
     if guide.generic_name.trim().is_empty() {
         return Some("generic_name");
+    }
+    if guide.label.trim().is_empty() {
+        return Some("label");
+    }
+    for (tier, entries) in guide.call.tiers() {
+        if entries.is_empty() || entries.iter().any(|e| e.trim().is_empty()) {
+            return Some(tier);
+        }
     }
     if let Some((id, _)) = guide.sections.iter().find(|(_, text)| text.trim().is_empty()) {
         return Some(id);

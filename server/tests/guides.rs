@@ -88,7 +88,9 @@ async fn a_guide_has_every_section_and_can_be_revalidated() {
         }
         let guide: Guide = serde_json::from_value(raw).unwrap();
         assert_eq!(guide.drug, "capecitabine");
-        assert!(guide.sections.call_right_away.contains("{pharmacy_phone}"));
+        assert!(guide.sections.who_to_call.contains("{pharmacy_phone}"));
+        assert!(guide.call.call_now.iter().any(|sign| sign.contains("{fever_threshold}")), "{lang}: fever sign from the site");
+        assert_eq!(guide.food, carepath_domain::schedule::FoodInstruction::AfterMeal { within_minutes: 30 });
         assert!(guide.teach_back.len() >= 3);
 
         let again = reqwest::Client::new().get(&url).header("if-none-match", etag).send().await.unwrap();
