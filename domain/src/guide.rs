@@ -32,7 +32,8 @@ pub struct Guide {
     /// That label's revision, `YYYY-MM` ("Revised: 12/2022" is `2022-12`). Shown to the reader.
     pub label_revised: String,
     /// The day a pharmacist last reviewed this guide against that label. Shown to the reader; a guide reviewed
-    /// more than 12 months ago fails the content tests.
+    /// more than 12 months ago fails the content tests. A TOML date (`reviewed = 2026-12-01`) or, in JSON, a string.
+    #[serde(deserialize_with = "date_from_toml_or_text")]
     pub reviewed: NaiveDate,
     /// How a dose is taken with regard to food, as the label says. The regimen form offers it for this drug.
     pub food: FoodInstruction,
@@ -164,6 +165,28 @@ impl Sections {
         ];
         SECTION_IDS.into_iter().zip(texts)
     }
+}
+
+/// Reads a date written as text ("2026-12-01", as JSON carries it) or as a TOML date, which the `toml` crate hands
+/// over as a one-entry map holding its text.
+fn date_from_toml_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<NaiveDate, D::Error> {
+    struct DateVisitor;
+    impl<'de> serde::de::Visitor<'de> for DateVisitor {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date such as 2026-12-01")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<NaiveDate, E> {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| E::custom(format!("{text:?} is not a date like 2026-12-01")))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<NaiveDate, A::Error> {
+            let Some((_, text)) = map.next_entry::<String, String>()? else {
+                return Err(serde::de::Error::custom("an empty date"));
+            };
+            self.visit_str(&text)
+        }
+    }
+    deserializer.deserialize_any(DateVisitor)
 }
 
 /// `2022-12`: a label revision as year and month.

@@ -138,6 +138,11 @@ impl GuideLibrary {
         self.listings.iter().filter(|l| l.is_named_in(regimen_drug_name)).map(|l| l.drug.as_str()).collect()
     }
 
+    /// Every drug id that has a guide.
+    pub fn drug_ids(&self) -> impl Iterator<Item = &str> {
+        self.listings.iter().map(|l| l.drug.as_str())
+    }
+
     pub fn drug_count(&self) -> usize {
         self.guides.len() / LANGUAGES.len()
     }
