@@ -14,7 +14,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use crate::grading::{Attribute, AttributeSet, GradingError, Responses};
-use crate::triage::{fahrenheit_tenths_to_celsius_tenths, EmergencyQuestion, SymptomAnswer, SymptomReport};
+use crate::rules::{Advice, Rule, MAX_STOOLS_ABOVE_USUAL};
+use crate::triage::{fahrenheit_tenths_to_celsius_tenths, Action, SymptomAnswer, SymptomReport};
+
+/// Yes/no question ids of earlier libraries, no longer asked (a stool count replaced them): check-ins that
+/// answered them are still accepted and triaged (a "yes" is a call now).
+pub const RETIRED_YES_NO: [&str; 2] = ["severe_diarrhea", "severe_vomiting"];
+
+/// The yes/no question every check-in asks about fever and shaking chills. A "yes" without a thermometer reading
+/// tells the patient to take their temperature now.
+pub const FEVERISH: &str = "feverish_or_chills";
 
 /// Longest free-text note ("something else") on a check-in.
 pub const MAX_NOTE: usize = 2000;
@@ -95,6 +104,18 @@ pub fn term_names(items: &[Item]) -> TermNames {
         .collect()
 }
 
+/// The names of items, yes/no questions and triage rules (their ids never collide), for wording alert reasons.
+pub fn all_names(library: &ItemLibrary, rules: &[Rule]) -> TermNames {
+    let mut names = term_names(&library.items);
+    for q in &library.yes_no {
+        names.insert(q.id.clone(), q.text.iter().map(|(lang, t)| (lang.clone(), t.name.clone())).collect());
+    }
+    for rule in rules {
+        names.insert(rule.id.clone(), rule.text.iter().map(|(lang, t)| (lang.clone(), t.name.clone())).collect());
+    }
+    names
+}
+
 /// One symptom item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,8 +125,50 @@ pub struct Item {
     /// The nearest PRO-CTCAE symptom term, e.g. "Diarrhea" or "Hand-foot syndrome".
     pub pro_ctcae_term: String,
     pub attributes: AttributeSet,
+    /// The most this symptom alone may ask of the patient and the pharmacist (taste, itching, insomnia, hot
+    /// flashes, memory, hair loss: `within_a_day`, never urgent). None: no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_action: Option<Action>,
     /// Wording per language (`en`, `es`, …).
     pub text: BTreeMap<String, ItemText>,
+}
+
+/// A yes/no question's words in one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YesNoText {
+    /// As asked, with numbers and time windows a patient can answer: "Have you had 4 or more … in a day?"
+    pub question: String,
+    /// Short, for the result screen and the pharmacist's alert: "Chest pain or pressure".
+    pub name: String,
+}
+
+/// A yes/no question (chest pain, fever or chills, a possible pregnancy, a fall …). A "yes" asks `action` of the
+/// patient: questions that call for 911 or a call now are asked first, on the safety page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YesNoQuestion {
+    /// Stable id, e.g. `chest_pain`. Stored in check-ins: never reuse an id for another question.
+    pub id: String,
+    pub action: Action,
+    /// Guide drug ids it is asked for; empty: every patient.
+    #[serde(default)]
+    pub drugs: Vec<String>,
+    /// Why it is asked, for drug-specific questions: the label section.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    pub text: BTreeMap<String, YesNoText>,
+}
+
+impl YesNoQuestion {
+    pub fn text_in(&self, lang: &str) -> &YesNoText {
+        self.text.get(lang).or_else(|| self.text.get("en")).or_else(|| self.text.values().next()).expect("validated: has text")
+    }
+
+    /// Asked on the safety page, before any symptom item.
+    pub fn is_safety(&self) -> bool {
+        self.action >= Action::CallNow
+    }
 }
 
 impl Item {
@@ -133,6 +196,9 @@ pub struct ItemLibrary {
     /// Items asked of every patient, after the regimen's own.
     #[serde(default)]
     pub always_items: Vec<String>,
+    /// Yes/no questions, in the order asked.
+    #[serde(default)]
+    pub yes_no: Vec<YesNoQuestion>,
 }
 
 /// A content pack that breaks a rule; the message says which item and what.
@@ -209,7 +275,32 @@ impl ItemLibrary {
         if self.default_items.is_empty() {
             return err("default_items is empty".into());
         }
+        let mut yes_no_ids = BTreeSet::new();
+        for question in &self.yes_no {
+            if !is_valid_term_id(&question.id) || ids.contains(question.id.as_str()) || !yes_no_ids.insert(question.id.as_str()) {
+                return err(format!("yes/no question id {:?} must be unique (also among items), a-z, 0-9 and _", question.id));
+            }
+            for lang in LANGUAGES {
+                match question.text.get(lang) {
+                    Some(t) if !t.question.trim().is_empty() && !t.name.trim().is_empty() => {}
+                    _ => return err(format!("yes/no question {} needs a {lang} question and name", question.id)),
+                }
+            }
+            if !question.drugs.is_empty() && question.source.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                return err(format!("yes/no question {} is asked for some drugs only: give its source", question.id));
+            }
+        }
+        match self.yes_no.iter().find(|q| q.id == FEVERISH) {
+            Some(q) if q.drugs.is_empty() && q.action >= Action::CallNow => {}
+            _ => return err(format!("a yes/no question {FEVERISH} asked of everyone, calling now, is required")),
+        }
         Ok(())
+    }
+
+    /// A yes/no question id a check-in may answer: one of the library's, or one retired from it (devices that
+    /// recorded a check-in before an update still send it).
+    pub fn knows_yes_no(&self, id: &str) -> bool {
+        self.yes_no.iter().any(|q| q.id == id) || RETIRED_YES_NO.contains(&id)
     }
 
     pub fn item(&self, id: &str) -> Option<&Item> {
@@ -241,6 +332,15 @@ impl ItemLibrary {
             every_days,
             scales: self.scales.clone(),
             items: ids.into_iter().filter_map(|id| self.item(id).cloned()).collect(),
+            yes_no: self
+                .yes_no
+                .iter()
+                .filter(|q| q.drugs.is_empty() || q.drugs.iter().any(|d| drug_ids.contains(&d.as_str())))
+                .cloned()
+                .collect(),
+            drugs: drug_ids.iter().map(|d| d.to_string()).collect(),
+            rules: Vec::new(),
+            self_care: Vec::new(),
         }
     }
 }
@@ -255,6 +355,18 @@ pub struct CheckInForm {
     pub every_days: u16,
     pub scales: BTreeMap<String, Scales>,
     pub items: Vec<Item>,
+    /// The yes/no questions for this patient: safety ones first on the device.
+    #[serde(default)]
+    pub yes_no: Vec<YesNoQuestion>,
+    /// The guide drug ids of the patient's regimen.
+    #[serde(default)]
+    pub drugs: Vec<String>,
+    /// The triage rules for those drugs, so the device tells the patient what the server will raise.
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    /// Self-care advice for the form's items.
+    #[serde(default)]
+    pub self_care: Vec<Advice>,
 }
 
 impl CheckInForm {
@@ -323,9 +435,15 @@ pub struct CheckInAnswers {
     pub answers: BTreeMap<String, ItemAnswer>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub temperature: Option<Temperature>,
-    /// The emergency questions answered yes.
+    /// The yes/no questions answered yes (ids of [`YesNoQuestion`]s; the rest were answered no or not asked).
     #[serde(default)]
-    pub emergency_yes: BTreeSet<EmergencyQuestion>,
+    pub emergency_yes: BTreeSet<String>,
+    /// Stools more than usual on the worst of the last 2 days, when asked (patients whose form has diarrhea).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stools_above_usual: Option<u8>,
+    /// Diarrhea at night, when asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diarrhea_at_night: Option<bool>,
     /// "Something else" in the patient's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -344,6 +462,10 @@ pub enum CheckInError {
     ImplausibleTemperature,
     #[error("note is longer than {MAX_NOTE} characters")]
     NoteTooLong,
+    #[error("{0:?} is not a valid question id")]
+    BadQuestion(String),
+    #[error("more than {MAX_STOOLS_ABOVE_USUAL} stools above usual")]
+    TooManyStools,
 }
 
 impl CheckInAnswers {
@@ -359,6 +481,12 @@ impl CheckInAnswers {
         if self.temperature.is_some_and(|t| !t.is_plausible()) {
             return Err(CheckInError::ImplausibleTemperature);
         }
+        if let Some(id) = self.emergency_yes.iter().find(|id| !is_valid_term_id(id)) {
+            return Err(CheckInError::BadQuestion(id.clone()));
+        }
+        if self.stools_above_usual.is_some_and(|n| n > MAX_STOOLS_ABOVE_USUAL) {
+            return Err(CheckInError::TooManyStools);
+        }
         let temperature = self.temperature.map(Temperature::celsius_tenths);
         let mut answers = Vec::with_capacity(self.answers.len());
         for (term, answer) in &self.answers {
@@ -369,7 +497,14 @@ impl CheckInAnswers {
                 .map_err(|source| CheckInError::Grading { term: term.clone(), source })?;
             answers.push(graded);
         }
-        Ok(SymptomReport { answers, temperature_c_tenths: temperature, emergency_yes: self.emergency_yes.clone() })
+        Ok(SymptomReport {
+            answers,
+            temperature_c_tenths: temperature,
+            emergency_yes: self.emergency_yes.clone(),
+            stools_above_usual: self.stools_above_usual,
+            diarrhea_at_night: self.diarrhea_at_night,
+            note: self.note.as_ref().is_some_and(|n| !n.trim().is_empty()),
+        })
     }
 }
 

@@ -10,6 +10,7 @@ pub mod push;
 pub mod readability;
 pub mod regimen;
 pub mod reminders;
+pub mod rules;
 pub mod schedule;
 pub mod sync;
 pub mod triage;

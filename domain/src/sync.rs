@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::adherence::{DiaryRecord, DoseOutcome};
 use crate::checkin::{CheckInAnswers, CheckInForm};
-use crate::triage::{AlertReason, SiteSettings, Tier};
+use crate::triage::{Action, AlertReason, SiteSettings, Tier};
 use crate::regimen::{DoseSlot, RegimenLine};
 use crate::ValidationError;
 
@@ -363,6 +363,9 @@ pub struct AlertView {
     pub patient_id: Uuid,
     pub patient_name: String,
     pub tier: Tier,
+    /// What the patient's screen told them (none for alerts raised before it was recorded).
+    #[serde(default)]
+    pub action: Option<Action>,
     pub reasons: Vec<AlertReason>,
     /// The check-in that raised it, when one did.
     pub check_in: Option<CheckInAnswers>,
@@ -561,7 +564,8 @@ mod tests {
         for body in [
             r#"{"type":"check_in","answers":{},"grade":3}"#,
             r#"{"type":"check_in","answers":{"pain":{"attributes":"pain","responses":{}}}}"#,
-            r#"{"type":"check_in","answers":{},"emergency_yes":["headache"]}"#,
+            r#"{"type":"check_in","answers":{},"emergency_yes":"chest_pain"}"#,
+            r#"{"type":"check_in","answers":{},"stools_above_usual":-1}"#,
             r#"{"type":"check_in","answers":{},"temperature":{"tenths":"38.5","unit":"celsius"}}"#,
             r#"{"type":"message_read"}"#,
             r#"{"type":"dose_deleted"}"#,

@@ -72,10 +72,11 @@ fn every_message_exists_in_every_language_with_the_same_variables() {
 }
 
 #[test]
-fn every_alert_reason_red_flag_and_emergency_question_has_a_message() {
-    use carepath_domain::triage::{AlertReason, EmergencyQuestion, RedFlag};
+fn every_alert_reason_and_patient_action_has_a_message() {
+    use carepath_domain::triage::{Action, AlertReason, RedFlag};
+    // Yes/no questions and drug rules are named by the check-in content; the rest by the locales.
     let reasons = [
-        AlertReason::RedFlag(RedFlag::ChestPain),
+        AlertReason::RedFlag(RedFlag::Answered("chest_pain".into())),
         AlertReason::GradeThreeOrMore { term: "x".into(), grade: carepath_domain::grading::Grade::Severe },
         AlertReason::Worsened {
             term: "x".into(),
@@ -85,16 +86,19 @@ fn every_alert_reason_red_flag_and_emergency_question_has_a_message() {
         AlertReason::MissedDoses { count: 2, days: 7 },
         AlertReason::ExtraDose { date: "2026-11-21".parse().unwrap() },
         AlertReason::RefillRequested,
+        AlertReason::Rule { rule: "capecitabine_stools_4".into() },
+        AlertReason::Note,
+        AlertReason::VomitedDoses { count: 2, hours: 48 },
     ];
     for lang in LANGUAGES {
         let m = messages(lang);
         for reason in &reasons {
             assert!(m.contains_key(reason.message_id()), "{lang}: no message {}", reason.message_id());
         }
-        let mut flags = vec![RedFlag::Fever { celsius_tenths: 385 }];
-        flags.extend(EmergencyQuestion::ALL.map(EmergencyQuestion::red_flag));
-        for flag in flags {
-            assert!(m.contains_key(flag.message_id()), "{lang}: no message {}", flag.message_id());
+        assert!(m.contains_key("red-flag-fever"), "{lang}: no message red-flag-fever");
+        for action in [Action::Call911, Action::CallNow, Action::WithinADay] {
+            let id = format!("action-told-{}", action.as_str().replace('_', "-"));
+            assert!(m.contains_key(id.as_str()), "{lang}: no message {id}");
         }
     }
 }
