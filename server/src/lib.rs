@@ -60,7 +60,7 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
     let guides = guides::GuideLibrary::load(&settings.guides_dir)
         .with_context(|| format!("the medication guides in {} could not be loaded", settings.guides_dir.display()))?;
     tracing::info!(drugs = guides.drug_count(), dir = %settings.guides_dir.display(), "medication guides loaded");
-    let items = items::Items::load(&settings.checkin_library)
+    let items = items::Items::load(&settings.checkin_library, &guides)
         .with_context(|| format!("the symptom item library {} could not be loaded", settings.checkin_library.display()))?;
     tracing::info!(library = items.name(), "symptom item library loaded");
     notify::check_settings(&settings)?;

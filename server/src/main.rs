@@ -46,10 +46,10 @@ enum Command {
         /// The site's name, as given to create-pharmacist.
         #[arg(long)]
         site: String,
-        /// Fever threshold in °C, e.g. 38.0 (37.0–40.0).
+        /// Fever threshold in °C, e.g. 38.0 (37.5–38.3: above 38.3 °C, the IDSA single-reading fever, fevers would be missed).
         #[arg(long, conflicts_with = "fever_threshold_f")]
         fever_threshold_c: Option<String>,
-        /// Fever threshold in °F, e.g. 100.4 (98.6–104.0).
+        /// Fever threshold in °F, e.g. 100.4 (99.5–100.9).
         #[arg(long)]
         fever_threshold_f: Option<String>,
         /// Hours an acknowledgement holds (0–720).

@@ -135,20 +135,20 @@ pub async fn site_info(db: &Db, site_id: &str) -> anyhow::Result<SiteInfo> {
     Ok(SiteInfo { name, phone, after_hours_phone })
 }
 
-/// Changes a site's triage settings (each only if given) and returns them. The fever threshold must be
-/// 37.0–40.0 °C and the window 0–720 hours; anything else is refused and nothing changes.
+/// Changes a site's triage settings (each only if given) and returns them, within the domain's safe bounds
+/// (`SiteSettings::validated`: fever 37.5–38.3 °C, the IDSA cap; window 0–720 hours); anything else is refused and
+/// nothing changes.
 pub async fn update_site_settings(
     db: &Db,
     site_name: &str,
     fever_threshold_c_tenths: Option<i32>,
     acknowledged_window_hours: Option<u32>,
 ) -> anyhow::Result<carepath_domain::triage::SiteSettings> {
-    if let Some(t) = fever_threshold_c_tenths {
-        anyhow::ensure!((370..=400).contains(&t), "the fever threshold must be between 37.0 and 40.0 °C (98.6–104.0 °F)");
-    }
-    if let Some(h) = acknowledged_window_hours {
-        anyhow::ensure!(h <= 720, "the acknowledgement window must be 0 to 720 hours");
-    }
+    let bounds = carepath_domain::triage::SiteSettings {
+        fever_threshold_c_tenths: fever_threshold_c_tenths.unwrap_or(carepath_domain::triage::DEFAULT_FEVER_THRESHOLD_C_TENTHS),
+        acknowledged_window_hours: acknowledged_window_hours.unwrap_or(carepath_domain::triage::DEFAULT_ACKNOWLEDGED_WINDOW_HOURS),
+    };
+    bounds.validated()?;
     let mut tx = crate::store::begin_write(db).await?;
     let site: Option<(String,)> = sqlx::query_as("SELECT id FROM sites WHERE name = ?").bind(site_name).fetch_optional(&mut *tx).await?;
     let Some((site_id,)) = site else { anyhow::bail!("there is no site named {site_name:?}") };

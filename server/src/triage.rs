@@ -3,14 +3,26 @@
 //! alerts also queue their outgoing notices (see `notify`) in the same transaction.
 
 use chrono::{DateTime, Duration, Utc};
+use carepath_domain::adherence::{extra_doses, resolve_supersession, DoseOutcome};
 use carepath_domain::checkin::CheckInAnswers;
 use carepath_domain::sync::{EventBody, PatientEvent};
-use carepath_domain::adherence::{extra_doses, summarize};
-use carepath_domain::triage::{evaluate, Acknowledgement, Alert, AlertReason, SiteSettings, SymptomReport, Tier};
+use carepath_domain::triage::{
+    diary_reasons, evaluate, Acknowledgement, Action, Alert, AlertReason, CheckInContext, DiaryFacts, LineDiaryFacts,
+    SiteSettings, SymptomReport, Tier,
+};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
 
+use crate::guides::GuideLibrary;
+use crate::items::Items;
 use crate::store::{parse_ts, ts};
+
+/// The check-in content and the guides (which name the drugs of a regimen line), for the rules.
+#[derive(Clone, Copy)]
+pub struct Content<'a> {
+    pub items: &'a Items,
+    pub guides: &'a GuideLibrary,
+}
 
 /// The site's triage settings for a patient, and the site id.
 pub async fn settings_for_patient(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<(String, SiteSettings)> {
@@ -44,6 +56,7 @@ pub fn report_of_payload(payload: &str) -> anyhow::Result<Option<SymptomReport>>
 /// Runs the rules for a check-in just stored, and stores the alert it raises, if any. Returns its tier.
 pub async fn triage_check_in(
     conn: &mut SqliteConnection,
+    content: Content<'_>,
     patient_id: &str,
     event: &PatientEvent,
     answers: &CheckInAnswers,
@@ -91,11 +104,24 @@ pub async fn triage_check_in(
         }
     }
 
+    // The patient's drugs decide which drug rules apply.
+    let lines = crate::regimens::lines_in(conn, patient_id).await?;
+    let drugs = content.items.drugs_of(content.guides, lines.iter().map(|l| l.drug_name()));
+    let rules = content.items.rules_for(&drugs);
+    let library = content.items.library();
+    let cx = CheckInContext {
+        previous: previous.as_ref(),
+        yes_no: &library.yes_no,
+        items: &library.items,
+        rules: &rules,
+        acknowledged: &acknowledged,
+        now,
+        settings: &settings,
+    };
     // Missed and extra doses and refill requests are triaged when the diary events arrive (`triage_diary`).
-    let alerts = evaluate(&report, previous.as_ref(), 0, &[], false, &acknowledged, now, &settings);
-    let Some(Alert { tier, reasons }) = alerts.into_iter().next() else { return Ok(None) };
-    store_alert(conn, patient_id, &site_id, &id, &recorded, tier, &reasons, now, notice_channels).await?;
-    Ok(Some(tier))
+    let Some(alert) = evaluate(&report, &cx) else { return Ok(None) };
+    store_alert(conn, patient_id, &site_id, &id, &recorded, &alert, now, notice_channels).await?;
+    Ok(Some(alert.tier))
 }
 
 pub fn tier_text(tier: Tier) -> &'static str {
@@ -121,27 +147,27 @@ async fn store_alert(
     site_id: &str,
     event_id: &str,
     reported_at: &str,
-    tier: Tier,
-    reasons: &[AlertReason],
+    alert: &Alert,
     now: DateTime<Utc>,
     notice_channels: &[&str],
 ) -> anyhow::Result<()> {
     let alert_id = Uuid::new_v4().to_string();
     sqlx::query(
-        "INSERT INTO alerts (id, patient_id, site_id, event_id, tier, reasons, reported_at, raised_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO alerts (id, patient_id, site_id, event_id, tier, reasons, reported_at, raised_at, patient_action)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&alert_id)
     .bind(patient_id)
     .bind(site_id)
     .bind(event_id)
-    .bind(tier_text(tier))
-    .bind(serde_json::to_string(reasons)?)
+    .bind(tier_text(alert.tier))
+    .bind(serde_json::to_string(&alert.reasons)?)
     .bind(reported_at)
     .bind(ts(now))
+    .bind(alert.action.as_str())
     .execute(&mut *conn)
     .await?;
-    if tier == Tier::Urgent {
+    if alert.tier == Tier::Urgent {
         for channel in notice_channels {
             sqlx::query("INSERT INTO notifications (alert_id, channel, created_at, next_attempt_at) VALUES (?, ?, ?, ?)")
                 .bind(&alert_id)
@@ -155,13 +181,20 @@ async fn store_alert(
     Ok(())
 }
 
-/// The reasons of the patient's alerts (open ones only, or all).
-async fn alerted_reasons(conn: &mut SqliteConnection, patient_id: &str, open_only: bool) -> anyhow::Result<Vec<AlertReason>> {
+/// The reasons of the patient's alerts (open ones only, or all), raised at or after `since` if given.
+async fn alerted_reasons(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+    open_only: bool,
+    since: Option<DateTime<Utc>>,
+) -> anyhow::Result<Vec<AlertReason>> {
     let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT reasons FROM alerts WHERE patient_id = ? AND (resolved_at IS NULL OR ? = 0)",
+        "SELECT reasons FROM alerts WHERE patient_id = ? AND (resolved_at IS NULL OR ? = 0) AND (? IS NULL OR raised_at >= ?)",
     )
     .bind(patient_id)
     .bind(open_only)
+    .bind(since.map(ts))
+    .bind(since.map(ts))
     .fetch_all(&mut *conn)
     .await?;
     let mut reasons = Vec::new();
@@ -171,57 +204,77 @@ async fn alerted_reasons(conn: &mut SqliteConnection, patient_id: &str, open_onl
     Ok(reasons)
 }
 
-/// Runs the diary rules after a sync stored new dose records or refill requests, in the same transaction:
-/// [`MISSED_DOSES_ALERT`](carepath_domain::triage::MISSED_DOSES_ALERT) or more doses missed in the last week
-/// (unless an open alert already says so), extra doses not alerted on before, and each refill request (unless
-/// one is already open). The alert hangs on `trigger` (the newest new diary record) or on the refill request.
+/// Runs the diary rules after a sync stored new dose records or refill requests, in the same transaction
+/// (`carepath_domain::triage::diary_reasons`: missed, vomited and extra doses, refill requests, and the drug rules'
+/// own lines), unless an open alert already says the same. The alert hangs on `trigger` (the newest new diary
+/// record) or on the refill request.
 pub async fn triage_diary(
     conn: &mut SqliteConnection,
+    content: Content<'_>,
     patient_id: &str,
     trigger: Option<&PatientEvent>,
     refill_requests: &[&PatientEvent],
     now: DateTime<Utc>,
     notice_channels: &[&str],
 ) -> anyhow::Result<usize> {
-    let (site_id, settings) = settings_for_patient(conn, patient_id).await?;
+    let (site_id, _settings) = settings_for_patient(conn, patient_id).await?;
     let mut raised = 0;
     if let Some(trigger) = trigger {
         let lines = crate::regimens::lines_in(conn, patient_id).await?;
         let events = crate::regimens::diary_events(conn, patient_id).await?;
         let today = crate::regimens::patient_today(&lines, now);
-        let (mut missed, mut extra) = (0, Vec::new());
+        let all = alerted_reasons(conn, patient_id, false, None).await?;
+        let week = now - Duration::days(i64::from(carepath_domain::triage::MISSED_DOSES_DAYS));
+        let week_ago = today - chrono::Days::new(u64::from(carepath_domain::triage::MISSED_DOSES_DAYS));
+        let mut facts = DiaryFacts {
+            today: Some(today),
+            already_open: alerted_reasons(conn, patient_id, true, None).await?,
+            recently_alerted: alerted_reasons(conn, patient_id, false, Some(week)).await?,
+            ..Default::default()
+        };
+        let mut drugs_all: Vec<&str> = Vec::new();
         for line in &lines {
             let records = crate::regimens::records_of(&events, line.id);
             let Ok(schedule) = line.schedule() else { continue };
-            missed += summarize(line, &records, today).map(|s| s.recent_missed).unwrap_or(0);
-            // Extra doses in the last week that no alert has named yet.
-            let week_ago = today - chrono::Days::new(u64::from(carepath_domain::triage::MISSED_DOSES_DAYS));
-            extra.extend(extra_doses(&schedule, &records, today).into_iter().filter(|d| *d >= week_ago));
+            let drugs = content.items.drugs_of(content.guides, [line.drug_name()]);
+            let entries: Vec<_> = resolve_supersession(&records).into_iter().filter(|e| !e.superseded).collect();
+            let expected = |date, slot| {
+                matches!(schedule.day_plan(date), carepath_domain::schedule::DayPlan::Taking { doses } if doses.iter().any(|d| d.slot == slot))
+            };
+            facts.lines.push(LineDiaryFacts {
+                drugs: drugs.iter().map(|d| d.to_string()).collect(),
+                days_since_start: u32::try_from((today - line.regimen.start).num_days().max(0)).unwrap_or(u32::MAX),
+                // Only doses the plan expected count as missed (a record for a held day is not a missed dose).
+                missed: entries.iter().filter(|e| e.kind.counts_as_missed() && expected(e.date, e.slot)).map(|e| e.date).collect(),
+                vomited: entries.iter().filter(|e| e.kind == DoseOutcome::Vomited).map(|e| e.date).collect(),
+                // Extra doses in the last week that no alert has named yet.
+                new_extra_doses: extra_doses(&schedule, &records, today)
+                    .into_iter()
+                    .filter(|d| *d >= week_ago && !all.iter().any(|r| matches!(r, AlertReason::ExtraDose { date } if date == d)))
+                    .collect(),
+            });
+            drugs_all.extend(drugs);
         }
-        let open = alerted_reasons(conn, patient_id, true).await?;
-        if open.iter().any(|r| matches!(r, AlertReason::MissedDoses { .. })) {
-            missed = 0;
-        }
-        let all = alerted_reasons(conn, patient_id, false).await?;
-        extra.retain(|date| !all.iter().any(|r| matches!(r, AlertReason::ExtraDose { date: d } if d == date)));
-        let alerts = evaluate(&SymptomReport::default(), None, missed, &extra, false, &[], now, &settings);
-        if let Some(Alert { tier, reasons }) = alerts.into_iter().next() {
-            store_alert(conn, patient_id, &site_id, &trigger.id.to_string(), &ts(trigger.recorded_at), tier, &reasons, now, notice_channels)
+        let rules = content.items.rules_for(&drugs_all);
+        if let Some(alert) = Alert::of(diary_reasons(&facts, &rules)) {
+            store_alert(conn, patient_id, &site_id, &trigger.id.to_string(), &ts(trigger.recorded_at), &alert, now, notice_channels)
                 .await?;
             raised += 1;
         }
     }
     for request in refill_requests {
-        let open = alerted_reasons(conn, patient_id, true).await?;
-        if open.contains(&AlertReason::RefillRequested) {
-            continue;
-        }
-        let alerts = evaluate(&SymptomReport::default(), None, 0, &[], true, &[], now, &settings);
-        if let Some(Alert { tier, reasons }) = alerts.into_iter().next() {
-            store_alert(conn, patient_id, &site_id, &request.id.to_string(), &ts(request.recorded_at), tier, &reasons, now, notice_channels)
+        let facts =
+            DiaryFacts { refill_requested: true, already_open: alerted_reasons(conn, patient_id, true, None).await?, ..Default::default() };
+        if let Some(alert) = Alert::of(diary_reasons(&facts, &[])) {
+            store_alert(conn, patient_id, &site_id, &request.id.to_string(), &ts(request.recorded_at), &alert, now, notice_channels)
                 .await?;
             raised += 1;
         }
     }
     Ok(raised)
+}
+
+/// What the patient was told, as stored with an alert (`None` for alerts raised before it was stored).
+pub fn parse_action(text: Option<&str>) -> Option<Action> {
+    text.and_then(Action::parse)
 }

@@ -10,7 +10,7 @@ use std::time::Duration as StdDuration;
 use carepath_domain::checkin::{CheckInAnswers, Temperature, TemperatureUnit};
 use common::Frequency;
 use carepath_domain::sync::{AlertQueue, DeviceProfile, EventBody, PatientEvent, PatientTimeline, PharmacyMessage};
-use carepath_domain::triage::{AlertReason, EmergencyQuestion, RedFlag, Tier};
+use carepath_domain::triage::{AlertReason, RedFlag, Tier};
 use carepath_server::config::Secret;
 use chrono::Utc;
 use common::*;
@@ -155,9 +155,9 @@ async fn a_fever_raises_one_urgent_alert_that_tops_the_queue_and_one_notice_per_
     let client = app.login_as(&app.pharmacist_at_new_site("Northside", "alice").await).await;
     let ana = app.new_patient(&client, "Ana Lopez", Frequency::TwiceDaily).await;
 
-    // An earlier routine alert (worse by two grades), then the fever.
-    app.sync_ok(&ana.token, &[minutes_ago(check_in(Symptom::Nausea, 0, None), 60)]).await;
-    app.sync_ok(&ana.token, &[minutes_ago(check_in(Symptom::Nausea, 2, None), 30)]).await;
+    // An earlier routine alert (worse by two grades; fatigue has no lower line for capecitabine), then the fever.
+    app.sync_ok(&ana.token, &[minutes_ago(check_in(Symptom::Fatigue, 0, None), 60)]).await;
+    app.sync_ok(&ana.token, &[minutes_ago(check_in(Symptom::Fatigue, 2, None), 30)]).await;
     let hot = fever("38.5");
     app.sync_ok(&ana.token, &[hot.clone()]).await;
 
@@ -168,7 +168,7 @@ async fn a_fever_raises_one_urgent_alert_that_tops_the_queue_and_one_notice_per_
     assert_eq!(top.reasons, vec![AlertReason::RedFlag(RedFlag::Fever { celsius_tenths: 385 })]);
     assert_eq!(top.patient_name, "Ana Lopez");
     assert_eq!(queue.open[1].tier, Tier::Routine, "older routine alert comes after the urgent one");
-    assert!(matches!(&queue.open[1].reasons[0], AlertReason::Worsened { term, .. } if term == "nausea"));
+    assert!(matches!(&queue.open[1].reasons[0], AlertReason::Worsened { term, .. } if term == "fatigue"));
     assert_eq!(queue.stats.check_ins, 3);
     assert_eq!(queue.stats.check_ins_with_alert, 2);
     assert_eq!(queue.stats.alert_rate_per_mille, Some(666));
@@ -213,7 +213,7 @@ async fn a_failing_webhook_is_retried_and_never_blocks_the_report() {
     let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
     let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
     let mut answers = CheckInAnswers::default();
-    answers.emergency_yes.insert(EmergencyQuestion::ChestPain);
+    answers.emergency_yes.insert("chest_pain".into());
     let report = check_in_with(answers);
     // Stored and acknowledged at once, whatever the receiver does.
     app.sync_ok(&ana.token, &[report]).await;
@@ -409,13 +409,13 @@ async fn reports_are_compared_in_the_order_the_patient_made_them_even_when_synce
     let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
     let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
     // Made: none (2 h ago), then moderate (1 h ago). Sent newest first in one batch.
-    let earlier = minutes_ago(check_in(Symptom::Nausea, 0, None), 120);
-    let later = minutes_ago(check_in(Symptom::Nausea, 2, None), 60);
+    let earlier = minutes_ago(check_in(Symptom::Fatigue, 0, None), 120);
+    let later = minutes_ago(check_in(Symptom::Fatigue, 2, None), 60);
     app.sync_ok(&ana.token, &[later, earlier]).await;
     let queue = alerts(&app, &client).await;
     assert_eq!(queue.open.len(), 1, "{queue:?}");
     assert!(matches!(&queue.open[0].reasons[..], [AlertReason::Worsened { term, from, to, .. }]
-        if term == "nausea" && from.number() == 0 && to.number() == 2));
+        if term == "fatigue" && from.number() == 0 && to.number() == 2));
 }
 
 #[tokio::test]
@@ -444,6 +444,8 @@ async fn a_site_sets_its_own_fever_threshold_and_devices_get_it_at_the_next_sync
 
     // Out of range or unknown site: refused, nothing changes.
     assert!(carepath_server::patients::update_site_settings(&app.db, "North", Some(365), None).await.is_err());
+    // Above 38.3 °C (the IDSA single-reading fever) a site would miss fevers: refused.
+    assert!(carepath_server::patients::update_site_settings(&app.db, "North", Some(384), None).await.is_err());
     assert!(carepath_server::patients::update_site_settings(&app.db, "North", None, Some(721)).await.is_err());
     assert!(carepath_server::patients::update_site_settings(&app.db, "Nowhere", Some(383), None).await.is_err());
     assert_eq!(profile(&app, &ana.token).await.triage.fever_threshold_c_tenths, 380);

@@ -30,7 +30,7 @@ const TIMELINE_CHECK_INS: i64 = 400;
 const DEVICE_MESSAGES: i64 = 50;
 
 const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.display_name, a.tier, a.reasons, e.payload, a.reported_at,
-        a.raised_at, a.acknowledged_at, ack.display_name, a.resolved_at, res.display_name
+        a.raised_at, a.acknowledged_at, ack.display_name, a.resolved_at, res.display_name, a.patient_action
     FROM alerts a
     JOIN patients p ON p.id = a.patient_id
     LEFT JOIN events e ON e.id = a.event_id
@@ -50,11 +50,12 @@ type AlertRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow::Result<Vec<AlertView>> {
     let mut views = Vec::with_capacity(rows.len());
-    for (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by) in rows {
+    for (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by, action) in rows {
         let check_in = match payload.map(|p| serde_json::from_str::<PatientEvent>(&p)).transpose()? {
             Some(PatientEvent { body: EventBody::CheckIn(answers), .. }) => Some(answers),
             _ => None,
@@ -77,6 +78,7 @@ async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow
             patient_id: parse_uuid(&patient_id)?,
             patient_name,
             tier: parse_tier(&tier)?,
+            action: crate::triage::parse_action(action.as_deref()),
             reasons: serde_json::from_str::<Vec<AlertReason>>(&reasons)?,
             check_in,
             reported_at: parse_ts(&reported_at)?,

@@ -139,6 +139,11 @@ pub async fn sync(
     for (index, event) in req.events.iter().enumerate() {
         let invalid = |message: String| ApiError::InvalidEvent { index, message };
         event.validate(now).map_err(|e| invalid(e.to_string()))?;
+        if let EventBody::CheckIn(answers) = &event.body {
+            if let Some(id) = answers.emergency_yes.iter().find(|id| !state.items.library().knows_yes_no(id)) {
+                return Err(invalid(format!("{id:?} is not a question of the check-in")));
+            }
+        }
         let line_id = match &event.body {
             EventBody::DoseTaken { regimen_line_id, .. }
             | EventBody::DoseLogged { regimen_line_id, .. }
@@ -225,15 +230,16 @@ pub async fn sync(
     // Triage in the order the patient made the reports, so each compares with the one before it.
     new_check_ins.sort_by_key(|e| (e.recorded_at, e.id));
     let channels = state.settings.notice_channels();
+    let content = triage::Content { items: &state.items, guides: &state.guides };
     let mut urgent = false;
     for event in new_check_ins {
         if let EventBody::CheckIn(answers) = &event.body {
-            let tier = triage::triage_check_in(&mut tx, &device.patient_id, event, answers, now, &channels).await?;
+            let tier = triage::triage_check_in(&mut tx, content, &device.patient_id, event, answers, now, &channels).await?;
             urgent |= tier == Some(Tier::Urgent);
         }
     }
     if newest_diary.is_some() || !refill_requests.is_empty() {
-        triage::triage_diary(&mut tx, &device.patient_id, newest_diary, &refill_requests, now, &channels).await?;
+        triage::triage_diary(&mut tx, content, &device.patient_id, newest_diary, &refill_requests, now, &channels).await?;
     }
     store::audit(
         &mut *tx,
