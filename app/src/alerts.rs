@@ -269,7 +269,7 @@ pub(crate) fn ReplyForm(
 pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue: bool) -> impl IntoView {
     let alert = Memo::new(move |_| list.alerts.with(|all| all.iter().find(|a| a.id == id).cloned()));
     let Some(first) = alert.get_untracked() else { return ().into_any() };
-    let AlertView { patient_id, patient_name, tier, reported_at, raised_at, .. } = first;
+    let AlertView { patient_id, patient_name, tier, action, reported_at, raised_at, .. } = first;
     let resolved = Memo::new(move |_| alert.with(|a| a.as_ref().is_none_or(|a| a.resolved.is_some())));
     let acknowledged = Memo::new(move |_| alert.with(|a| a.as_ref().is_some_and(|a| a.acknowledged.is_some())));
     let notes = Memo::new(move |_| alert.with(|a| a.as_ref().map(|a| a.notes.clone()).unwrap_or_default()));
@@ -377,6 +377,7 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
                 {heading}
                 {move || resolved.get().then(|| view! { <span class="state-badge">{move || tr!("alert-state-resolved")}</span> })}
             </h3>
+            {action.map(|a| view! { <p class="patient-action" data-action=a.as_str()>{move || crate::reasons::action_text(a)}</p> })}
             <ul class="reasons">{reasons}</ul>
             {summary}
             <p class="alert-meta">

@@ -1,14 +1,20 @@
-//! The symptom check-in (`/check-in`): safety questions first, then the items the pharmacy chose for the
-//! patient's regimen, one symptom per screen, then "anything else". Everything runs on the device from the profile
-//! (items, answer labels, the site's fever threshold), so it works offline; red flags are checked here with the
-//! same domain rules the server uses, and a red flag shows "Call now" at once.
+//! The symptom check-in (`/check-in`): the safety questions first (the yes/no questions that call for 911 or a
+//! call now, and the thermometer), the stool count for patients asked about diarrhea, then the items the pharmacy
+//! chose for the patient's regimen, one symptom per screen, the other yes/no questions, then "anything else".
+//! Everything runs on the device from the profile (items, questions, the drug rules, self-care advice, the site's
+//! fever threshold), so it works offline. After each step the same domain rules the server uses
+//! (`triage::check_in_reasons`) decide what the patient is told: "Call 911" or "Call us now" at once (the report is
+//! recorded first), else "Tell us within a day" or self-care advice at the end.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use carepath_domain::checkin::{CheckInAnswers, CheckInForm, Item, ItemAnswer, Temperature, TemperatureUnit, MAX_NOTE};
-use carepath_domain::grading::{composite_grade, Attribute, Responses};
+use carepath_domain::checkin::{
+    CheckInAnswers, CheckInForm, Item, ItemAnswer, Temperature, TemperatureUnit, YesNoQuestion, FEVERISH, MAX_NOTE,
+};
+use carepath_domain::grading::{composite_grade, Attribute, Grade, Responses};
+use carepath_domain::rules::{Advice, MAX_STOOLS_ABOVE_USUAL};
 use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent};
-use carepath_domain::triage::{red_flags, EmergencyQuestion, RedFlag, SiteSettings};
+use carepath_domain::triage::{check_in_reasons, Action, AlertReason, CheckInContext, SiteSettings, SymptomReport};
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,20 +23,38 @@ use uuid::Uuid;
 
 use crate::device::Device;
 use crate::format;
-use crate::i18n::{current, tr_dynamic};
-use crate::reasons::red_flag_text;
+use crate::i18n::current;
+use crate::reasons::{reason_text, term_name};
 use crate::tr;
 
 const UNIT_KEY: &str = "carepath.temperature-unit";
 
+/// The item whose patients are asked the stool count and about diarrhea at night.
+const DIARRHEA: &str = "diarrhea";
+
 #[derive(Debug, Clone, PartialEq)]
 enum Step {
     Safety,
+    Stools,
     Item(usize),
+    /// The yes/no questions that ask for a word within a day (a fall, …).
+    MoreQuestions,
     Note,
-    /// Call now, with the red flags found.
-    RedFlags(Vec<RedFlag>),
-    Sent,
+    /// What the answers ask of the patient: "Call 911" / "Call us now" at once, else "within a day" or self-care.
+    Result(Outcome),
+}
+
+/// The result screen's content.
+#[derive(Debug, Clone, PartialEq)]
+struct Outcome {
+    action: Option<Action>,
+    reasons: Vec<(Action, AlertReason)>,
+    /// Fever or chills answered yes with no thermometer reading: "take your temperature now".
+    take_temperature: bool,
+    /// Self-care advice for the symptoms reported.
+    advice: Vec<(String, Advice)>,
+    /// The report was recorded before the last questions (after a call-now answer).
+    early: bool,
 }
 
 fn set_response(r: &mut Responses, attribute: Attribute, value: Option<u8>) {
@@ -70,6 +94,45 @@ fn focus_step_heading() {
     });
 }
 
+/// The outcome of `answers` for this patient: the same rules the server runs (without acknowledgements, which
+/// only the server has), comparing with the patient's previous check-in on this phone.
+fn outcome_of(answers: &CheckInAnswers, form: Option<&CheckInForm>, settings: &SiteSettings, previous: Option<&SymptomReport>, early: bool) -> Outcome {
+    let report = answers.report().unwrap_or_default();
+    let (yes_no, items, rules, care): (&[YesNoQuestion], &[Item], &[_], &[Advice]) = match form {
+        Some(f) => (&f.yes_no, &f.items, &f.rules, &f.self_care),
+        None => (&[], &[], &[], &[]),
+    };
+    let cx = CheckInContext { previous, yes_no, items, rules, acknowledged: &[], now: Utc::now(), settings };
+    let reasons = check_in_reasons(&report, &cx);
+    let action = reasons.iter().map(|(a, _)| *a).max();
+    let mut advice = Vec::new();
+    for answer in report.answers.iter().filter(|a| a.grade > Grade::Absent) {
+        let best = care.iter().filter(|a| a.item == answer.term && a.min_grade <= answer.grade.number()).max_by_key(|a| a.min_grade);
+        if let Some(best) = best {
+            advice.push((answer.term.clone(), best.clone()));
+        }
+    }
+    Outcome {
+        action,
+        reasons,
+        take_temperature: answers.emergency_yes.contains(FEVERISH) && answers.temperature.is_none(),
+        advice,
+        early,
+    }
+}
+
+/// `answers` without what `sent` already recorded (the first answers went out on their own after a call now).
+fn unsent(answers: CheckInAnswers, sent: Option<&CheckInAnswers>) -> CheckInAnswers {
+    let Some(sent) = sent else { return answers };
+    CheckInAnswers {
+        emergency_yes: answers.emergency_yes.into_iter().filter(|id| !sent.emergency_yes.contains(id)).collect(),
+        temperature: answers.temperature.filter(|_| sent.temperature.is_none()),
+        stools_above_usual: answers.stools_above_usual.filter(|_| sent.stools_above_usual.is_none()),
+        diarrhea_at_night: answers.diarrhea_at_night.filter(|_| sent.diarrhea_at_night.is_none()),
+        ..answers
+    }
+}
+
 #[component]
 pub fn CheckInScreen() -> impl IntoView {
     let device = expect_context::<Device>();
@@ -77,17 +140,36 @@ pub fn CheckInScreen() -> impl IntoView {
     let form = Memo::new(move |_| profile().and_then(|p: DeviceProfile| p.check_in));
     let settings = Memo::new(move |_| profile().map(|p| p.triage).unwrap_or_default());
     let item_count = move || form.with(|f| f.as_ref().map_or(0, |f| f.items.len()));
+    let asks_stools = move || form.with(|f| f.as_ref().is_some_and(|f| f.items.iter().any(|i| i.id == DIARRHEA)));
+    let later_questions = move || {
+        form.with(|f| f.as_ref().map(|f| f.yes_no.iter().filter(|q| !q.is_safety()).cloned().collect::<Vec<_>>()).unwrap_or_default())
+    };
+    // The patient's previous check-in on this phone, for "new or worse than last time".
+    let previous = move || {
+        device.events.with_untracked(|events| {
+            events
+                .iter()
+                .filter_map(|e| match &e.event.body {
+                    EventBody::CheckIn(answers) if !answers.answers.is_empty() => Some((e.event.recorded_at, answers.clone())),
+                    _ => None,
+                })
+                .max_by_key(|(at, _)| *at)
+                .and_then(|(_, answers)| answers.report().ok())
+        })
+    };
 
     let step = RwSignal::new(Step::Safety);
-    let emergency = RwSignal::new(BTreeSet::<EmergencyQuestion>::new());
+    let emergency = RwSignal::new(BTreeSet::<String>::new());
     let temperature_text = RwSignal::new(String::new());
     let unit = RwSignal::new(saved_unit());
+    let stools_text = RwSignal::new(String::new());
+    let at_night = RwSignal::new(None::<bool>);
     let responses = RwSignal::new(BTreeMap::<String, Responses>::new());
     let note = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    // Set once the safety answers went out on their own (after a red flag): not repeated in the second report.
-    let safety_recorded = RwSignal::new(false);
+    // What already went out on its own (after a call-now answer): not repeated in the second report.
+    let early_recorded = RwSignal::new(None::<CheckInAnswers>);
 
     let go = move |next: Step| {
         error.set(None);
@@ -107,37 +189,63 @@ pub fn CheckInScreen() -> impl IntoView {
         });
     };
 
-    let safety_answers = move || -> Result<CheckInAnswers, String> {
+    let stools = move || -> Result<Option<u8>, String> {
+        let text = stools_text.get_untracked();
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        match text.trim().parse::<u8>() {
+            Ok(n) if n <= MAX_STOOLS_ABOVE_USUAL => Ok(Some(n)),
+            _ => Err(tr!("check-in-stools-invalid", max = MAX_STOOLS_ABOVE_USUAL)),
+        }
+    };
+
+    // The answers given so far (the safety page, the stool count), without the symptom items.
+    let first_answers = move || -> Result<CheckInAnswers, String> {
         let text = temperature_text.get_untracked();
         let temperature = if text.trim().is_empty() {
             None
         } else {
             Some(Temperature::parse(&text, unit.get_untracked()).ok_or_else(|| tr!("check-in-temperature-invalid"))?)
         };
-        Ok(CheckInAnswers { temperature, emergency_yes: emergency.get_untracked(), ..CheckInAnswers::default() })
+        Ok(CheckInAnswers {
+            temperature,
+            emergency_yes: emergency.get_untracked(),
+            stools_above_usual: stools()?,
+            diarrhea_at_night: at_night.get_untracked(),
+            ..CheckInAnswers::default()
+        })
     };
 
-    let after_safety = move |_| {
+    // After the safety page and the stool count: a call-now answer is recorded and shown at once.
+    let check_so_far = move |next: Step| {
         if busy.get_untracked() {
             return;
         }
-        let answers = match safety_answers() {
+        let answers = match first_answers() {
             Ok(a) => a,
             Err(message) => {
                 error.set(Some(message));
                 return;
             }
         };
-        let settings: SiteSettings = settings.get_untracked();
-        let flags = answers.report().map(|r| red_flags(&r, &settings)).unwrap_or_default();
-        if flags.is_empty() {
-            go(if item_count() > 0 { Step::Item(0) } else { Step::Note });
-        } else {
+        // Only what was not sent yet can raise something new (after a call now, the patient may go on).
+        let fresh = early_recorded.with_untracked(|sent| unsent(answers.clone(), sent.as_ref()));
+        let outcome = form.with_untracked(|f| outcome_of(&fresh, f.as_ref(), &settings.get_untracked(), None, true));
+        if outcome.action >= Some(Action::CallNow) {
             // Record at once: if the patient calls and closes the app, the pharmacy still gets the report.
-            safety_recorded.set(true);
-            record(answers, Step::RedFlags(flags));
+            early_recorded.set(Some(answers));
+            record(fresh, Step::Result(outcome));
+        } else {
+            go(next);
         }
     };
+    let after_safety = move |_| {
+        let next = if asks_stools() { Step::Stools } else if item_count() > 0 { Step::Item(0) } else { Step::MoreQuestions };
+        check_so_far(next)
+    };
+    let after_stools = move |_| check_so_far(if item_count() > 0 { Step::Item(0) } else { Step::MoreQuestions });
+    let after_items = move || if later_questions().is_empty() { Step::Note } else { Step::MoreQuestions };
 
     let submit = move |_| {
         if busy.get_untracked() {
@@ -148,17 +256,15 @@ pub fn CheckInScreen() -> impl IntoView {
             error.set(Some(tr!("check-in-note-too-long", max = MAX_NOTE)));
             return;
         }
-        let mut answers = if safety_recorded.get_untracked() {
-            CheckInAnswers::default()
-        } else {
-            match safety_answers() {
-                Ok(a) => a,
-                Err(message) => {
-                    error.set(Some(message));
-                    return;
-                }
+        let mut answers = match first_answers() {
+            Ok(a) => a,
+            Err(message) => {
+                error.set(Some(message));
+                return;
             }
         };
+        // What already went out after a call-now answer is not sent twice.
+        answers = early_recorded.with_untracked(|sent| unsent(answers, sent.as_ref()));
         let items = form.get_untracked().map(|f| f.items).unwrap_or_default();
         let given = responses.get_untracked();
         for item in &items {
@@ -167,9 +273,8 @@ pub fn CheckInScreen() -> impl IntoView {
             }
         }
         answers.note = (!note_text.is_empty()).then_some(note_text);
-        let settings = settings.get_untracked();
-        let flags = answers.report().map(|r| red_flags(&r, &settings)).unwrap_or_default();
-        record(answers, if flags.is_empty() { Step::Sent } else { Step::RedFlags(flags) });
+        let outcome = form.with_untracked(|f| outcome_of(&answers, f.as_ref(), &settings.get_untracked(), previous().as_ref(), false));
+        record(answers, Step::Result(outcome));
     };
 
     view! {
@@ -177,11 +282,21 @@ pub fn CheckInScreen() -> impl IntoView {
             <h1 id="check-in-title">{move || tr!("check-in-title")}</h1>
             {move || match step.get() {
                 Step::Safety => view! {
-                    <SafetyStep emergency=emergency temperature_text=temperature_text unit=unit/>
+                    <p class="hint check-in-intro">{move || tr!("check-in-intro")}</p>
+                    <SafetyStep questions=form.with_untracked(|f| f.as_ref().map(|f| f.yes_no.iter().filter(|q| q.is_safety()).cloned().collect()).unwrap_or_default())
+                        emergency=emergency temperature_text=temperature_text unit=unit/>
                     <p class="error" role="alert">{move || error.get()}</p>
                     <button type="button" class="primary wide" on:click=after_safety disabled=move || busy.get()>
                         {move || tr!("check-in-next")}
                     </button>
+                }.into_any(),
+                Step::Stools => view! {
+                    <StoolsStep stools_text=stools_text at_night=at_night/>
+                    <p class="error" role="alert">{move || error.get()}</p>
+                    <div class="step-buttons">
+                        <button type="button" class="primary wide" on:click=after_stools disabled=move || busy.get()>{move || tr!("check-in-next")}</button>
+                        <button type="button" class="secondary" on:click=move |_| go(Step::Safety)>{move || tr!("check-in-back")}</button>
+                    </div>
                 }.into_any(),
                 Step::Item(index) => {
                     let item = form.with_untracked(|f| f.as_ref().and_then(|f| f.items.get(index).cloned()));
@@ -189,8 +304,12 @@ pub fn CheckInScreen() -> impl IntoView {
                     match (item, form_value) {
                         (Some(item), Some(form_value)) => {
                             let total = form_value.items.len();
-                            let next = move || if index + 1 < total { Step::Item(index + 1) } else { Step::Note };
-                            let back = move || if index == 0 { Step::Safety } else { Step::Item(index - 1) };
+                            let next = move || if index + 1 < total { Step::Item(index + 1) } else { after_items() };
+                            let back = move || match index {
+                                0 if asks_stools() => Step::Stools,
+                                0 => Step::Safety,
+                                _ => Step::Item(index - 1),
+                            };
                             let item_for_check = item.clone();
                             let ready = move || responses.with(|r| r.get(&item_for_check.id).is_some_and(|r| complete(&item_for_check, r)));
                             let skip_id = item.id.clone();
@@ -211,43 +330,84 @@ pub fn CheckInScreen() -> impl IntoView {
                         _ => view! { <p>{move || tr!("check-in-no-items")}</p> }.into_any(),
                     }
                 }
-                Step::Note => view! {
-                    <h2 id="step-heading" tabindex="-1">{move || tr!("check-in-note-title")}</h2>
-                    <label for="check-in-note">{move || tr!("check-in-note-label")}</label>
-                    <textarea id="check-in-note" name="note" rows="4" maxlength=MAX_NOTE.to_string() bind:value=note></textarea>
-                    <p class="error" role="alert">{move || error.get()}</p>
+                Step::MoreQuestions => view! {
+                    <h2 id="step-heading" tabindex="-1">{move || tr!("check-in-more-title")}</h2>
+                    <YesNoList questions=later_questions() chosen=emergency id_prefix="more"/>
                     <div class="step-buttons">
-                        <button type="button" class="primary wide" on:click=submit disabled=move || busy.get()>{move || tr!("check-in-submit")}</button>
+                        <button type="button" class="primary wide" on:click=move |_| go(Step::Note)>{move || tr!("check-in-next")}</button>
                         <button type="button" class="secondary" on:click=move |_| go(if item_count() > 0 { Step::Item(item_count() - 1) } else { Step::Safety })>
                             {move || tr!("check-in-back")}
                         </button>
                     </div>
                 }.into_any(),
-                Step::RedFlags(flags) => {
-                    let more = safety_recorded.get_untracked() && item_count() > 0 && responses.with_untracked(|r| r.is_empty());
+                Step::Note => view! {
+                    <h2 id="step-heading" tabindex="-1">{move || tr!("check-in-note-title")}</h2>
+                    <label for="check-in-note">{move || tr!("check-in-note-label")}</label>
+                    <p class="hint" id="check-in-note-hint">{move || tr!("check-in-note-hint")}</p>
+                    <textarea id="check-in-note" name="note" rows="4" maxlength=MAX_NOTE.to_string() aria-describedby="check-in-note-hint" bind:value=note></textarea>
+                    <p class="error" role="alert">{move || error.get()}</p>
+                    <div class="step-buttons">
+                        <button type="button" class="primary wide" on:click=submit disabled=move || busy.get()>{move || tr!("check-in-submit")}</button>
+                        <button type="button" class="secondary" on:click=move |_| go(if !later_questions().is_empty() {
+                            Step::MoreQuestions
+                        } else if item_count() > 0 { Step::Item(item_count() - 1) } else { Step::Safety })>
+                            {move || tr!("check-in-back")}
+                        </button>
+                    </div>
+                }.into_any(),
+                Step::Result(outcome) => {
+                    let more = outcome.early && item_count() > 0 && responses.with_untracked(|r| r.is_empty());
+                    let next_after_early = if asks_stools() && stools_text.with_untracked(|t| t.is_empty()) { Step::Stools } else { Step::Item(0) };
                     view! {
-                        <RedFlagScreen flags=flags/>
+                        <ResultScreen outcome=outcome/>
                         <Show when=move || more>
-                            <button type="button" class="secondary wide" on:click=move |_| go(Step::Item(0))>
-                                {move || tr!("check-in-continue-after-red-flag")}
-                            </button>
+                            {
+                                let next_after_early = next_after_early.clone();
+                                view! {
+                                    <button type="button" class="secondary wide" on:click=move |_| go(next_after_early.clone())>
+                                        {move || tr!("check-in-continue-after-red-flag")}
+                                    </button>
+                                }
+                            }
                         </Show>
                         <A href="/" attr:class="button secondary wide">{move || tr!("nav-today")}</A>
                     }.into_any()
                 }
-                Step::Sent => view! {
-                    <h2 id="step-heading" tabindex="-1">{move || tr!("check-in-thanks")}</h2>
-                    <p class="success" role="status">{move || if device.waiting.get() > 0 { tr!("check-in-saved") } else { tr!("check-in-sent") }}</p>
-                    <A href="/" attr:class="button primary wide">{move || tr!("nav-today")}</A>
-                }.into_any(),
             }}
         </section>
     }
 }
 
+/// Yes/no questions as checkboxes: checked is "yes".
+#[component]
+fn YesNoList(questions: Vec<YesNoQuestion>, chosen: RwSignal<BTreeSet<String>>, id_prefix: &'static str) -> impl IntoView {
+    let lang = current();
+    view! {
+        <div class="choices">
+            {questions.into_iter().map(|q| {
+                let id = format!("{id_prefix}-{}", q.id);
+                let label_for = id.clone();
+                let (qid, qid2) = (q.id.clone(), q.id.clone());
+                let text = q.text_in(&lang).question.clone();
+                view! {
+                    <label class="choice" for=label_for>
+                        <input type="checkbox" id=id data-question=q.id.clone() prop:checked=move || chosen.with(|e| e.contains(&qid))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                chosen.update(|e| { if on { e.insert(qid2.clone()); } else { e.remove(&qid2); } });
+                            }/>
+                        <span>{text}</span>
+                    </label>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
 #[component]
 fn SafetyStep(
-    emergency: RwSignal<BTreeSet<EmergencyQuestion>>,
+    questions: Vec<YesNoQuestion>,
+    emergency: RwSignal<BTreeSet<String>>,
     temperature_text: RwSignal<String>,
     unit: RwSignal<TemperatureUnit>,
 ) -> impl IntoView {
@@ -270,22 +430,7 @@ fn SafetyStep(
         <fieldset>
             <legend>{move || tr!("check-in-emergency-legend")}</legend>
             <p class="hint">{move || tr!("check-in-emergency-hint")}</p>
-            <div class="choices">
-                {EmergencyQuestion::ALL.into_iter().map(|q| {
-                    let id = format!("emergency-{}", q.red_flag().message_id());
-                    let label_for = id.clone();
-                    view! {
-                        <label class="choice" for=label_for>
-                            <input type="checkbox" id=id prop:checked=move || emergency.with(|e| e.contains(&q))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    emergency.update(|e| { if on { e.insert(q); } else { e.remove(&q); } });
-                                }/>
-                            <span>{move || tr_dynamic(q.red_flag().message_id())}</span>
-                        </label>
-                    }
-                }).collect_view()}
-            </div>
+            <YesNoList questions=questions chosen=emergency id_prefix="emergency"/>
         </fieldset>
         <fieldset>
             <legend>{move || tr!("check-in-temperature-legend")}</legend>
@@ -298,6 +443,34 @@ fn SafetyStep(
                     {unit_choice(TemperatureUnit::Celsius, "unit-celsius", "°C")}
                     {unit_choice(TemperatureUnit::Fahrenheit, "unit-fahrenheit", "°F")}
                 </div>
+            </div>
+        </fieldset>
+    }
+}
+
+/// Diarrhea by stool count: stools more than usual on the worst of the last 2 days, and at night.
+#[component]
+fn StoolsStep(stools_text: RwSignal<String>, at_night: RwSignal<Option<bool>>) -> impl IntoView {
+    let night_choice = move |value: bool, id: &'static str| {
+        view! {
+            <label class="choice" for=id>
+                <input type="radio" id=id name="diarrhea-at-night" prop:checked=move || at_night.get() == Some(value)
+                    on:change=move |_| at_night.set(Some(value))/>
+                <span>{move || if value { tr!("check-in-yes") } else { tr!("check-in-no") }}</span>
+            </label>
+        }
+    };
+    view! {
+        <h2 id="step-heading" tabindex="-1">{move || tr!("check-in-stools-title")}</h2>
+        <label for="stools-above-usual">{move || tr!("check-in-stools-label")}</label>
+        <p class="hint" id="stools-hint">{move || tr!("check-in-stools-hint")}</p>
+        <input id="stools-above-usual" name="stools-above-usual" type="number" inputmode="numeric" min="0"
+            max=MAX_STOOLS_ABOVE_USUAL.to_string() autocomplete="off" aria-describedby="stools-hint" bind:value=stools_text/>
+        <fieldset>
+            <legend>{move || tr!("check-in-diarrhea-at-night")}</legend>
+            <div class="choices inline">
+                {night_choice(true, "night-yes")}
+                {night_choice(false, "night-no")}
             </div>
         </fieldset>
     }
@@ -362,29 +535,123 @@ fn ItemStep(item: Item, form: CheckInForm, index: usize, total: usize, responses
     }
 }
 
-/// "Call now": shown on the device the moment a red flag is answered, with the pharmacy's numbers as tel: links.
+/// The end of a check-in: "Call 911", "Call us now" (with the pharmacy's numbers as tel: links), "Tell us within
+/// a day", or "Sent" — each with what was found and self-care advice for the symptoms reported.
 #[component]
-pub fn RedFlagScreen(flags: Vec<RedFlag>) -> impl IntoView {
+fn ResultScreen(outcome: Outcome) -> impl IntoView {
     let device = expect_context::<Device>();
-    let site = device.profile.get_untracked().flatten().map(|p| p.site);
+    let profile = device.profile.get_untracked().flatten();
+    let site = profile.as_ref().map(|p| p.site.clone());
+    let names = profile
+        .as_ref()
+        .and_then(|p| p.check_in.as_ref())
+        .map(|f| {
+            let mut names = carepath_domain::checkin::term_names(&f.items);
+            for q in &f.yes_no {
+                names.insert(q.id.clone(), q.text.iter().map(|(l, t)| (l.clone(), t.name.clone())).collect());
+            }
+            for r in &f.rules {
+                names.insert(r.id.clone(), r.text.iter().map(|(l, t)| (l.clone(), t.name.clone())).collect());
+            }
+            names
+        })
+        .unwrap_or_default();
+    let action = outcome.action;
+    let (class, testid) = match action {
+        Some(Action::Call911) => ("red-flag call-911", "call-911"),
+        Some(Action::CallNow) => ("red-flag", "call-now"),
+        Some(Action::WithinADay) => ("result within-a-day", "within-a-day"),
+        None => ("result sent", "sent"),
+    };
+    let urgent = action >= Some(Action::CallNow);
+    // In the patient's words: "Your note", not the desk's "The patient wrote a note".
+    let found: Vec<String> = outcome
+        .reasons
+        .iter()
+        .map(|(_, r)| if *r == AlertReason::Note { tr!("result-reason-note") } else { reason_text(r, &names) })
+        .collect();
+    let lang = current();
+    let advice: Vec<(String, String, String)> = outcome
+        .advice
+        .iter()
+        .filter_map(|(term, a)| a.text_in(&lang).map(|t| (term_name(term, &names), t.now.clone(), t.call_if.clone())))
+        .collect();
+    let has_advice = !advice.is_empty();
     view! {
-        <div class="red-flag" data-testid="call-now">
-            <h2 id="step-heading" tabindex="-1">{move || tr!("red-flag-title")}</h2>
-            <p>{move || tr!("red-flag-because")}</p>
-            <ul class="red-flag-list">
-                {flags.into_iter().map(|f| view! { <li>{move || red_flag_text(&f)}</li> }).collect_view()}
-            </ul>
-            {site.map(|site| {
+        <div class=class data-testid=testid>
+            <h2 id="step-heading" tabindex="-1">{move || match action {
+                Some(Action::Call911) => tr!("result-call-911-title"),
+                Some(Action::CallNow) => tr!("red-flag-title"),
+                Some(Action::WithinADay) => tr!("result-within-a-day-title"),
+                None => tr!("check-in-thanks"),
+            }}</h2>
+            <Show when=move || matches!(action, Some(Action::Call911))>
+                <p class="call-links"><a class="button danger wide" href="tel:911">{move || tr!("result-call-911-button")}</a></p>
+            </Show>
+            <Show when={let take = outcome.take_temperature; move || take}>
+                <p class="take-temperature" data-testid="take-temperature">{move || tr!("result-take-temperature")}</p>
+            </Show>
+            <Show when={let any = !found.is_empty(); move || any}>
+                <p>{move || if urgent { tr!("red-flag-because") } else { tr!("result-because") }}</p>
+                <ul class="red-flag-list">
+                    {found.iter().cloned().map(|f| view! { <li>{f}</li> }).collect_view()}
+                </ul>
+            </Show>
+            {site.filter(|_| action.is_some()).map(|site| {
                 let (phone, after) = (site.phone.clone(), site.after_hours_phone.clone());
+                let big = if urgent { "button danger wide" } else { "button primary wide" };
                 view! {
                     <p class="call-links">
-                        <a class="button danger wide" href=format::tel_href(&site.phone)>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
+                        <a class=big href=format::tel_href(&site.phone)>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
                         <a class="button secondary wide" href=format::tel_href(&site.after_hours_phone)>{move || tr!("call-now-after-hours", phone = after.clone())}</a>
                     </p>
                 }
             })}
-            <p class="emergency-note">{move || tr!("red-flag-emergency")}</p>
-            <p role="status">{move || if device.waiting.get() > 0 { tr!("red-flag-saved-offline") } else { tr!("red-flag-sent") }}</p>
+            <Show when=move || urgent>
+                <p class="emergency-note">{move || tr!("red-flag-emergency")}</p>
+            </Show>
+            <Show when=move || has_advice>
+                <section class="self-care" aria-labelledby="self-care-title">
+                    <h3 id="self-care-title">{move || tr!("self-care-title")}</h3>
+                    {advice.iter().cloned().map(|(name, now, call_if)| view! {
+                        <div class="self-care-item">
+                            <h4>{name}</h4>
+                            <crate::guides::SectionText text=now/>
+                            <p class="self-care-call"><strong>{move || tr!("self-care-call-if")}</strong>" "{call_if}</p>
+                        </div>
+                    }).collect_view()}
+                </section>
+            </Show>
+            <p role="status">{move || match (urgent, device.waiting.get() > 0) {
+                (true, true) => tr!("red-flag-saved-offline"),
+                (true, false) => tr!("red-flag-sent"),
+                (false, true) => tr!("check-in-saved"),
+                (false, false) => tr!("check-in-sent"),
+            }}</p>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_went_out_after_a_call_now_is_not_sent_again() {
+        let mut sent = CheckInAnswers::default();
+        sent.emergency_yes.insert("chest_pain".into());
+        // Later the patient went on: a stool count, one more yes, and the same yes still ticked.
+        let mut later = sent.clone();
+        later.emergency_yes.insert("fell".into());
+        later.stools_above_usual = Some(2);
+        later.note = Some("since Sunday".into());
+        let rest = unsent(later.clone(), Some(&sent));
+        assert_eq!(rest.emergency_yes, BTreeSet::from(["fell".to_string()]));
+        assert_eq!(rest.stools_above_usual, Some(2));
+        assert_eq!(rest.note.as_deref(), Some("since Sunday"));
+        assert_eq!(unsent(later.clone(), None), later, "nothing sent yet: everything goes");
+        // A stool count that went out with the first report is not repeated.
+        let rest = unsent(later.clone(), Some(&later));
+        assert_eq!((rest.emergency_yes.len(), rest.stools_above_usual), (0, None));
     }
 }

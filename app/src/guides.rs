@@ -4,6 +4,8 @@
 
 use carepath_domain::guide::{self, Block, Guide, GuideIndex, GuideListing, Inline, Placeholder};
 use carepath_domain::sync::{DeviceProfile, SiteInfo};
+use carepath_domain::triage::{celsius_tenths_to_fahrenheit_tenths, format_tenths, DEFAULT_FEVER_THRESHOLD_C_TENTHS};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -38,7 +40,8 @@ impl From<ApiError> for GuideError {
     }
 }
 
-async fn load_index() -> Result<GuideIndex, GuideError> {
+/// The list of every guide (`/guides/index.json`): the guide list, and the regimen form's food rule per drug.
+pub async fn load_index() -> Result<GuideIndex, GuideError> {
     Ok(api::get::<GuideIndex>("/guides/index.json", None).await?)
 }
 
@@ -226,9 +229,10 @@ fn guide_error_text(e: &GuideError) -> String {
 fn GuideArticle(guide: Guide) -> impl IntoView {
     let brands = guide.brand_names.join(", ");
     let pronunciation = guide.pronunciation.clone();
-    let call_right_away = guide.sections.call_right_away.clone();
-    let topics: Vec<(&'static str, String)> =
-        guide.sections.iter().filter(|(id, _)| *id != "call_right_away").map(|(id, text)| (id, text.to_string())).collect();
+    let (label_revised, reviewed) = (guide.label_revised.clone(), guide.reviewed);
+    let mut sections = guide.sections.iter().map(|(id, text)| (id, text.to_string()));
+    let (start_id, start_here) = sections.next().expect("a guide has sections");
+    let topics: Vec<(&'static str, String)> = sections.collect();
     let print = move |_| {
         let _ = window().print();
     };
@@ -237,13 +241,19 @@ fn GuideArticle(guide: Guide) -> impl IntoView {
             <h1 id="guide-title">{capitalized(&guide.generic_name)}</h1>
             {(!brands.is_empty()).then(|| view! { <p class="brand-names">{move || tr!("guide-brand-names", names = brands.clone())}</p> })}
             <p class="pronunciation">{move || tr!("guide-pronunciation", pronunciation = pronunciation.clone())}</p>
+            <p class="hint guide-checked">{move || tr!(
+                "guide-checked",
+                revised = label_revision_text(&label_revised),
+                reviewed = review_date_text(reviewed, &current())
+            )}</p>
             <p class="hint">{move || tr!("guide-general-info")}</p>
 
-            <section class="call-now guide-call" id="section-call_right_away" aria-labelledby="call-right-away-title">
-                <h2 id="call-right-away-title">{move || tr!("guide-section-call_right_away")}</h2>
-                <SectionText text=call_right_away/>
-                <CallButtons/>
-            </section>
+            <CallList call=guide.call/>
+
+            <details class="guide-section" id=format!("section-{start_id}") open>
+                <summary>{move || tr_dynamic(&format!("guide-section-{start_id}"))}</summary>
+                <div class="section-body"><SectionText text=start_here/></div>
+            </details>
 
             <h2 class="topics-title">{move || tr!("guide-topics")}</h2>
             <p class="hint">{move || tr!("guide-topics-hint")}</p>
@@ -259,8 +269,8 @@ fn GuideArticle(guide: Guide) -> impl IntoView {
                 <p>{move || tr!("guide-teach-back-intro")}</p>
                 {guide.teach_back.into_iter().map(|pair| view! {
                     <details class="teach-back-item">
-                        <summary>{pair.question}</summary>
-                        <p class="answer">{pair.answer}</p>
+                        <summary><span>{inline_views(guide::inlines(&pair.question))}</span></summary>
+                        <p class="answer">{inline_views(guide::inlines(&pair.answer))}</p>
                     </details>
                 }).collect_view()}
             </section>
@@ -269,17 +279,109 @@ fn GuideArticle(guide: Guide) -> impl IntoView {
     }
 }
 
-/// The pharmacy's numbers as big buttons, for an enrolled patient.
+/// `2022-12` → "12/2022" (as US labels write it: "Revised: 12/2022").
+fn label_revision_text(revised: &str) -> String {
+    match revised.split_once('-') {
+        Some((year, month)) => format!("{month}/{year}"),
+        None => revised.to_string(),
+    }
+}
+
+/// "December 1, 2026" / "1 de diciembre de 2026".
+fn review_date_text(d: NaiveDate, lang: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use chrono::Datelike;
+        let date = js_sys::Date::new_with_year_month_day(d.year() as u32, d.month0() as i32, d.day() as i32);
+        let options = js_sys::Object::new();
+        for (k, v) in [("month", "long"), ("day", "numeric"), ("year", "numeric")] {
+            let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
+        }
+        date.to_locale_date_string(lang, &options).into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = lang;
+        d.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// Has the site an after-hours number of its own? Only then does "Call us now" say "day or night".
+fn has_own_after_hours(site: &SiteInfo) -> bool {
+    let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
+    !site.after_hours_phone.trim().is_empty() && digits(&site.after_hours_phone) != digits(&site.phone)
+}
+
+/// When to get help, first and open: "Call 911", "Call us now", "Tell us within a day", each with its signs.
+#[component]
+fn CallList(call: guide::CallList) -> impl IntoView {
+    let guide::CallList { call_911, call_now, call_now_note, within_a_day } = call;
+    let call_now_heading = move || match enrolled_profile() {
+        Some(p) if has_own_after_hours(&p.site) => tr!("guide-call-now-day-or-night"),
+        Some(_) => tr!("guide-call-now"),
+        None => tr!("guide-call-now-care-team"),
+    };
+    let items = |entries: Vec<String>| {
+        view! { <ul>{entries.into_iter().map(|entry| view! { <li>{inline_views(guide::inlines(&entry))}</li> }).collect_view()}</ul> }
+    };
+    view! {
+        <section class="call-now guide-call" id="section-call" aria-labelledby="call-title">
+            <h2 id="call-title">{move || tr!("guide-call-title")}</h2>
+            <div class="call-tier" data-tier="call_911">
+                <h3 id="call-911-title">{move || tr!("guide-call-911")}</h3>
+                <p>{move || tr!("guide-call-911-intro")}</p>
+                {items(call_911)}
+                <p class="call-links">
+                    <a class="button danger" href="tel:911">{move || tr!("guide-call-911-button")}</a>
+                </p>
+            </div>
+            <div class="call-tier" data-tier="call_now">
+                <h3 id="call-now-title">{call_now_heading}</h3>
+                <p>{move || tr!("guide-call-now-intro")}</p>
+                {items(call_now)}
+                {(!call_now_note.trim().is_empty()).then(|| view! { <p class="call-now-note"><strong>{inline_views(guide::inlines(&call_now_note))}</strong></p> })}
+                <CallButtons/>
+            </div>
+            <div class="call-tier" data-tier="within_a_day">
+                <h3 id="call-within-a-day-title">{move || tr!("guide-call-within-a-day")}</h3>
+                <p>{move || tr!("guide-call-within-a-day-intro")}</p>
+                {items(within_a_day)}
+                <DayCallButton/>
+            </div>
+        </section>
+    }
+}
+
+/// The pharmacy's numbers as big buttons, for an enrolled patient (the after-hours one only when it is another
+/// number).
 #[component]
 fn CallButtons() -> impl IntoView {
     move || {
         enrolled_profile().map(|p| {
             // Non-breaking spaces: a number never wraps in the middle.
-            let (phone, after) = (p.site.phone.replace(' ', "\u{a0}"), p.site.after_hours_phone.replace(' ', "\u{a0}"));
+            let phone = p.site.phone.replace(' ', "\u{a0}");
+            let after = has_own_after_hours(&p.site).then(|| (p.site.after_hours_phone.replace(' ', "\u{a0}"), format::tel_href(&p.site.after_hours_phone)));
             view! {
                 <p class="call-links">
                     <a class="button danger" href=format::tel_href(&p.site.phone)>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
-                    <a class="button secondary" href=format::tel_href(&p.site.after_hours_phone)>{move || tr!("call-now-after-hours", phone = after.clone())}</a>
+                    {after.map(|(after, href)| view! {
+                        <a class="button secondary" href=href>{move || tr!("call-now-after-hours", phone = after.clone())}</a>
+                    })}
+                </p>
+            }
+        })
+    }
+}
+
+/// The pharmacy's number for "Tell us within a day", for an enrolled patient.
+#[component]
+fn DayCallButton() -> impl IntoView {
+    move || {
+        enrolled_profile().map(|p| {
+            let phone = p.site.phone.replace(' ', "\u{a0}");
+            view! {
+                <p class="call-links">
+                    <a class="button secondary" href=format::tel_href(&p.site.phone)>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
                 </p>
             }
         })
@@ -288,7 +390,7 @@ fn CallButtons() -> impl IntoView {
 
 /// Section text: paragraphs and lists, with the pharmacy's numbers as `tel:` links (or words, before enrollment).
 #[component]
-fn SectionText(text: String) -> impl IntoView {
+pub(crate) fn SectionText(text: String) -> impl IntoView {
     guide::blocks(&text)
         .into_iter()
         .map(|block| match block {
@@ -306,9 +408,28 @@ fn inline_views(parts: Vec<Inline>) -> impl IntoView {
         .into_iter()
         .map(|part| match part {
             Inline::Text(text) => text.into_any(),
+            Inline::Placeholder(Placeholder::FeverThreshold) => view! { <FeverThreshold/> }.into_any(),
             Inline::Placeholder(p) => view! { <PhoneNumber which=p/> }.into_any(),
         })
         .collect_view()
+}
+
+/// The site's fever threshold (the default one before enrollment), e.g. "38.0 °C (100.4 °F)".
+#[component]
+fn FeverThreshold() -> impl IntoView {
+    move || {
+        let celsius_tenths = enrolled_profile().map_or(DEFAULT_FEVER_THRESHOLD_C_TENTHS, |p| p.triage.fever_threshold());
+        view! { <span class="fever-threshold">{fever_threshold_text(celsius_tenths, &current())}</span> }
+    }
+}
+
+/// "38.0 °C (100.4 °F)"; in Spanish with a decimal comma, "38,0 °C (100,4 °F)".
+pub fn fever_threshold_text(celsius_tenths: i32, lang: &str) -> String {
+    let number = |tenths: i32| {
+        let text = format_tenths(tenths);
+        if lang == "es" { text.replace('.', ",") } else { text }
+    };
+    tr!("guide-fever-threshold", celsius = number(celsius_tenths), fahrenheit = number(celsius_tenths_to_fahrenheit_tenths(celsius_tenths)))
 }
 
 #[component]
@@ -320,6 +441,7 @@ fn PhoneNumber(which: Placeholder) -> impl IntoView {
             (Some(site), Placeholder::AfterHoursPhone) => phone_link(site.after_hours_phone).into_any(),
             (None, Placeholder::PharmacyPhone) => view! { <span class="phone-words">{move || tr!("guide-your-pharmacy-phone")}</span> }.into_any(),
             (None, Placeholder::AfterHoursPhone) => view! { <span class="phone-words">{move || tr!("guide-your-after-hours-phone")}</span> }.into_any(),
+            (_, Placeholder::FeverThreshold) => view! { <FeverThreshold/> }.into_any(),
         }
     }
 }

@@ -176,10 +176,16 @@ pub fn CallNow(site: SiteInfo) -> impl IntoView {
     let after_href = format::tel_href(&site.after_hours_phone);
     let phone = site.phone.clone();
     let after = site.after_hours_phone.clone();
+    // The site's own fever threshold (capped at 38.3 °C), never a number written into the words.
+    let device = expect_context::<crate::device::Device>();
+    let fever = move || {
+        let c = device.profile.with(|p| p.as_ref().and_then(|p| p.as_ref()).map(|p| p.triage).unwrap_or_default()).fever_threshold();
+        crate::guides::fever_threshold_text(c, &crate::i18n::current())
+    };
     view! {
         <aside class="call-now" aria-labelledby="call-now-title">
             <h2 id="call-now-title">{move || tr!("call-now-title")}</h2>
-            <p>{move || tr!("call-now-body")}</p>
+            <p>{move || tr!("call-now-body", fever = fever())}</p>
             <p class="call-links">
                 <a class="button danger" href=href>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
                 <a class="button secondary" href=after_href>{move || tr!("call-now-after-hours", phone = after.clone())}</a>

@@ -1,5 +1,6 @@
 //! Alert reasons, red flags and symptom names in words, in the current language. The rules live in the domain
-//! crate; the wording lives in `locales/` (message ids from `AlertReason::message_id` and `RedFlag::message_id`).
+//! crate; the wording lives in `locales/` (message ids from `AlertReason::message_id`) and, for symptoms, yes/no
+//! questions and drug rules, in the check-in content (their names travel as `TermNames`).
 
 use carepath_domain::checkin::CheckInAnswers;
 use carepath_domain::grading::Grade;
@@ -23,23 +24,25 @@ pub fn grade_word(grade: Grade) -> String {
     tr_dynamic(&format!("grade-{}", grade.number()))
 }
 
-pub fn red_flag_text(flag: &RedFlag) -> String {
+/// A red flag in words: the fever with its reading, or the yes/no question's name from the check-in content
+/// (`names` holds item, question and rule names).
+pub fn red_flag_text(flag: &RedFlag, names: &TermNames) -> String {
     match flag {
         RedFlag::Fever { celsius_tenths } => tr_args(
-            flag.message_id(),
+            "red-flag-fever",
             &[
                 ("celsius", format_tenths(*celsius_tenths)),
                 ("fahrenheit", format_tenths(celsius_tenths_to_fahrenheit_tenths(*celsius_tenths))),
             ],
         ),
-        other => tr_dynamic(other.message_id()),
+        RedFlag::Answered(id) => term_name(id, names),
     }
 }
 
 pub fn reason_text(reason: &AlertReason, names: &TermNames) -> String {
     let id = reason.message_id();
     match reason {
-        AlertReason::RedFlag(flag) => tr_args(id, &[("flag", red_flag_text(flag))]),
+        AlertReason::RedFlag(flag) => tr_args(id, &[("flag", red_flag_text(flag, names))]),
         AlertReason::GradeThreeOrMore { term, grade } => tr_args(
             id,
             &[("term", term_name(term, names)), ("grade", grade_word(*grade)), ("number", grade.number().to_string())],
@@ -54,8 +57,18 @@ pub fn reason_text(reason: &AlertReason, names: &TermNames) -> String {
             crate::tr!("reason-missed-doses", count = count, days = days)
         },
         AlertReason::ExtraDose { date } => tr_args(id, &[("date", date.format("%Y-%m-%d").to_string())]),
-        AlertReason::RefillRequested => tr_dynamic(id),
+        AlertReason::RefillRequested | AlertReason::Note => tr_dynamic(id),
+        AlertReason::Rule { rule } => tr_args(id, &[("rule", term_name(rule, names))]),
+        AlertReason::VomitedDoses { count, hours } => {
+            let (count, hours): (u32, u32) = (*count, *hours);
+            crate::tr!("reason-vomited-doses", count = count, hours = hours)
+        }
     }
+}
+
+/// What the patient was told, in words ("Told to call 911"), for the desk.
+pub fn action_text(action: carepath_domain::triage::Action) -> String {
+    tr_dynamic(&format!("action-told-{}", action.as_str().replace('_', "-")))
 }
 
 /// One line about a check-in: temperature, emergency answers, every symptom above none, the note.
@@ -68,7 +81,14 @@ pub fn check_in_summary(answers: &CheckInAnswers, names: &TermNames) -> String {
             &[("celsius", format_tenths(c)), ("fahrenheit", format_tenths(celsius_tenths_to_fahrenheit_tenths(c)))],
         ));
     }
-    parts.extend(answers.emergency_yes.iter().map(|q| tr_dynamic(q.red_flag().message_id())));
+    parts.extend(answers.emergency_yes.iter().map(|q| term_name(q, names)));
+    if let Some(n) = answers.stools_above_usual.filter(|n| *n > 0) {
+        let n: u32 = n.into();
+        parts.push(crate::tr!("summary-stools", count = n));
+    }
+    if answers.diarrhea_at_night == Some(true) {
+        parts.push(tr_dynamic("summary-diarrhea-at-night"));
+    }
     if let Ok(report) = answers.report() {
         for answer in report.answers.iter().filter(|a| a.grade > Grade::Absent) {
             parts.push(format!("{}: {}", term_name(&answer.term, names), grade_word(answer.grade)));

@@ -5,12 +5,14 @@
 //! The form keeps what is typed as text ([`RegimenDraft`]); [`build_regimen`] turns that text into a checked
 //! [`Regimen`] or the first problem, in words, tied to the input it is about ([`FieldError`]).
 
-use carepath_domain::schedule::{default_time, CyclePattern, DoseAmount, DoseSlot, FoodInstruction, Regimen, SlotDose};
+use carepath_domain::guide::GuideListing;
+use carepath_domain::schedule::{default_time, CyclePattern, DoseAmount, DoseSlot, FoodInstruction, Regimen, SlotDose, MAX_FOOD_WINDOW_MINUTES};
 use carepath_domain::ValidationError;
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use chrono_tz::Tz;
 use leptos::prelude::*;
 
+use crate::i18n::current;
 use crate::regimen_text::{food_text, pattern_text, weekday_name};
 use crate::tr;
 
@@ -18,7 +20,47 @@ use crate::tr;
 pub const CYCLE_PRESETS: [(u16, u16); 3] = [(14, 7), (21, 7), (5, 23)];
 
 const WEEK: [Weekday; 7] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
-const FOODS: [FoodInstruction; 3] = [FoodInstruction::WithOrWithoutFood, FoodInstruction::WithFood, FoodInstruction::EmptyStomach];
+
+/// The kinds of food rule offered, in order; the numbers of the last two are typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FoodKind {
+    WithOrWithoutFood,
+    WithFood,
+    AfterMeal,
+    NoFood,
+}
+
+pub const FOOD_KINDS: [FoodKind; 4] = [FoodKind::WithOrWithoutFood, FoodKind::WithFood, FoodKind::AfterMeal, FoodKind::NoFood];
+
+impl FoodKind {
+    pub fn of(food: FoodInstruction) -> Self {
+        match food {
+            FoodInstruction::WithOrWithoutFood => FoodKind::WithOrWithoutFood,
+            FoodInstruction::WithFood => FoodKind::WithFood,
+            FoodInstruction::AfterMeal { .. } => FoodKind::AfterMeal,
+            FoodInstruction::NoFood { .. } => FoodKind::NoFood,
+        }
+    }
+
+    /// The value of its `<option>`.
+    pub fn key(self) -> &'static str {
+        match self {
+            FoodKind::WithOrWithoutFood => "with-or-without-food",
+            FoodKind::WithFood => "with-food",
+            FoodKind::AfterMeal => "after-meal",
+            FoodKind::NoFood => "no-food",
+        }
+    }
+
+    fn label(self) -> String {
+        match self {
+            FoodKind::WithOrWithoutFood => food_text(FoodInstruction::WithOrWithoutFood),
+            FoodKind::WithFood => food_text(FoodInstruction::WithFood),
+            FoodKind::AfterMeal => tr!("regimen-form-food-kind-after-meal"),
+            FoodKind::NoFood => tr!("regimen-form-food-kind-no-food"),
+        }
+    }
+}
 
 /// Which input a problem is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +70,12 @@ pub enum Field {
     Mg(DoseSlot),
     Tablets(DoseSlot),
     Time(DoseSlot),
+    /// Minutes after a meal, at most.
+    FoodWithin(DoseSlot),
+    /// Minutes without food before the dose.
+    FoodBefore(DoseSlot),
+    /// Minutes without food after the dose.
+    FoodAfter(DoseSlot),
     DaysOn,
     DaysOff,
     Weekdays,
@@ -67,6 +115,9 @@ impl Field {
             Field::Mg(slot) => format!("{prefix}-{}-mg", slot_key(slot)),
             Field::Tablets(slot) => format!("{prefix}-{}-tablets", slot_key(slot)),
             Field::Time(slot) => format!("{prefix}-{}-time", slot_key(slot)),
+            Field::FoodWithin(slot) => format!("{prefix}-{}-food-within", slot_key(slot)),
+            Field::FoodBefore(slot) => format!("{prefix}-{}-food-before", slot_key(slot)),
+            Field::FoodAfter(slot) => format!("{prefix}-{}-food-after", slot_key(slot)),
             Field::DaysOn => format!("{prefix}-days-on"),
             Field::DaysOff => format!("{prefix}-days-off"),
             Field::Weekdays => format!("{prefix}-weekday-mon"),
@@ -89,13 +140,41 @@ fn problem(field: Field, message: String) -> FieldError {
     FieldError { field, message }
 }
 
+/// A food rule as typed: the kind, and the minutes (only those of the kind are read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoodValues {
+    pub kind: FoodKind,
+    /// After a meal: within this many minutes.
+    pub within: String,
+    /// No food: this many minutes before the dose …
+    pub before: String,
+    /// … and this many after.
+    pub after: String,
+}
+
+impl FoodValues {
+    /// The inputs showing `food`.
+    pub fn of(food: FoodInstruction) -> Self {
+        let mut v = FoodValues { kind: FoodKind::of(food), within: String::new(), before: String::new(), after: String::new() };
+        match food {
+            FoodInstruction::AfterMeal { within_minutes } => v.within = within_minutes.to_string(),
+            FoodInstruction::NoFood { before_minutes, after_minutes } => {
+                v.before = before_minutes.to_string();
+                v.after = after_minutes.to_string();
+            }
+            FoodInstruction::WithOrWithoutFood | FoodInstruction::WithFood => {}
+        }
+        v
+    }
+}
+
 /// One dose as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DoseValues {
     pub mg: String,
     pub tablets: String,
     pub time: String,
-    pub food: FoodInstruction,
+    pub food: FoodValues,
 }
 
 /// The doses as typed: once a day (the `daily` dose) or twice (`morning` and `evening`).
@@ -186,7 +265,34 @@ pub fn build_dose(slot: DoseSlot, v: &DoseValues) -> Result<SlotDose, FieldError
         return Err(problem(Field::Mg(slot), tr!("regimen-error-amount")));
     }
     let time = parse_time(&v.time).ok_or_else(|| problem(Field::Time(slot), tr!("regimen-error-time")))?;
-    Ok(SlotDose { slot, amount: DoseAmount { mg, half_tablets }, time, food: v.food })
+    let food = build_food(slot, &v.food)?;
+    Ok(SlotDose { slot, amount: DoseAmount { mg, half_tablets }, time, food })
+}
+
+/// Minutes typed for a food rule, from `min` to [`MAX_FOOD_WINDOW_MINUTES`].
+fn parse_minutes(field: Field, text: &str, min: u16) -> Result<u16, FieldError> {
+    text.trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|m| (min..=MAX_FOOD_WINDOW_MINUTES).contains(m))
+        .ok_or_else(|| problem(field, tr!("regimen-error-food-minutes", min = u32::from(min), max = u32::from(MAX_FOOD_WINDOW_MINUTES))))
+}
+
+/// The food rule from what was typed.
+pub fn build_food(slot: DoseSlot, v: &FoodValues) -> Result<FoodInstruction, FieldError> {
+    Ok(match v.kind {
+        FoodKind::WithOrWithoutFood => FoodInstruction::WithOrWithoutFood,
+        FoodKind::WithFood => FoodInstruction::WithFood,
+        FoodKind::AfterMeal => FoodInstruction::AfterMeal { within_minutes: parse_minutes(Field::FoodWithin(slot), &v.within, 1)? },
+        FoodKind::NoFood => {
+            let before_minutes = parse_minutes(Field::FoodBefore(slot), &v.before, 0)?;
+            let after_minutes = parse_minutes(Field::FoodAfter(slot), &v.after, 0)?;
+            if before_minutes == 0 && after_minutes == 0 {
+                return Err(problem(Field::FoodBefore(slot), tr!("regimen-error-food-no-window")));
+            }
+            FoodInstruction::NoFood { before_minutes, after_minutes }
+        }
+    })
 }
 
 /// The doses from what was typed: the daily dose, or the morning and evening doses.
@@ -269,13 +375,52 @@ pub fn browser_time_zone() -> String {
     "UTC".to_string()
 }
 
+/// A food rule's inputs.
+#[derive(Clone, Copy)]
+pub struct FoodDraft {
+    pub kind: RwSignal<FoodKind>,
+    pub within: RwSignal<String>,
+    pub before: RwSignal<String>,
+    pub after: RwSignal<String>,
+}
+
+impl FoodDraft {
+    fn new() -> Self {
+        FoodDraft::from_values(FoodValues::of(FoodInstruction::WithOrWithoutFood))
+    }
+
+    fn from_values(v: FoodValues) -> Self {
+        Self { kind: RwSignal::new(v.kind), within: RwSignal::new(v.within), before: RwSignal::new(v.before), after: RwSignal::new(v.after) }
+    }
+
+    /// Shows `food`.
+    pub fn set(&self, food: FoodInstruction) {
+        self.set_values(FoodValues::of(food));
+    }
+
+    fn set_values(&self, v: FoodValues) {
+        self.kind.set(v.kind);
+        self.within.set(v.within);
+        self.before.set(v.before);
+        self.after.set(v.after);
+    }
+
+    fn values(&self) -> FoodValues {
+        FoodValues { kind: self.kind.get(), within: self.within.get(), before: self.before.get(), after: self.after.get() }
+    }
+
+    fn values_untracked(&self) -> FoodValues {
+        untrack(|| self.values())
+    }
+}
+
 /// One dose's inputs.
 #[derive(Clone, Copy)]
 pub struct DoseDraft {
     pub mg: RwSignal<String>,
     pub tablets: RwSignal<String>,
     pub time: RwSignal<String>,
-    pub food: RwSignal<FoodInstruction>,
+    pub food: FoodDraft,
 }
 
 impl DoseDraft {
@@ -284,7 +429,7 @@ impl DoseDraft {
             mg: RwSignal::new(String::new()),
             tablets: RwSignal::new(String::new()),
             time: RwSignal::new(default_time(slot).format("%H:%M").to_string()),
-            food: RwSignal::new(FoodInstruction::WithOrWithoutFood),
+            food: FoodDraft::new(),
         }
     }
 
@@ -297,7 +442,7 @@ impl DoseDraft {
     }
 
     fn values(&self) -> DoseValues {
-        DoseValues { mg: self.mg.get(), tablets: self.tablets.get(), time: self.time.get(), food: self.food.get() }
+        DoseValues { mg: self.mg.get(), tablets: self.tablets.get(), time: self.time.get(), food: self.food.values() }
     }
 
     fn is_empty_untracked(&self) -> bool {
@@ -308,7 +453,7 @@ impl DoseDraft {
     fn copy_amount_from(&self, other: &DoseDraft) {
         self.mg.set(other.mg.get_untracked());
         self.tablets.set(other.tablets.get_untracked());
-        self.food.set(other.food.get_untracked());
+        self.food.set_values(other.food.values_untracked());
     }
 }
 
@@ -365,6 +510,13 @@ impl DosesDraft {
             self.daily.copy_amount_from(&self.morning);
         }
         self.twice.set(twice);
+    }
+
+    /// Every dose's food rule set to `food` (the rule of the drug's guide).
+    pub fn set_food(&self, food: FoodInstruction) {
+        for dose in [self.daily, self.morning, self.evening] {
+            dose.food.set(food);
+        }
     }
 
     pub fn values(&self) -> DosesValues {
@@ -490,7 +642,6 @@ fn DoseInputs(dose_slot: DoseSlot, dose: DoseDraft, prefix: String, shown: Signa
     let mg_id = Field::Mg(slot).id(&prefix);
     let tablets_id = Field::Tablets(slot).id(&prefix);
     let time_id = Field::Time(slot).id(&prefix);
-    let food_id = format!("{prefix}-{key}-food");
     let legend = move || match slot {
         DoseSlot::Daily => tr!("regimen-form-dose-daily"),
         DoseSlot::Morning => tr!("regimen-form-dose-morning"),
@@ -530,23 +681,64 @@ fn DoseInputs(dose_slot: DoseSlot, dose: DoseDraft, prefix: String, shown: Signa
                         bind:value=dose.time/>
                     {error_line(&time_id, shown, Field::Time(slot))}
                 </div>
-                <div class="field">
-                    <label for=food_id.clone()>{move || tr!("regimen-form-food")}</label>
-                    <select id=food_id.clone() on:change=move |ev| {
-                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
-                            if let Some(food) = FOODS.get(i) {
-                                dose.food.set(*food);
-                            }
-                        }
-                    }>
-                        {FOODS.iter().enumerate().map(|(i, food)| {
-                            let food = *food;
-                            view! { <option value=i.to_string() prop:selected=move || dose.food.get() == food>{move || food_text(food)}</option> }
-                        }).collect_view()}
-                    </select>
-                </div>
             </div>
+            <FoodInputs dose_slot=slot food=dose.food prefix=prefix.clone() shown=shown/>
         </fieldset>
+    }
+}
+
+/// A dose's food rule: the kind, and the minutes the kind needs, each with its label and its problem.
+#[component]
+fn FoodInputs(dose_slot: DoseSlot, food: FoodDraft, prefix: String, shown: Signal<Option<FieldError>>) -> impl IntoView {
+    let slot = dose_slot;
+    let key = slot_key(slot);
+    let food_id = format!("{prefix}-{key}-food");
+    let hint_id = format!("{prefix}-{key}-food-hint");
+    let hint = hint_id.clone();
+    let minutes = move |field: Field, value: RwSignal<String>, min: u16, label: fn() -> String| {
+        let id = field.id(&prefix);
+        let error = error_for(shown, field);
+        view! {
+            <div class="field">
+                <label for=id.clone()>{label}</label>
+                <input id=id.clone() type="number" inputmode="numeric" min=min.to_string() max=MAX_FOOD_WINDOW_MINUTES.to_string() step="1"
+                    autocomplete="off" aria-describedby=format!("{hint_id} {id}-error")
+                    aria-invalid=move || error().is_some().then_some("true")
+                    bind:value=value/>
+                {error_line(&id, shown, field)}
+            </div>
+        }
+    };
+    view! {
+        <div class="field food-fields">
+            <label for=food_id.clone()>{move || tr!("regimen-form-food")}</label>
+            <select id=food_id.clone() on:change=move |ev| {
+                let value = event_target_value(&ev);
+                if let Some(kind) = FOOD_KINDS.iter().find(|k| k.key() == value) {
+                    food.kind.set(*kind);
+                }
+            }>
+                {FOOD_KINDS.iter().map(|&kind| view! {
+                    <option value=kind.key() prop:selected=move || food.kind.get() == kind>{move || kind.label()}</option>
+                }).collect_view()}
+            </select>
+            {move || match food.kind.get() {
+                FoodKind::WithOrWithoutFood | FoodKind::WithFood => ().into_any(),
+                FoodKind::AfterMeal => view! {
+                    <p class="hint" id=hint.clone()>{move || tr!("regimen-form-food-minutes-hint")}</p>
+                    <div class="field-row">
+                        {minutes(Field::FoodWithin(slot), food.within, 1, || tr!("regimen-form-food-within"))}
+                    </div>
+                }.into_any(),
+                FoodKind::NoFood => view! {
+                    <p class="hint" id=hint.clone()>{move || tr!("regimen-form-food-minutes-hint")}</p>
+                    <div class="field-row">
+                        {minutes(Field::FoodBefore(slot), food.before, 0, || tr!("regimen-form-food-before"))}
+                        {minutes(Field::FoodAfter(slot), food.after, 0, || tr!("regimen-form-food-after"))}
+                    </div>
+                }.into_any(),
+            }}
+        </div>
     }
 }
 
@@ -591,10 +783,40 @@ fn preset_value(days_on: &str, days_off: &str) -> String {
         .map_or_else(|| "custom".to_string(), |(on, off)| format!("{on}/{off}"))
 }
 
+/// The guide of the drug named in `drug` (the form's drug name), if any.
+pub fn guide_for<'a>(guides: &'a [GuideListing], drug: &str) -> Option<&'a GuideListing> {
+    if drug.trim().is_empty() {
+        return None;
+    }
+    guides.iter().find(|g| g.is_named_in(drug))
+}
+
 /// Every input of a regimen, labelled, with the problem (after a submit) under the input it is about.
 #[component]
 pub fn RegimenFields(draft: RegimenDraft, #[prop(into)] prefix: String) -> impl IntoView {
     let result = Memo::new(move |_| draft.build());
+    // The drug's guide, when the name typed is one of a guide's names: its food rule is filled in for every dose
+    // (once per drug chosen, so the pharmacist can still change it).
+    let index = LocalResource::new(crate::guides::load_index);
+    let guide = Memo::new(move |_| {
+        let drug = draft.drug.get();
+        index.with(|index| guide_for(index.as_ref()?.as_ref().ok()?.guides.as_slice(), &drug).cloned())
+    });
+    Effect::new(move |previous: Option<Option<String>>| {
+        let listing = guide.get();
+        let drug = listing.as_ref().map(|l| l.drug.clone());
+        if let Some(listing) = listing.filter(|_| previous.as_ref() != Some(&drug)) {
+            draft.doses.set_food(listing.food);
+        }
+        drug
+    });
+    let food_note_id = format!("{prefix}-food-from-guide");
+    let food_note = move || {
+        guide.get().map(|l| {
+            let name = l.names_in(&current()).map(|n| n.generic_name.clone()).unwrap_or_else(|| l.drug.clone());
+            tr!("regimen-form-food-from-guide", drug = name, food = food_text(l.food))
+        })
+    };
     let shown = Signal::derive(move || if draft.show_errors.get() { result.get().err() } else { None });
     let id = |field: Field| field.id(&prefix);
     let (drug_id, strength_id, start_id, cycle_id, tz_id) =
@@ -727,6 +949,7 @@ pub fn RegimenFields(draft: RegimenDraft, #[prop(into)] prefix: String) -> impl 
             <input id=strength_id.clone() type="text" required maxlength="120" autocomplete="off"
                 aria-describedby=format!("{strength_id}-hint {strength_id}-error") aria-invalid=invalid(Field::Strength) bind:value=draft.strength/>
             {error_line(&strength_id, shown, Field::Strength)}
+            <p class="hint food-from-guide" id=food_note_id role="status">{food_note}</p>
             <DoseFields doses=draft.doses prefix=prefix.clone() shown=shown/>
             <fieldset class="pattern">
                 <legend>{move || tr!("regimen-form-pattern")}</legend>
@@ -772,7 +995,7 @@ mod tests {
     use super::*;
 
     fn dose(mg: &str, tablets: &str, time: &str) -> DoseValues {
-        DoseValues { mg: mg.into(), tablets: tablets.into(), time: time.into(), food: FoodInstruction::WithFood }
+        DoseValues { mg: mg.into(), tablets: tablets.into(), time: time.into(), food: FoodValues::of(FoodInstruction::WithFood) }
     }
 
     fn values() -> RegimenValues {
@@ -856,5 +1079,61 @@ mod tests {
         assert_eq!(parse_time_zone("America/New York"), Some(chrono_tz::America::New_York));
         assert_eq!(preset_value("21", "7"), "21/7");
         assert_eq!(preset_value("10", "7"), "custom");
+    }
+
+    fn food(kind: FoodKind, within: &str, before: &str, after: &str) -> FoodValues {
+        FoodValues { kind, within: within.into(), before: before.into(), after: after.into() }
+    }
+
+    #[test]
+    fn food_rules_carry_their_minutes() {
+        let slot = DoseSlot::Morning;
+        assert_eq!(build_food(slot, &food(FoodKind::WithFood, "", "", "")), Ok(FoodInstruction::WithFood));
+        assert_eq!(build_food(slot, &food(FoodKind::AfterMeal, " 30 ", "x", "")), Ok(FoodInstruction::AfterMeal { within_minutes: 30 }));
+        assert_eq!(
+            build_food(slot, &food(FoodKind::NoFood, "", "120", "60")),
+            Ok(FoodInstruction::NoFood { before_minutes: 120, after_minutes: 60 })
+        );
+        assert_eq!(build_food(slot, &food(FoodKind::NoFood, "", "0", "60")), Ok(FoodInstruction::NoFood { before_minutes: 0, after_minutes: 60 }));
+        let field = |v: FoodValues| build_food(slot, &v).unwrap_err().field;
+        assert_eq!(field(food(FoodKind::AfterMeal, "", "", "")), Field::FoodWithin(slot));
+        assert_eq!(field(food(FoodKind::AfterMeal, "0", "", "")), Field::FoodWithin(slot));
+        assert_eq!(field(food(FoodKind::AfterMeal, "361", "", "")), Field::FoodWithin(slot));
+        assert_eq!(field(food(FoodKind::NoFood, "", "1.5", "60")), Field::FoodBefore(slot));
+        assert_eq!(field(food(FoodKind::NoFood, "", "120", "400")), Field::FoodAfter(slot));
+        assert_eq!(field(food(FoodKind::NoFood, "", "0", "0")), Field::FoodBefore(slot));
+        // What the inputs show for a rule reads back as the same rule.
+        for rule in [
+            FoodInstruction::WithOrWithoutFood,
+            FoodInstruction::WithFood,
+            FoodInstruction::AfterMeal { within_minutes: 30 },
+            FoodInstruction::NoFood { before_minutes: 120, after_minutes: 60 },
+        ] {
+            assert_eq!(build_food(slot, &FoodValues::of(rule)), Ok(rule));
+            assert_eq!(FOOD_KINDS.iter().filter(|k| **k == FoodKind::of(rule)).count(), 1);
+        }
+        let mut v = values();
+        v.doses.evening.food = food(FoodKind::AfterMeal, "", "", "");
+        assert_eq!(build_regimen(&v).unwrap_err().field, Field::FoodWithin(DoseSlot::Evening));
+        assert_eq!(Field::FoodWithin(DoseSlot::Evening).id("regimen"), "regimen-evening-food-within");
+    }
+
+    #[test]
+    fn the_drug_typed_finds_its_guide() {
+        use carepath_domain::guide::GuideNames;
+        let listing = |drug: &str, brand: &str, food: FoodInstruction| GuideListing {
+            drug: drug.into(),
+            names: vec![GuideNames { lang: "en".into(), generic_name: drug.into(), brand_names: vec![brand.into()] }],
+            food,
+        };
+        let guides = [
+            listing("abiraterone", "Zytiga", FoodInstruction::NoFood { before_minutes: 120, after_minutes: 60 }),
+            listing("capecitabine", "Xeloda", FoodInstruction::AfterMeal { within_minutes: 30 }),
+        ];
+        assert_eq!(guide_for(&guides, "Capecitabine").map(|g| g.drug.as_str()), Some("capecitabine"));
+        assert_eq!(guide_for(&guides, "XELODA 500 mg").map(|g| g.food), Some(FoodInstruction::AfterMeal { within_minutes: 30 }));
+        assert_eq!(guide_for(&guides, "Zytiga").map(|g| g.drug.as_str()), Some("abiraterone"));
+        assert!(guide_for(&guides, "Capecit").is_none());
+        assert!(guide_for(&guides, "  ").is_none());
     }
 }

@@ -6,7 +6,10 @@ use carepath_domain::adherence::{DoseOutcome, SkipReason};
 use carepath_domain::schedule::{CyclePattern, DoseAmount, DoseSlot, FoodInstruction, RegimenChange, SlotDose};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
-use crate::i18n::current;
+use i18n_embed::fluent::FluentLanguageLoader;
+use i18n_embed_fl::fl;
+
+use crate::i18n::{current, LOADER};
 use crate::tr;
 
 /// "1500 mg (3 tablets)", "2½ tablets", "100 mg"; Spanish "1500 mg (3 comprimidos)".
@@ -30,11 +33,44 @@ pub fn tablets_text(half_tablets: u16) -> String {
     }
 }
 
+/// A dose's food rule with its own numbers: "With or without food", "With a meal", "Within 30 minutes after a
+/// meal", "No food for 2 hours before and 1 hour after your dose"; Spanish "No coma nada desde 2 horas antes hasta
+/// 1 hora después de su dosis".
 pub fn food_text(f: FoodInstruction) -> String {
+    let _ = current();
+    food_text_in(&LOADER, f)
+}
+
+/// [`food_text`] with a given loader (the tests read both languages side by side).
+pub fn food_text_in(loader: &FluentLanguageLoader, f: FoodInstruction) -> String {
     match f {
-        FoodInstruction::WithOrWithoutFood => tr!("regimen-food-any"),
-        FoodInstruction::WithFood => tr!("regimen-food-with"),
-        FoodInstruction::EmptyStomach => tr!("regimen-food-empty"),
+        FoodInstruction::WithOrWithoutFood => fl!(loader, "regimen-food-any"),
+        FoodInstruction::WithFood => fl!(loader, "regimen-food-with"),
+        FoodInstruction::AfterMeal { within_minutes } => {
+            fl!(loader, "regimen-food-after-meal", within = duration_text_in(loader, within_minutes))
+        }
+        FoodInstruction::NoFood { before_minutes, after_minutes: 0 } => {
+            fl!(loader, "regimen-food-none-before", before = duration_text_in(loader, before_minutes))
+        }
+        FoodInstruction::NoFood { before_minutes: 0, after_minutes } => {
+            fl!(loader, "regimen-food-none-after", after = duration_text_in(loader, after_minutes))
+        }
+        FoodInstruction::NoFood { before_minutes, after_minutes } => fl!(
+            loader,
+            "regimen-food-none",
+            before = duration_text_in(loader, before_minutes),
+            after = duration_text_in(loader, after_minutes)
+        ),
+    }
+}
+
+/// A food window said as people say it: whole hours as hours ("2 hours", "1 hour"), anything else in minutes
+/// ("30 minutes", "90 minutes").
+fn duration_text_in(loader: &FluentLanguageLoader, minutes: u16) -> String {
+    if minutes > 0 && minutes % 60 == 0 {
+        fl!(loader, "regimen-food-hours", count = u32::from(minutes / 60))
+    } else {
+        fl!(loader, "regimen-food-minutes", count = u32::from(minutes))
     }
 }
 
@@ -227,5 +263,125 @@ mod tests {
         assert_eq!(change_text(&dose), "Dose changed from Thu 5 March 2026: Morning at 08:00: 1000 mg (2 tablets)");
         let cycle = RegimenChange::NewCycleStart { on: date("2026-03-05"), cycle_number: 3 };
         assert_eq!(change_text(&cycle), "Cycle 3 starts on Thu 5 March 2026");
+    }
+
+    use i18n_embed::LanguageLoader;
+
+    #[derive(rust_embed::RustEmbed)]
+    #[folder = "../locales/"]
+    struct TestLocales;
+
+    /// A loader of its own per language, so these tests never switch the language under the others.
+    fn loader(lang: &str) -> FluentLanguageLoader {
+        let loader = FluentLanguageLoader::new("carepath_app", "en".parse().unwrap());
+        loader.load_fallback_language(&TestLocales).unwrap();
+        loader.load_languages(&TestLocales, &[lang.parse().unwrap()]).unwrap();
+        loader.set_use_isolating(false);
+        loader
+    }
+
+    #[test]
+    fn food_rules_in_words_with_their_numbers() {
+        let (en, es) = (loader("en"), loader("es"));
+        let both = |f| (food_text_in(&en, f), food_text_in(&es, f));
+        assert_eq!(food_text(FoodInstruction::WithFood), "With a meal");
+        assert_eq!(both(FoodInstruction::WithOrWithoutFood), ("With or without food".into(), "Con o sin alimentos".into()));
+        assert_eq!(
+            both(FoodInstruction::AfterMeal { within_minutes: 30 }),
+            ("Within 30 minutes after a meal".into(), "Como máximo 30 minutos después de una comida".into())
+        );
+        assert_eq!(
+            both(FoodInstruction::NoFood { before_minutes: 120, after_minutes: 60 }),
+            (
+                "No food for 2 hours before and 1 hour after your dose".into(),
+                "No coma nada desde 2 horas antes hasta 1 hora después de su dosis".into()
+            )
+        );
+        assert_eq!(
+            both(FoodInstruction::NoFood { before_minutes: 90, after_minutes: 0 }),
+            ("No food for 90 minutes before your dose".into(), "No coma nada durante 90 minutos antes de su dosis".into())
+        );
+        assert_eq!(food_text_in(&en, FoodInstruction::NoFood { before_minutes: 0, after_minutes: 1 }), "No food for 1 minute after your dose");
+        assert_eq!(food_text_in(&en, FoodInstruction::AfterMeal { within_minutes: 60 }), "Within 1 hour after a meal");
+    }
+
+    /// How a window is said, worked out here on its own: whole hours as hours, else minutes.
+    fn said(minutes: u16) -> (String, String) {
+        match (minutes / 60, minutes % 60) {
+            (1, 0) => ("1 hour".into(), "1 hora".into()),
+            (h, 0) if h > 0 => (format!("{h} hours"), format!("{h} horas")),
+            _ if minutes == 1 => ("1 minute".into(), "1 minuto".into()),
+            _ => (format!("{minutes} minutes"), format!("{minutes} minutos")),
+        }
+    }
+
+    /// For every guide, the dose card says the drug's own food rule, in English and in Spanish.
+    #[test]
+    fn every_guides_food_rule_shows_on_the_dose_card() {
+        use carepath_domain::guide::Guide;
+        let (en, es) = (loader("en"), loader("es"));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/guides/en");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .map(|entry| entry.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        assert!(paths.len() >= 10, "expected the guides in {}, found {}", dir.display(), paths.len());
+        let mut seen = std::collections::BTreeSet::new();
+        let mut with_food = false;
+        for path in &paths {
+            let text = std::fs::read_to_string(path).unwrap();
+            let guide: Guide = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let (en_text, es_text) = (food_text_in(&en, guide.food), food_text_in(&es, guide.food));
+            let drug = guide.drug.as_str();
+            for t in [&en_text, &es_text] {
+                assert!(!t.contains("1 hour before or 2 hours after"), "{drug}: {t}");
+                assert!(!t.contains("1 hora antes o 2 horas después"), "{drug}: {t}");
+                assert!(!t.is_empty() && !t.contains("regimen-"), "{drug}: {t:?}");
+            }
+            assert_ne!(en_text, es_text, "{drug}: the Spanish text is Spanish");
+            match drug {
+                "abiraterone" => {
+                    assert!(en_text.contains("2 hours before") && en_text.contains("1 hour after"), "{drug}: {en_text}");
+                    assert!(es_text.contains("2 horas") && es_text.contains("1 hora "), "{drug}: {es_text}");
+                }
+                "capecitabine" => {
+                    assert!(en_text.contains("30 minutes after a meal"), "{drug}: {en_text}");
+                    assert!(es_text.contains("30 minutos"), "{drug}: {es_text}");
+                }
+                _ => {}
+            }
+            match guide.food {
+                FoodInstruction::WithOrWithoutFood => {
+                    assert_eq!(en_text, "With or without food", "{drug}");
+                    assert!(es_text.to_lowercase().contains("con o sin alimentos"), "{drug}: {es_text}");
+                }
+                FoodInstruction::WithFood => {
+                    assert_eq!(en_text, "With a meal", "{drug}");
+                    assert!(es_text.to_lowercase().contains("con una comida"), "{drug}: {es_text}");
+                }
+                FoodInstruction::AfterMeal { within_minutes } => {
+                    let (en_w, es_w) = said(within_minutes);
+                    assert!(en_text.contains(&format!("{en_w} after a meal")), "{drug}: {en_text}");
+                    assert!(es_text.contains(&format!("{es_w} después de una comida")), "{drug}: {es_text}");
+                }
+                FoodInstruction::NoFood { before_minutes, after_minutes } => {
+                    for (minutes, en_word, es_word) in [(before_minutes, "before", "antes"), (after_minutes, "after", "después")] {
+                        if minutes > 0 {
+                            let (en_w, es_w) = said(minutes);
+                            assert!(en_text.contains(&format!("{en_w} {en_word}")), "{drug}: {en_text}");
+                            assert!(es_text.contains(&format!("{es_w} {es_word}")), "{drug}: {es_text}");
+                        }
+                    }
+                }
+            }
+            seen.insert(drug.to_string());
+            with_food |= guide.food == FoodInstruction::WithFood;
+        }
+        assert!(with_food, "at least one guide is taken with a meal");
+        for drug in ["abiraterone", "capecitabine"] {
+            assert!(seen.contains(drug), "no guide for {drug} in {}", dir.display());
+        }
     }
 }

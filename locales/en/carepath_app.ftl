@@ -56,13 +56,13 @@ dose-taken-at = Taken at { $time }
 
 ## Call now (red flags)
 call-now-title = Call right away if you have
-call-now-body = A fever of 38.0 °C (100.4 °F) or higher, chills, bleeding that will not stop, trouble breathing, chest pain, or diarrhea or vomiting that does not stop. If it is an emergency, call 911.
+call-now-body = A fever of { $fever } or higher, shaking chills, bleeding that will not stop, trouble breathing, chest pain, or diarrhea or vomiting that does not stop. If it is an emergency, call 911.
 call-now-pharmacy = Call your pharmacy: { $phone }
 call-now-after-hours = Nights and weekends: { $phone }
 
 ## Check-in
 check-in-title = How are you feeling?
-check-in-intro = A few questions about the last 7 days. It takes about 2 minutes. Your pharmacy team reads every answer.
+check-in-intro = A few questions about the last 7 days. It takes about 2 minutes. Your pharmacy team reviews answers during opening hours, not at once. This is not for emergencies: if you need help now, call.
 check-in-next = Next
 check-in-back = Back
 check-in-skip = Skip this question
@@ -89,6 +89,23 @@ red-flag-because = You told us about:
 red-flag-emergency = If you cannot reach them, or it feels like an emergency, call 911 or go to the nearest emergency room.
 red-flag-saved-offline = Your report is saved on this phone and marked urgent. It will be sent as soon as you are online. Do not wait for it: call now.
 red-flag-sent = Your report was sent to your pharmacy marked urgent. Please call them now too.
+check-in-stools-title = Bowel movements
+check-in-stools-label = In the last 2 days, on your worst day, how many more stools (bowel movements) than usual did you have?
+check-in-stools-hint = Type 0 if you had no more than usual. Leave it empty if you do not know.
+check-in-stools-invalid = Type a number from 0 to { $max }, or leave it empty.
+check-in-diarrhea-at-night = Did diarrhea wake you up at night in the last 2 days?
+check-in-yes = Yes
+check-in-no = No
+check-in-more-title = A few more questions
+check-in-note-hint = Your pharmacy team reads notes during opening hours. For anything urgent, call them instead.
+result-call-911-title = Call 911 now
+result-call-911-button = Call 911
+result-within-a-day-title = Your pharmacy will look at this within a day
+result-because = What you told us:
+result-reason-note = Your note
+result-take-temperature = Take your temperature now. If you have no thermometer, or it is high, call your pharmacy now.
+self-care-title = What you can do now
+self-care-call-if = Call if:
 
 ## Pharmacist
 login-title = Pharmacist sign-in
@@ -141,7 +158,6 @@ guide-print = Print this guide
 text-size-label = Text size
 text-size-smaller = Smaller text
 text-size-larger = Larger text
-guide-section-call_right_away = When to call right away
 guide-section-what_it_is_for = What this medicine is for
 guide-section-how_to_take = How to take it
 guide-section-schedule = When to take it
@@ -160,12 +176,6 @@ queue-guide-viewed = Opened the guide: { $drug }
 
 ## Red flags and alert reasons (ids from carepath_domain::triage)
 red-flag-fever = Fever of { $celsius } °C ({ $fahrenheit } °F)
-red-flag-bleeding-wont-stop = Bleeding that will not stop
-red-flag-chest-pain = Chest pain or pressure
-red-flag-trouble-breathing = Trouble breathing
-red-flag-severe-diarrhea = Diarrhea that is severe or will not stop
-red-flag-severe-vomiting = Vomiting that is severe or will not stop
-red-flag-cannot-keep-fluids-down = Cannot keep fluids down
 reason-red-flag = Red flag: { $flag }
 reason-grade-three = { $term }: { $grade } (grade { $number })
 reason-worsened = { $term }: worse than at the last check-in, from grade { $from } to grade { $to }
@@ -175,6 +185,20 @@ reason-missed-doses = { $count ->
 } in the last { $days } days
 reason-extra-dose = Extra dose taken on { $date }
 reason-refill-requested = Refill requested
+reason-rule = { $rule }
+reason-note = The patient wrote a note
+reason-vomited-doses = { $count ->
+    [1] 1 dose vomited
+   *[other] { $count } doses vomited
+} in the last { $hours } hours
+action-told-call-911 = Told to call 911
+action-told-call-now = Told to call now
+action-told-within-a-day = Told to tell the pharmacy within a day
+summary-stools = { $count ->
+    [1] 1 stool more than usual
+   *[other] { $count } stools more than usual
+}
+summary-diarrhea-at-night = diarrhea at night
 grade-0 = none
 grade-1 = mild
 grade-2 = moderate
@@ -308,8 +332,7 @@ regimen-tablets-fraction = { $whole ->
 regimen-amount-mg = { $mg } mg
 regimen-amount-mg-tablets = { $mg } mg ({ $tablets })
 regimen-food-any = With or without food
-regimen-food-with = With food
-regimen-food-empty = On an empty stomach (1 hour before or 2 hours after a meal)
+regimen-food-with = With a meal
 regimen-pattern-continuous = Every day
 regimen-pattern-cycles-no-break = Every day, counted in { $on }-day cycles
 regimen-pattern-on-off = { $on ->
@@ -703,3 +726,42 @@ reminders-overdue-lines = Tell me about these medicines
 admin-add-line = Add a medicine
 admin-add-line-submit = Add this medicine
 admin-add-line-done = Medicine added. The patient's phone gets it at its next sync.
+
+## Guides v2 and food rules
+guide-checked = Checked against the US label revised { $revised } · Last reviewed { $reviewed }
+guide-call-title = When to get help
+guide-call-911 = Call 911
+guide-call-911-intro = Call 911 or go to the nearest emergency room if you have any of these:
+guide-call-911-button = Call 911
+guide-call-now = Call us now
+guide-call-now-day-or-night = Call us now, day or night
+guide-call-now-care-team = Call your care team now
+guide-call-now-intro = Call right away if you have any of these:
+guide-call-within-a-day = Tell us within a day
+guide-call-within-a-day-intro = Call us within a day if you have any of these:
+guide-fever-threshold = { $celsius } °C ({ $fahrenheit } °F)
+guide-section-start_here = Start here
+guide-section-took_too_much = If you take too much
+guide-section-alcohol = Alcohol
+guide-section-missed_appointments = If you miss a visit or blood test
+regimen-food-after-meal = Within { $within } after a meal
+regimen-food-none = No food for { $before } before and { $after } after your dose
+regimen-food-none-before = No food for { $before } before your dose
+regimen-food-none-after = No food for { $after } after your dose
+regimen-food-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+regimen-food-minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+regimen-form-food-kind-after-meal = Soon after a meal
+regimen-form-food-kind-no-food = No food before and after
+regimen-form-food-minutes-hint = In minutes: 60 is 1 hour, 120 is 2 hours.
+regimen-form-food-within = Minutes after the meal, at most
+regimen-form-food-before = Minutes without food before the dose
+regimen-form-food-after = Minutes without food after the dose
+regimen-form-food-from-guide = Food filled in from the { $drug } guide: { $food }. You can change it for each dose.
+regimen-error-food-minutes = Type a number of minutes from { $min } to { $max }.
+regimen-error-food-no-window = Type how many minutes without food, before or after the dose.

@@ -56,13 +56,13 @@ dose-taken-at = Tomada a las { $time }
 
 ## Llame ya (señales de alarma)
 call-now-title = Llame de inmediato si tiene
-call-now-body = Fiebre de 38.0 °C (100.4 °F) o más, escalofríos, sangrado que no para, dificultad para respirar, dolor de pecho, o diarrea o vómitos que no paran. Si es una emergencia, llame al 911.
+call-now-body = Fiebre de { $fever } o más, escalofríos fuertes, sangrado que no para, dificultad para respirar, dolor de pecho, o diarrea o vómitos que no paran. Si es una emergencia, llame al 911.
 call-now-pharmacy = Llame a su farmacia: { $phone }
 call-now-after-hours = Noches y fines de semana: { $phone }
 
 ## Síntomas
 check-in-title = ¿Cómo se siente?
-check-in-intro = Unas preguntas sobre los últimos 7 días. Toma unos 2 minutos. Su equipo de farmacia lee todas las respuestas.
+check-in-intro = Unas preguntas sobre los últimos 7 días. Toma unos 2 minutos. Su equipo de farmacia revisa las respuestas en su horario de atención, no al momento. No es para emergencias: si necesita ayuda ahora, llame.
 check-in-next = Siguiente
 check-in-back = Atrás
 check-in-skip = Saltar esta pregunta
@@ -89,6 +89,23 @@ red-flag-because = Usted nos dijo que tiene:
 red-flag-emergency = Si no logra comunicarse, o siente que es una emergencia, llame al 911 o vaya a la sala de emergencias más cercana.
 red-flag-saved-offline = Su aviso está guardado en este teléfono y marcado como urgente. Se enviará en cuanto tenga conexión. No espere: llame ahora.
 red-flag-sent = Su aviso se envió a su farmacia marcado como urgente. Por favor, llámeles también ahora.
+check-in-stools-title = Evacuaciones
+check-in-stools-label = En los últimos 2 días, en su peor día, ¿cuántas evacuaciones más de lo normal tuvo?
+check-in-stools-hint = Escriba 0 si no tuvo más de lo normal. Déjelo vacío si no sabe.
+check-in-stools-invalid = Escriba un número de 0 a { $max }, o déjelo vacío.
+check-in-diarrhea-at-night = ¿La diarrea lo despertó de noche en los últimos 2 días?
+check-in-yes = Sí
+check-in-no = No
+check-in-more-title = Unas preguntas más
+check-in-note-hint = Su equipo de farmacia lee las notas en su horario de atención. Si es algo urgente, llámeles.
+result-call-911-title = Llame al 911 ahora
+result-call-911-button = Llamar al 911
+result-within-a-day-title = Su farmacia revisará esto en el día
+result-because = Lo que nos dijo:
+result-reason-note = Su nota
+result-take-temperature = Tómese la temperatura ahora. Si no tiene termómetro, o la temperatura está alta, llame a su farmacia ahora.
+self-care-title = Lo que puede hacer ahora
+self-care-call-if = Llame si:
 
 ## Farmacéutico
 login-title = Acceso para farmacéuticos
@@ -141,7 +158,6 @@ guide-print = Imprimir esta guía
 text-size-label = Tamaño del texto
 text-size-smaller = Texto más pequeño
 text-size-larger = Texto más grande
-guide-section-call_right_away = Cuándo llamar de inmediato
 guide-section-what_it_is_for = Para qué sirve este medicamento
 guide-section-how_to_take = Cómo tomarlo
 guide-section-schedule = Cuándo tomarlo
@@ -160,12 +176,6 @@ queue-guide-viewed = Abrió la guía: { $drug }
 
 ## Red flags and alert reasons (ids from carepath_domain::triage)
 red-flag-fever = Fiebre de { $celsius } °C ({ $fahrenheit } °F)
-red-flag-bleeding-wont-stop = Sangrado que no para
-red-flag-chest-pain = Dolor o presión en el pecho
-red-flag-trouble-breathing = Dificultad para respirar
-red-flag-severe-diarrhea = Diarrea fuerte o que no para
-red-flag-severe-vomiting = Vómitos fuertes o que no paran
-red-flag-cannot-keep-fluids-down = No puede retener los líquidos
 reason-red-flag = Señal de alarma: { $flag }
 reason-grade-three = { $term }: { $grade } (grado { $number })
 reason-worsened = { $term }: peor que en el registro anterior, de grado { $from } a grado { $to }
@@ -175,6 +185,20 @@ reason-missed-doses = { $count ->
 } en los últimos { $days } días
 reason-extra-dose = Dosis de más tomada el { $date }
 reason-refill-requested = Pidió un resurtido
+reason-rule = { $rule }
+reason-note = El paciente escribió una nota
+reason-vomited-doses = { $count ->
+    [1] 1 dosis vomitada
+   *[other] { $count } dosis vomitadas
+} en las últimas { $hours } horas
+action-told-call-911 = Se le dijo que llame al 911
+action-told-call-now = Se le dijo que llame ahora
+action-told-within-a-day = Se le dijo que avise a la farmacia en el día
+summary-stools = { $count ->
+    [1] 1 evacuación más de lo normal
+   *[other] { $count } evacuaciones más de lo normal
+}
+summary-diarrhea-at-night = diarrea de noche
 grade-0 = ninguno
 grade-1 = leve
 grade-2 = moderado
@@ -308,8 +332,7 @@ regimen-tablets-fraction = { $whole ->
 regimen-amount-mg = { $mg } mg
 regimen-amount-mg-tablets = { $mg } mg ({ $tablets })
 regimen-food-any = Con o sin alimentos
-regimen-food-with = Con alimentos
-regimen-food-empty = En ayunas (1 hora antes o 2 horas después de una comida)
+regimen-food-with = Con una comida
 regimen-pattern-continuous = Todos los días
 regimen-pattern-cycles-no-break = Todos los días, en ciclos de { $on } días
 regimen-pattern-on-off = { $on ->
@@ -700,3 +723,42 @@ reminders-overdue-lines = Avisarme de estos medicamentos
 admin-add-line = Añadir un medicamento
 admin-add-line-submit = Añadir este medicamento
 admin-add-line-done = Medicamento añadido. El teléfono del paciente lo recibe en su próxima sincronización.
+
+## Guides v2 and food rules
+guide-checked = Comprobada con la etiqueta de EE. UU. revisada en { $revised } · Última revisión: { $reviewed }
+guide-call-title = Cuándo pedir ayuda
+guide-call-911 = Llame al 911
+guide-call-911-intro = Llame al 911 o vaya a la sala de emergencias más cercana si tiene alguno de estos:
+guide-call-911-button = Llamar al 911
+guide-call-now = Llámenos ahora
+guide-call-now-day-or-night = Llámenos ahora, de día o de noche
+guide-call-now-care-team = Llame ahora a su equipo de atención
+guide-call-now-intro = Llame enseguida si tiene alguno de estos:
+guide-call-within-a-day = Avísenos en las próximas 24 horas
+guide-call-within-a-day-intro = Llámenos en las próximas 24 horas si tiene alguno de estos:
+guide-fever-threshold = { $celsius } °C ({ $fahrenheit } °F)
+guide-section-start_here = Empiece aquí
+guide-section-took_too_much = Si toma demasiado
+guide-section-alcohol = Alcohol
+guide-section-missed_appointments = Si falta a una cita o a un análisis
+regimen-food-after-meal = Como máximo { $within } después de una comida
+regimen-food-none = No coma nada desde { $before } antes hasta { $after } después de su dosis
+regimen-food-none-before = No coma nada durante { $before } antes de su dosis
+regimen-food-none-after = No coma nada durante { $after } después de su dosis
+regimen-food-hours = { $count ->
+    [one] { $count } hora
+   *[other] { $count } horas
+}
+regimen-food-minutes = { $count ->
+    [one] { $count } minuto
+   *[other] { $count } minutos
+}
+regimen-form-food-kind-after-meal = Poco después de una comida
+regimen-form-food-kind-no-food = Sin comer antes y después
+regimen-form-food-minutes-hint = En minutos: 60 es 1 hora, 120 son 2 horas.
+regimen-form-food-within = Minutos después de la comida, como máximo
+regimen-form-food-before = Minutos sin comer antes de la dosis
+regimen-form-food-after = Minutos sin comer después de la dosis
+regimen-form-food-from-guide = Comidas según la guía de { $drug }: { $food }. Puede cambiarlo en cada dosis.
+regimen-error-food-minutes = Escriba un número de minutos de { $min } a { $max }.
+regimen-error-food-no-window = Escriba cuántos minutos sin comer, antes o después de la dosis.

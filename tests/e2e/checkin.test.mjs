@@ -129,13 +129,19 @@ test('the pharmacist replies; the patient sees the reply and the pharmacist sees
   assert.equal(server.sql('SELECT COUNT(*) FROM alerts WHERE resolved_at IS NOT NULL'), '1');
 });
 
-test('a graded red flag: diarrhea almost all the time shows "Call now" after the questions', async () => {
+test('a new grade 3 (diarrhea almost all the time) shows "Call now" after the questions', async () => {
   await phone.goto(`${server.url}/check-in`);
   await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
   await phone.getByRole('button', { name: 'Next' }).click();
+  await phone.getByRole('heading', { name: 'Bowel movements' }).waitFor();
+  await phone.getByRole('button', { name: 'Next' }).click();
   // Palbociclib's own items: answer diarrhea, skip the rest.
   let guard = 0;
-  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 12) {
+  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 14) {
+    if (await phone.getByRole('heading', { name: 'A few more questions' }).isVisible()) {
+      await phone.getByRole('button', { name: 'Next' }).click();
+      continue;
+    }
     const heading = (await phone.locator('#step-heading').textContent()).trim();
     if (heading.startsWith('Diarrhea')) {
       await phone.getByLabel('Almost all the time', { exact: true }).check();
@@ -146,10 +152,25 @@ test('a graded red flag: diarrhea almost all the time shows "Call now" after the
     await phone.waitForTimeout(50);
   }
   await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
-  await phone.getByTestId('call-now').getByText('Diarrhea that is severe or will not stop').waitFor();
+  await phone.getByTestId('call-now').getByText(/Diarrhea.*grade 3/).waitFor();
   await phone.locator('.sync-status[data-waiting="0"]').waitFor();
   await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE resolved_at IS NULL AND tier = 'urgent'") === '1', 'the second urgent alert');
   await waitFor(() => notices.length === 2, 'the second notice');
+});
+
+test('feeling feverish with no thermometer reading: "take your temperature now" and call now', async () => {
+  await phone.goto(`${server.url}/check-in`);
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  await phone.getByLabel(/feverish or have shaking chills/).check();
+  await phone.getByRole('button', { name: 'Next' }).click();
+  const callNow = phone.getByTestId('call-now');
+  await callNow.getByRole('heading', { name: 'Call your pharmacy now' }).waitFor();
+  await callNow.getByTestId('take-temperature').waitFor();
+  assert.match(await callNow.getByTestId('take-temperature').textContent(), /Take your temperature now/);
+  await shot(phone, '25-patient-feverish-take-temperature');
+  assert.deepEqual(await axe(phone), [], 'accessibility violations on the take-your-temperature screen');
+  await phone.locator('.sync-status[data-waiting="0"]').waitFor();
+  await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE reasons LIKE '%feverish_or_chills%' AND tier = 'urgent'") === '1', 'the feverish alert');
 });
 
 test('the patient sees their own check-ins and a trend per symptom', async () => {

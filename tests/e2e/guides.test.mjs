@@ -1,11 +1,38 @@
 // Medication guides, end to end: an enrolled patient on a phone finds their own medicine first, searches by brand
-// and generic names, reads a guide (red flags first, with the pharmacy's number), in English and Spanish, offline
-// after the first visit; the pharmacy team sees that the guide was opened. Also before enrollment, and in print.
+// and generic names, reads a guide (when to get help first: 911, call now, within a day, with the pharmacy's numbers
+// and the site's fever threshold), in English and Spanish, offline after the first visit; the pharmacy team sees that
+// the guide was opened. Also before enrollment, in print, and the regimen form taking the drug's food rule from its
+// guide.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { Server, launchBrowser, shot, axe, PHONE, signedInDesk, enrollAndConnect } from './harness.mjs';
 
 const PHARMACIST = { username: 'a.nguyen', password: 'guides are for reading', site: 'Lakeside Oncology Pharmacy', phone: '+1 555 0111', afterHours: '+1 555 0122' };
+// The site's own fever threshold (the default is 38.0 °C): 38.3 °C is 100.9 °F.
+const SITE_FEVER_C = '38.3';
+const SERVER_BIN = process.env.CAREPATH_SERVER_BIN || path.resolve(new URL('../../target/debug/carepath-server', import.meta.url).pathname);
+const PLACEHOLDER = /\{(pharmacy_phone|after_hours_phone|fever_threshold)\}/;
+
+/** "Checked against the US label revised 10/2025 · Last reviewed December 1, 2026", worked out from the guide's JSON. */
+async function checkedLine(lang, drug) {
+  const guide = await (await fetch(`${server.url}/guides/${lang}/${drug}.json`)).json();
+  const [year, month] = guide.label_revised.split('-');
+  const [y, m, d] = guide.reviewed.split('-').map(Number);
+  const reviewed = new Date(y, m - 1, d).toLocaleDateString(lang, { month: 'long', day: 'numeric', year: 'numeric' });
+  return lang === 'es'
+    ? `Comprobada con la etiqueta de EE. UU. revisada en ${month}/${year} · Última revisión: ${reviewed}`
+    : `Checked against the US label revised ${month}/${year} · Last reviewed ${reviewed}`;
+}
+
+/** Every tel: link in `scope` is a target of at least 44 × 44 px (WCAG 2.5.8, and 2.5.5 at AAA). */
+async function bigEnoughCallLinks(scope) {
+  const boxes = await scope.locator('.call-links a[href^="tel:"]').evaluateAll((links) =>
+    links.map((a) => ({ text: a.textContent, ...a.getBoundingClientRect().toJSON() })));
+  assert.ok(boxes.length > 0, 'call buttons shown');
+  for (const box of boxes) assert.ok(box.width >= 44 && box.height >= 44, `${box.text}: ${box.width}×${box.height}`);
+}
 
 let server;
 let browser;
@@ -16,6 +43,7 @@ before(async () => {
   server = new Server();
   await server.start();
   server.createPharmacist(PHARMACIST);
+  execFileSync(SERVER_BIN, ['site-settings', '--site', PHARMACIST.site, '--fever-threshold-c', SITE_FEVER_C], { env: server.env() });
   browser = await launchBrowser();
 });
 
@@ -66,22 +94,44 @@ test('the search finds medicines by brand and by part of the generic name', asyn
   await search.fill('');
 });
 
-test('a guide shows when to call first, with the pharmacy number, and the other sections open on a tap', async () => {
+test('a guide shows when to get help first, in three tiers, with the pharmacy numbers and the site fever threshold', async () => {
   await phone.locator('ul.guide-list.mine .guide-link').first().click();
   await phone.getByRole('heading', { level: 1, name: 'Capecitabine' }).waitFor();
   await phone.getByText('Brand names: Xeloda').waitFor();
   await phone.getByText('How to say it: ka-pe-SITE-a-been').waitFor();
+  // The label the guide was checked against, and when a pharmacist last reviewed it, under the title.
+  assert.equal((await phone.locator('article.guide .guide-checked').textContent()).trim(), await checkedLine('en', 'capecitabine'));
 
-  // The first section is the red-flag box, open, before any expandable topic.
-  const first = phone.locator('article.guide > section, article.guide > details').first();
-  assert.equal(await first.getAttribute('id'), 'section-call_right_away');
+  // The first block is "When to get help", open, before any expandable topic; then "Start here", open.
+  const blocks = phone.locator('article.guide > section, article.guide > details');
+  const first = blocks.first();
+  assert.equal(await first.getAttribute('id'), 'section-call');
   assert.match(await first.getAttribute('class'), /call-now/);
-  assert.match(await first.textContent(), /Stop taking capecitabine and call your care team right away/);
-  const tel = first.locator('a.phone').first();
-  assert.equal(await tel.textContent(), '+1 555 0111');
-  assert.equal(await tel.getAttribute('href'), 'tel:+15550111');
-  assert.equal(await first.locator('a.phone[href="tel:+15550122"]').count(), 1);
-  assert.doesNotMatch(await phone.locator('article.guide').textContent(), /\{pharmacy_phone\}|\{after_hours_phone\}/);
+  assert.equal(await first.locator('h2').textContent(), 'When to get help');
+  // Three tiers, each headed by what to do. The site has its own after-hours number: "day or night".
+  assert.deepEqual(await first.locator('h3').allTextContents(), ['Call 911', 'Call us now, day or night', 'Tell us within a day']);
+  const tier = (id) => first.locator(`.call-tier[data-tier="${id}"]`);
+  assert.match(await tier('call_911').textContent(), /Chest pain or pressure/);
+  const call911 = tier('call_911').getByRole('link', { name: 'Call 911' });
+  assert.equal(await call911.getAttribute('href'), 'tel:911');
+  assert.match(await tier('call_now').textContent(), /Do not take more capecitabine until your team tells you to\./);
+  assert.ok(await tier('within_a_day').locator('li').count() >= 1);
+  // The site's numbers: the main one under "Call us now" and "Tell us within a day", the after-hours one too.
+  assert.equal(await tier('call_now').locator('a[href="tel:+15550111"]').count(), 1);
+  assert.match(await tier('call_now').locator('a[href="tel:+15550111"]').textContent(), /\+1\s555\s0111/);
+  assert.equal(await tier('call_now').locator('a[href="tel:+15550122"]').count(), 1);
+  assert.equal(await tier('within_a_day').locator('a[href="tel:+15550111"]').count(), 1);
+  await bigEnoughCallLinks(first);
+  // The fever threshold is the site's: 38.3 °C, not the default 38.0 °C.
+  assert.match(await tier('call_now').textContent(), /A fever of 38\.3 °C \(100\.9 °F\) or higher/);
+  assert.doesNotMatch(await phone.locator('article.guide').textContent(), /38\.0 °C/);
+  assert.doesNotMatch(await phone.locator('article.guide').textContent(), PLACEHOLDER);
+
+  const startHere = blocks.nth(1);
+  assert.equal(await startHere.getAttribute('id'), 'section-start_here');
+  assert.equal(await startHere.evaluate((d) => d.tagName === 'DETAILS' && d.open), true);
+  assert.equal(await startHere.locator('summary').textContent(), 'Start here');
+  assert.match(await startHere.textContent(), /38\.3 °C \(100\.9 °F\)/);
 
   // The other sections are closed until tapped.
   const howToTake = phone.locator('#section-how_to_take');
@@ -90,7 +140,15 @@ test('a guide shows when to call first, with the pharmacy number, and the other 
   await phone.getByText('How to take it', { exact: true }).click();
   await phone.getByText('Take capecitabine within 30 minutes after a meal.').waitFor();
   assert.equal(await howToTake.evaluate((d) => d.open), true);
-  assert.equal(await phone.locator('details.guide-section').count(), 14);
+  assert.equal(await phone.locator('details.guide-section').count(), 18);
+  for (const id of ['took_too_much', 'alcohol', 'missed_appointments']) {
+    assert.equal(await phone.locator(`details#section-${id}`).count(), 1, id);
+    assert.doesNotMatch(await phone.locator(`#section-${id} summary`).textContent(), /guide-section-/);
+  }
+  // Numbers in section text are links too.
+  const tel = phone.locator('#section-took_too_much a.phone').first();
+  assert.equal(await tel.textContent(), '+1 555 0111');
+  assert.equal(await tel.getAttribute('href'), 'tel:+15550111');
 
   // Teach-back: the answer shows once the question is tapped.
   const answer = phone.getByText('I will skip it and take the next dose at the usual time.', { exact: false });
@@ -147,8 +205,16 @@ test('in Spanish the app shows the Spanish guide', async () => {
   await phone.getByLabel('Language').selectOption('es');
   await phone.getByRole('heading', { level: 1, name: 'Capecitabina' }).waitFor();
   await phone.getByText('Cómo se dice: ca-pe-si-TA-bi-na').waitFor();
-  await phone.getByRole('heading', { name: 'Cuándo llamar de inmediato' }).waitFor();
-  assert.match(await phone.locator('#section-call_right_away').textContent(), /Deje de tomar la capecitabina/);
+  await phone.getByRole('heading', { level: 2, name: 'Cuándo pedir ayuda' }).waitFor();
+  const call = phone.locator('#section-call');
+  assert.deepEqual(await call.locator('h3').allTextContents(), ['Llame al 911', 'Llámenos ahora, de día o de noche', 'Avísenos en las próximas 24 horas']);
+  assert.match(await call.textContent(), /No tome más capecitabina hasta que su equipo se lo diga/);
+  // A decimal comma in Spanish.
+  assert.match(await call.textContent(), /38,3 °C \(100,9 °F\)/);
+  assert.equal(await call.getByRole('link', { name: 'Llamar al 911' }).getAttribute('href'), 'tel:911');
+  assert.equal((await phone.locator('article.guide .guide-checked').textContent()).trim(), await checkedLine('es', 'capecitabine'));
+  assert.equal(await phone.locator('#section-start_here summary').textContent(), 'Empiece aquí');
+  assert.doesNotMatch(await phone.locator('article.guide').textContent(), PLACEHOLDER);
   await phone.getByText('Cómo tomarlo', { exact: true }).waitFor();
   await shot(phone, '25-guide-spanish');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on a Spanish guide');
@@ -197,9 +263,16 @@ test('before enrollment the guides can be browsed, with words instead of phone n
   assert.equal(await page.locator('ul.guide-list.mine').count(), 0);
   await page.locator('.guide-link[data-drug="abiraterone"]').click();
   await page.getByRole('heading', { level: 1, name: 'Abiraterone' }).waitFor();
-  const callFirst = page.locator('#section-call_right_away');
-  assert.match(await callFirst.textContent(), /your pharmacy's phone number/);
-  assert.equal(await callFirst.locator('a[href^="tel:"]').count(), 0);
+  const callFirst = page.locator('article.guide > section, article.guide > details').first();
+  assert.equal(await callFirst.getAttribute('id'), 'section-call');
+  // No site yet: "your care team", no pharmacy numbers, the default fever threshold.
+  assert.deepEqual(await callFirst.locator('h3').allTextContents(), ['Call 911', 'Call your care team now', 'Tell us within a day']);
+  assert.deepEqual(await callFirst.locator('a[href^="tel:"]').evaluateAll((links) => links.map((a) => a.getAttribute('href'))), ['tel:911']);
+  assert.match(await callFirst.textContent(), /38\.0 °C \(100\.4 °F\)/);
+  assert.match(await page.locator('#section-took_too_much').textContent(), /your pharmacy's phone number/);
+  assert.equal(await page.locator('#section-took_too_much a[href^="tel:"]').count(), 0);
+  assert.doesNotMatch(await page.locator('article.guide').textContent(), PLACEHOLDER);
+  assert.equal((await page.locator('article.guide .guide-checked').textContent()).trim(), await checkedLine('en', 'abiraterone'));
   await shot(page, '27-guide-before-enrollment');
   assert.deepEqual(await axe(page), [], 'accessibility violations on a guide before enrollment');
   await page.getByRole('link', { name: 'Back to the start page' }).click();
@@ -224,4 +297,41 @@ test('a printed guide shows every section, expanded, without the app controls', 
   } finally {
     await phone.emulateMedia({ media: 'screen' });
   }
+});
+
+test('the regimen form fills in the food rule of the drug typed, from its guide, and it can be changed', async () => {
+  const morning = desk.getByRole('group', { name: 'Morning dose' });
+  const food = morning.getByLabel('Food', { exact: true });
+  await desk.getByLabel('Drug name').fill('Xeloda');
+  await desk.getByText('Food filled in from the capecitabine guide: Within 30 minutes after a meal.', { exact: false }).waitFor();
+  assert.equal(await food.inputValue(), 'after-meal');
+  assert.equal(await morning.getByLabel('Minutes after the meal, at most').inputValue(), '30');
+  assert.equal(await desk.getByRole('group', { name: 'Evening dose' }).getByLabel('Food', { exact: true }).inputValue(), 'after-meal');
+
+  await desk.getByLabel('Drug name').fill('Abiraterone acetate');
+  await desk.getByText('Food filled in from the abiraterone guide: No food for 2 hours before and 1 hour after your dose.', { exact: false }).waitFor();
+  assert.equal(await food.inputValue(), 'no-food');
+  assert.equal(await morning.getByLabel('Minutes without food before the dose').inputValue(), '120');
+  assert.equal(await morning.getByLabel('Minutes without food after the dose').inputValue(), '60');
+  assert.doesNotMatch(await desk.locator('form').first().textContent(), /1 hour before or 2 hours after/);
+  await shot(desk, '29-regimen-form-food-from-guide');
+  assert.deepEqual(await axe(desk), [], 'accessibility violations on the regimen form with a food rule');
+
+  // The pharmacist can still change it; minutes left out are a problem shown next to their input.
+  await food.selectOption('with-food');
+  assert.equal(await morning.getByLabel('Minutes without food before the dose').count(), 0);
+  await food.selectOption('after-meal');
+  const within = morning.getByLabel('Minutes after the meal, at most');
+  await within.fill('');
+  await desk.getByLabel('Patient name').fill('Food Rule Test');
+  await desk.getByLabel('Strength', { exact: true }).fill('250 mg tablets');
+  await morning.getByLabel('Tablets').fill('4');
+  await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
+  const errorId = `${await within.getAttribute('id')}-error`;
+  await desk.locator(`#${errorId}`).getByText('Type a number of minutes from 1 to 360.').waitFor();
+  assert.equal(await within.getAttribute('aria-invalid'), 'true');
+  assert.match(await within.getAttribute('aria-describedby'), new RegExp(errorId));
+  assert.equal(await within.evaluate((el) => el === document.activeElement), true, 'the focus moves to the input');
+  await within.fill('45');
+  assert.equal(await within.getAttribute('aria-invalid'), null);
 });
