@@ -119,13 +119,14 @@ fn EnrollScreen(adding: bool) -> impl IntoView {
 }
 
 fn enroll_error_message(e: &ApiError) -> String {
+    use carepath_domain::sync::ErrorCode;
     match e.code() {
-        "offline" => tr!("error-offline-enroll"),
-        "enrollment_code_unknown" => tr!("enroll-error-unknown"),
-        "enrollment_code_expired" => tr!("enroll-error-expired"),
-        "enrollment_code_used" => tr!("enroll-error-used"),
-        "too_many_attempts" => tr!("error-too-many-attempts"),
-        _ => tr!("error-generic"),
+        None => tr!("error-offline-enroll"),
+        Some(ErrorCode::EnrollmentCodeUnknown) => tr!("enroll-error-unknown"),
+        Some(ErrorCode::EnrollmentCodeExpired) => tr!("enroll-error-expired"),
+        Some(ErrorCode::EnrollmentCodeUsed) => tr!("enroll-error-used"),
+        Some(ErrorCode::TooManyAttempts) => tr!("error-too-many-attempts"),
+        Some(_) => tr!("error-generic"),
     }
 }
 

@@ -37,7 +37,7 @@ pub fn PatientPage() -> impl IntoView {
 }
 
 fn not_found() -> ApiError {
-    ApiError::Server { status: 404, code: "not_found".into(), message: String::new() }
+    ApiError::Server { status: 404, code: carepath_domain::sync::ErrorCode::NotFound, message: String::new(), event_index: None }
 }
 
 #[component]

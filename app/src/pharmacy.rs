@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::alerts::AlertQueueSection;
+use carepath_domain::sync::ErrorCode;
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::patient::slot_label;
@@ -75,10 +76,10 @@ pub(crate) fn Login(on_login: impl Fn() + Copy + 'static) -> impl IntoView {
                 Ok(_) => on_login(),
                 Err(e) => {
                     error.set(Some(match e.code() {
-                        "bad_credentials" => tr!("login-error-credentials"),
-                        "too_many_attempts" => tr!("error-too-many-attempts"),
-                        "offline" => tr!("error-offline"),
-                        _ => tr!("error-generic"),
+                        Some(ErrorCode::BadCredentials) => tr!("login-error-credentials"),
+                        Some(ErrorCode::TooManyAttempts) => tr!("error-too-many-attempts"),
+                        None => tr!("error-offline"),
+                        Some(_) => tr!("error-generic"),
                     }));
                     password.set(String::new());
                 }

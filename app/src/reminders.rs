@@ -16,7 +16,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use carepath_domain::push::{PushKey, PushSubscriptionRequest, SnoozeRequest, SubscriptionKeys, OVERDUE_MINUTES};
 use carepath_domain::regimen::{DoseSlot, RegimenLine};
 use carepath_domain::reminders::{due_reminders_in, QuietHours, ReminderKind, ReminderSettings, Snoozes};
-use carepath_domain::sync::ErrorBody;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use gloo::net::http::{Request, RequestBuilder};
 use gloo::storage::Storage as _;
@@ -263,17 +262,10 @@ async fn send(builder: RequestBuilder, body: Option<String>) -> Result<String, A
     }
     .map_err(|_| ApiError::Offline)?;
     let response = request.send().await.map_err(|_| ApiError::Offline)?;
-    let status = response.status();
     if response.ok() {
         return Ok(response.text().await.unwrap_or_default());
     }
-    if matches!(status, 502..=504) {
-        return Err(ApiError::Offline);
-    }
-    match response.json::<ErrorBody>().await {
-        Ok(body) => Err(ApiError::Server { status, code: body.error.code, message: body.error.message }),
-        Err(_) => Err(ApiError::Server { status, code: "unknown".into(), message: format!("HTTP {status}") }),
-    }
+    Err(crate::api::error_of(response).await)
 }
 
 fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
@@ -284,7 +276,7 @@ async fn server_key(token: &str) -> Result<String, ApiError> {
     let text = send(bearer(Request::get("/api/device/push/key"), token), None).await?;
     serde_json::from_str::<PushKey>(&text)
         .map(|k| k.public_key)
-        .map_err(|e| ApiError::Server { status: 200, code: "bad_response".into(), message: e.to_string() })
+        .map_err(|e| ApiError::bad_response(200, e.to_string()))
 }
 
 async fn put_subscription(token: &str, request: &PushSubscriptionRequest) -> Result<(), ApiError> {

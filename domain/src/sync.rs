@@ -521,8 +521,73 @@ pub struct ErrorBody {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorDetail {
-    pub code: String,
+    pub code: ErrorCode,
+    /// For people (English); the app words errors from `code` in the patient's language.
     pub message: String,
+    /// For a refused sync batch: the position (from 0) of the event refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_index: Option<usize>,
+}
+
+/// Every error the API answers with, shared by the server (which maps each to an HTTP status once) and the app
+/// (which matches on it, never on message text). Serialized as `snake_case`; an unknown code from a newer server
+/// reads as [`ErrorCode::Unknown`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadJson,
+    NotJson,
+    TooLarge,
+    Unauthorized,
+    BadCredentials,
+    TooManyAttempts,
+    EnrollmentCodeUnknown,
+    EnrollmentCodeExpired,
+    EnrollmentCodeUsed,
+    Invalid,
+    /// One event of a sync batch breaks a rule: refused for good (the device keeps it, marked).
+    InvalidEvent,
+    /// A correction names a record the server does not have yet: send the record first, then the correction
+    /// again. Never a reason to mark the correction refused.
+    CorrectionTargetMissing,
+    BatchTooLarge,
+    NotFound,
+    MethodNotAllowed,
+    GuideNotFound,
+    /// The request took too long (the server's request timeout): try again.
+    Timeout,
+    Internal,
+    /// A code this build does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ErrorCode {
+    /// The code as written on the wire, e.g. `invalid_event`.
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            BadJson => "bad_json",
+            NotJson => "not_json",
+            TooLarge => "too_large",
+            Unauthorized => "unauthorized",
+            BadCredentials => "bad_credentials",
+            TooManyAttempts => "too_many_attempts",
+            EnrollmentCodeUnknown => "enrollment_code_unknown",
+            EnrollmentCodeExpired => "enrollment_code_expired",
+            EnrollmentCodeUsed => "enrollment_code_used",
+            Invalid => "invalid",
+            InvalidEvent => "invalid_event",
+            CorrectionTargetMissing => "correction_target_missing",
+            BatchTooLarge => "batch_too_large",
+            NotFound => "not_found",
+            MethodNotAllowed => "method_not_allowed",
+            GuideNotFound => "guide_not_found",
+            Timeout => "timeout",
+            Internal => "internal",
+            Unknown => "unknown",
+        }
+    }
 }
 
 #[cfg(test)]

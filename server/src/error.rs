@@ -4,7 +4,7 @@
 use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use carepath_domain::sync::{ErrorBody, ErrorDetail};
+use carepath_domain::sync::{ErrorBody, ErrorCode, ErrorDetail};
 use carepath_domain::ValidationError;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +32,9 @@ pub enum ApiError {
     /// `index` counts from 0 (the position in the request); the message counts from 1, as people do.
     #[error("Event {} of the batch: {message}", .index + 1)]
     InvalidEvent { index: usize, message: String },
+    /// A correction whose earlier record has not reached the server (it is still on the phone): not a refusal.
+    #[error("Event {} of the batch corrects a record the server does not have yet; send that record first.", .index + 1)]
+    CorrectionTargetMissing { index: usize },
     #[error("Too many events in one request (at most {max}).")]
     BatchTooLarge { max: usize },
     #[error("Not found.")]
@@ -45,25 +48,33 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    fn status_and_code(&self) -> (StatusCode, &'static str) {
+    fn status_and_code(&self) -> (StatusCode, ErrorCode) {
         use ApiError::*;
         match self {
-            BadJson(_) => (StatusCode::BAD_REQUEST, "bad_json"),
-            NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
-            TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            BadCredentials => (StatusCode::UNAUTHORIZED, "bad_credentials"),
-            TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
-            EnrollmentCodeUnknown => (StatusCode::NOT_FOUND, "enrollment_code_unknown"),
-            EnrollmentCodeExpired => (StatusCode::GONE, "enrollment_code_expired"),
-            EnrollmentCodeUsed => (StatusCode::GONE, "enrollment_code_used"),
-            Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
-            InvalidEvent { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_event"),
-            BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large"),
-            NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            GuideNotFound => (StatusCode::NOT_FOUND, "guide_not_found"),
-            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            BadJson(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadJson),
+            NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::NotJson),
+            TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+            Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
+            TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
+            EnrollmentCodeUnknown => (StatusCode::NOT_FOUND, ErrorCode::EnrollmentCodeUnknown),
+            EnrollmentCodeExpired => (StatusCode::GONE, ErrorCode::EnrollmentCodeExpired),
+            EnrollmentCodeUsed => (StatusCode::GONE, ErrorCode::EnrollmentCodeUsed),
+            Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
+            InvalidEvent { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidEvent),
+            CorrectionTargetMissing { .. } => (StatusCode::CONFLICT, ErrorCode::CorrectionTargetMissing),
+            BatchTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BatchTooLarge),
+            NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
+            GuideNotFound => (StatusCode::NOT_FOUND, ErrorCode::GuideNotFound),
+            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+        }
+    }
+
+    fn event_index(&self) -> Option<usize> {
+        match self {
+            ApiError::InvalidEvent { index, .. } | ApiError::CorrectionTargetMissing { index } => Some(*index),
+            _ => None,
         }
     }
 }
@@ -74,7 +85,7 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(err) = &self {
             tracing::error!(error = ?err, "internal error");
         }
-        let body = ErrorBody { error: ErrorDetail { code: code.to_string(), message: self.to_string() } };
+        let body = ErrorBody { error: ErrorDetail { code, message: self.to_string(), event_index: self.event_index() } };
         let mut response = (status, axum::Json(body)).into_response();
         response.headers_mut().insert(axum::http::header::CACHE_CONTROL, "no-store".parse().expect("static header"));
         response

@@ -106,7 +106,7 @@ async fn unknown_drugs_and_languages_are_json_404s() {
         assert_eq!(response.status(), 404, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
         let body: ErrorBody = response.json().await.unwrap();
-        assert_eq!(body.error.code, "guide_not_found", "{path}");
+        assert_eq!(body.error.code, carepath_domain::sync::ErrorCode::GuideNotFound, "{path}");
     }
 }
 

@@ -324,7 +324,9 @@ pub async fn assert_error(response: reqwest::Response, status: u16, code: &str) 
     assert_eq!(body["error"]["code"], code, "{text}");
     let message = body["error"]["message"].as_str().unwrap_or_else(|| panic!("no message: {text}"));
     assert!(!message.is_empty(), "{text}");
-    (ErrorDetail { code: code.into(), message: message.into() }, text)
+    let detail: ErrorDetail = serde_json::from_value(body["error"].clone()).unwrap_or_else(|e| panic!("not an ErrorDetail ({e}): {text}"));
+    assert_eq!(detail.code.as_str(), code, "a code the shared ErrorCode knows: {text}");
+    (detail, text)
 }
 
 /// The session id from a login response's `Set-Cookie`.
