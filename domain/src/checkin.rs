@@ -466,6 +466,8 @@ pub enum CheckInError {
     BadQuestion(String),
     #[error("more than {MAX_STOOLS_ABOVE_USUAL} stools above usual")]
     TooManyStools,
+    #[error("note contains a control character")]
+    ControlCharacter,
 }
 
 impl CheckInAnswers {
@@ -477,6 +479,9 @@ impl CheckInAnswers {
         }
         if self.note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
             return Err(CheckInError::NoteTooLong);
+        }
+        if self.note.as_ref().is_some_and(|n| crate::check_free_text("note", n).is_err()) {
+            return Err(CheckInError::ControlCharacter);
         }
         if self.temperature.is_some_and(|t| !t.is_plausible()) {
             return Err(CheckInError::ImplausibleTemperature);

@@ -24,6 +24,10 @@ pub enum ValidationError {
     TooLong { field: &'static str, max: usize },
     #[error("{0} is in the future")]
     InFuture(&'static str),
+    #[error("{0} is too long ago")]
+    TooEarly(&'static str),
+    #[error("{0} contains a control character")]
+    ControlCharacter(&'static str),
     #[error("{0}")]
     Inconsistent(&'static str),
     #[error("check-in: {0}")]
@@ -39,5 +43,35 @@ pub fn required_text(field: &'static str, value: &str, max: usize) -> Result<Str
     if trimmed.chars().count() > max {
         return Err(ValidationError::TooLong { field, max });
     }
+    check_free_text(field, trimmed)?;
     Ok(trimmed.to_string())
+}
+
+/// Free text people typed holds no control characters but newline and tab (NUL, escape sequences, bell …) and no
+/// bidirectional overrides or isolates (U+202A–U+202E, U+2066–U+2069), which can make a name or a note read
+/// differently from what is stored.
+pub fn check_free_text(field: &'static str, text: &str) -> Result<(), ValidationError> {
+    let refused = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+    };
+    if text.chars().any(refused) {
+        return Err(ValidationError::ControlCharacter(field));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+
+    #[test]
+    fn free_text_refuses_control_and_bidi_characters_but_keeps_lines_and_accents() {
+        for bad in ["nul\u{0}", "bell\u{7}", "esc\u{1b}[31m", "cr\rlf", "rtl \u{202e}gnp.exe", "iso\u{2066}x\u{2069}", "del\u{7f}"] {
+            assert_eq!(check_free_text("note", bad), Err(ValidationError::ControlCharacter("note")), "{bad:?}");
+        }
+        for good in ["Rosa Díaz", "line one\n\tline two", "José — 50 % mejor", "مريم", "日本"] {
+            assert_eq!(check_free_text("note", good), Ok(()), "{good:?}");
+        }
+        assert_eq!(required_text("name", " a\u{0}b ", 10), Err(ValidationError::ControlCharacter("name")));
+    }
 }

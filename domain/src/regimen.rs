@@ -23,6 +23,54 @@ pub enum DoseSlot {
 
 pub const MAX_DRUG_NAME: usize = 120;
 
+/// How far back a regimen may start: a patient who transfers mid-treatment brings a start date with them, but not one
+/// from before anyone now on oral therapy began it. Together with the bounds below this keeps every schedule
+/// expansion (calendar, adherence, triage) bounded, whatever a client sends.
+pub const MAX_START_DAYS_BACK: u32 = 5 * 366;
+/// How far ahead a regimen may start (a plan set up before the first dispense).
+pub const MAX_START_DAYS_AHEAD: u32 = 366;
+/// How far ahead a care-team change (or the end of a hold) may be dated.
+pub const MAX_CHANGE_DAYS_AHEAD: u32 = 2 * 366;
+/// Longest run of days on, or days off, in a cycle.
+pub const MAX_CYCLE_PART_DAYS: u16 = 366;
+
+/// `date` lies within `days_back` days before `today` and `days_ahead` days after it.
+pub fn date_within(field: &'static str, date: NaiveDate, today: NaiveDate, days_back: u32, days_ahead: u32) -> Result<(), ValidationError> {
+    let earliest = today - chrono::Days::new(u64::from(days_back));
+    let latest = today + chrono::Days::new(u64::from(days_ahead));
+    if date > latest {
+        return Err(ValidationError::InFuture(field));
+    }
+    if date < earliest {
+        return Err(ValidationError::TooEarly(field));
+    }
+    Ok(())
+}
+
+/// The dates of a regimen and its changes are plausible on `today`: the start within
+/// [`MAX_START_DAYS_BACK`]/[`MAX_START_DAYS_AHEAD`], every change (and hold end) at most [`MAX_CHANGE_DAYS_AHEAD`]
+/// ahead (changes before the start are refused by the schedule itself), cycle parts at most
+/// [`MAX_CYCLE_PART_DAYS`].
+pub fn check_dates(regimen: &Regimen, changes: &[RegimenChange], today: NaiveDate) -> Result<(), ValidationError> {
+    date_within("start", regimen.start, today, MAX_START_DAYS_BACK, MAX_START_DAYS_AHEAD)?;
+    if let crate::schedule::CyclePattern::OnOff { days_on, days_off } = regimen.pattern {
+        if days_on > MAX_CYCLE_PART_DAYS || days_off > MAX_CYCLE_PART_DAYS {
+            return Err(ValidationError::Inconsistent("days on and days off are at most 366 each"));
+        }
+    }
+    let far = today + chrono::Days::new(u64::from(MAX_CHANGE_DAYS_AHEAD));
+    for change in changes {
+        let until = match change {
+            RegimenChange::Hold { until, .. } => *until,
+            _ => None,
+        };
+        if change.effective() > far || until.is_some_and(|u| u > far) {
+            return Err(ValidationError::InFuture("change date"));
+        }
+    }
+    Ok(())
+}
+
 /// Days before the estimated run-out date that the app offers "request a refill", unless the pharmacy sets another.
 pub const DEFAULT_REFILL_REMINDER_DAYS: u16 = 7;
 /// The longest refill reminder a pharmacist can set.
@@ -219,5 +267,34 @@ mod tests {
         assert!(DispenseRequest { days_supply: 181, ..ok }.validated().is_err());
         assert!(RefillReminderRequest { regimen_line_id: Uuid::nil(), days: 31 }.validated().is_err());
         assert_eq!(RefillReminderRequest { regimen_line_id: Uuid::nil(), days: 0 }.validated(), Ok(0));
+    }
+
+    #[test]
+    fn regimen_dates_are_bounded() {
+        use crate::schedule::{CyclePattern, DoseAmount, FoodInstruction, SlotDose};
+        let today: NaiveDate = "2026-12-01".parse().unwrap();
+        let regimen = |start: &str, pattern: CyclePattern| crate::schedule::Regimen {
+            version: 1,
+            drug_name: "Capecitabine".into(),
+            strength: "500 mg".into(),
+            doses: vec![SlotDose::new(DoseSlot::Daily, DoseAmount::tablets(2)).with_food(FoodInstruction::WithFood)],
+            pattern,
+            start: start.parse().unwrap(),
+            first_cycle: 1,
+            time_zone: chrono_tz::UTC,
+        };
+        let daily = CyclePattern::Continuous;
+        assert_eq!(check_dates(&regimen("2026-11-01", daily.clone()), &[], today), Ok(()));
+        assert_eq!(check_dates(&regimen("2021-12-03", daily.clone()), &[], today), Ok(()), "five years back");
+        assert_eq!(check_dates(&regimen("2020-01-01", daily.clone()), &[], today), Err(ValidationError::TooEarly("start")));
+        assert_eq!(check_dates(&regimen("-262143-01-01", daily.clone()), &[], today), Err(ValidationError::TooEarly("start")));
+        assert_eq!(check_dates(&regimen("2028-01-01", daily.clone()), &[], today), Err(ValidationError::InFuture("start")));
+        let long = CyclePattern::OnOff { days_on: 1000, days_off: 7 };
+        assert!(matches!(check_dates(&regimen("2026-11-01", long), &[], today), Err(ValidationError::Inconsistent(_))));
+        let far_hold = RegimenChange::Hold { from: "2026-12-02".parse().unwrap(), until: Some("2099-01-01".parse().unwrap()) };
+        assert_eq!(check_dates(&regimen("2026-11-01", daily.clone()), &[far_hold], today), Err(ValidationError::InFuture("change date")));
+        let stop = RegimenChange::Stop { on: "2030-01-01".parse().unwrap() };
+        assert_eq!(check_dates(&regimen("2026-11-01", daily), &[stop], today), Err(ValidationError::InFuture("change date")));
+        assert_eq!(date_within("date", "2026-12-03".parse().unwrap(), today, 10, 1), Err(ValidationError::InFuture("date")));
     }
 }

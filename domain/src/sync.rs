@@ -19,6 +19,14 @@ use crate::ValidationError;
 pub const MAX_BATCH: usize = 200;
 /// How far a device clock may run ahead of the server's before an event is refused.
 pub const MAX_CLOCK_AHEAD_HOURS: i64 = 24;
+/// How far before its device's enrollment an event may be dated (a phone whose clock runs behind).
+pub const MAX_CLOCK_BEHIND_HOURS: i64 = 48;
+/// No instant the API accepts is earlier than this (2020-01-01T00:00:00Z): nothing of this product was recorded
+/// before it, and every instant from it to [`MAX_CLOCK_AHEAD_HOURS`] ahead is stored and read back exactly.
+pub const EARLIEST_ACCEPTED: DateTime<Utc> = match DateTime::from_timestamp(1_577_836_800, 0) {
+    Some(t) => t,
+    None => panic!("a valid instant"),
+};
 
 /// One thing a patient (or caregiver) recorded on the device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -92,6 +100,20 @@ impl PatientEvent {
         if self.recorded_at > latest {
             return Err(ValidationError::InFuture("recorded_at"));
         }
+        if self.recorded_at < EARLIEST_ACCEPTED {
+            return Err(ValidationError::TooEarly("recorded_at"));
+        }
+        let too_early = |t: &DateTime<Utc>| *t < EARLIEST_ACCEPTED;
+        let day_too_early = |d: &NaiveDate| *d < EARLIEST_ACCEPTED.date_naive();
+        match &self.body {
+            EventBody::DoseTaken { taken_at, date, .. } if too_early(taken_at) || day_too_early(date) => {
+                return Err(ValidationError::TooEarly("taken_at"));
+            }
+            EventBody::DoseLogged { taken_at, date, .. } if taken_at.as_ref().is_some_and(too_early) || day_too_early(date) => {
+                return Err(ValidationError::TooEarly("date"));
+            }
+            _ => {}
+        }
         match &self.body {
             EventBody::DoseTaken { taken_at, date, .. } => {
                 if *taken_at > latest {
@@ -145,6 +167,17 @@ impl PatientEvent {
 }
 
 impl PatientEvent {
+    /// [`PatientEvent::validate`], and not recorded before the device that sends it was enrolled (less
+    /// [`MAX_CLOCK_BEHIND_HOURS`] for a clock that runs behind). A dose *taken* before enrollment may still be
+    /// logged afterwards (yesterday's dose); its day is checked against the regimen's start by the server.
+    pub fn validate_from_device(&self, now: DateTime<Utc>, device_enrolled_at: DateTime<Utc>) -> Result<(), ValidationError> {
+        self.validate(now)?;
+        if self.recorded_at < device_enrolled_at - Duration::hours(MAX_CLOCK_BEHIND_HOURS) {
+            return Err(ValidationError::TooEarly("recorded_at (before this phone was enrolled)"));
+        }
+        Ok(())
+    }
+
     /// The dosing-diary record this event makes, with its regimen line: `dose_logged` and the older `dose_taken`.
     pub fn diary_record(&self) -> Option<(Uuid, DiaryRecord)> {
         match &self.body {
@@ -638,6 +671,25 @@ mod tests {
             let json = format!("{base}{body}}}");
             assert!(serde_json::from_str::<PatientEvent>(&json).is_err(), "accepted {json}");
         }
+    }
+
+    #[test]
+    fn events_are_dated_within_a_plausible_window() {
+        let now = at("2026-11-23T12:00:00Z");
+        let enrolled = at("2026-11-20T09:00:00Z");
+        let viewed_at = |recorded: &str| PatientEvent {
+            id: Uuid::nil(),
+            recorded_at: at(recorded),
+            body: EventBody::GuideViewed { drug: "capecitabine".into(), lang: "en".into() },
+        };
+        assert_eq!(viewed_at("2026-11-23T08:00:00Z").validate_from_device(now, enrolled), Ok(()));
+        assert_eq!(viewed_at("2026-11-19T08:00:00Z").validate_from_device(now, enrolled), Ok(()), "a clock a day behind");
+        assert!(matches!(viewed_at("2026-11-17T08:00:00Z").validate_from_device(now, enrolled), Err(ValidationError::TooEarly(_))));
+        assert_eq!(viewed_at("2019-12-31T23:59:59Z").validate(now), Err(ValidationError::TooEarly("recorded_at")));
+        let year_minus_one = serde_json::from_str::<DateTime<Utc>>(r#""-0001-06-01T00:00:00Z""#).unwrap();
+        let ancient = PatientEvent { recorded_at: year_minus_one, ..viewed_at("2026-11-23T08:00:00Z") };
+        assert_eq!(ancient.validate(now), Err(ValidationError::TooEarly("recorded_at")));
+        assert_eq!(viewed_at("2026-11-24T13:00:00Z").validate(now), Err(ValidationError::InFuture("recorded_at")));
     }
 
     #[test]

@@ -82,6 +82,8 @@ pub struct DeviceAuth {
     pub patient_id: String,
     /// Set when the device belongs to a caregiver of the patient.
     pub caregiver_id: Option<String>,
+    /// When this device was enrolled: nothing it sends can have been recorded long before.
+    pub enrolled_at: chrono::DateTime<Utc>,
 }
 
 impl FromRequestParts<AppState> for DeviceAuth {
@@ -94,18 +96,19 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthorized)?;
-        let row: Option<(String, String, String, Option<String>)> = sqlx::query_as(
-            "SELECT id, patient_id, last_seen_at, caregiver_id FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+        let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT id, patient_id, last_seen_at, caregiver_id, enrolled_at FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
         )
         .bind(token_hash(token.trim()))
         .fetch_optional(&state.db)
         .await?;
-        let (device_id, patient_id, last_seen_at, caregiver_id) = row.ok_or(ApiError::Unauthorized)?;
+        let (device_id, patient_id, last_seen_at, caregiver_id, enrolled_at) = row.ok_or(ApiError::Unauthorized)?;
+        let enrolled_at = crate::store::parse_ts(&enrolled_at)?;
         let now = Utc::now();
         if needs_touch(&last_seen_at, now)? {
             sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?").bind(ts(now)).bind(&device_id).execute(&state.db).await?;
         }
-        Ok(DeviceAuth { device_id, patient_id, caregiver_id })
+        Ok(DeviceAuth { device_id, patient_id, caregiver_id, enrolled_at })
     }
 }
 

@@ -25,6 +25,7 @@ pub async fn insert(
     now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
     let regimen = regimen.validated()?;
+    carepath_domain::regimen::check_dates(&regimen, &[], now.date_naive())?;
     carepath_domain::schedule::Schedule::new(&regimen, &[]).map_err(ValidationError::from)?;
     let id = Uuid::new_v4();
     sqlx::query("INSERT INTO regimens (id, patient_id, regimen, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
@@ -113,6 +114,7 @@ pub async fn add_change(
     let mut line = line_of(conn, patient_id, request.regimen_line_id).await?;
     let id = Uuid::new_v4();
     line.changes.push(RecordedChange { id, change: request.change.clone(), recorded_at: now, by: String::new() });
+    carepath_domain::regimen::check_dates(&line.regimen, std::slice::from_ref(&request.change), now.date_naive())?;
     line.schedule().map_err(ValidationError::from)?;
     sqlx::query("INSERT INTO regimen_changes (id, regimen_id, change, recorded_at, pharmacist_id) VALUES (?, ?, ?, ?, ?)")
         .bind(id.to_string())
@@ -134,9 +136,7 @@ pub async fn add_dispense(
 ) -> Result<(), ApiError> {
     let dispense = request.validated()?;
     let line = line_of(conn, patient_id, request.regimen_line_id).await?;
-    if dispense.date > now.date_naive() + chrono::Days::new(1) {
-        return Err(ValidationError::InFuture("date").into());
-    }
+    carepath_domain::regimen::date_within("date", dispense.date, now.date_naive(), carepath_domain::regimen::MAX_START_DAYS_BACK, 1)?;
     sqlx::query(
         "INSERT INTO dispenses (id, regimen_id, date, tablets, days_supply, recorded_at, pharmacist_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
@@ -181,9 +181,13 @@ pub async fn diary_events(conn: &mut SqliteConnection, patient_id: &str) -> anyh
     .bind(patient_id)
     .fetch_all(conn)
     .await?;
-    rows.into_iter()
-        .map(|(payload, logged_by)| Ok(StoredDiaryEvent { event: serde_json::from_str(&payload)?, logged_by }))
-        .collect()
+    Ok(rows
+        .into_iter()
+        .filter_map(|(payload, logged_by)| {
+            let event = crate::store::readable("dose record", patient_id, serde_json::from_str(&payload).map_err(anyhow::Error::from))?;
+            Some(StoredDiaryEvent { event, logged_by })
+        })
+        .collect())
 }
 
 /// The diary records of one line, in recorded order.

@@ -42,6 +42,19 @@ pub fn parse_ts(s: &str) -> anyhow::Result<DateTime<Utc>> {
     Ok(DateTime::parse_from_rfc3339(s)?.with_timezone(&Utc))
 }
 
+/// A stored row read back: `Some` when it parses, `None` (logged, with what and which row) when it does not. A list
+/// skips such a row instead of failing whole: one bad row written by an older build, or by hand, never turns a
+/// pharmacist's queue or a patient's profile into a 500.
+pub fn readable<T>(what: &'static str, id: &str, parsed: anyhow::Result<T>) -> Option<T> {
+    match parsed {
+        Ok(value) => Some(value),
+        Err(error) => {
+            tracing::warn!(what, id, error = %error, "skipped a stored row that cannot be read");
+            None
+        }
+    }
+}
+
 pub fn parse_uuid(s: &str) -> anyhow::Result<uuid::Uuid> {
     Ok(uuid::Uuid::from_str(s)?)
 }

@@ -139,12 +139,13 @@ async fn diary_records_are_append_only_and_corrections_supersede() {
     let summary = summarize(&seen.lines[0].line, &records, today()).unwrap();
     assert_eq!((summary.last_7_days.taken, summary.last_7_days.expected), (1, 14));
 
-    // A correction of a record that does not exist, or of another day's dose, is refused whole.
+    // A correction of a record the server does not have is not stored; it is not refused for good either (the
+    // record may still be on the phone): 409. A correction of another day's dose is refused whole.
     let mut ghost = logged(ana.line_id, yesterday, DoseSlot::Evening, DoseOutcome::Taken);
     if let EventBody::DoseLogged { supersedes, .. } = &mut ghost.body {
         *supersedes = Some(Uuid::new_v4());
     }
-    assert_error(app.sync(&ana.token, &[ghost]).await, 422, "invalid_event").await;
+    assert_error(app.sync(&ana.token, &[ghost]).await, 409, "correction_target_missing").await;
     let other_day = correcting(logged(ana.line_id, today(), DoseSlot::Evening, DoseOutcome::Missed), &skipped);
     assert_error(app.sync(&ana.token, &[other_day]).await, 422, "invalid_event").await;
     // A time of day the regimen does not have, and a taken dose without a time.

@@ -55,16 +55,8 @@ type AlertRow = (
 
 async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow::Result<Vec<AlertView>> {
     let mut views = Vec::with_capacity(rows.len());
-    for (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by, action) in rows {
-        let check_in = match payload.map(|p| serde_json::from_str::<PatientEvent>(&p)).transpose()? {
-            Some(PatientEvent { body: EventBody::CheckIn(answers), .. }) => Some(answers),
-            _ => None,
-        };
-        let raised_at = parse_ts(&raised_at)?;
-        let stamp = |at: Option<String>, by: Option<String>| -> anyhow::Result<Option<Stamp>> {
-            at.map(|at| Ok(Stamp { at: parse_ts(&at)?, by: by.unwrap_or_default() })).transpose()
-        };
-        let acknowledged = stamp(ack_at, ack_by)?;
+    for row in rows {
+        let id = row.0.clone();
         let notes: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT n.created_at, ph.display_name, n.body FROM alert_notes n JOIN pharmacists ph ON ph.id = n.pharmacist_id
              WHERE n.alert_id = ? ORDER BY n.created_at, n.id",
@@ -73,27 +65,42 @@ async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow
         .fetch_all(&mut *conn)
         .await?;
         let replies = messages_where(&mut *conn, "m.alert_id = ?", &id, None).await?;
-        views.push(AlertView {
-            id: parse_uuid(&id)?,
-            patient_id: parse_uuid(&patient_id)?,
-            patient_name,
-            tier: parse_tier(&tier)?,
-            action: crate::triage::parse_action(action.as_deref()),
-            reasons: serde_json::from_str::<Vec<AlertReason>>(&reasons)?,
-            check_in,
-            reported_at: parse_ts(&reported_at)?,
-            raised_at,
-            minutes_to_acknowledge: acknowledged.as_ref().map(|a| (a.at - raised_at).num_minutes().max(0)),
-            acknowledged,
-            resolved: stamp(res_at, res_by)?,
-            notes: notes
-                .into_iter()
-                .map(|(at, by, body)| Ok(AlertNote { at: parse_ts(&at)?, by, body }))
-                .collect::<anyhow::Result<_>>()?,
-            replies,
-        });
+        views.extend(store::readable("alert", &id, alert_view(row, notes, replies)));
     }
     Ok(views)
+}
+
+/// One alert row read back, with its notes and replies.
+fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<PharmacyMessage>) -> anyhow::Result<AlertView> {
+    let (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by, action) = row;
+    let check_in = match payload.map(|p| serde_json::from_str::<PatientEvent>(&p)).transpose()? {
+        Some(PatientEvent { body: EventBody::CheckIn(answers), .. }) => Some(answers),
+        _ => None,
+    };
+    let raised_at = parse_ts(&raised_at)?;
+    let stamp = |at: Option<String>, by: Option<String>| -> anyhow::Result<Option<Stamp>> {
+        at.map(|at| Ok(Stamp { at: parse_ts(&at)?, by: by.unwrap_or_default() })).transpose()
+    };
+    let acknowledged = stamp(ack_at, ack_by)?;
+    Ok(AlertView {
+        id: parse_uuid(&id)?,
+        patient_id: parse_uuid(&patient_id)?,
+        patient_name,
+        tier: parse_tier(&tier)?,
+        action: crate::triage::parse_action(action.as_deref()),
+        reasons: serde_json::from_str::<Vec<AlertReason>>(&reasons)?,
+        check_in,
+        reported_at: parse_ts(&reported_at)?,
+        raised_at,
+        minutes_to_acknowledge: acknowledged.as_ref().map(|a| (a.at - raised_at).num_minutes().max(0)),
+        acknowledged,
+        resolved: stamp(res_at, res_by)?,
+        notes: notes
+            .into_iter()
+            .filter_map(|(at, by, body)| store::readable("alert note", &id, parse_ts(&at).map(|at| AlertNote { at, by, body })))
+            .collect(),
+        replies,
+    })
 }
 
 /// Messages matching `filter` (one `?`, bound to `value`), newest first, at most `limit` (all when `None`).
@@ -110,17 +117,21 @@ async fn messages_where(
     // SQLite reads a negative LIMIT as "no limit".
     let rows: Vec<(String, String, String, String, Option<String>)> =
         sqlx::query_as(&sql).bind(value).bind(limit.unwrap_or(-1)).fetch_all(&mut *conn).await?;
-    rows.into_iter()
-        .map(|(id, body, sent_at, from, read_at)| {
-            Ok(PharmacyMessage {
-                id: parse_uuid(&id)?,
-                body,
-                sent_at: parse_ts(&sent_at)?,
-                from,
-                read_at: read_at.map(|t| parse_ts(&t)).transpose()?,
-            })
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, body, sent_at, from, read_at)| {
+            let parsed = (|| {
+                Ok(PharmacyMessage {
+                    id: parse_uuid(&id)?,
+                    body,
+                    sent_at: parse_ts(&sent_at)?,
+                    from,
+                    read_at: read_at.map(|t| parse_ts(&t)).transpose()?,
+                })
+            })();
+            store::readable("message", &id, parsed)
         })
-        .collect()
+        .collect())
 }
 
 /// A patient's messages for their device, newest first.
@@ -410,7 +421,10 @@ pub async fn timeline(
     .await?;
     let mut check_ins = Vec::with_capacity(rows.len());
     for (payload,) in rows {
-        let event: PatientEvent = serde_json::from_str(&payload).map_err(anyhow::Error::from)?;
+        let Some(event) = store::readable("check-in", &id, serde_json::from_str::<PatientEvent>(&payload).map_err(anyhow::Error::from))
+        else {
+            continue;
+        };
         if let EventBody::CheckIn(answers) = event.body {
             check_ins.push(TimelineCheckIn { event_id: event.id, recorded_at: event.recorded_at, answers });
         }

@@ -1,13 +1,13 @@
 //! Patient devices: enroll with a one-time code, read the profile, sync events.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use chrono::Utc;
 use carepath_domain::enrollment::EnrollmentCode;
 use carepath_domain::sync::{
-    DeviceProfile, EnrollRequest, EnrollResponse, EventBody, SyncRequest, SyncResponse, MAX_BATCH,
+    DeviceProfile, EnrollRequest, EnrollResponse, EventBody, PatientEvent, SyncRequest, SyncResponse, MAX_BATCH,
 };
 use uuid::Uuid;
 
@@ -135,10 +135,10 @@ pub async fn sync(
     }
     let now = Utc::now();
     let lines = regimens::by_id(regimens::lines(&state.db, &device.patient_id).await?);
-    let in_batch: HashSet<Uuid> = req.events.iter().map(|e| e.id).collect();
+    let in_batch: HashMap<Uuid, &PatientEvent> = req.events.iter().map(|e| (e.id, e)).collect();
     for (index, event) in req.events.iter().enumerate() {
         let invalid = |message: String| ApiError::InvalidEvent { index, message };
-        event.validate(now).map_err(|e| invalid(e.to_string()))?;
+        event.validate_from_device(now, device.enrolled_at).map_err(|e| invalid(e.to_string()))?;
         if let EventBody::CheckIn(answers) = &event.body {
             if let Some(id) = answers.emergency_yes.iter().find(|id| !state.items.library().knows_yes_no(id)) {
                 return Err(invalid(format!("{id:?} is not a question of the check-in")));
@@ -156,18 +156,27 @@ pub async fn sync(
             if !line.slots().contains(&record.slot) {
                 return Err(invalid("that dose time is not part of this regimen".into()));
             }
-            if let Some(corrected) = record.supersedes.filter(|id| !in_batch.contains(id)) {
-                let found: Option<(String,)> = sqlx::query_as(
-                    "SELECT payload FROM events WHERE id = ? AND patient_id = ? AND kind IN ('dose_taken', 'dose_logged')",
-                )
-                .bind(corrected.to_string())
-                .bind(&device.patient_id)
-                .fetch_optional(&state.db)
-                .await?;
-                let same_dose = found
-                    .and_then(|(payload,)| serde_json::from_str::<carepath_domain::sync::PatientEvent>(&payload).ok())
-                    .and_then(|e| e.diary_record())
-                    .is_some_and(|(l, r)| l == *line_id && r.date == record.date);
+            if record.date < line.regimen.start - chrono::Days::new(1) {
+                return Err(invalid("that day is before this regimen started".into()));
+            }
+            if let Some(corrected) = record.supersedes {
+                // The record it corrects: in this batch, or stored. Either way the same rules apply.
+                let earlier = match in_batch.get(&corrected) {
+                    Some(earlier) => Some((*earlier).clone()),
+                    None => {
+                        let found: Option<(String,)> = sqlx::query_as("SELECT payload FROM events WHERE id = ? AND patient_id = ?")
+                            .bind(corrected.to_string())
+                            .bind(&device.patient_id)
+                            .fetch_optional(&state.db)
+                            .await?;
+                        found.and_then(|(payload,)| serde_json::from_str::<PatientEvent>(&payload).ok())
+                    }
+                };
+                let Some(earlier) = earlier else {
+                    // Not here yet (still on the phone, sent later): not a reason to refuse the correction for good.
+                    return Err(ApiError::CorrectionTargetMissing { index });
+                };
+                let same_dose = earlier.diary_record().is_some_and(|(l, r)| l == *line_id && r.date == record.date);
                 if !same_dose {
                     return Err(invalid("a correction must name an earlier record of the same dose day".into()));
                 }
@@ -178,7 +187,7 @@ pub async fn sync(
     let mut tx = store::begin_write(&state.db).await?;
     let mut newly_stored = 0;
     let mut new_check_ins = Vec::new();
-    let (mut newest_diary, mut refill_requests) = (None::<&carepath_domain::sync::PatientEvent>, Vec::new());
+    let (mut newest_diary, mut refill_requests) = (None::<&PatientEvent>, Vec::new());
     for (index, event) in req.events.iter().enumerate() {
         let id = event.id.to_string();
         let payload = serde_json::to_string(event).map_err(anyhow::Error::from)?;
@@ -222,7 +231,9 @@ pub async fn sync(
         }
         let (stored_patient, stored_payload): (String, String) =
             sqlx::query_as("SELECT patient_id, payload FROM events WHERE id = ?").bind(&id).fetch_one(&mut *tx).await?;
-        if stored_patient != device.patient_id || stored_payload != payload {
+        // Compare events, not their JSON text: an honest resend is the same event however it is serialized.
+        let same = serde_json::from_str::<PatientEvent>(&stored_payload).is_ok_and(|stored| stored == *event);
+        if stored_patient != device.patient_id || !same {
             // Dropping `tx` rolls the whole batch back.
             return Err(ApiError::InvalidEvent { index, message: "this event id is already used for a different event".into() });
         }

@@ -184,19 +184,22 @@ pub async fn queue(
     .await?;
     let items = rows
         .into_iter()
-        .map(|(patient_id, patient_name, received_at, payload, drug_name)| {
-            let event: carepath_domain::sync::PatientEvent = serde_json::from_str(&payload)?;
-            Ok(QueueItem {
-                event_id: event.id,
-                patient_id: parse_uuid(&patient_id)?,
-                patient_name,
-                recorded_at: event.recorded_at,
-                received_at: parse_ts(&received_at)?,
-                body: event.body,
-                drug_name,
-            })
+        .filter_map(|(patient_id, patient_name, received_at, payload, drug_name)| {
+            let parsed = (|| {
+                let event: carepath_domain::sync::PatientEvent = serde_json::from_str(&payload)?;
+                Ok(QueueItem {
+                    event_id: event.id,
+                    patient_id: parse_uuid(&patient_id)?,
+                    patient_name,
+                    recorded_at: event.recorded_at,
+                    received_at: parse_ts(&received_at)?,
+                    body: event.body,
+                    drug_name,
+                })
+            })();
+            store::readable("queue event", &patient_id, parsed)
         })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+        .collect::<Vec<_>>();
     store::audit(&state.db, me.audit("queue.read", None, peer_ip(&connect))).await?;
     Ok(ApiJson(Queue { items }))
 }
