@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct Settings {
@@ -58,6 +59,27 @@ pub struct Settings {
     /// How often the reminder task looks for dose reminders to send, in milliseconds.
     #[arg(long, env = "CAREPATH_REMINDER_TICK_MS", default_value_t = 60_000)]
     pub reminder_tick_ms: u64,
+    /// Milliseconds a client has to send a request's headers, counted from when the connection starts waiting for
+    /// a request (a new connection, or a kept-alive one after its last response). Closes slowloris connections and
+    /// idle kept-alive ones.
+    #[arg(long, env = "CAREPATH_HEADER_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
+    /// Milliseconds a request body may go without a byte arriving; then the request is answered 408 `timeout`.
+    #[arg(long, env = "CAREPATH_BODY_TIMEOUT_MS", default_value_t = 15_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_ms: u64,
+    /// Milliseconds from a request's headers to its answer, body reading included; then it is answered 408
+    /// `timeout`. A write that has begun still finishes (handlers run in a task of their own).
+    #[arg(long, env = "CAREPATH_REQUEST_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_ms: u64,
+    /// Milliseconds a connection may go without a byte read or written while no handler is working on it (e.g. a
+    /// client that stops reading its response); then it is closed.
+    #[arg(long, env = "CAREPATH_IDLE_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_ms: u64,
+    /// Open connections at most. Keep it well below the process's file limit (`ulimit -n`, often 1024): SQLite and
+    /// outgoing notices need descriptors too. At the limit, the connection that has waited longest for a request
+    /// is closed to make room; when every connection has a request in progress, new ones wait in the listen queue.
+    #[arg(long, env = "CAREPATH_MAX_CONNECTIONS", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    pub max_connections: u64,
 }
 
 /// A setting that must not appear in logs or `Debug` output.
@@ -106,5 +128,21 @@ impl Settings {
 
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    pub fn header_timeout(&self) -> Duration {
+        Duration::from_millis(self.header_timeout_ms)
+    }
+
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_millis(self.body_timeout_ms)
+    }
+
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_millis(self.idle_timeout_ms)
     }
 }

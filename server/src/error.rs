@@ -43,6 +43,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("There is no guide for that medicine in that language.")]
     GuideNotFound,
+    /// The request body stalled or the request ran past the request timeout.
+    #[error("The request took too long. Please try again.")]
+    Timeout,
     #[error("Something went wrong on the server. Nothing was stored; please try again.")]
     Internal(#[from] anyhow::Error),
 }
@@ -67,6 +70,7 @@ impl ApiError {
             NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             GuideNotFound => (StatusCode::NOT_FOUND, ErrorCode::GuideNotFound),
+            Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::Timeout),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

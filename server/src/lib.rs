@@ -1,5 +1,6 @@
 //! Carepath server: serves the built app and the JSON API under `/api`.
 
+mod cancel_safe;
 pub mod attempts;
 pub mod auth;
 pub mod config;
@@ -12,10 +13,10 @@ pub mod push;
 pub mod regimens;
 pub mod reminders;
 pub mod routes;
+pub mod serve;
 pub mod store;
 pub mod triage;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
@@ -106,6 +107,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Handlers and their extractors run in a task of their own: a client that disconnects never cancels a
+        // write half-way (see `cancel_safe`).
+        .layer(axum::middleware::from_fn(cancel_safe::run_to_completion))
         // Health data must never sit in a shared or browser cache.
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
 
@@ -121,11 +125,14 @@ pub fn router(state: AppState) -> Router {
         // Always revalidate: the service worker keeps the offline copy; the network copy must be current.
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
 
-    with_security_headers(Router::new()
+    let all = Router::new()
         .nest("/api", api)
         // `nest` does not match the bare prefix with a trailing slash; it is still the API, never the app shell.
         .route("/api/", axum::routing::any(|| async { ApiError::NotFound }))
-        .merge(guides).merge(static_files))
+        .merge(guides).merge(static_files);
+    // Request and body timeouts: a JSON `timeout` error (no-store), with the security headers like any answer.
+    let all = serve::with_timeouts(all, &state.settings);
+    with_security_headers(all)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -151,9 +158,19 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "listening");
     println!("Carepath is listening on http://{addr}");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    serve_on(listener, state, shutdown_signal()).await
+}
+
+/// Serves [`router`] on `listener` until `shutdown` completes, then lets open requests finish. Connections get the
+/// settings' header and idle timeouts and connection limit (see [`serve`](mod@serve)); handlers get
+/// `ConnectInfo<SocketAddr>`.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> anyhow::Result<()> {
+    let limits = serve::Limits::from_settings(&state.settings);
+    serve::run(listener, router(state), limits, shutdown).await?;
     Ok(())
 }
 

@@ -3,7 +3,6 @@
 
 #![allow(dead_code)]
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -127,14 +126,21 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         vapid_subject: "mailto:pharmacy@localhost".into(),
         // Push tests that want the reminder task to run on its own set this small.
         reminder_tick_ms: 3_600_000,
+        // The production defaults: every test runs behind the real connection timeouts and limit.
+        header_timeout_ms: 10_000,
+        body_timeout_ms: 15_000,
+        request_timeout_ms: 30_000,
+        idle_timeout_ms: 30_000,
+        max_connections: 512,
     };
     configure(&mut settings);
     let state = carepath_server::state(settings.clone()).await.expect("app state");
     let db = state.db.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
-    let service = carepath_server::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    tokio::spawn(async move { axum::serve(listener, service).await.expect("server runs") });
+    tokio::spawn(async move {
+        carepath_server::serve_on(listener, state, std::future::pending()).await.expect("server runs")
+    });
     TestApp { address: format!("http://127.0.0.1:{port}"), db, settings, client: reqwest::Client::new(), _dir: dir }
 }
 
