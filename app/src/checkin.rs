@@ -14,7 +14,7 @@ use carepath_domain::checkin::{
 use carepath_domain::grading::{composite_grade, Attribute, Grade, Responses};
 use carepath_domain::rules::{Advice, MAX_STOOLS_ABOVE_USUAL};
 use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent};
-use carepath_domain::triage::{check_in_reasons, Action, AlertReason, CheckInContext, SiteSettings, SymptomReport};
+use carepath_domain::triage::{check_in_reasons, Action, AlertReason, SiteSettings, SymptomReport};
 use chrono::Utc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -98,11 +98,10 @@ fn focus_step_heading() {
 /// only the server has), comparing with the patient's previous check-in on this phone.
 fn outcome_of(answers: &CheckInAnswers, form: Option<&CheckInForm>, settings: &SiteSettings, previous: Option<&SymptomReport>, early: bool) -> Outcome {
     let report = answers.report().unwrap_or_default();
-    let (yes_no, items, rules, care): (&[YesNoQuestion], &[Item], &[_], &[Advice]) = match form {
-        Some(f) => (&f.yes_no, &f.items, &f.rules, &f.self_care),
-        None => (&[], &[], &[], &[]),
-    };
-    let cx = CheckInContext { previous, yes_no, items, rules, acknowledged: &[], now: Utc::now(), settings };
+    let empty = CheckInForm::default();
+    let form = form.unwrap_or(&empty);
+    let cx = form.context(previous, Utc::now(), settings);
+    let care = &form.self_care;
     let reasons = check_in_reasons(&report, &cx);
     let action = reasons.iter().map(|(a, _)| *a).max();
     let mut advice = Vec::new();
@@ -542,20 +541,7 @@ fn ResultScreen(outcome: Outcome) -> impl IntoView {
     let device = expect_context::<Device>();
     let profile = device.profile.get_untracked().flatten();
     let site = profile.as_ref().map(|p| p.site.clone());
-    let names = profile
-        .as_ref()
-        .and_then(|p| p.check_in.as_ref())
-        .map(|f| {
-            let mut names = carepath_domain::checkin::term_names(&f.items);
-            for q in &f.yes_no {
-                names.insert(q.id.clone(), q.text.iter().map(|(l, t)| (l.clone(), t.name.clone())).collect());
-            }
-            for r in &f.rules {
-                names.insert(r.id.clone(), r.text.iter().map(|(l, t)| (l.clone(), t.name.clone())).collect());
-            }
-            names
-        })
-        .unwrap_or_default();
+    let names = profile.as_ref().and_then(|p| p.check_in.as_ref()).map(CheckInForm::names).unwrap_or_default();
     let action = outcome.action;
     let (class, testid) = match action {
         Some(Action::Call911) => ("red-flag call-911", "call-911"),

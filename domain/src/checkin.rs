@@ -346,7 +346,7 @@ impl ItemLibrary {
 }
 
 /// What a device needs to run a patient's check-in offline: the items for their regimen, in every language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CheckInForm {
     /// The library's name, for the record.
     pub library: String,
@@ -370,6 +370,37 @@ pub struct CheckInForm {
 }
 
 impl CheckInForm {
+    /// The names of the form's items, yes/no questions and rules, for wording reasons on the device.
+    pub fn names(&self) -> TermNames {
+        let mut names = term_names(&self.items);
+        for q in &self.yes_no {
+            names.insert(q.id.clone(), q.text.iter().map(|(lang, t)| (lang.clone(), t.name.clone())).collect());
+        }
+        for rule in &self.rules {
+            names.insert(rule.id.clone(), rule.text.iter().map(|(lang, t)| (lang.clone(), t.name.clone())).collect());
+        }
+        names
+    }
+
+    /// What the triage rules need from this form, with the previous report and the site's settings (the device
+    /// has no acknowledgements: it tells the patient at least what the server raises).
+    pub fn context<'a>(
+        &'a self,
+        previous: Option<&'a SymptomReport>,
+        now: chrono::DateTime<chrono::Utc>,
+        settings: &'a crate::triage::SiteSettings,
+    ) -> crate::triage::CheckInContext<'a> {
+        crate::triage::CheckInContext {
+            previous,
+            yes_no: &self.yes_no,
+            items: &self.items,
+            rules: &self.rules,
+            acknowledged: &[],
+            now,
+            settings,
+        }
+    }
+
     /// The answer labels in `lang`, else English.
     pub fn scales_in(&self, lang: &str) -> Option<&Scales> {
         self.scales.get(lang).or_else(|| self.scales.get("en"))
