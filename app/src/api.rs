@@ -1,13 +1,20 @@
 //! Talking to the server. Every failure becomes an [`ApiError`] the screens can explain.
 
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
 use carepath_domain::sync::{ErrorBody, ErrorCode};
 use gloo::net::http::{Request, RequestBuilder, Response};
+use gloo::timers::callback::Timeout;
+use web_sys::{AbortController, AbortSignal};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
-    /// No answer: offline, or the server is down. Nothing is lost; we try again later.
+    /// No answer: offline, the server is down, or no answer in time (a stalled network). Nothing is lost; we try
+    /// again later.
     Offline,
     /// The server answered with an error: screens match on `code` (shared with the server), never on `message`.
     Server { status: u16, code: ErrorCode, message: String, event_index: Option<usize> },
@@ -52,6 +59,48 @@ pub async fn error_of(response: Response) -> ApiError {
     }
 }
 
+/// How long any request may take before it counts as no answer (offline): a stalled network must never leave a
+/// screen or the sync engine waiting for good.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Aborts a request (and the reading of its answer) once `after` has passed; dropping it clears the timer.
+struct Deadline {
+    controller: Option<AbortController>,
+    timed_out: Rc<Cell<bool>>,
+    _timer: Option<Timeout>,
+}
+
+impl Deadline {
+    fn new(after: Duration) -> Self {
+        let timed_out = Rc::new(Cell::new(false));
+        let controller = AbortController::new().ok();
+        let timer = controller.clone().map(|controller| {
+            let timed_out = timed_out.clone();
+            Timeout::new(after.as_millis().min(u32::MAX as u128) as u32, move || {
+                timed_out.set(true);
+                controller.abort();
+            })
+        });
+        Deadline { controller, timed_out, _timer: timer }
+    }
+
+    fn signal(&self) -> Option<AbortSignal> {
+        self.controller.as_ref().map(AbortController::signal)
+    }
+
+    fn attach(&self, builder: RequestBuilder) -> RequestBuilder {
+        builder.abort_signal(self.signal().as_ref())
+    }
+
+    /// A request that ran out of time had no answer, whatever the error said (an aborted body reads as bad JSON).
+    fn judge<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
+        match result {
+            Err(_) if self.timed_out.get() => Err(ApiError::Offline),
+            other => other,
+        }
+    }
+}
+
 async fn finish<T: DeserializeOwned>(response: Result<Response, gloo::net::Error>) -> Result<T, ApiError> {
     let response = response.map_err(|_| ApiError::Offline)?;
     if response.ok() {
@@ -69,22 +118,43 @@ fn with_token(builder: RequestBuilder, token: Option<&str>) -> RequestBuilder {
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, ApiError> {
-    finish(with_token(Request::get(path), token).send().await).await
+    get_within(path, token, DEFAULT_TIMEOUT).await
+}
+
+/// GET with its own timeout.
+pub async fn get_within<T: DeserializeOwned>(path: &str, token: Option<&str>, timeout: Duration) -> Result<T, ApiError> {
+    let deadline = Deadline::new(timeout);
+    let result = finish(deadline.attach(with_token(Request::get(path), token)).send().await).await;
+    deadline.judge(result)
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B, token: Option<&str>) -> Result<T, ApiError> {
-    let request = with_token(Request::post(path), token).json(body).map_err(|_| ApiError::Offline)?;
-    finish(request.send().await).await
+    post_within(path, body, token, DEFAULT_TIMEOUT).await
+}
+
+/// POST with its own timeout.
+pub async fn post_within<B: Serialize, T: DeserializeOwned>(path: &str, body: &B, token: Option<&str>, timeout: Duration) -> Result<T, ApiError> {
+    let deadline = Deadline::new(timeout);
+    let request = deadline.attach(with_token(Request::post(path), token)).json(body).map_err(|_| ApiError::Offline)?;
+    let result = finish(request.send().await).await;
+    deadline.judge(result)
 }
 
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, ApiError> {
-    let request = Request::put(path).json(body).map_err(|_| ApiError::Offline)?;
-    finish(request.send().await).await
+    let deadline = Deadline::new(DEFAULT_TIMEOUT);
+    let request = deadline.attach(Request::put(path)).json(body).map_err(|_| ApiError::Offline)?;
+    let result = finish(request.send().await).await;
+    deadline.judge(result)
 }
 
 /// POST without a JSON answer (e.g. logout: 204).
 pub async fn post_empty(path: &str) -> Result<(), ApiError> {
-    let response = Request::post(path).header("Content-Type", "application/json").body("{}").map_err(|_| ApiError::Offline)?.send().await;
-    let response = response.map_err(|_| ApiError::Offline)?;
-    if response.ok() { Ok(()) } else { Err(error_of(response).await) }
+    let deadline = Deadline::new(DEFAULT_TIMEOUT);
+    let request = deadline.attach(Request::post(path)).header("Content-Type", "application/json").body("{}").map_err(|_| ApiError::Offline)?;
+    let result = match request.send().await {
+        Err(_) => Err(ApiError::Offline),
+        Ok(response) if response.ok() => Ok(()),
+        Ok(response) => Err(error_of(response).await),
+    };
+    deadline.judge(result)
 }

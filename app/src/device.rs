@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use carepath_domain::sync::{
-    DeviceProfile, EnrollRequest, EnrollResponse, EventBody, PatientEvent, SyncRequest, SyncResponse, MAX_BATCH,
+    DeviceProfile, EnrollRequest, EnrollResponse, EventBody, PatientEvent, SyncRequest, SyncResponse, MAX_BATCH, PROFILE_DIARY_DAYS,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::format;
-use crate::outbox::{self, Delivery, StoredEvent};
+use crate::outbox::{self, Delivery, StorageUse, StoredEvent};
 
 /// Before a device could hold several profiles it kept one token and one profile under these keys.
 const LEGACY_TOKEN_KEY: &str = "device_token";
@@ -35,6 +35,13 @@ thread_local! {
 
 /// How often to retry while something is waiting to be sent.
 const RETRY_EVERY: Duration = Duration::from_secs(5);
+/// A sync request with no answer by then counts as offline (a stalled network must never hang the engine).
+const SYNC_TIMEOUT: Duration = Duration::from_secs(20);
+/// The same for fetching the profile.
+const PROFILE_TIMEOUT: Duration = Duration::from_secs(15);
+/// Check-ins stay on the device this long after they were sent (the patient's own history and trends); other
+/// acknowledged events only as long as the profile carries the diary back ([`PROFILE_DIARY_DAYS`]).
+const CHECK_IN_KEEP_DAYS: i64 = 365;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connection {
@@ -80,6 +87,54 @@ pub struct Device {
     pub syncing: RwSignal<bool>,
     /// A device-store failure to show (never silently lose a record).
     pub storage_error: RwSignal<Option<String>>,
+    /// How much the app stores on this phone, when the browser says.
+    pub storage: RwSignal<Option<StorageUse>>,
+    /// A sync was asked for while one ran (e.g. a record just made): the running one goes round again.
+    sync_again: StoredValue<bool>,
+}
+
+/// Sets `syncing` back to false however a sync ends (an early return, an error, a panic).
+struct SyncingGuard(RwSignal<bool>);
+
+impl Drop for SyncingGuard {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
+/// The device store of one profile, for [`outbox::drain`]; keeps the screens' copy of the profile on screen in step.
+struct ProfileOutbox<'a> {
+    device: Device,
+    owner: &'a str,
+}
+
+impl outbox::Outbox for ProfileOutbox<'_> {
+    async fn pending(&self) -> Result<Vec<PatientEvent>, outbox::StoreError> {
+        outbox::pending(self.owner).await
+    }
+    async fn mark(&self, ids: &[Uuid], delivery: Delivery) -> Result<(), outbox::StoreError> {
+        outbox::mark(ids, delivery).await?;
+        if self.device.active.get_untracked().as_deref() == Some(self.owner) {
+            self.device.mark_on_screen(ids, delivery);
+        }
+        Ok(())
+    }
+    async fn delivery_of(&self, id: Uuid) -> Result<Option<Delivery>, outbox::StoreError> {
+        outbox::delivery_of(id).await
+    }
+}
+
+/// The server's sync endpoint, with this profile's token.
+struct SyncEndpoint<'a> {
+    token: &'a str,
+}
+
+impl outbox::Transport for SyncEndpoint<'_> {
+    async fn send(&self, events: &[PatientEvent]) -> Result<Vec<Uuid>, ApiError> {
+        let request = SyncRequest { events: events.to_vec() };
+        let ack: SyncResponse = api::post_within("/api/device/sync", &request, Some(self.token), SYNC_TIMEOUT).await?;
+        Ok(ack.acknowledged)
+    }
 }
 
 impl Device {
@@ -95,6 +150,8 @@ impl Device {
             connection: RwSignal::new(Connection::Unknown),
             syncing: RwSignal::new(false),
             storage_error: RwSignal::new(None),
+            storage: RwSignal::new(None),
+            sync_again: StoredValue::new(false),
         };
         spawn_local(async move { device.load().await });
         device.start_background_sync();
@@ -112,6 +169,8 @@ impl Device {
         }
         let active = active.filter(|key| enrollments.iter().any(|e| e.key == *key)).or_else(|| enrollments.first().map(|e| e.key.clone()));
         self.enrollments.set(enrollments);
+        // Old acknowledged events go before anything is read: a screen never reads what it does not need.
+        self.prune().await;
         self.show(active).await;
         self.sync().await;
     }
@@ -126,6 +185,20 @@ impl Device {
             Err(_) => api::get::<DeviceProfile>("/api/device/profile", Some(&token)).await.ok()?,
         };
         Some(Enrollment { key: FIRST_PROFILE.into(), token, profile })
+    }
+
+    /// Removes acknowledged events the screens no longer need; returns whether any went.
+    async fn prune(self) -> bool {
+        let now = Utc::now();
+        let before = now - chrono::Duration::days(PROFILE_DIARY_DAYS as i64);
+        let check_ins_before = now - chrono::Duration::days(CHECK_IN_KEEP_DAYS);
+        match outbox::prune_sent(before, check_ins_before).await {
+            Ok(removed) => removed > 0,
+            Err(e) => {
+                self.storage_error.set(Some(e.to_string()));
+                false
+            }
+        }
     }
 
     /// Puts the profile `key` on screen (none: the enrollment screen).
@@ -146,19 +219,43 @@ impl Device {
         }
     }
 
-    /// Re-reads the device store into the signals: the profile on screen's events; waiting and refused counts
-    /// over every profile (nothing on this phone may go unnoticed).
+    /// Re-reads the device store into the signals: the profile on screen's events (through an index: no other
+    /// profile's), and the waiting and refused counts over every profile (nothing on this phone may go unnoticed).
     pub async fn refresh_local(self) {
-        match outbox::all().await {
-            Ok(mut events) => {
-                events.sort_by_key(|e| std::cmp::Reverse(e.event.recorded_at));
-                self.waiting.set(events.iter().filter(|e| e.delivery == Delivery::Waiting).count());
-                self.refused.set(events.iter().filter(|e| e.delivery == Delivery::Refused).count());
-                let active = self.active.get_untracked();
-                events.retain(|e| Some(&e.owner) == active.as_ref());
-                self.events.set(events);
-            }
+        let active = self.active.get_untracked();
+        let events = match &active {
+            Some(owner) => outbox::of_owner(owner).await,
+            None => Ok(Vec::new()),
+        };
+        match events {
+            // The profile on screen may have changed while reading.
+            Ok(events) if self.active.get_untracked() == active => self.events.set(events),
+            Ok(_) => {}
             Err(e) => self.storage_error.set(Some(e.to_string())),
+        }
+        self.refresh_counts().await;
+    }
+
+    /// The waiting and refused counts over every profile: index counts, nothing is read.
+    async fn refresh_counts(self) {
+        match (outbox::count(Delivery::Waiting).await, outbox::count(Delivery::Refused).await) {
+            (Ok(waiting), Ok(refused)) => {
+                self.waiting.set(waiting);
+                self.refused.set(refused);
+            }
+            (Err(e), _) | (_, Err(e)) => self.storage_error.set(Some(e.to_string())),
+        }
+    }
+
+    /// Marks events of the profile on screen in the screens' copy (the store is already marked).
+    fn mark_on_screen(self, ids: &[Uuid], delivery: Delivery) {
+        let ids: HashSet<&Uuid> = ids.iter().collect();
+        if self.events.with_untracked(|events| events.iter().any(|e| ids.contains(&e.event.id) && e.delivery != delivery)) {
+            self.events.update(|events| {
+                for e in events.iter_mut().filter(|e| ids.contains(&e.event.id)) {
+                    e.delivery = delivery;
+                }
+            });
         }
     }
 
@@ -182,7 +279,17 @@ impl Device {
             self.storage_error.set(Some(e.to_string()));
             return Err(e.to_string());
         }
-        self.refresh_local().await;
+        // The screens' copy grows by this one event: nothing else is read again (a tap answers at once however
+        // much the phone holds).
+        if self.active.get_untracked().as_deref() == Some(owner.as_str()) {
+            let stored = StoredEvent { event, delivery: Delivery::Waiting, owner };
+            self.events.update(|events| {
+                let key = |e: &StoredEvent| std::cmp::Reverse((e.event.recorded_at, e.event.id));
+                let at = events.partition_point(|e| key(e) < key(&stored));
+                events.insert(at, stored);
+            });
+        }
+        self.waiting.update(|n| *n += 1);
         spawn_local(async move { self.sync().await });
         Ok(())
     }
@@ -197,10 +304,11 @@ impl Device {
         if !GUIDE_VIEWS_NOTED.with(|noted| noted.borrow_mut().insert((drug.clone(), today))) {
             return;
         }
-        // The device store is the memory across reloads (sent events stay in it, marked sent).
-        let Ok(stored) = outbox::all().await else { return };
-        let active = self.active.get_untracked();
-        let already = stored.iter().filter(|e| Some(&e.owner) == active.as_ref()).any(|e| {
+        // The device store is the memory across reloads (sent events stay in it, marked sent, for weeks). Read
+        // from the store, not the screens' copy: a guide opened right after a reload comes before that is loaded.
+        let Some(owner) = self.active.get_untracked() else { return };
+        let Ok(stored) = outbox::of_owner(&owner).await else { return };
+        let already = stored.iter().any(|e| {
             matches!(&e.event.body, EventBody::GuideViewed { drug: d, .. } if *d == drug)
                 && e.event.recorded_at.with_timezone(&chrono::Local).date_naive() == today
         });
@@ -211,30 +319,57 @@ impl Device {
     }
 
     /// Sends everything waiting, profile by profile and batch by batch, then refreshes each profile. Safe to
-    /// call at any time.
+    /// call at any time. Every request has a timeout, and `syncing` is reset however this ends, so a stalled
+    /// network never stops the next try.
     pub async fn sync(self) {
-        let enrollments = self.enrollments.get_untracked();
-        if enrollments.is_empty() || self.syncing.get_untracked() {
+        if self.enrollments.with_untracked(Vec::is_empty) {
+            return;
+        }
+        if self.syncing.get_untracked() {
+            // Never lost: what was just recorded goes in the running sync's next round.
+            self.sync_again.set_value(true);
             return;
         }
         self.syncing.set(true);
+        let _guard = SyncingGuard(self.syncing);
+        loop {
+            self.sync_again.set_value(false);
+            self.sync_round().await;
+            // Offline: the retry timer tries again.
+            if !self.sync_again.get_value() || self.connection.get_untracked() == Connection::Offline {
+                break;
+            }
+        }
+    }
+
+    /// One pass of [`Device::sync`] over every profile.
+    async fn sync_round(self) {
+        let enrollments = self.enrollments.get_untracked();
         let mut outcome = Ok(());
+        let mut sent = 0;
         for enrollment in &enrollments {
-            let result = self.drain(&enrollment.key, &enrollment.token).await;
-            if result.is_ok() {
-                if let Ok(profile) = api::get::<DeviceProfile>("/api/device/profile", Some(&enrollment.token)).await {
-                    self.enrollments.update(|list| {
-                        if let Some(e) = list.iter_mut().find(|e| e.key == enrollment.key) {
-                            e.profile = profile.clone();
+            let store = ProfileOutbox { device: self, owner: &enrollment.key };
+            let result = outbox::drain(&store, &SyncEndpoint { token: &enrollment.token }, MAX_BATCH).await;
+            if let Ok(done) = &result {
+                sent += done.sent;
+                match api::get_within::<DeviceProfile>("/api/device/profile", Some(&enrollment.token), PROFILE_TIMEOUT).await {
+                    Ok(profile) => {
+                        self.enrollments.update(|list| {
+                            if let Some(e) = list.iter_mut().find(|e| e.key == enrollment.key) {
+                                e.profile = profile.clone();
+                            }
+                        });
+                        if self.active.get_untracked().as_deref() == Some(enrollment.key.as_str()) {
+                            self.profile.set(Some(Some(profile)));
                         }
-                    });
-                    if self.active.get_untracked().as_deref() == Some(enrollment.key.as_str()) {
-                        self.profile.set(Some(Some(profile)));
                     }
+                    // No answer: as offline (the events went, but the phone cannot say it is connected).
+                    Err(ApiError::Offline) if outcome.is_ok() => outcome = Err(ApiError::Offline),
+                    Err(_) => {}
                 }
             }
             if outcome.is_ok() {
-                outcome = result;
+                outcome = result.map(|_| ());
             }
         }
         self.save_enrollments().await;
@@ -248,36 +383,15 @@ impl Device {
             Err(ApiError::Offline) => self.connection.set(Connection::Offline),
             Err(_) => self.connection.set(Connection::Online),
         }
-        self.refresh_local().await;
-        self.syncing.set(false);
-    }
-
-    async fn drain(self, owner: &str, token: &str) -> Result<(), ApiError> {
-        loop {
-            let batch = outbox::pending(MAX_BATCH, owner).await.map_err(|_| ApiError::Offline)?;
-            if batch.is_empty() {
-                return Ok(());
-            }
-            let request = SyncRequest { events: batch };
-            match api::post::<_, SyncResponse>("/api/device/sync", &request, Some(token)).await {
-                Ok(ack) => {
-                    outbox::mark(&ack.acknowledged, Delivery::Sent).await.map_err(|_| ApiError::Offline)?;
-                }
-                // The server refused the batch for its content: send the events one by one so one bad
-                // record never holds back the others; keep the refused ones on the device, marked.
-                Err(ApiError::Server { status: 413 | 422 | 400, .. }) => {
-                    for event in request.events {
-                        let one = SyncRequest { events: vec![event.clone()] };
-                        match api::post::<_, SyncResponse>("/api/device/sync", &one, Some(token)).await {
-                            Ok(_) => outbox::mark(&[event.id], Delivery::Sent).await,
-                            Err(ApiError::Server { status: 400 | 422, .. }) => outbox::mark(&[event.id], Delivery::Refused).await,
-                            Err(other) => return Err(other),
-                        }
-                        .map_err(|_| ApiError::Offline)?;
-                    }
-                }
-                Err(other) => return Err(other),
-            }
+        // What was sent stays only as long as the screens need it.
+        if sent > 0 && self.prune().await {
+            self.refresh_local().await;
+        } else {
+            self.refresh_counts().await;
+        }
+        let storage = outbox::storage_use().await;
+        if self.storage.get_untracked() != storage {
+            self.storage.set(storage);
         }
     }
 

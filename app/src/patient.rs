@@ -156,18 +156,37 @@ pub fn SyncStatus() -> impl IntoView {
             "synced"
         }
     };
+    // Only when large: how much the app keeps on the phone, in words.
+    let storage = move || {
+        let used = device.storage.get().filter(crate::outbox::StorageUse::is_large)?;
+        let lang = current();
+        let size = storage_size(used.usage, &lang);
+        Some(match used.share().filter(|s| *s > crate::outbox::LARGE_STORAGE_SHARE) {
+            Some(share) => tr!("sync-storage-nearly-full", used = size, percent = format!("{:.0}", (share * 100.0).min(100.0))),
+            None => tr!("sync-storage-large", used = size, days = carepath_domain::sync::PROFILE_DIARY_DAYS),
+        })
+    };
     view! {
-        <div class="sync-status" role="status" aria-live="polite" data-state=state data-waiting=move || device.waiting.get().to_string()>
+        <div class="sync-status" role="status" aria-live="polite" data-state=state data-waiting=move || device.waiting.get().to_string()
+            data-refused=move || device.refused.get().to_string() data-syncing=move || device.syncing.get().to_string()>
             <span class="sync-dot" aria-hidden="true"></span>
             <span>{text}</span>
             <Show when=move || { device.refused.get() > 0 }>
                 <span class="error">{move || tr!("sync-refused", count = device.refused.get())}</span>
             </Show>
+            {move || storage().map(|words| view! { <span class="sync-storage" data-testid="storage-use">{words}</span> })}
         </div>
         <Show when=move || device.storage_error.get().is_some()>
             <p class="error" role="alert">{move || tr!("storage-error")}</p>
         </Show>
     }
+}
+
+/// A size in words: "850 MB", "1.2 GB" ("1,2 GB" in Spanish).
+fn storage_size(bytes: f64, lang: &str) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    let text = if bytes >= 1024.0 * MB { format!("{:.1} GB", bytes / (1024.0 * MB)) } else { format!("{:.0} MB", (bytes / MB).max(1.0)) };
+    if lang.starts_with("es") { text.replace('.', ",") } else { text }
 }
 
 /// Red-flag advice: shown from the device itself, so it works offline.

@@ -765,3 +765,94 @@ regimen-form-food-after = Minutes without food after the dose
 regimen-form-food-from-guide = Food filled in from the { $drug } guide: { $food }. You can change it for each dose.
 regimen-error-food-minutes = Type a number of minutes from { $min } to { $max }.
 regimen-error-food-no-window = Type how many minutes without food, before or after the dose.
+
+## Sync robustness
+sync-storage-large = Carepath keeps { $used } on this phone. Entries already sent are removed after { $days } days.
+sync-storage-nearly-full = Carepath keeps { $used } on this phone: { $percent } % of the space this browser allows it. If it fills up, new entries may not be saved. Please tell your pharmacy.
+
+## Desk workstation
+desk-nav-label = Desk
+desk-patients-title = Patients
+desk-title-queue = Review queue – Carepath
+desk-title-queue-urgent = ({ $count } urgent) Review queue – Carepath
+desk-title-queue-waiting = ({ $count } to review) Review queue – Carepath
+desk-title-patients = Patients – Carepath
+desk-title-patient = { $name } – Carepath
+desk-find-label = Find a patient by name
+desk-find-submit = Search
+desk-find-all = See all patients
+desk-patients-search-label = Search patients
+desk-search-label = Search by name
+desk-filter-phone = Phone
+desk-filter-any = Any
+desk-filter-phone-connected = Phone connected
+desk-filter-phone-none = No phone connected yet
+desk-filter-enrolled = Enrolled
+desk-filter-any-time = Any time
+desk-filter-enrolled-within = In the last { $days } days
+desk-filter-open-alerts = Only patients with open alerts
+desk-filters-clear = Clear search and filters
+desk-patients-none = No patients enrolled yet. Enroll one on the review queue page.
+desk-patients-no-match = No patient matches. Check the spelling, or clear the search and filters.
+desk-patients-count = { $count ->
+    [one] 1 patient
+   *[other] { $count } patients
+}
+desk-patients-count-of = { $count } of { $total } patients
+desk-patients-more = Show more patients
+desk-patient-enrolled = Enrolled { $date }
+desk-patient-phones = { $count ->
+    [one] 1 phone connected
+   *[other] { $count } phones connected
+}
+desk-patient-no-phone = No phone connected yet
+desk-patient-no-alerts = No open alerts
+desk-patient-alerts = { $count ->
+    [one] 1 open alert
+   *[other] { $count } open alerts
+}
+desk-patient-alerts-urgent = { $count ->
+    [one] 1 open alert, urgent
+   *[other] { $count } open alerts, { $urgent } urgent
+}
+desk-enrolled-title = { $name } is enrolled
+desk-enrolled-saved = What was saved
+desk-enrolled-medicine = Medicine
+desk-enrolled-doses = Doses
+desk-enrolled-days = Which days
+desk-enrolled-start = Day 1
+desk-enrolled-start-value = { $date } (cycle { $cycle })
+desk-enrolled-time-zone = Time zone
+desk-enrolled-open = Open { $name }'s page
+desk-enroll-amount-mismatch = { $mg } mg does not match { $tablets } of { $strength } mg: that makes { $expected } mg. Check the milligrams or the tablets.
+desk-alert-more-queue = Details, notes and reply
+desk-alert-more = Details and notes
+desk-alert-notes = { $count ->
+    [one] 1 note
+   *[other] { $count } notes
+}
+desk-alert-replies = { $count ->
+    [one] 1 reply
+   *[other] { $count } replies
+}
+desk-alert-more-counts = { $label } ({ $counts })
+desk-new-urgent = { $count ->
+    [one] New urgent alert:
+   *[other] { $count } new urgent alerts:
+}
+desk-new-urgent-show = Show the alert
+desk-new-urgent-dismiss = Dismiss
+desk-new-urgent-option = Show a banner when a new urgent alert comes in
+desk-patient-no-open-alerts = No open alerts.
+desk-patient-resolved-alerts = { $count ->
+    [one] 1 resolved alert
+   *[other] { $count } resolved alerts
+}
+desk-older-messages = { $count ->
+    [one] 1 older message
+   *[other] { $count } older messages
+}
+desk-trends-summary = { $count ->
+    [one] Charts and readings from 1 check-in, on { $time }
+   *[other] Charts and readings from { $count } check-ins, the last on { $time }
+}

@@ -762,3 +762,100 @@ regimen-form-food-after = Minutos sin comer después de la dosis
 regimen-form-food-from-guide = Comidas según la guía de { $drug }: { $food }. Puede cambiarlo en cada dosis.
 regimen-error-food-minutes = Escriba un número de minutos de { $min } a { $max }.
 regimen-error-food-no-window = Escriba cuántos minutos sin comer, antes o después de la dosis.
+
+## Sync robustness
+sync-storage-large = Carepath guarda { $used } en este teléfono. Lo que ya se envió se borra a los { $days } días.
+sync-storage-nearly-full = Carepath guarda { $used } en este teléfono: el { $percent } % del espacio que este navegador le permite. Si se llena, lo nuevo podría no guardarse. Por favor, avise a su farmacia.
+
+## Desk workstation
+desk-nav-label = Escritorio
+desk-patients-title = Pacientes
+desk-title-queue = Lista de revisión – Carepath
+desk-title-queue-urgent = { $count ->
+    [one] (1 urgente) Lista de revisión – Carepath
+   *[other] ({ $count } urgentes) Lista de revisión – Carepath
+}
+desk-title-queue-waiting = ({ $count } por revisar) Lista de revisión – Carepath
+desk-title-patients = Pacientes – Carepath
+desk-title-patient = { $name } – Carepath
+desk-find-label = Buscar un paciente por nombre
+desk-find-submit = Buscar
+desk-find-all = Ver todos los pacientes
+desk-patients-search-label = Buscar pacientes
+desk-search-label = Buscar por nombre
+desk-filter-phone = Teléfono
+desk-filter-any = Todos
+desk-filter-phone-connected = Con teléfono conectado
+desk-filter-phone-none = Sin teléfono conectado todavía
+desk-filter-enrolled = Inscripción
+desk-filter-any-time = En cualquier fecha
+desk-filter-enrolled-within = En los últimos { $days } días
+desk-filter-open-alerts = Solo pacientes con alertas abiertas
+desk-filters-clear = Borrar la búsqueda y los filtros
+desk-patients-none = Todavía no hay pacientes inscritos. Inscriba uno en la página de la lista de revisión.
+desk-patients-no-match = Ningún paciente coincide. Revise cómo está escrito o borre la búsqueda y los filtros.
+desk-patients-count = { $count ->
+    [one] 1 paciente
+   *[other] { $count } pacientes
+}
+desk-patients-count-of = { $count } de { $total } pacientes
+desk-patients-more = Mostrar más pacientes
+desk-patient-enrolled = Inscripción: { $date }
+desk-patient-phones = { $count ->
+    [one] 1 teléfono conectado
+   *[other] { $count } teléfonos conectados
+}
+desk-patient-no-phone = Sin teléfono conectado todavía
+desk-patient-no-alerts = Sin alertas abiertas
+desk-patient-alerts = { $count ->
+    [one] 1 alerta abierta
+   *[other] { $count } alertas abiertas
+}
+desk-patient-alerts-urgent = { $count ->
+    [one] 1 alerta abierta, urgente
+   *[other] { $count } alertas abiertas, { $urgent ->
+        [one] 1 urgente
+       *[other] { $urgent } urgentes
+    }
+}
+desk-enrolled-title = Inscripción hecha: { $name }
+desk-enrolled-saved = Lo que se guardó
+desk-enrolled-medicine = Medicamento
+desk-enrolled-doses = Dosis
+desk-enrolled-days = Qué días
+desk-enrolled-start = Día 1
+desk-enrolled-start-value = { $date } (ciclo { $cycle })
+desk-enrolled-time-zone = Zona horaria
+desk-enrolled-open = Abrir la página de { $name }
+desk-enroll-amount-mismatch = { $mg } mg no coincide con { $tablets } de { $strength } mg: eso da { $expected } mg. Revise los miligramos o los comprimidos.
+desk-alert-more-queue = Detalles, notas y respuesta
+desk-alert-more = Detalles y notas
+desk-alert-notes = { $count ->
+    [one] 1 nota
+   *[other] { $count } notas
+}
+desk-alert-replies = { $count ->
+    [one] 1 respuesta
+   *[other] { $count } respuestas
+}
+desk-alert-more-counts = { $label } ({ $counts })
+desk-new-urgent = { $count ->
+    [one] Alerta urgente nueva:
+   *[other] { $count } alertas urgentes nuevas:
+}
+desk-new-urgent-show = Ver la alerta
+desk-new-urgent-dismiss = Cerrar el aviso
+desk-new-urgent-option = Mostrar un aviso cuando llegue una alerta urgente nueva
+desk-patient-no-open-alerts = No hay alertas abiertas.
+desk-patient-resolved-alerts = { $count ->
+    [one] 1 alerta resuelta
+   *[other] { $count } alertas resueltas
+}
+desk-older-messages = { $count ->
+    [one] 1 mensaje anterior
+   *[other] { $count } mensajes anteriores
+}
+desk-trends-summary = { $count ->
+    [one] Gráficos y lecturas de 1 registro, del { $time }
+   *[other] Gráficos y lecturas de { $count } registros, el último del { $time }
+}
