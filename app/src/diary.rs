@@ -100,14 +100,17 @@ pub fn superseded(records: &[DoseRecord]) -> BTreeSet<Uuid> {
     records.iter().filter_map(|r| r.supersedes).collect()
 }
 
-/// The record that stands for one dose: the latest one nobody corrected (extra doses aside).
+/// The record that stands for one dose: the latest one nobody corrected (extra doses aside). A correction names a
+/// record of the same line and day (the server refuses any other), so only that day's records are looked at: one
+/// pass, no set of every record ever made, however long the diary.
 pub fn current_record<'a>(records: &'a [DoseRecord], line: Uuid, date: NaiveDate, slot: DoseSlot) -> Option<&'a DoseRecord> {
-    let corrected = superseded(records);
-    records
+    let same_day: Vec<&DoseRecord> = records.iter().filter(|r| r.line == line && r.date == date).collect();
+    same_day
         .iter()
-        .filter(|r| r.line == line && r.date == date && r.slot == slot && r.outcome != DoseOutcome::ExtraDose)
-        .filter(|r| !corrected.contains(&r.id))
-        .last()
+        .copied()
+        .filter(|r| r.slot == slot && r.outcome != DoseOutcome::ExtraDose)
+        .filter(|r| !same_day.iter().any(|c| c.supersedes == Some(r.id)))
+        .next_back()
 }
 
 /// The records of this device and the profile, as a signal-friendly snapshot.
