@@ -110,6 +110,27 @@ async fn finish<T: DeserializeOwned>(response: Result<Response, gloo::net::Error
     Err(error_of(response).await)
 }
 
+/// Sends a prepared request (with an optional JSON body) within [`DEFAULT_TIMEOUT`] and returns its text answer:
+/// for callers that build their own requests (Web Push subscription).
+pub async fn send_text(builder: RequestBuilder, body: Option<String>) -> Result<String, ApiError> {
+    let deadline = Deadline::new(DEFAULT_TIMEOUT);
+    let builder = deadline.attach(builder);
+    let request = match body {
+        Some(json) => builder.header("Content-Type", "application/json").body(json),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiError::Offline)?;
+    let result = async {
+        let response = request.send().await.map_err(|_| ApiError::Offline)?;
+        if response.ok() {
+            return response.text().await.map_err(|_| ApiError::Offline);
+        }
+        Err(error_of(response).await)
+    }
+    .await;
+    deadline.judge(result)
+}
+
 fn with_token(builder: RequestBuilder, token: Option<&str>) -> RequestBuilder {
     match token {
         Some(t) => builder.header("Authorization", &format!("Bearer {t}")),

@@ -256,16 +256,7 @@ pub fn dose_row_name_id(key: &DoseKey) -> String {
 // ---- talking to the server with one profile's token ------------------------------------------------------------
 
 async fn send(builder: RequestBuilder, body: Option<String>) -> Result<String, ApiError> {
-    let request = match body {
-        Some(json) => builder.header("Content-Type", "application/json").body(json),
-        None => builder.build(),
-    }
-    .map_err(|_| ApiError::Offline)?;
-    let response = request.send().await.map_err(|_| ApiError::Offline)?;
-    if response.ok() {
-        return Ok(response.text().await.unwrap_or_default());
-    }
-    Err(crate::api::error_of(response).await)
+    crate::api::send_text(builder, body).await
 }
 
 fn bearer(builder: RequestBuilder, token: &str) -> RequestBuilder {
