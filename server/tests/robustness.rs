@@ -186,15 +186,25 @@ async fn an_honest_resend_matches_whatever_the_json_looks_like() {
     let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
     let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
     let event = check_in(Symptom::Pain, 1, Some("a little"));
-    app.sync_ok(&ana.token, std::slice::from_ref(&event)).await;
-    // The same event, serialized differently (keys in another order, whitespace, an explicit null): acknowledged.
+    // Stored as an older build wrote it: the same event, its JSON with keys in another order, other spacing and
+    // an explicit null where today's build leaves the field out.
     let mut value = serde_json::to_value(&event).unwrap();
     value["body"]["temperature"] = Value::Null;
-    let reordered = format!(
-        "{{ \"body\" : {} ,\n \"recorded_at\": {}, \"id\": {} }}",
-        value["body"], value["recorded_at"], value["id"]
-    );
-    let response = app.sync_raw(&ana.token, format!("{{\"events\": [{reordered}]}}"), Some("application/json")).await;
+    let older_text = format!("{{ \"body\" : {} ,\n \"recorded_at\": {}, \"id\": {} }}", value["body"], value["recorded_at"], value["id"]);
+    assert_eq!(serde_json::from_str::<PatientEvent>(&older_text).unwrap(), event, "the same event");
+    let device: (String,) = sqlx::query_as("SELECT id FROM devices WHERE patient_id = ?").bind(ana.id.to_string()).fetch_one(&app.db).await.unwrap();
+    sqlx::query("INSERT INTO events (id, patient_id, device_id, kind, recorded_at, received_at, payload) VALUES (?, ?, ?, 'check_in', ?, ?, ?)")
+        .bind(event.id.to_string())
+        .bind(ana.id.to_string())
+        .bind(&device.0)
+        .bind(carepath_server::store::ts(event.recorded_at))
+        .bind(carepath_server::store::ts(Utc::now()))
+        .bind(&older_text)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    // The phone resends it (it never saw the acknowledgement): acknowledged, not refused for good.
+    let response = app.sync(&ana.token, std::slice::from_ref(&event)).await;
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap_or_default());
     assert_eq!(app.count("events").await, 1);
     // Other content under the same id is still refused.
