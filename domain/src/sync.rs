@@ -432,14 +432,29 @@ pub struct AlertStats {
 
 pub use crate::checkin::TermNames;
 
-/// The pharmacist's alert queue: open alerts, urgent first, then oldest first.
+/// The pharmacist's alert queue: open alerts, unacknowledged urgent, unacknowledged routine, then acknowledged
+/// (urgent before routine), each oldest report first; one page of them (`?limit=`, default 50, at most 200), the
+/// next with `?cursor=next_cursor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlertQueue {
     pub open: Vec<AlertView>,
-    /// Resolved in the last `stats.days` days, newest first.
+    /// Resolved in the last `stats.days` days, newest first (at most 50). On the first page only: empty on pages
+    /// asked for with a cursor.
     pub resolved: Vec<AlertView>,
     pub stats: AlertStats,
     pub term_names: TermNames,
+    /// The cursor of the next page of `open`; none on the last page.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+    /// Open alerts of the site, on every page together.
+    #[serde(default)]
+    pub open_total: u64,
+    /// Of those, not acknowledged yet.
+    #[serde(default)]
+    pub open_unacknowledged: u64,
+    /// Of those, urgent.
+    #[serde(default)]
+    pub open_unacknowledged_urgent: u64,
 }
 
 /// One check-in on a patient's timeline.
@@ -541,9 +556,14 @@ pub struct QueueItem {
     pub drug_name: Option<String>,
 }
 
+/// The site's newest events, newest first (by recorded time); one page of them (`?limit=`, default 200, at most
+/// 500), the next with `?cursor=next_cursor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
     pub items: Vec<QueueItem>,
+    /// The cursor of the next page; none on the last page.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
 }
 
 /// Every API error body: a stable code and a human message. Never SQL, stack traces or another patient's data.

@@ -1,10 +1,13 @@
-//! The pharmacist loop: the alert queue (urgent first, then oldest), acknowledge, note, resolve, reply to the
-//! patient, and the patient's timeline. Every query is limited to the pharmacist's own site; another site's
-//! alert or patient is "not found", never "forbidden" (no hint that it exists).
+//! The pharmacist loop: the alert queue (unacknowledged urgent, unacknowledged routine, then acknowledged; oldest
+//! report first; a page at a time), acknowledge, note, resolve, reply to the patient, and the patient's timeline.
+//! Every query is limited to the pharmacist's own site; another site's alert or patient is "not found", never
+//! "forbidden" (no hint that it exists).
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use carepath_domain::sync::{
@@ -16,6 +19,7 @@ use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use super::peer_ip;
+use super::pharmacy::{split_page, PageQuery, PageSize};
 use crate::auth::PharmacistAuth;
 use crate::error::{ApiError, ApiJson};
 use crate::store::{self, parse_ts, parse_uuid, ts, Db};
@@ -26,6 +30,10 @@ use crate::AppState;
 const STATS_DAYS: u32 = 30;
 const RESOLVED_LIMIT: i64 = 50;
 const TIMELINE_CHECK_INS: i64 = 400;
+const TIMELINE_ALERTS: i64 = 100;
+const TIMELINE_MESSAGES: i64 = 200;
+/// Open alerts per page of the queue.
+const OPEN_PAGE: PageSize = PageSize { default: 50, max: 200 };
 /// Messages a device receives in its profile (the newest).
 const DEVICE_MESSAGES: i64 = 50;
 
@@ -36,6 +44,75 @@ const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.display_name, a.tier, a
     LEFT JOIN events e ON e.id = a.event_id
     LEFT JOIN pharmacists ack ON ack.id = a.acknowledged_by
     LEFT JOIN pharmacists res ON res.id = a.resolved_by";
+
+// ---- the desk's queries (each read through an index: see `desk_queries` and server/tests/desk_paging.rs) ------
+
+const NOTES_SQL: &str = "SELECT n.alert_id, n.created_at, ph.display_name, n.body FROM alert_notes n
+     JOIN pharmacists ph ON ph.id = n.pharmacist_id
+     WHERE n.alert_id IN (SELECT value FROM json_each(?)) ORDER BY n.created_at, n.id";
+/// The replies to a page of alerts (their ids as a JSON array).
+const REPLIES_FILTER: &str = "m.alert_id IN (SELECT value FROM json_each(?))";
+const CHECK_INS_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(alerted), 0) FROM site_events
+     WHERE site_id = ? AND kind = 'check_in' AND received_at >= ?";
+const ACKNOWLEDGED_SQL: &str =
+    "SELECT COUNT(*) FROM alerts WHERE site_id = ? AND raised_at >= ? AND acknowledged_at IS NOT NULL";
+const NOTICES_FAILING_SQL: &str = "SELECT COUNT(*) FROM notifications n JOIN alerts a ON a.id = n.alert_id
+     WHERE a.site_id = ? AND n.delivered_at IS NULL AND n.attempts > 0";
+const OPEN_COUNTS_SQL: &str = "SELECT (acknowledged_at IS NOT NULL), (tier <> 'urgent'), COUNT(*) FROM alerts
+     WHERE site_id = ? AND resolved_at IS NULL GROUP BY 1, 2";
+const TIMELINE_CHECK_INS_SQL: &str = "SELECT payload FROM (SELECT payload, recorded_at FROM events
+     WHERE patient_id = ? AND kind = 'check_in' ORDER BY recorded_at DESC LIMIT ?) ORDER BY recorded_at";
+
+/// Whole minutes from raised to acknowledged, as `AlertView::minutes_to_acknowledge` counts them (at least 0), in
+/// SQL. Times are stored to the millisecond; julianday's double is exact to well under one.
+const MINUTES_TO_ACKNOWLEDGE: &str =
+    "MAX(0, CAST(ROUND((julianday(acknowledged_at) - julianday(raised_at)) * 86400000) AS INTEGER) / 60000)";
+
+/// The median time to acknowledge (`OFFSET` the middle), sorting only the window's acknowledged alerts.
+fn median_sql() -> String {
+    format!(
+        "SELECT m FROM (SELECT {MINUTES_TO_ACKNOWLEDGE} AS m FROM alerts
+                        WHERE site_id = ? AND raised_at >= ? AND acknowledged_at IS NOT NULL)
+         ORDER BY m IS NULL, m LIMIT 1 OFFSET ?"
+    )
+}
+
+/// The open queue's order, exactly as `alerts_open_queue` indexes it: unacknowledged before acknowledged, urgent
+/// before routine, then the oldest report.
+const OPEN_ORDER: &str = "(a.acknowledged_at IS NOT NULL), (a.tier <> 'urgent'), a.reported_at, a.raised_at, a.id";
+
+/// A page of open alerts; `after`: the page starts after a cursor's key (five more parameters).
+fn open_sql(after: bool) -> String {
+    let from = if after { format!("AND ({OPEN_ORDER}) > (?, ?, ?, ?, ?)") } else { String::new() };
+    format!("{ALERT_SELECT} WHERE a.site_id = ? AND a.resolved_at IS NULL {from} ORDER BY {OPEN_ORDER} LIMIT ?")
+}
+
+fn resolved_sql() -> String {
+    format!("{ALERT_SELECT} WHERE a.site_id = ? AND a.resolved_at >= ? ORDER BY a.resolved_at DESC LIMIT ?")
+}
+
+fn timeline_alerts_sql() -> String {
+    format!("{ALERT_SELECT} WHERE a.patient_id = ? ORDER BY a.raised_at DESC LIMIT ?")
+}
+
+/// Every query the alert queue and the timeline run, by name, for checking their plans (EXPLAIN QUERY PLAN).
+pub fn desk_queries() -> Vec<(&'static str, String)> {
+    vec![
+        ("alerts: open page", open_sql(false)),
+        ("alerts: open page after a cursor", open_sql(true)),
+        ("alerts: open counts", OPEN_COUNTS_SQL.into()),
+        ("alerts: resolved", resolved_sql()),
+        ("alerts: notes of a page", NOTES_SQL.into()),
+        ("alerts: replies of a page", messages_sql(REPLIES_FILTER)),
+        ("alerts: 30-day check-ins", CHECK_INS_SQL.into()),
+        ("alerts: 30-day acknowledged", ACKNOWLEDGED_SQL.into()),
+        ("alerts: 30-day median", median_sql()),
+        ("alerts: notices failing", NOTICES_FAILING_SQL.into()),
+        ("timeline: check-ins", TIMELINE_CHECK_INS_SQL.into()),
+        ("timeline: alerts", timeline_alerts_sql()),
+        ("timeline: messages", messages_sql("m.patient_id = ?")),
+    ]
+}
 
 type AlertRow = (
     String,
@@ -53,18 +130,26 @@ type AlertRow = (
     Option<String>,
 );
 
+/// The alerts of `rows` with their notes and replies: one query for all the notes, one for all the replies.
 async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow::Result<Vec<AlertView>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = serde_json::to_string(&rows.iter().map(|r| r.0.as_str()).collect::<Vec<_>>())?;
+    let note_rows: Vec<(String, String, String, String)> =
+        sqlx::query_as(NOTES_SQL).bind(&ids).fetch_all(&mut *conn).await?;
+    let mut notes: HashMap<String, Vec<(String, String, String)>> = HashMap::new();
+    for (alert_id, at, by, body) in note_rows {
+        notes.entry(alert_id).or_default().push((at, by, body));
+    }
+    let mut replies: HashMap<String, Vec<PharmacyMessage>> = HashMap::new();
+    for (alert_id, message) in messages_where(&mut *conn, REPLIES_FILTER, &ids, None).await? {
+        replies.entry(alert_id.unwrap_or_default()).or_default().push(message);
+    }
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.0.clone();
-        let notes: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT n.created_at, ph.display_name, n.body FROM alert_notes n JOIN pharmacists ph ON ph.id = n.pharmacist_id
-             WHERE n.alert_id = ? ORDER BY n.created_at, n.id",
-        )
-        .bind(&id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let replies = messages_where(&mut *conn, "m.alert_id = ?", &id, None).await?;
+        let (notes, replies) = (notes.remove(&id).unwrap_or_default(), replies.remove(&id).unwrap_or_default());
         views.extend(store::readable("alert", &id, alert_view(row, notes, replies)));
     }
     Ok(views)
@@ -103,23 +188,30 @@ fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<
     })
 }
 
-/// Messages matching `filter` (one `?`, bound to `value`), newest first, at most `limit` (all when `None`).
+/// id, body, sent_at, from, read_at, alert_id.
+type MessageRow = (String, String, String, String, Option<String>, Option<String>);
+
+fn messages_sql(filter: &str) -> String {
+    format!(
+        "SELECT m.id, m.body, m.sent_at, ph.display_name, m.read_at, m.alert_id FROM messages m
+         JOIN pharmacists ph ON ph.id = m.pharmacist_id WHERE {filter} ORDER BY m.sent_at DESC, m.id LIMIT ?"
+    )
+}
+
+/// Messages matching `filter` (one `?`, bound to `value`), newest first, at most `limit` (all when `None`), each
+/// with the alert it answers.
 async fn messages_where(
     conn: &mut SqliteConnection,
     filter: &str,
     value: &str,
     limit: Option<i64>,
-) -> anyhow::Result<Vec<PharmacyMessage>> {
-    let sql = format!(
-        "SELECT m.id, m.body, m.sent_at, ph.display_name, m.read_at FROM messages m
-         JOIN pharmacists ph ON ph.id = m.pharmacist_id WHERE {filter} ORDER BY m.sent_at DESC, m.id LIMIT ?"
-    );
+) -> anyhow::Result<Vec<(Option<String>, PharmacyMessage)>> {
+    let sql = messages_sql(filter);
     // SQLite reads a negative LIMIT as "no limit".
-    let rows: Vec<(String, String, String, String, Option<String>)> =
-        sqlx::query_as(&sql).bind(value).bind(limit.unwrap_or(-1)).fetch_all(&mut *conn).await?;
+    let rows: Vec<MessageRow> = sqlx::query_as(&sql).bind(value).bind(limit.unwrap_or(-1)).fetch_all(&mut *conn).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, body, sent_at, from, read_at)| {
+        .filter_map(|(id, body, sent_at, from, read_at, alert_id)| {
             let parsed = (|| {
                 Ok(PharmacyMessage {
                     id: parse_uuid(&id)?,
@@ -129,7 +221,7 @@ async fn messages_where(
                     read_at: read_at.map(|t| parse_ts(&t)).transpose()?,
                 })
             })();
-            store::readable("message", &id, parsed)
+            store::readable("message", &id, parsed).map(|m| (alert_id, m))
         })
         .collect())
 }
@@ -137,83 +229,94 @@ async fn messages_where(
 /// A patient's messages for their device, newest first.
 pub async fn patient_messages(db: &Db, patient_id: &str) -> anyhow::Result<Vec<PharmacyMessage>> {
     let mut conn = db.acquire().await?;
-    messages_where(&mut conn, "m.patient_id = ?", patient_id, Some(DEVICE_MESSAGES)).await
+    let messages = messages_where(&mut conn, "m.patient_id = ?", patient_id, Some(DEVICE_MESSAGES)).await?;
+    Ok(messages.into_iter().map(|(_, m)| m).collect())
 }
 
-/// Middle value of `values` (the lower middle of an even count, so it is always a real observation).
-fn median(mut values: Vec<i64>) -> Option<i64> {
-    values.sort_unstable();
-    values.get(values.len().checked_sub(1)? / 2).copied()
-}
-
+/// The 30-day figures, each from an index over the window only (`site_events_check_ins`, `alerts_site_acknowledged`):
+/// no query reads more than that window's check-ins or acknowledged alerts.
 async fn stats(conn: &mut SqliteConnection, site_id: &str, now: DateTime<Utc>) -> anyhow::Result<AlertStats> {
     let since = ts(now - Duration::days(i64::from(STATS_DAYS)));
-    let (check_ins, with_alert): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COUNT(a.id) FROM events e JOIN patients p ON p.id = e.patient_id
-         LEFT JOIN alerts a ON a.event_id = e.id
-         WHERE p.site_id = ? AND e.kind = 'check_in' AND e.received_at >= ?",
-    )
-    .bind(site_id)
-    .bind(&since)
-    .fetch_one(&mut *conn)
-    .await?;
-    let acknowledged: Vec<(String, String)> = sqlx::query_as(
-        "SELECT raised_at, acknowledged_at FROM alerts WHERE site_id = ? AND raised_at >= ? AND acknowledged_at IS NOT NULL",
-    )
-    .bind(site_id)
-    .bind(&since)
-    .fetch_all(&mut *conn)
-    .await?;
-    let minutes = acknowledged
-        .iter()
-        .map(|(raised, ack)| Ok((parse_ts(ack)? - parse_ts(raised)?).num_minutes().max(0)))
-        .collect::<anyhow::Result<Vec<i64>>>()?;
-    let failing: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM notifications n JOIN alerts a ON a.id = n.alert_id
-         WHERE a.site_id = ? AND n.delivered_at IS NULL AND n.attempts > 0",
-    )
-    .bind(site_id)
-    .fetch_one(&mut *conn)
-    .await?;
+    let (check_ins, with_alert): (i64, i64) =
+        sqlx::query_as(CHECK_INS_SQL).bind(site_id).bind(&since).fetch_one(&mut *conn).await?;
+    let acknowledged: i64 = sqlx::query_scalar(ACKNOWLEDGED_SQL).bind(site_id).bind(&since).fetch_one(&mut *conn).await?;
+    // The median: the lower middle of an even count, so it is always a real observation.
+    let median: Option<i64> = if acknowledged == 0 {
+        None
+    } else {
+        sqlx::query_scalar(&median_sql())
+            .bind(site_id)
+            .bind(&since)
+            .bind((acknowledged - 1) / 2)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten()
+    };
+    let failing: i64 = sqlx::query_scalar(NOTICES_FAILING_SQL).bind(site_id).fetch_one(&mut *conn).await?;
     let (check_ins, with_alert) = (u64::try_from(check_ins)?, u64::try_from(with_alert)?);
     Ok(AlertStats {
         days: STATS_DAYS,
         check_ins,
         check_ins_with_alert: with_alert,
         alert_rate_per_mille: alert_rate(with_alert as usize, check_ins as usize),
-        acknowledged: minutes.len() as u64,
-        median_minutes_to_acknowledge: median(minutes),
+        acknowledged: u64::try_from(acknowledged)?,
+        median_minutes_to_acknowledge: median,
         notices_failing: u64::try_from(failing)?,
     })
 }
 
+/// (acknowledged, routine, reported_at, raised_at, id) of an open alert: its place in [`OPEN_ORDER`], and the cursor.
+type OpenKey = (bool, bool, String, String, String);
+
+fn open_key(row: &AlertRow) -> OpenKey {
+    (row.8.is_some(), row.3 != "urgent", row.6.clone(), row.7.clone(), row.0.clone())
+}
+
+/// The site's alert queue: a page of open alerts in desk order (`?limit=`, default 50, at most 200; the next page
+/// with `?cursor=`), the open counts, and on the first page the alerts resolved in the last 30 days, with the
+/// 30-day figures.
 pub async fn queue(
     State(state): State<AppState>,
     me: PharmacistAuth,
     connect: ConnectInfo<SocketAddr>,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<ApiJson<AlertQueue>, ApiError> {
+    let query = PageQuery::from_request(query)?;
+    let limit = query.limit(OPEN_PAGE)?;
+    let after: Option<OpenKey> = query.after("alerts")?;
     let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
-    let open: Vec<AlertRow> = sqlx::query_as(&format!(
-        "{ALERT_SELECT} WHERE a.site_id = ? AND a.resolved_at IS NULL
-         ORDER BY a.tier = 'urgent' DESC, a.reported_at, a.raised_at, a.id"
-    ))
-    .bind(&me.site_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = open_sql(after.is_some());
+    let mut select = sqlx::query_as(&sql).bind(&me.site_id);
+    if let Some((acknowledged, routine, reported_at, raised_at, id)) = &after {
+        select = select.bind(acknowledged).bind(routine).bind(reported_at).bind(raised_at).bind(id);
+    }
+    let open: Vec<AlertRow> = select.bind(limit + 1).fetch_all(&mut *conn).await?;
+    let (open, next_cursor) = split_page(open, limit, "alerts", open_key);
+    let counts: Vec<(bool, bool, i64)> =
+        sqlx::query_as(OPEN_COUNTS_SQL).bind(&me.site_id).fetch_all(&mut *conn).await?;
+    let count = |f: &dyn Fn(bool, bool) -> bool| -> u64 {
+        counts.iter().filter(|(ack, routine, _)| f(*ack, *routine)).map(|(_, _, n)| u64::try_from(*n).unwrap_or(0)).sum()
+    };
     let now = Utc::now();
-    let resolved: Vec<AlertRow> = sqlx::query_as(&format!(
-        "{ALERT_SELECT} WHERE a.site_id = ? AND a.resolved_at >= ? ORDER BY a.resolved_at DESC LIMIT ?"
-    ))
-    .bind(&me.site_id)
-    .bind(ts(now - Duration::days(i64::from(STATS_DAYS))))
-    .bind(RESOLVED_LIMIT)
-    .fetch_all(&mut *conn)
-    .await?;
+    let resolved: Vec<AlertRow> = if after.is_some() {
+        Vec::new()
+    } else {
+        sqlx::query_as(&resolved_sql())
+            .bind(&me.site_id)
+            .bind(ts(now - Duration::days(i64::from(STATS_DAYS))))
+            .bind(RESOLVED_LIMIT)
+            .fetch_all(&mut *conn)
+            .await?
+    };
     let queue = AlertQueue {
         open: alert_views(&mut conn, open).await?,
         resolved: alert_views(&mut conn, resolved).await?,
         stats: stats(&mut conn, &me.site_id, now).await?,
         term_names: state.items.term_names().clone(),
+        next_cursor,
+        open_total: count(&|_, _| true),
+        open_unacknowledged: count(&|ack, _| !ack),
+        open_unacknowledged_urgent: count(&|ack, routine| !ack && !routine),
     };
     drop(conn);
     store::audit(&state.db, me.audit("alerts.read", None, peer_ip(&connect))).await?;
@@ -411,14 +514,8 @@ pub async fn timeline(
     let (patient_name, check_in_every_days) = site_patient(&mut conn, &me, patient_id).await?;
     let id = patient_id.to_string();
     // The most recent check-ins, returned oldest first.
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT payload FROM (SELECT payload, recorded_at FROM events WHERE patient_id = ? AND kind = 'check_in'
-         ORDER BY recorded_at DESC LIMIT ?) ORDER BY recorded_at",
-    )
-    .bind(&id)
-    .bind(TIMELINE_CHECK_INS)
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows: Vec<(String,)> =
+        sqlx::query_as(TIMELINE_CHECK_INS_SQL).bind(&id).bind(TIMELINE_CHECK_INS).fetch_all(&mut *conn).await?;
     let mut check_ins = Vec::with_capacity(rows.len());
     for (payload,) in rows {
         let Some(event) = store::readable("check-in", &id, serde_json::from_str::<PatientEvent>(&payload).map_err(anyhow::Error::from))
@@ -430,12 +527,10 @@ pub async fn timeline(
         }
     }
     let alert_rows: Vec<AlertRow> =
-        sqlx::query_as(&format!("{ALERT_SELECT} WHERE a.patient_id = ? ORDER BY a.raised_at DESC LIMIT 100"))
-            .bind(&id)
-            .fetch_all(&mut *conn)
-            .await?;
+        sqlx::query_as(&timeline_alerts_sql()).bind(&id).bind(TIMELINE_ALERTS).fetch_all(&mut *conn).await?;
     let alerts = alert_views(&mut conn, alert_rows).await?;
-    let messages = messages_where(&mut conn, "m.patient_id = ?", &id, None).await?;
+    let messages = messages_where(&mut conn, "m.patient_id = ?", &id, Some(TIMELINE_MESSAGES)).await?;
+    let messages = messages.into_iter().map(|(_, m)| m).collect();
     drop(conn);
     store::audit(&state.db, me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
     Ok(ApiJson(PatientTimeline {
@@ -447,15 +542,4 @@ pub async fn timeline(
         messages,
         term_names: state.items.term_names().clone(),
     }))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn median_is_a_real_observation() {
-        assert_eq!(super::median(vec![]), None);
-        assert_eq!(super::median(vec![7]), Some(7));
-        assert_eq!(super::median(vec![30, 1, 5]), Some(5));
-        assert_eq!(super::median(vec![10, 2, 4, 8]), Some(4));
-    }
 }

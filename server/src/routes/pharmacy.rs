@@ -1,14 +1,27 @@
-//! The pharmacist side: sign in and out, enroll patients, the review queue. Every query is limited to the
-//! pharmacist's own site.
+//! The pharmacist side: sign in and out, enroll patients, the patient list, the review queue. Every query is
+//! limited to the pharmacist's own site. Lists are pages (`?limit=&cursor=`, see [`PageQuery`]): each is read
+//! through an index in its own order, from where the previous page ended (keyset paging), so a page costs the same
+//! at the first patient as at the ten-thousandth.
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, State};
-use axum::http::StatusCode;
+use std::collections::HashMap;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use chrono::{Duration, Utc};
-use carepath_domain::sync::{EnrollPatientRequest, EnrollPatientResponse, LoginRequest, PharmacistInfo, Queue, QueueItem};
-use serde::Serialize;
+use carepath_domain::sync::{
+    EnrollPatientRequest, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem,
+};
+use carepath_domain::ValidationError;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sqlx::SqliteConnection;
 
 use super::peer_ip;
 use crate::auth::{new_token, token_hash, verify_password, PharmacistAuth, MAX_PASSWORD};
@@ -21,7 +34,14 @@ use crate::{attempts, patients, AppState};
 const LOGIN_LIMITS: attempts::Limits = attempts::Limits { per_subject: 5, per_address: 20 };
 /// Longer usernames are cut before they are counted or logged.
 const MAX_USERNAME: usize = 128;
-const QUEUE_LIMIT: i64 = 200;
+/// The queue's page: by default as many as it always showed.
+const QUEUE_PAGE: PageSize = PageSize { default: 200, max: 500 };
+const PATIENTS_PAGE: PageSize = PageSize { default: 100, max: 500 };
+/// Patients read at a time while searching by name (the name is matched in Rust, ignoring case and accents).
+const SEARCH_CHUNK: i64 = 1000;
+const MAX_SEARCH: usize = 100;
+/// The response header with the next page's cursor (also in the body where the body is an object).
+pub const NEXT_CURSOR_HEADER: &str = "x-next-cursor";
 
 pub async fn login(
     State(state): State<AppState>,
@@ -132,6 +152,145 @@ pub async fn enroll_patient(
     Ok((StatusCode::CREATED, ApiJson(created)))
 }
 
+// ---- the queries (each read through an index: see `desk_queries` and server/tests/desk_paging.rs) -----------
+
+/// A page of the site's patients, newest first; `after`: from a cursor (two more parameters). Two statements, not
+/// `? IS NULL OR …`: SQLite seeks an index only for a plain row-value range.
+fn patients_sql(after: bool) -> String {
+    format!(
+        "SELECT id, display_name, created_at FROM patients WHERE site_id = ? {} ORDER BY created_at DESC, id DESC LIMIT ?",
+        if after { "AND (created_at, id) < (?, ?)" } else { "" }
+    )
+}
+
+const DEVICES_SQL: &str = "SELECT d.patient_id, COUNT(*) FROM devices d
+     WHERE d.patient_id IN (SELECT value FROM json_each(?)) AND d.revoked_at IS NULL GROUP BY d.patient_id";
+
+/// A page of the site's events, newest first (by `site_events`' key), with their patients and payloads; `after`:
+/// from a cursor (three more parameters).
+fn queue_sql(after: bool) -> String {
+    format!(
+        "SELECT se.recorded_at, se.received_at, se.event_id, e.patient_id, p.display_name, e.payload
+         FROM (SELECT recorded_at, received_at, event_id FROM site_events WHERE site_id = ? {}
+               ORDER BY recorded_at DESC, received_at DESC, event_id DESC LIMIT ?) se
+         JOIN events e ON e.id = se.event_id
+         JOIN patients p ON p.id = e.patient_id",
+        if after { "AND (recorded_at, received_at, event_id) < (?, ?, ?)" } else { "" }
+    )
+}
+
+/// The drugs of a page's regimen lines (their ids as a JSON array).
+const DRUGS_SQL: &str =
+    "SELECT id, patient_id, json_extract(regimen, '$.drug_name') FROM regimens WHERE id IN (SELECT value FROM json_each(?))";
+
+/// Every query the patient list and the queue run, by name, for checking their plans (EXPLAIN QUERY PLAN).
+pub fn desk_queries() -> Vec<(&'static str, String)> {
+    vec![
+        ("patients: page", patients_sql(false)),
+        ("patients: page after a cursor", patients_sql(true)),
+        ("patients: devices of a page", DEVICES_SQL.into()),
+        ("queue: page", queue_sql(false)),
+        ("queue: page after a cursor", queue_sql(true)),
+        ("queue: drugs of a page", DRUGS_SQL.into()),
+    ]
+}
+
+// ---- pages ----------------------------------------------------------------------------------------------------
+
+/// A list's query parameters, all optional: `limit` (clamped to the list's maximum), `cursor` (from the previous
+/// page's `next_cursor`), and for the patient list `q` (a name search). Taken as text so every mistake is a JSON 422.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub limit: Option<String>,
+    pub cursor: Option<String>,
+    pub q: Option<String>,
+}
+
+impl PageQuery {
+    /// The parameters, or a JSON 422 for a query string that cannot be read.
+    pub fn from_request(query: Result<Query<PageQuery>, QueryRejection>) -> Result<PageQuery, ApiError> {
+        let unreadable = ValidationError::Inconsistent("the query parameters cannot be read");
+        query.map(|Query(q)| q).map_err(|_| ApiError::Invalid(unreadable))
+    }
+
+    /// Whether the client asked for a page (any of the parameters), rather than calling the list as it always did.
+    pub fn paged(&self) -> bool {
+        self.limit.is_some() || self.cursor.is_some() || self.q.is_some()
+    }
+
+    /// The page size asked for: a whole number from 1, at most `size.max` (larger is clamped).
+    pub fn limit(&self, size: PageSize) -> Result<i64, ApiError> {
+        match self.limit.as_deref().map(str::trim) {
+            None | Some("") => Ok(size.default),
+            Some(text) => match text.parse::<u64>() {
+                Ok(0) | Err(_) => {
+                    Err(ApiError::Invalid(ValidationError::Inconsistent("limit must be a whole number from 1")))
+                }
+                Ok(n) => Ok(i64::try_from(n).unwrap_or(i64::MAX).min(size.max)),
+            },
+        }
+    }
+
+    /// The position after which this page starts, from a cursor this list made.
+    pub fn after<K: DeserializeOwned>(&self, list: &str) -> Result<Option<K>, ApiError> {
+        self.cursor.as_deref().filter(|c| !c.is_empty()).map(|c| decode_cursor(list, c)).transpose()
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct PageSize {
+    pub default: i64,
+    pub max: i64,
+}
+
+/// An opaque cursor: the list's name and the sort key of the last item sent, as base64url JSON. It only ever picks
+/// a starting point inside the pharmacist's own site's list, so a forged one shows nothing more.
+pub fn encode_cursor<K: Serialize>(list: &str, key: &K) -> String {
+    let json = serde_json::to_vec(&(list, key)).expect("a cursor key is plain data");
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+const MAX_CURSOR: usize = 1024;
+
+fn decode_cursor<K: DeserializeOwned>(list: &str, cursor: &str) -> Result<K, ApiError> {
+    let bad = || ApiError::Invalid(ValidationError::Inconsistent("the cursor is not one this list gave"));
+    if cursor.len() > MAX_CURSOR {
+        return Err(bad());
+    }
+    let json = URL_SAFE_NO_PAD.decode(cursor.trim()).map_err(|_| bad())?;
+    let (name, key): (String, K) = serde_json::from_slice(&json).map_err(|_| bad())?;
+    if name != list {
+        return Err(bad());
+    }
+    Ok(key)
+}
+
+/// `rows` holds up to `limit + 1` rows: the page, and whether there is another after it (with the cursor of its
+/// last row).
+pub fn split_page<T, K: Serialize>(
+    mut rows: Vec<T>,
+    limit: i64,
+    list: &str,
+    key: impl Fn(&T) -> K,
+) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() <= limit {
+        return (rows, None);
+    }
+    rows.truncate(limit);
+    let next = rows.last().map(|last| encode_cursor(list, &key(last)));
+    (rows, next)
+}
+
+fn with_next_cursor(mut response: Response, next: Option<&str>) -> Response {
+    if let Some(value) = next.and_then(|c| HeaderValue::from_str(c).ok()) {
+        response.headers_mut().insert(NEXT_CURSOR_HEADER, value);
+    }
+    response
+}
+
+// ---- the patient list ---------------------------------------------------------------------------------------
+
 #[derive(Debug, Serialize)]
 pub struct PatientSummary {
     pub patient_id: uuid::Uuid,
@@ -140,51 +299,140 @@ pub struct PatientSummary {
     pub created_at: chrono::DateTime<Utc>,
 }
 
+/// A page of the patient list, when one was asked for (`?limit=`, `?cursor=` or `?q=`).
+#[derive(Debug, Serialize)]
+pub struct PatientPage {
+    pub patients: Vec<PatientSummary>,
+    /// The cursor of the next page; none on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// (created_at, id) of a patient row, as stored: the list's order (newest first) and its cursor.
+type PatientKey = (String, String);
+
+/// The site's patients, newest enrolled first, a page at a time. Without parameters the body is the plain array it
+/// always was (the first page); with `limit`, `cursor` or `q` it is a [`PatientPage`]. Either way the next page's
+/// cursor is also in the `X-Next-Cursor` header. `q` finds patients whose name holds every word typed, ignoring case
+/// and accents ("diaz" finds "Rosa Díaz").
 pub async fn list_patients(
     State(state): State<AppState>,
     me: PharmacistAuth,
     connect: ConnectInfo<SocketAddr>,
-) -> Result<ApiJson<Vec<PatientSummary>>, ApiError> {
-    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT p.id, p.display_name, (SELECT COUNT(*) FROM devices d WHERE d.patient_id = p.id AND d.revoked_at IS NULL),
-                p.created_at
-         FROM patients p WHERE p.site_id = ? ORDER BY p.created_at DESC",
-    )
-    .bind(&me.site_id)
-    .fetch_all(&state.db)
-    .await?;
+    query: Result<Query<PageQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let query = PageQuery::from_request(query)?;
+    let limit = query.limit(PATIENTS_PAGE)?;
+    let after: Option<PatientKey> = query.after("patients")?;
+    let folded = query.q.as_deref().map(carepath_domain::guide::fold).unwrap_or_default();
+    let words: Vec<String> = folded.split_whitespace().map(str::to_string).collect();
+    if words.len() > 10 || words.iter().map(|w| w.chars().count()).sum::<usize>() > MAX_SEARCH {
+        return Err(ApiError::Invalid(ValidationError::TooLong { field: "q", max: MAX_SEARCH }));
+    }
+    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let rows = site_patients(&mut conn, &me.site_id, after, limit + 1, &words).await?;
+    let (rows, next) = split_page(rows, limit, "patients", |(id, _, created_at)| (created_at.clone(), id.clone()));
+    let devices = enrolled_devices(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
+    drop(conn);
     store::audit(&state.db, me.audit("patients.read", None, peer_ip(&connect))).await?;
     let patients = rows
         .into_iter()
-        .map(|(id, display_name, enrolled_devices, created_at)| {
-            Ok(PatientSummary { patient_id: parse_uuid(&id)?, display_name, enrolled_devices, created_at: parse_ts(&created_at)? })
+        .filter_map(|(id, display_name, created_at)| {
+            let parsed = (|| {
+                Ok(PatientSummary {
+                    patient_id: parse_uuid(&id)?,
+                    enrolled_devices: devices.get(&id).copied().unwrap_or(0),
+                    display_name,
+                    created_at: parse_ts(&created_at)?,
+                })
+            })();
+            store::readable("patient", &id, parsed)
         })
-        .collect::<anyhow::Result<_>>()?;
-    Ok(ApiJson(patients))
+        .collect::<Vec<_>>();
+    let response = if query.paged() {
+        ApiJson(PatientPage { patients, next_cursor: next.clone() }).into_response()
+    } else {
+        ApiJson(patients).into_response()
+    };
+    Ok(with_next_cursor(response, next.as_deref()))
 }
 
-/// New check-ins and dose events from the pharmacist's own site, newest first.
+/// Up to `want` patients of the site after `after`, newest first, whose folded name holds every word (all, when
+/// there are none): (id, name, created_at). Read from `patients_site_created` (covering) in chunks, so a search
+/// stops as soon as it has a page.
+async fn site_patients(
+    conn: &mut SqliteConnection,
+    site_id: &str,
+    mut after: Option<PatientKey>,
+    want: i64,
+    words: &[String],
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    let want = usize::try_from(want)?;
+    let chunk = if words.is_empty() { i64::try_from(want)? } else { SEARCH_CHUNK };
+    let mut found = Vec::new();
+    loop {
+        let sql = patients_sql(after.is_some());
+        let mut select = sqlx::query_as(&sql).bind(site_id);
+        if let Some((created, id)) = &after {
+            select = select.bind(created).bind(id);
+        }
+        let rows: Vec<(String, String, String)> = select.bind(chunk).fetch_all(&mut *conn).await?;
+        let exhausted = i64::try_from(rows.len())? < chunk;
+        after = rows.last().map(|(id, _, created)| (created.clone(), id.clone()));
+        for row in rows {
+            let name = carepath_domain::guide::fold(&row.1);
+            if words.iter().all(|w| name.contains(w.as_str())) {
+                found.push(row);
+                if found.len() == want {
+                    return Ok(found);
+                }
+            }
+        }
+        if exhausted {
+            return Ok(found);
+        }
+    }
+}
+
+/// Devices enrolled and not revoked, per patient, for a page of patients (one query).
+async fn enrolled_devices<'a>(
+    conn: &mut SqliteConnection,
+    ids: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<HashMap<String, i64>> {
+    let ids = serde_json::to_string(&ids.collect::<Vec<_>>())?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(DEVICES_SQL).bind(ids).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().collect())
+}
+
+// ---- the queue ----------------------------------------------------------------------------------------------
+
+/// (recorded_at, received_at, event id) as stored: the queue's order (newest first) and its cursor.
+type QueueKey = (String, String, String);
+
+/// New check-ins and dose events from the pharmacist's own site, newest first (recorded time), a page at a time:
+/// read from `site_events` in its key order, then the page's events, names and drugs by key.
 pub async fn queue(
     State(state): State<AppState>,
     me: PharmacistAuth,
     connect: ConnectInfo<SocketAddr>,
+    query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<ApiJson<Queue>, ApiError> {
-    let rows: Vec<(String, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT e.patient_id, p.display_name, e.received_at, e.payload, json_extract(r.regimen, '$.drug_name')
-         FROM events e
-         JOIN patients p ON p.id = e.patient_id
-         LEFT JOIN regimens r ON r.id = json_extract(e.payload, '$.body.regimen_line_id') AND r.patient_id = e.patient_id
-         WHERE p.site_id = ?
-         ORDER BY e.recorded_at DESC, e.received_at DESC
-         LIMIT ?",
-    )
-    .bind(&me.site_id)
-    .bind(QUEUE_LIMIT)
-    .fetch_all(&state.db)
-    .await?;
+    let query = PageQuery::from_request(query)?;
+    let limit = query.limit(QUEUE_PAGE)?;
+    let after = query.after::<QueueKey>("queue")?;
+    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let sql = queue_sql(after.is_some());
+    let mut select = sqlx::query_as(&sql).bind(&me.site_id);
+    if let Some((recorded, received, event)) = &after {
+        select = select.bind(recorded).bind(received).bind(event);
+    }
+    let mut rows: Vec<(String, String, String, String, String, String)> =
+        select.bind(limit + 1).fetch_all(&mut *conn).await?;
+    // Newest first, as the page was chosen (sorted here: the join need not keep the subquery's order).
+    rows.sort_unstable_by(|a, b| (&b.0, &b.1, &b.2).cmp(&(&a.0, &a.1, &a.2)));
+    let (rows, next_cursor) = split_page(rows, limit, "queue", |r| (r.0.clone(), r.1.clone(), r.2.clone()));
     let items = rows
         .into_iter()
-        .filter_map(|(patient_id, patient_name, received_at, payload, drug_name)| {
+        .filter_map(|(_, received_at, _, patient_id, patient_name, payload)| {
             let parsed = (|| {
                 let event: carepath_domain::sync::PatientEvent = serde_json::from_str(&payload)?;
                 Ok(QueueItem {
@@ -194,12 +442,44 @@ pub async fn queue(
                     recorded_at: event.recorded_at,
                     received_at: parse_ts(&received_at)?,
                     body: event.body,
-                    drug_name,
+                    drug_name: None,
                 })
             })();
             store::readable("queue event", &patient_id, parsed)
         })
         .collect::<Vec<_>>();
+    let items = with_drug_names(&mut conn, items).await?;
+    drop(conn);
     store::audit(&state.db, me.audit("queue.read", None, peer_ip(&connect))).await?;
-    Ok(ApiJson(Queue { items }))
+    Ok(ApiJson(Queue { items, next_cursor }))
+}
+
+/// The regimen line an event is about, if any.
+fn line_of(body: &EventBody) -> Option<uuid::Uuid> {
+    match body {
+        EventBody::DoseTaken { regimen_line_id, .. }
+        | EventBody::DoseLogged { regimen_line_id, .. }
+        | EventBody::RefillRequested { regimen_line_id } => Some(*regimen_line_id),
+        _ => None,
+    }
+}
+
+/// Fills in the drug of each item's regimen line (the patient's own lines only), one query for the page.
+async fn with_drug_names(conn: &mut SqliteConnection, mut items: Vec<QueueItem>) -> anyhow::Result<Vec<QueueItem>> {
+    let mut lines: Vec<String> = items.iter().filter_map(|i| line_of(&i.body)).map(|l| l.to_string()).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    if lines.is_empty() {
+        return Ok(items);
+    }
+    let rows: Vec<(String, String, Option<String>)> =
+        sqlx::query_as(DRUGS_SQL).bind(serde_json::to_string(&lines)?).fetch_all(&mut *conn).await?;
+    let drugs: HashMap<(String, String), String> =
+        rows.into_iter().filter_map(|(id, patient, drug)| Some(((id, patient), drug?))).collect();
+    for item in &mut items {
+        if let Some(line) = line_of(&item.body) {
+            item.drug_name = drugs.get(&(line.to_string(), item.patient_id.to_string())).cloned();
+        }
+    }
+    Ok(items)
 }
