@@ -1,13 +1,17 @@
 //! The pharmacist's alert queue (top of `/pharmacy`) and the alert card, which the patient page reuses.
 //!
-//! Open alerts come urgent first, then oldest first (the server's order). The list refreshes itself. Cards are
-//! keyed by alert id and read their alert from the list, so a refresh updates a card in place: the focus stays
-//! where it was, and what the pharmacist is typing lives in [`Drafts`], outside the cards.
+//! Open alerts come unacknowledged urgent first, then unacknowledged routine, then acknowledged, oldest report
+//! first within each ([`queue_rank`]; sorted here too, whatever order the server sent). Cards are compact: the
+//! answers, notes, replies and forms are folded until opened. The list refreshes itself; a refresh that finds a
+//! new urgent alert shows a "New urgent alert" banner (the pharmacist can turn it off), and the page title counts
+//! the alerts waiting. Cards are keyed by alert id and read their alert from the list, so a refresh updates a
+//! card in place: the focus stays where it was, and what the pharmacist is typing lives in [`Drafts`] (which
+//! cards are open, in [`Folds`]), outside the cards.
 //!
 //! `?alert=<id>` in the address (the link in an urgent alert's webhook or e-mail) scrolls to that alert and
 //! focuses it once the queue has loaded.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use carepath_domain::sync::{
     AlertNote, AlertQueue, AlertStats, AlertView, Empty, PharmacyMessage, ReplyRequest, TermNames, TextRequest, MAX_MESSAGE,
@@ -67,8 +71,9 @@ pub struct AlertList {
     pub announce: RwSignal<Option<String>>,
     /// The list's heading (with `tabindex="-1"`): it gets the focus when a card the focus was in goes away.
     pub heading_id: &'static str,
-    /// The alert the page was opened for (`?alert=<id>`), highlighted.
+    /// The alert the page was opened for (`?alert=<id>`), highlighted and unfolded.
     pub linked: Option<Uuid>,
+    pub folds: Folds,
 }
 
 /// Moves the keyboard focus to an element (after the next paint, so a just-rendered element is there).
@@ -262,9 +267,68 @@ pub(crate) fn ReplyForm(
     }
 }
 
-/// One alert: why, what the patient answered, when, who has seen it, notes and replies; and, while it is open,
-/// what the pharmacist can do about it. `from_queue`: on the queue, the heading links to the patient's page and
-/// the card has a reply form (the patient page has its own reply form).
+/// The queue's order, whichever order the server sent: unacknowledged urgent alerts, then unacknowledged routine
+/// ones, then acknowledged ones (urgent before routine); oldest report first within each.
+pub fn queue_rank(a: &AlertView) -> (u8, u8, chrono::DateTime<chrono::Utc>, Uuid) {
+    let tier = match a.tier {
+        Tier::Urgent => 0,
+        Tier::Routine => 1,
+    };
+    let group = if a.acknowledged.is_some() { 2 } else { tier };
+    (group, tier, a.reported_at, a.id)
+}
+
+/// Sorts open alerts in [`queue_rank`] order.
+pub fn sort_for_queue(alerts: &mut [AlertView]) {
+    alerts.sort_by_key(queue_rank);
+}
+
+/// The patient page's order: open alerts as on the queue, then resolved ones, newest first.
+pub fn sort_for_patient(alerts: &mut [AlertView]) {
+    alerts.sort_by(|a, b| match (a.resolved.is_some(), b.resolved.is_some()) {
+        (false, false) => queue_rank(a).cmp(&queue_rank(b)),
+        (true, true) => b.raised_at.cmp(&a.raised_at).then(a.id.cmp(&b.id)),
+        (resolved_a, _) => resolved_a.cmp(&!resolved_a),
+    });
+}
+
+/// Open alerts not acknowledged yet: (urgent, routine).
+pub fn unacknowledged_counts(alerts: &[AlertView]) -> (usize, usize) {
+    let waiting = alerts.iter().filter(|a| a.acknowledged.is_none() && a.resolved.is_none());
+    waiting.fold((0, 0), |(u, r), a| match a.tier {
+        Tier::Urgent => (u + 1, r),
+        Tier::Routine => (u, r + 1),
+    })
+}
+
+/// Which cards are unfolded, by alert id. Like [`Drafts`], it lives with the list, so a refresh (or a card moving
+/// to the resolved list) keeps a card open.
+#[derive(Clone, Copy)]
+pub struct Folds(StoredValue<HashMap<Uuid, ArcRwSignal<bool>>>);
+
+impl Folds {
+    pub fn new() -> Self {
+        Folds(StoredValue::new(HashMap::new()))
+    }
+
+    /// Whether the card of `id` is open (`initially` the first time it is asked for).
+    pub fn open(self, id: Uuid, initially: bool) -> ArcRwSignal<bool> {
+        self.0
+            .try_update_value(|folds| folds.entry(id).or_insert_with(|| ArcRwSignal::new(initially)).clone())
+            .unwrap_or_else(|| ArcRwSignal::new(initially))
+    }
+}
+
+impl Default for Folds {
+    fn default() -> Self {
+        Folds::new()
+    }
+}
+
+/// One alert, compact: the tier, the patient, what they were told, the reasons on one line, when, who has seen
+/// it, and the buttons; the answers, notes, replies and forms are folded behind a disclosure button until opened.
+/// `from_queue`: on the queue, the heading links to the patient's page and the card has a reply form (the patient
+/// page has its own reply form).
 #[component]
 pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue: bool) -> impl IntoView {
     let alert = Memo::new(move |_| list.alerts.with(|all| all.iter().find(|a| a.id == id).cloned()));
@@ -277,6 +341,9 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
     let names = list.term_names;
     let card_id = format!("alert-{id}");
     let heading_id = format!("alert-{id}-title");
+    let more_id = format!("alert-{id}-more");
+    let expanded: RwSignal<bool> = list.folds.open(id, list.linked == Some(id)).into();
+    let busy = RwSignal::new(false);
 
     let heading = if from_queue {
         let href = format!("/pharmacy/patients/{patient_id}");
@@ -339,26 +406,50 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
             }
         })
     };
-    let work = {
+    let buttons = {
         let (card_id, heading_id, patient_name) = (card_id.clone(), heading_id.clone(), patient_name.clone());
         move || {
             (!resolved.get()).then(|| {
                 view! {
-                    <AlertActions
+                    <AlertButtons
                         id=id
                         list=list
-                        patient_id=patient_id
                         patient_name=patient_name.clone()
                         card_id=card_id.clone()
                         heading_id=heading_id.clone()
                         acknowledged=acknowledged
-                        from_queue=from_queue
+                        busy=busy
                     />
                 }
             })
         }
     };
+    let forms = {
+        let patient_name = patient_name.clone();
+        move || {
+            (!resolved.get()).then(|| {
+                view! { <AlertForms id=id list=list patient_id=patient_id patient_name=patient_name.clone() from_queue=from_queue busy=busy/> }
+            })
+        }
+    };
+    let toggle_label = move || {
+        let label = if from_queue && !resolved.get() { tr!("desk-alert-more-queue") } else { tr!("desk-alert-more") };
+        let (notes, replies) = (notes.with(Vec::len), replies.with(Vec::len));
+        let mut counts = Vec::new();
+        if notes > 0 {
+            counts.push(tr!("desk-alert-notes", count = notes));
+        }
+        if replies > 0 {
+            counts.push(tr!("desk-alert-replies", count = replies));
+        }
+        if counts.is_empty() {
+            label
+        } else {
+            tr!("desk-alert-more-counts", label = label, counts = counts.join(", "))
+        }
+    };
     let labelled_by = heading_id.clone();
+    let toggle_describedby = heading_id.clone();
     view! {
         <article
             class="alert-card"
@@ -369,6 +460,8 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
             data-testid=move || if resolved.get() { "resolved-alert" } else { "alert" }
             data-tier=tier_attr(tier)
             data-state=move || if resolved.get() { "resolved" } else { "open" }
+            data-acknowledged=move || acknowledged.get().to_string()
+            data-expanded=move || expanded.get().to_string()
             data-alert-id=id.to_string()
         >
             <h3 id=heading_id>
@@ -379,38 +472,51 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
             </h3>
             {action.map(|a| view! { <p class="patient-action" data-action=a.as_str()>{move || crate::reasons::action_text(a)}</p> })}
             <ul class="reasons">{reasons}</ul>
-            {summary}
-            <p class="alert-meta">
+            <p class="alert-meta alert-when">
                 <span>{move || tr!("alert-reported", time = format::date_time(reported_at, &current()))}</span>
                 " · "
-                <span>{move || tr!("alert-received", time = format::date_time(raised_at, &current()))}</span>
+                <span class="alert-ack" data-acknowledged=move || acknowledged.get().to_string()>{acknowledgement}</span>
             </p>
-            <p class="alert-ack" data-acknowledged=move || acknowledged.get().to_string()>{acknowledgement}</p>
             {resolution}
-            {notes_view}
-            {replies_view}
-            {work}
+            <div class="alert-bar">
+                {buttons}
+                <button
+                    type="button"
+                    class="fold-button"
+                    aria-expanded=move || expanded.get().to_string()
+                    aria-controls=more_id.clone()
+                    aria-describedby=toggle_describedby
+                    on:click=move |_| expanded.update(|open| *open = !*open)
+                >
+                    <span class="fold-sign" aria-hidden="true">{move || if expanded.get() { "▾" } else { "▸" }}</span>
+                    {toggle_label}
+                </button>
+            </div>
+            <div class="alert-more" id=more_id hidden=move || !expanded.get()>
+                {summary}
+                <p class="alert-meta">{move || tr!("alert-received", time = format::date_time(raised_at, &current()))}</p>
+                {notes_view}
+                {replies_view}
+                {forms}
+            </div>
         </article>
     }
     .into_any()
 }
 
-/// What can be done about an open alert: acknowledge, note, reply (on the queue), resolve.
+/// Acknowledge and resolve, on the card's first line of buttons, with what they did or why they failed.
 #[component]
-fn AlertActions(
+fn AlertButtons(
     id: Uuid,
     list: AlertList,
-    patient_id: Uuid,
     patient_name: String,
     card_id: String,
     heading_id: String,
     acknowledged: Memo<bool>,
-    from_queue: bool,
+    busy: RwSignal<bool>,
 ) -> impl IntoView {
-    let busy = RwSignal::new(false);
-    let ack_error = RwSignal::new(None::<String>);
-    let ack_status = RwSignal::new(None::<String>);
-    let resolve_error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<String>);
 
     let acknowledge = {
         let card_id = card_id.clone();
@@ -419,60 +525,42 @@ fn AlertActions(
                 return;
             }
             busy.set(true);
-            ack_error.set(None);
+            error.set(None);
             let card_id = card_id.clone();
             spawn_local(async move {
                 match api::post::<_, AlertView>(&format!("/api/pharmacy/alerts/{id}/acknowledge"), &Empty {}, None).await {
                     Ok(_) => {
-                        ack_status.set(Some(tr!("alert-acknowledged-done")));
+                        status.set(Some(tr!("alert-acknowledged-done")));
                         // The button goes away: keep the focus in the card.
                         focus_by_id(&card_id, false);
                     }
-                    Err(e) => ack_error.set(Some(action_error_text(&e))),
+                    Err(e) => error.set(Some(action_error_text(&e))),
                 }
                 busy.set(false);
                 list.on_change.try_run(());
             });
         }
     };
-    let resolve = {
-        let patient_name = patient_name.clone();
-        move |_| {
-            if busy.get_untracked() {
-                return;
+    let resolve = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        let name = patient_name.clone();
+        spawn_local(async move {
+            match api::post::<_, AlertView>(&format!("/api/pharmacy/alerts/{id}/resolve"), &Empty {}, None).await {
+                Ok(_) => {
+                    list.announce.set(Some(tr!("alerts-resolved-done", name = name)));
+                    // The buttons (and, on the queue, the card) go away: the list heading takes the focus.
+                    focus_by_id(list.heading_id, false);
+                }
+                Err(e) => error.set(Some(action_error_text(&e))),
             }
-            busy.set(true);
-            resolve_error.set(None);
-            let name = patient_name.clone();
-            spawn_local(async move {
-                match api::post::<_, AlertView>(&format!("/api/pharmacy/alerts/{id}/resolve"), &Empty {}, None).await {
-                    Ok(_) => {
-                        list.announce.set(Some(tr!("alerts-resolved-done", name = name)));
-                        // The actions (and, on the queue, the card) go away: the list heading takes the focus.
-                        focus_by_id(list.heading_id, false);
-                    }
-                    Err(e) => resolve_error.set(Some(action_error_text(&e))),
-                }
-                busy.set(false);
-                list.on_change.try_run(());
-            });
-        }
+            busy.set(false);
+            list.on_change.try_run(());
+        });
     };
-
-    let note_key = format!("note-{id}");
-    let note_draft = list.drafts.text(&note_key);
-    let note: RwSignal<String> = note_draft.clone().into();
-    let note_error = RwSignal::new(None::<String>);
-    let note_status = RwSignal::new(None::<String>);
-    let add_note = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let send = move |body| async move {
-            api::post::<_, AlertView>(&format!("/api/pharmacy/alerts/{id}/notes"), &TextRequest { body }, None).await.map(drop)
-        };
-        let form = TextForm { busy, error: note_error, status: note_status };
-        send_text(note_draft.clone(), form, send, || tr!("alert-note-added"), list.on_change);
-    };
-    let note_hint_id = format!("{note_key}-hint");
     let ack_button = {
         let heading_id = heading_id.clone();
         move || {
@@ -487,10 +575,34 @@ fn AlertActions(
         }
     };
     view! {
+        {ack_button}
+        <button type="button" class="secondary" aria-describedby=heading_id aria-disabled=move || busy.get().to_string() on:click=resolve>
+            {move || tr!("alert-resolve")}
+        </button>
+        <p class="error" role="alert">{move || error.get()}</p>
+        <p class="status" role="status">{move || status.get()}</p>
+    }
+}
+
+/// The folded forms of an open alert: a note and (on the queue) a reply to the patient.
+#[component]
+fn AlertForms(id: Uuid, list: AlertList, patient_id: Uuid, patient_name: String, from_queue: bool, busy: RwSignal<bool>) -> impl IntoView {
+    let note_key = format!("note-{id}");
+    let note_draft = list.drafts.text(&note_key);
+    let note: RwSignal<String> = note_draft.clone().into();
+    let note_error = RwSignal::new(None::<String>);
+    let note_status = RwSignal::new(None::<String>);
+    let add_note = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let send = move |body| async move {
+            api::post::<_, AlertView>(&format!("/api/pharmacy/alerts/{id}/notes"), &TextRequest { body }, None).await.map(drop)
+        };
+        let form = TextForm { busy, error: note_error, status: note_status };
+        send_text(note_draft.clone(), form, send, || tr!("alert-note-added"), list.on_change);
+    };
+    let note_hint_id = format!("{note_key}-hint");
+    view! {
         <div class="alert-work">
-            <div class="alert-actions">{ack_button}</div>
-            <p class="error" role="alert">{move || ack_error.get()}</p>
-            <p class="status" role="status">{move || ack_status.get()}</p>
             <div class="alert-forms">
                 <form class="note-form" on:submit=add_note>
                     <label for=note_key.clone()>{move || tr!("alert-note-label")}</label>
@@ -517,12 +629,6 @@ fn AlertActions(
                     />
                 })}
             </div>
-            <div class="alert-actions resolve">
-                <button type="button" class="secondary" aria-describedby=heading_id aria-disabled=move || busy.get().to_string() on:click=resolve>
-                    {move || tr!("alert-resolve")}
-                </button>
-            </div>
-            <p class="error" role="alert">{move || resolve_error.get()}</p>
         </div>
     }
 }
@@ -554,10 +660,37 @@ fn AlertStatsLine(stats: AlertStats) -> impl IntoView {
     }
 }
 
+/// What a paged server adds to the queue (the first server sends none of it). Read beside [`AlertQueue`] from the
+/// same answer, so the app reads either server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+struct QueueExtras {
+    #[serde(default)]
+    next_cursor: Option<String>,
+    /// Open alerts of the site, on every page together.
+    #[serde(default)]
+    open_total: u64,
+    #[serde(default)]
+    open_unacknowledged: u64,
+    #[serde(default)]
+    open_unacknowledged_urgent: u64,
+}
+
+/// Open alerts asked for at first, and at most (the server's order puts the most pressing first).
+const OPEN_PAGE: u32 = 50;
+const OPEN_MAX: u32 = 200;
+
+async fn load_queue(limit: u32) -> Result<(AlertQueue, QueueExtras), ApiError> {
+    let value = api::get::<serde_json::Value>(&format!("/api/pharmacy/alerts?limit={limit}"), None).await?;
+    let extras = serde_json::from_value::<QueueExtras>(value.clone()).unwrap_or_default();
+    let queue = serde_json::from_value::<AlertQueue>(value).map_err(|e| ApiError::bad_response(200, e.to_string()))?;
+    Ok((queue, extras))
+}
+
 /// The alert queue section of the pharmacist's dashboard.
 #[component]
 pub fn AlertQueueSection() -> impl IntoView {
-    let queue = LocalResource::new(|| api::get::<AlertQueue>("/api/pharmacy/alerts", None));
+    let limit = RwSignal::new(OPEN_PAGE);
+    let queue = LocalResource::new(move || load_queue(limit.get()));
     let refresh = gloo::timers::callback::Interval::new(ALERTS_REFRESH_MS, move || queue.refetch());
     // The interval lives as long as the section is on screen.
     let refresh = send_wrapper::SendWrapper::new(refresh);
@@ -565,12 +698,20 @@ pub fn AlertQueueSection() -> impl IntoView {
 
     // The last queue that loaded: a failed refresh (offline) keeps it on screen, with the error above it.
     let latest = Memo::new(move |previous: Option<&Option<AlertQueue>>| match queue.get() {
-        Some(Ok(q)) => Some(q),
+        Some(Ok((q, _))) => Some(q),
         _ => previous.cloned().flatten(),
     });
     let failure = Memo::new(move |_| queue.get().and_then(Result::err));
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
-    let open = Memo::new(move |_| latest.with(|q| q.as_ref().map(|q| q.open.clone()).unwrap_or_default()));
+    let extras = Memo::new(move |previous: Option<&QueueExtras>| match queue.get() {
+        Some(Ok((_, extras))) => extras,
+        _ => previous.cloned().unwrap_or_default(),
+    });
+    let open = Memo::new(move |_| {
+        let mut open = latest.with(|q| q.as_ref().map(|q| q.open.clone()).unwrap_or_default());
+        sort_for_queue(&mut open);
+        open
+    });
     let resolved = Memo::new(move |_| latest.with(|q| q.as_ref().map(|q| q.resolved.clone()).unwrap_or_default()));
     let term_names = Memo::new(move |_| latest.with(|q| q.as_ref().map(|q| q.term_names.clone()).unwrap_or_default()));
     let stats = Memo::new(move |_| latest.with(|q| q.as_ref().map(|q| q.stats.clone())));
@@ -586,8 +727,58 @@ pub fn AlertQueueSection() -> impl IntoView {
         announce: RwSignal::new(None),
         heading_id: "alerts-title",
         linked,
+        folds: Folds::new(),
     };
     let resolved_list = AlertList { alerts: resolved.into(), ..open_list };
+
+    // The tab's title counts what waits: "(2 urgent) Review queue – Carepath".
+    // Counted here and by a paged server over every page: the larger is the truth.
+    let waiting = Memo::new(move |_| {
+        let (urgent, routine) = open.with(|v| unacknowledged_counts(v));
+        extras.with(|e| {
+            let server_urgent = usize::try_from(e.open_unacknowledged_urgent).unwrap_or(usize::MAX);
+            let server_routine = usize::try_from(e.open_unacknowledged.saturating_sub(e.open_unacknowledged_urgent)).unwrap_or(usize::MAX);
+            (urgent.max(server_urgent), routine.max(server_routine))
+        })
+    });
+    crate::pharmacy::desk_title(move || match waiting.get() {
+        (0, 0) => tr!("desk-title-queue"),
+        (0, routine) => tr!("desk-title-queue-waiting", count = routine),
+        (urgent, _) => tr!("desk-title-queue-urgent", count = urgent),
+    });
+
+    // A refresh that finds an urgent alert not seen before shows the banner (unless turned off).
+    let banner_on = RwSignal::new(banner_setting());
+    let seen = StoredValue::new(None::<HashSet<Uuid>>);
+    let fresh = RwSignal::new(Vec::<Uuid>::new());
+    Effect::new(move |_| {
+        if !loaded.get() {
+            return;
+        }
+        let ids: Vec<(Uuid, bool)> =
+            open.with(|v| v.iter().map(|a| (a.id, a.tier == Tier::Urgent && a.acknowledged.is_none())).collect());
+        let known = seen.get_value();
+        if let Some(known) = &known {
+            let new: Vec<Uuid> = ids.iter().filter(|(id, urgent)| *urgent && !known.contains(id)).map(|(id, _)| *id).collect();
+            if !new.is_empty() && banner_on.get_untracked() {
+                fresh.update(|f| f.extend(new));
+            }
+        }
+        let mut known = known.unwrap_or_default();
+        known.extend(ids.iter().map(|(id, _)| *id));
+        seen.set_value(Some(known));
+    });
+    // The banner names the new urgent alerts still waiting (acknowledged ones drop out).
+    let banner = Memo::new(move |_| {
+        fresh.with(|f| {
+            open.with(|v| {
+                f.iter()
+                    .filter_map(|id| v.iter().find(|a| a.id == *id && a.acknowledged.is_none()))
+                    .map(|a| (a.id, a.patient_name.clone()))
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
 
     // The deep link: once the queue is there, show that alert (opening the resolved list if it is there).
     let show_resolved = RwSignal::new(false);
@@ -618,6 +809,40 @@ pub fn AlertQueueSection() -> impl IntoView {
                 <h2 id="alerts-title" tabindex="-1">{move || tr!("alerts-title")}</h2>
                 <button type="button" class="secondary" on:click=move |_| queue.refetch()>{move || tr!("alerts-reload")}</button>
             </div>
+            <div class="new-urgent" role="alert" data-testid="new-urgent-banner">
+                {move || {
+                    let items = banner.get();
+                    let first = items.first().map(|(id, _)| *id)?;
+                    let count = items.len();
+                    let last = items.len() - 1;
+                    let names = items
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (id, name))| {
+                            let patient = open.with_untracked(|v| v.iter().find(|a| a.id == id).map(|a| a.patient_id));
+                            view! {
+                                {patient.map(|p| view! { <a href=crate::pharmacy::patient_href(p)>{name.clone()}</a> })}
+                                {(i < last).then_some(", ")}
+                            }
+                        })
+                        .collect_view();
+                    Some(view! {
+                        <p>
+                            <span class="new-urgent-sign" aria-hidden="true">"▲ "</span>
+                            <strong>{move || tr!("desk-new-urgent", count = count)}</strong>
+                            " "{names}
+                        </p>
+                        <div class="button-row">
+                            <button type="button" class="primary" on:click=move |_| {
+                                focus_by_id(&format!("alert-{first}"), true);
+                            }>{move || tr!("desk-new-urgent-show")}</button>
+                            <button type="button" class="secondary" on:click=move |_| fresh.set(Vec::new())>
+                                {move || tr!("desk-new-urgent-dismiss")}
+                            </button>
+                        </div>
+                    })
+                }}
+            </div>
             <p class="status" role="status">{move || open_list.announce.get()}</p>
             <p class="error" role="alert">{move || failure.get().map(|e| error_text(&e))}</p>
             {move || link_missing.get().then(|| view! {
@@ -636,6 +861,20 @@ pub fn AlertQueueSection() -> impl IntoView {
                         <li><AlertCard id=id list=open_list from_queue=true/></li>
                     }/>
                 </ol>
+                {move || {
+                    let more = extras.with(|e| e.next_cursor.is_some());
+                    let shown = open_ids.with(Vec::len);
+                    let total = extras.with(|e| e.open_total).max(shown as u64);
+                    match (more, limit.get() < OPEN_MAX) {
+                        (false, _) => ().into_any(),
+                        (true, true) => view! {
+                            <button type="button" class="secondary wide" data-testid="more-alerts" on:click=move |_| {
+                                limit.update(|l| *l = (*l + OPEN_PAGE).min(OPEN_MAX));
+                            }>{move || tr!("desk-alerts-more", shown = shown, total = total)}</button>
+                        }.into_any(),
+                        (true, false) => view! { <p class="hint">{move || tr!("desk-alerts-capped", shown = shown, total = total)}</p> }.into_any(),
+                    }
+                }}
                 <details class="resolved-alerts" prop:open=move || show_resolved.get()>
                     <summary>
                         {move || {
@@ -651,6 +890,91 @@ pub fn AlertQueueSection() -> impl IntoView {
                     </ol>
                 </details>
             </Show>
+            <label class="choice desk-option" for="urgent-banner-option">
+                <input type="checkbox" id="urgent-banner-option" prop:checked=move || banner_on.get() on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    banner_on.set(on);
+                    save_banner_setting(on);
+                    if !on {
+                        fresh.set(Vec::new());
+                    }
+                }/>
+                <span>{move || tr!("desk-new-urgent-option")}</span>
+            </label>
         </section>
+    }
+}
+
+const BANNER_KEY: &str = "carepath.desk.urgent-banner";
+
+/// Whether the "New urgent alert" banner is on (it is, unless this browser turned it off).
+fn banner_setting() -> bool {
+    let stored = window().local_storage().ok().flatten().and_then(|s| s.get_item(BANNER_KEY).ok().flatten());
+    stored.as_deref() != Some("off")
+}
+
+fn save_banner_setting(on: bool) {
+    if let Some(storage) = window().local_storage().ok().flatten() {
+        let _ = storage.set_item(BANNER_KEY, if on { "on" } else { "off" });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carepath_domain::sync::Stamp;
+    use chrono::{Duration, TimeZone, Utc};
+
+    fn alert(tier: Tier, minutes: i64, acknowledged: bool, resolved: bool) -> AlertView {
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap() + Duration::minutes(minutes);
+        let stamp = Stamp { at: at + Duration::minutes(5), by: "k.osei".into() };
+        AlertView {
+            id: Uuid::new_v4(),
+            patient_id: Uuid::new_v4(),
+            patient_name: format!("{tier:?} {minutes}"),
+            tier,
+            action: None,
+            reasons: vec![],
+            check_in: None,
+            reported_at: at,
+            raised_at: at,
+            acknowledged: acknowledged.then(|| stamp.clone()),
+            resolved: resolved.then_some(stamp),
+            minutes_to_acknowledge: None,
+            notes: vec![],
+            replies: vec![],
+        }
+    }
+
+    #[test]
+    fn the_queue_puts_waiting_urgent_first_then_waiting_routine_then_acknowledged() {
+        // The server's old order: urgent first (acknowledged or not), then oldest.
+        let mut open = vec![
+            alert(Tier::Urgent, 0, true, false),
+            alert(Tier::Urgent, 10, true, false),
+            alert(Tier::Urgent, 60, false, false),
+            alert(Tier::Routine, 5, true, false),
+            alert(Tier::Routine, 30, false, false),
+            alert(Tier::Urgent, 40, false, false),
+        ];
+        sort_for_queue(&mut open);
+        let order: Vec<_> = open.iter().map(|a| a.patient_name.as_str()).collect();
+        assert_eq!(order, ["Urgent 40", "Urgent 60", "Routine 30", "Urgent 0", "Urgent 10", "Routine 5"]);
+        assert_eq!(unacknowledged_counts(&open), (2, 1));
+    }
+
+    #[test]
+    fn the_patient_page_shows_open_alerts_first_then_resolved_newest_first() {
+        let mut all = vec![
+            alert(Tier::Routine, 0, true, true),
+            alert(Tier::Urgent, 20, true, true),
+            alert(Tier::Routine, 30, false, false),
+            alert(Tier::Urgent, 10, true, false),
+            alert(Tier::Urgent, 50, false, false),
+        ];
+        sort_for_patient(&mut all);
+        let order: Vec<_> = all.iter().map(|a| a.patient_name.as_str()).collect();
+        assert_eq!(order, ["Urgent 50", "Routine 30", "Urgent 10", "Urgent 20", "Routine 0"]);
+        assert_eq!(unacknowledged_counts(&all), (1, 1));
     }
 }

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod outbox;
 pub mod patient;
 pub mod patient_page;
+pub mod patients_list;
 pub mod pharmacy;
 pub mod reasons;
 pub mod regimen_admin;
@@ -68,6 +69,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/guides") view=GuideListScreen/>
                     <Route path=path!("/guides/:drug") view=GuideScreen/>
                     <Route path=path!("/pharmacy") view=PharmacyPage/>
+                    <Route path=path!("/pharmacy/patients") view=crate::patients_list::PatientsPage/>
                     <Route path=path!("/pharmacy/patients/:id") view=crate::patient_page::PatientPage/>
                 </Routes>
             </Router>

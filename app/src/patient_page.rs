@@ -1,5 +1,7 @@
-//! The pharmacist's page about one patient (`/pharmacy/patients/:id`): symptom trends, temperature readings,
-//! every check-in, the alert history (open alerts can be worked here too) and the messages, with a reply form.
+//! The pharmacist's page about one patient (`/pharmacy/patients/:id`). What needs acting on comes first: the
+//! alerts (open ones compact and workable here too, resolved ones folded) beside the messages, with a reply form;
+//! then the plan and adherence (side by side at desktop width); then the check-in cadence and caregivers; then
+//! symptom trends, temperature readings and every check-in, folded.
 
 use carepath_domain::sync::{CadenceRequest, PatientTimeline, PharmacistInfo};
 use carepath_domain::triage::{celsius_tenths_to_fahrenheit_tenths, format_tenths};
@@ -7,15 +9,18 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
-use crate::alerts::{AlertCard, AlertList, Drafts, MessageItem, ReplyForm};
+use crate::alerts::{sort_for_patient, AlertCard, AlertList, Drafts, Folds, MessageItem, ReplyForm};
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::i18n::current;
-use crate::pharmacy::{cadence_label, error_text, CadenceSelect, Login};
+use crate::pharmacy::{cadence_label, desk_title, error_text, CadenceSelect, DeskNav, DeskPage, Login};
 use crate::reasons::{check_in_summary, term_name};
 use crate::regimen_admin::{CaregiversSection, RegimenSection};
 use crate::tr;
 use crate::trends::{trend_points, SymptomTrend};
+
+/// How many messages show before the older ones are folded.
+const RECENT_MESSAGES: usize = 3;
 
 /// Signed-in pharmacists only, as on `/pharmacy`.
 #[component]
@@ -62,8 +67,17 @@ fn PatientTimelineView() -> impl IntoView {
     let loaded = Memo::new(move |_| latest.with(Option::is_some));
     let patient = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| (t.patient_id, t.patient_name.clone()))));
     let check_ins = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.check_ins.clone()).unwrap_or_default()));
-    let alerts = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.alerts.clone()).unwrap_or_default()));
-    let alert_ids = Memo::new(move |_| alerts.with(|v| v.iter().map(|a| a.id).collect::<Vec<_>>()));
+    let alerts = Memo::new(move |_| {
+        let mut alerts = latest.with(|t| t.as_ref().map(|t| t.alerts.clone()).unwrap_or_default());
+        sort_for_patient(&mut alerts);
+        alerts
+    });
+    let open_ids = Memo::new(move |_| alerts.with(|v| v.iter().filter(|a| a.resolved.is_none()).map(|a| a.id).collect::<Vec<_>>()));
+    let resolved_ids = Memo::new(move |_| alerts.with(|v| v.iter().filter(|a| a.resolved.is_some()).map(|a| a.id).collect::<Vec<_>>()));
+    desk_title(move || match patient.get() {
+        Some((_, name)) => tr!("desk-title-patient", name = name),
+        None => tr!("desk-title-patients"),
+    });
     let messages = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.messages.clone()).unwrap_or_default()));
     let term_names = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.term_names.clone()).unwrap_or_default()));
     let on_change = Callback::new(move |()| timeline.refetch());
@@ -76,6 +90,7 @@ fn PatientTimelineView() -> impl IntoView {
         announce: RwSignal::new(None),
         heading_id: "timeline-alerts-title",
         linked: None,
+        folds: Folds::new(),
     };
 
     let trends = move || {
@@ -148,11 +163,26 @@ fn PatientTimelineView() -> impl IntoView {
         })
     };
 
+    let has_check_ins = Memo::new(move |_| check_ins.with(|all| !all.is_empty()));
+    let trends_summary = move || {
+        let count = check_ins.with(Vec::len);
+        match check_ins.with(|all| all.last().map(|c| c.recorded_at)) {
+            Some(last) => tr!("desk-trends-summary", count = count, time = format::date_time(last, &current())),
+            None => tr!("timeline-no-check-ins"),
+        }
+    };
+    let message_list = move |recent: bool| {
+        messages.with(|all| {
+            let (newest, older) = all.split_at(all.len().min(RECENT_MESSAGES));
+            let shown = if recent { newest } else { older };
+            shown.iter().cloned().map(|m| view! { <MessageItem message=m/> }).collect_view()
+        })
+    };
+    let older_count = move || messages.with(Vec::len).saturating_sub(RECENT_MESSAGES);
+
     view! {
         <div class="patient-page">
-            <p>
-                <a class="back-link" href="/pharmacy"><span class="arrow" aria-hidden="true">"←"</span>{move || tr!("timeline-back")}</a>
-            </p>
+            <DeskNav current=DeskPage::Patient/>
             <h1>{move || patient.get().map(|(_, name)| name).unwrap_or_else(|| tr!("timeline-title"))}</h1>
             <p class="error" role="alert">
                 {move || failure.get().map(|e| match e {
@@ -164,42 +194,70 @@ fn PatientTimelineView() -> impl IntoView {
                 <p aria-busy="true">{move || tr!("loading")}</p>
             })}
             <Show when=move || loaded.get()>
-                {move || latest.with(|t| t.as_ref().map(|t| (t.patient_id, t.check_in_every_days))).map(|(id, days)| view! {
-                    <CadenceForm patient_id=id current=days/>
-                })}
-                {move || patient.get().map(|(id, _)| view! {
-                    <RegimenSection patient_id=id/>
-                    <CaregiversSection patient_id=id/>
-                })}
-                <section class="card" aria-labelledby="timeline-trends-title">
-                    <h2 id="timeline-trends-title">{move || tr!("timeline-trends-title")}</h2>
-                    <p class="hint">{move || tr!("timeline-trends-hint")}</p>
-                    {trends}
-                    {temperatures}
-                    {all_check_ins}
-                </section>
-                <section class="card" aria-labelledby="timeline-alerts-title">
-                    <div class="section-head">
-                        <h2 id="timeline-alerts-title" tabindex="-1">{move || tr!("timeline-alerts-title")}</h2>
-                        <button type="button" class="secondary" on:click=move |_| timeline.refetch()>{move || tr!("timeline-refresh")}</button>
-                    </div>
-                    <p class="status" role="status">{move || list.announce.get()}</p>
-                    {move || alert_ids.with(Vec::is_empty).then(|| view! { <p>{move || tr!("timeline-no-alerts")}</p> })}
-                    <ol class="alert-list" role="list">
-                        <For each=move || alert_ids.get() key=|id| *id children=move |id| view! {
-                            <li><AlertCard id=id list=list/></li>
-                        }/>
-                    </ol>
-                </section>
-                <section class="card" aria-labelledby="timeline-messages-title">
-                    <h2 id="timeline-messages-title">{move || tr!("timeline-messages-title")}</h2>
-                    {move || messages.with(Vec::is_empty).then(|| view! { <p>{move || tr!("timeline-no-messages")}</p> })}
-                    <ul class="messages" role="list">
-                        {move || messages.get().into_iter().map(|m| view! { <MessageItem message=m/> }).collect_view()}
-                    </ul>
-                    {move || patient.get().map(|(id, name)| view! {
-                        <ReplyForm patient_id=id patient_name=name alert_id=None drafts=drafts on_sent=on_change/>
+                <div class="patient-top">
+                    <section class="card patient-alerts" aria-labelledby="timeline-alerts-title">
+                        <div class="section-head">
+                            <h2 id="timeline-alerts-title" tabindex="-1">{move || tr!("timeline-alerts-title")}</h2>
+                            <button type="button" class="secondary" on:click=move |_| timeline.refetch()>{move || tr!("timeline-refresh")}</button>
+                        </div>
+                        <p class="status" role="status">{move || list.announce.get()}</p>
+                        {move || (open_ids.with(Vec::is_empty) && resolved_ids.with(Vec::is_empty)).then(|| view! {
+                            <p>{move || tr!("timeline-no-alerts")}</p>
+                        })}
+                        {move || (open_ids.with(Vec::is_empty) && !resolved_ids.with(Vec::is_empty)).then(|| view! {
+                            <p>{move || tr!("desk-patient-no-open-alerts")}</p>
+                        })}
+                        <ol class="alert-list" role="list">
+                            <For each=move || open_ids.get() key=|id| *id children=move |id| view! {
+                                <li><AlertCard id=id list=list/></li>
+                            }/>
+                        </ol>
+                        {move || (!resolved_ids.with(Vec::is_empty)).then(|| view! {
+                            <details class="resolved-alerts">
+                                <summary>{move || tr!("desk-patient-resolved-alerts", count = resolved_ids.with(Vec::len))}</summary>
+                                <ol class="alert-list" role="list">
+                                    <For each=move || resolved_ids.get() key=|id| *id children=move |id| view! {
+                                        <li><AlertCard id=id list=list/></li>
+                                    }/>
+                                </ol>
+                            </details>
+                        })}
+                    </section>
+                    <section class="card patient-messages" aria-labelledby="timeline-messages-title">
+                        <h2 id="timeline-messages-title">{move || tr!("timeline-messages-title")}</h2>
+                        {move || messages.with(Vec::is_empty).then(|| view! { <p>{move || tr!("timeline-no-messages")}</p> })}
+                        <ul class="messages" role="list">{move || message_list(true)}</ul>
+                        {move || (older_count() > 0).then(|| view! {
+                            <details class="older-messages">
+                                <summary>{move || tr!("desk-older-messages", count = older_count())}</summary>
+                                <ul class="messages" role="list">{move || message_list(false)}</ul>
+                            </details>
+                        })}
+                        {move || patient.get().map(|(id, name)| view! {
+                            <ReplyForm patient_id=id patient_name=name alert_id=None drafts=drafts on_sent=on_change/>
+                        })}
+                    </section>
+                </div>
+                {move || patient.get().map(|(id, _)| view! { <RegimenSection patient_id=id/> })}
+                <div class="patient-settings">
+                    {move || latest.with(|t| t.as_ref().map(|t| (t.patient_id, t.check_in_every_days))).map(|(id, days)| view! {
+                        <CadenceForm patient_id=id current=days/>
                     })}
+                    {move || patient.get().map(|(id, _)| view! { <CaregiversSection patient_id=id/> })}
+                </div>
+                <section class="card trends-section" aria-labelledby="timeline-trends-title">
+                    <h2 id="timeline-trends-title">{move || tr!("timeline-trends-title")}</h2>
+                    <Show when=move || has_check_ins.get() fallback=|| view! { <p>{move || tr!("timeline-no-check-ins")}</p> }>
+                        <details class="fold">
+                            <summary>{trends_summary}</summary>
+                            <div class="fold-body">
+                                <p class="hint">{move || tr!("timeline-trends-hint")}</p>
+                                {trends}
+                                {temperatures}
+                                {all_check_ins}
+                            </div>
+                        </details>
+                    </Show>
                 </section>
             </Show>
         </div>

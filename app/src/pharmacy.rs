@@ -1,16 +1,18 @@
-//! The pharmacist's page (`/pharmacy`): sign in, enroll a patient, review the queue.
+//! The pharmacist's page (`/pharmacy`): sign in, enroll a patient, review the queue. The desk's navigation
+//! (review queue, patients) and page titles live here too.
 
 use carepath_domain::sync::{EnrollPatientRequest, DEFAULT_CHECK_IN_EVERY_DAYS, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_navigate;
 
 use crate::alerts::AlertQueueSection;
 use carepath_domain::sync::ErrorCode;
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::patient::slot_label;
-use crate::regimen_text::outcome_text;
+use crate::regimen_text::{date_text, food_text, outcome_text, pattern_text, slot_dose_text};
 use crate::regimen_form::{focus_field, Field, RegimenDraft, RegimenFields};
 use crate::i18n::current;
 use crate::tr;
@@ -48,6 +50,58 @@ pub(crate) fn CadenceSelect(
             }).collect_view()}
         </select>
     }
+}
+
+/// The desk's pages, for the navigation's `aria-current`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum DeskPage {
+    Queue,
+    Patients,
+    /// A patient's page: neither link is the current page.
+    Patient,
+}
+
+/// The desk's navigation: the review queue and the patient list, on every desk page.
+#[component]
+pub(crate) fn DeskNav(current: DeskPage) -> impl IntoView {
+    let link = move |page: DeskPage, href: &'static str, label: fn() -> String| {
+        view! {
+            <li><a href=href aria-current=(current == page).then_some("page")>{label}</a></li>
+        }
+    };
+    view! {
+        <nav class="desk-nav" aria-label=move || tr!("desk-nav-label")>
+            <ul role="list">
+                {link(DeskPage::Queue, "/pharmacy", || tr!("pharmacy-title"))}
+                {link(DeskPage::Patients, "/pharmacy/patients", || tr!("desk-patients-title"))}
+            </ul>
+        </nav>
+    }
+}
+
+/// Sets the browser tab's title (`… – Carepath`) while a desk page is on screen, reactively; back to
+/// "Carepath" when it goes.
+pub(crate) fn desk_title(title: impl Fn() -> String + 'static) {
+    let set = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let ours = set.clone();
+    Effect::new(move |_| {
+        let text = title();
+        document().set_title(&text);
+        if let Ok(mut set) = set.lock() {
+            *set = text;
+        }
+    });
+    // Only if the next page has not set its own yet.
+    on_cleanup(move || {
+        if ours.lock().is_ok_and(|ours| document().title() == *ours) {
+            document().set_title("Carepath");
+        }
+    });
+}
+
+/// A patient's page on the desk.
+pub(crate) fn patient_href(id: uuid::Uuid) -> String {
+    format!("/pharmacy/patients/{id}")
 }
 
 #[component]
@@ -123,6 +177,7 @@ fn Dashboard(info: PharmacistInfo, on_logout: impl Fn() + Copy + 'static) -> imp
             </div>
             <button type="button" class="secondary" on:click=logout>{move || tr!("logout")}</button>
         </header>
+        <DeskNav current=DeskPage::Queue/>
         <AlertQueueSection/>
         <div class="pharmacy-grid">
             <section class="card" aria-labelledby="queue-title">
@@ -141,8 +196,40 @@ fn Dashboard(info: PharmacistInfo, on_logout: impl Fn() + Copy + 'static) -> imp
                     }.into_any(),
                 }}
             </section>
-            <EnrollPatient on_enrolled=move || queue.refetch()/>
+            <FindPatient/>
         </div>
+        <EnrollPatient on_enrolled=move || queue.refetch()/>
+    }
+}
+
+/// A search box for the patient list (`/pharmacy/patients?q=…`).
+#[component]
+fn FindPatient() -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let navigate = use_navigate();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let q = text.get_untracked();
+        let q = q.trim();
+        let href = if q.is_empty() {
+            "/pharmacy/patients".to_string()
+        } else {
+            format!("/pharmacy/patients?q={}", String::from(js_sys::encode_uri_component(q)))
+        };
+        navigate(&href, Default::default());
+    };
+    view! {
+        <section class="card find-patient" aria-labelledby="find-patient-title">
+            <h2 id="find-patient-title">{move || tr!("desk-patients-title")}</h2>
+            <form role="search" on:submit=on_submit aria-labelledby="find-patient-title">
+                <label for="find-patient">{move || tr!("desk-find-label")}</label>
+                <div class="search-row">
+                    <input id="find-patient" type="search" name="q" autocomplete="off" spellcheck="false" maxlength="100" bind:value=text/>
+                    <button type="submit" class="secondary">{move || tr!("desk-find-submit")}</button>
+                </div>
+            </form>
+            <p><a href="/pharmacy/patients">{move || tr!("desk-find-all")}</a></p>
+        </section>
     }
 }
 
@@ -188,7 +275,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
         <li class="queue-item" data-kind=kind>
             <p class="queue-meta">
                 <time datetime=recorded.to_rfc3339()>{move || format::date_time(recorded, &current())}</time>
-                " · "<strong>{item.patient_name.clone()}</strong>
+                " · "<a class="patient-name" href=patient_href(item.patient_id)>{item.patient_name.clone()}</a>
             </p>
             <p>{detail}</p>
         </li>
@@ -202,7 +289,7 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
     let cadence = RwSignal::new(DEFAULT_CHECK_IN_EVERY_DAYS);
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
-    let issued = RwSignal::new(None::<(String, EnrollPatientResponse)>);
+    let issued = RwSignal::new(None::<Enrolled>);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -227,10 +314,19 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
             check_in_every_days: cadence.get_untracked(),
         };
         busy.set(true);
+        // The last summary goes: its code is not this patient's.
+        issued.set(None);
         spawn_local(async move {
             match api::post::<_, EnrollPatientResponse>("/api/pharmacy/patients", &request, None).await {
                 Ok(created) => {
-                    issued.set(Some((request.display_name.trim().to_string(), created)));
+                    issued.set(Some(Enrolled {
+                        name: request.display_name.trim().to_string(),
+                        regimen: request.regimen.clone(),
+                        cadence: request.check_in_every_days,
+                        created,
+                    }));
+                    // The summary replaces the form's top: take the reader there.
+                    crate::alerts::focus_by_id("enroll-summary-title", true);
                     name.set(String::new());
                     regimen.reset();
                     cadence.set(DEFAULT_CHECK_IN_EVERY_DAYS);
@@ -243,9 +339,10 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
         });
     };
     view! {
-        <section class="card" aria-labelledby="enroll-patient-title">
+        <section class="card enroll" aria-labelledby="enroll-patient-title">
             <h2 id="enroll-patient-title">{move || tr!("enroll-patient-title")}</h2>
-            <form on:submit=on_submit>
+            {move || issued.get().map(|enrolled| view! { <EnrolledSummary enrolled=enrolled/> })}
+            <form class="enroll-form" on:submit=on_submit>
                 <label for="patient-name">{move || tr!("enroll-patient-name")}</label>
                 <input id="patient-name" type="text" required maxlength="100" autocomplete="off" bind:value=name/>
                 <RegimenFields draft=regimen prefix="regimen"/>
@@ -255,16 +352,57 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
                 <p class="error" role="alert">{move || error.get()}</p>
                 <button type="submit" class="primary" disabled=move || busy.get()>{move || tr!("enroll-patient-submit")}</button>
             </form>
-            {move || issued.get().map(|(patient, created)| {
-                let expires = created.expires_at;
-                view! {
-                    <div class="issued-code" role="status">
-                        <p>{move || tr!("enroll-patient-code-for", name = patient.clone())}</p>
-                        <p class="code" data-testid="enrollment-code">{created.code.clone()}</p>
-                        <p class="hint">{move || tr!("enroll-patient-code-expires", time = format::date_time(expires, &current()))}</p>
-                    </div>
-                }
-            })}
         </section>
+    }
+}
+
+/// What the last "Enroll" saved, with the code.
+#[derive(Clone)]
+struct Enrolled {
+    name: String,
+    regimen: carepath_domain::schedule::Regimen,
+    cadence: u16,
+    created: EnrollPatientResponse,
+}
+
+/// After "Enroll": the code to give the patient and what was saved, to check with them, with a link to their page.
+#[component]
+fn EnrolledSummary(enrolled: Enrolled) -> impl IntoView {
+    let Enrolled { name, regimen, cadence, created } = enrolled;
+    let expires = created.expires_at;
+    let href = patient_href(created.patient_id);
+    let (title_name, code_name, link_name) = (name.clone(), name.clone(), name);
+    let medicine = format!("{} {}", regimen.drug_name, regimen.strength);
+    let doses = regimen.doses.clone();
+    let (pattern, start, first_cycle, tz) = (regimen.pattern.clone(), regimen.start, regimen.first_cycle, regimen.time_zone.name().replace('_', " "));
+    view! {
+        <div class="issued-code enroll-summary" data-testid="enroll-summary">
+            <h3 id="enroll-summary-title" tabindex="-1">{move || tr!("desk-enrolled-title", name = title_name.clone())}</h3>
+            <p>{move || tr!("enroll-patient-code-for", name = code_name.clone())}</p>
+            <p class="code" data-testid="enrollment-code">{created.code.clone()}</p>
+            <p class="hint">{move || tr!("enroll-patient-code-expires", time = format::date_time(expires, &current()))}</p>
+            <h4>{move || tr!("desk-enrolled-saved")}</h4>
+            <dl class="saved-regimen">
+                <div><dt>{move || tr!("desk-enrolled-medicine")}</dt><dd>{medicine}</dd></div>
+                <div>
+                    <dt>{move || tr!("desk-enrolled-doses")}</dt>
+                    <dd>
+                        <ul role="list">
+                            {doses.into_iter().map(|d| view! {
+                                <li>{move || tr!("admin-dose-food", dose = slot_dose_text(&d), food = food_text(d.food))}</li>
+                            }).collect_view()}
+                        </ul>
+                    </dd>
+                </div>
+                <div><dt>{move || tr!("desk-enrolled-days")}</dt><dd>{move || pattern_text(&pattern)}</dd></div>
+                <div>
+                    <dt>{move || tr!("desk-enrolled-start")}</dt>
+                    <dd>{move || tr!("desk-enrolled-start-value", date = date_text(start), cycle = first_cycle.to_string())}</dd>
+                </div>
+                <div><dt>{move || tr!("desk-enrolled-time-zone")}</dt><dd>{tz}</dd></div>
+                <div><dt>{move || tr!("cadence-label")}</dt><dd>{move || cadence_label(cadence)}</dd></div>
+            </dl>
+            <p><a href=href>{move || tr!("desk-enrolled-open", name = link_name.clone())}</a></p>
+        </div>
     }
 }

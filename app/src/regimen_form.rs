@@ -69,6 +69,8 @@ pub enum Field {
     Strength,
     Mg(DoseSlot),
     Tablets(DoseSlot),
+    /// Milligrams and tablets that contradict each other (mg ≠ tablets × the strength's mg); shown under both.
+    Amount(DoseSlot),
     Time(DoseSlot),
     /// Minutes after a meal, at most.
     FoodWithin(DoseSlot),
@@ -114,6 +116,8 @@ impl Field {
             Field::Strength => format!("{prefix}-strength"),
             Field::Mg(slot) => format!("{prefix}-{}-mg", slot_key(slot)),
             Field::Tablets(slot) => format!("{prefix}-{}-tablets", slot_key(slot)),
+            // The focus goes to the milligrams; the problem's line is `{prefix}-{slot}-amount-error`.
+            Field::Amount(slot) => format!("{prefix}-{}-mg", slot_key(slot)),
             Field::Time(slot) => format!("{prefix}-{}-time", slot_key(slot)),
             Field::FoodWithin(slot) => format!("{prefix}-{}-food-within", slot_key(slot)),
             Field::FoodBefore(slot) => format!("{prefix}-{}-food-before", slot_key(slot)),
@@ -295,6 +299,84 @@ pub fn build_food(slot: DoseSlot, v: &FoodValues) -> Result<FoodInstruction, Fie
     })
 }
 
+/// The milligrams in a strength as typed, in thousandths of a mg: "500 mg tablets" → 500 000, "2.5mg" → 2 500.
+/// None when the strength names no mg, or more than one ("150 mg and 500 mg tablets"): nothing to check against.
+pub fn strength_milli_mg(strength: &str) -> Option<u64> {
+    let text = strength.to_lowercase();
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = None;
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && (chars[i - 1].is_alphanumeric() || matches!(chars[i - 1], '.' | ','))) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_ascii_digit() || matches!(chars[i], '.' | ',')) {
+            i += 1;
+        }
+        let number: String = chars[start..i].iter().map(|c| if *c == ',' { '.' } else { *c }).collect();
+        let mut j = i;
+        while j < chars.len() && chars[j] == ' ' {
+            j += 1;
+        }
+        let is_mg = chars.get(j) == Some(&'m')
+            && chars.get(j + 1) == Some(&'g')
+            && !chars.get(j + 2).is_some_and(|c| c.is_alphanumeric());
+        if is_mg {
+            let mut k = j + 2;
+            while k < chars.len() && chars[k] == ' ' {
+                k += 1;
+            }
+            if chars.get(k) == Some(&'/') {
+                // "10 mg/mL": a concentration, not the mg of one tablet.
+                return None;
+            }
+            let (whole, fraction) = number.split_once('.').unwrap_or((&number, ""));
+            let fraction = fraction.trim_end_matches('0');
+            if fraction.len() > 3 || fraction.contains('.') {
+                return None;
+            }
+            let whole: u64 = whole.parse().ok()?;
+            let fraction: u64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<3}").parse().ok()? };
+            let milli = whole.checked_mul(1000)?.checked_add(fraction)?;
+            if found.is_some_and(|f| f != milli) {
+                return None;
+            }
+            found = Some(milli);
+        }
+    }
+    found.filter(|m| *m > 0)
+}
+
+/// A milligram amount (thousandths of a mg) in words for a problem: "500", "2.5".
+fn milli_mg_text(milli: u64) -> String {
+    let text = format!("{}.{:03}", milli / 1000, milli % 1000);
+    let text = text.trim_end_matches('0').trim_end_matches('.').to_string();
+    if current() == "en" { text } else { text.replace('.', ",") }
+}
+
+/// Refuses a dose whose mg and tablets contradict the strength: 1500 mg as 2 tablets of 500 mg. Skipped when the
+/// strength names no mg number, or the dose gives only one of mg and tablets.
+pub fn check_amounts(strength: &str, doses: &[SlotDose]) -> Result<(), FieldError> {
+    let Some(per_tablet) = strength_milli_mg(strength) else { return Ok(()) };
+    for dose in doses {
+        let (Some(mg), Some(half_tablets)) = (dose.amount.mg, dose.amount.half_tablets) else { continue };
+        let expected = per_tablet * u64::from(half_tablets) / 2;
+        if u64::from(mg) * 1000 != expected {
+            let message = tr!(
+                "desk-enroll-amount-mismatch",
+                mg = mg.to_string(),
+                tablets = crate::regimen_text::tablets_text(half_tablets),
+                strength = milli_mg_text(per_tablet),
+                expected = milli_mg_text(expected)
+            );
+            return Err(problem(Field::Amount(dose.slot), message));
+        }
+    }
+    Ok(())
+}
+
 /// The doses from what was typed: the daily dose, or the morning and evening doses.
 pub fn build_doses(v: &DosesValues) -> Result<Vec<SlotDose>, FieldError> {
     if v.twice {
@@ -324,6 +406,7 @@ pub fn build_regimen(v: &RegimenValues) -> Result<Regimen, FieldError> {
         _ => {}
     }
     let doses = build_doses(&v.doses)?;
+    check_amounts(&v.strength, &doses)?;
     let pattern = match v.pattern {
         PatternKind::Continuous => CyclePattern::Continuous,
         PatternKind::OnOff => {
@@ -649,6 +732,8 @@ fn DoseInputs(dose_slot: DoseSlot, dose: DoseDraft, prefix: String, shown: Signa
     };
     let mg_error = error_for(shown, Field::Mg(slot));
     let tablets_error = error_for(shown, Field::Tablets(slot));
+    let amount_error = error_for(shown, Field::Amount(slot));
+    let amount_error_id = format!("{prefix}-{key}-amount-error");
     let time_error = error_for(shown, Field::Time(slot));
     view! {
         <fieldset class="dose-fields" data-slot=key>
@@ -658,20 +743,21 @@ fn DoseInputs(dose_slot: DoseSlot, dose: DoseDraft, prefix: String, shown: Signa
                 <div class="field">
                     <label for=mg_id.clone()>{move || tr!("regimen-form-mg")}</label>
                     <input id=mg_id.clone() type="number" inputmode="numeric" min="0" step="1" autocomplete="off"
-                        aria-describedby=format!("{prefix}-{key}-amount-hint {mg_id}-error")
-                        aria-invalid=move || mg_error().is_some().then_some("true")
+                        aria-describedby=format!("{prefix}-{key}-amount-hint {mg_id}-error {amount_error_id}")
+                        aria-invalid=move || (mg_error().is_some() || amount_error().is_some()).then_some("true")
                         bind:value=dose.mg/>
                     {error_line(&mg_id, shown, Field::Mg(slot))}
                 </div>
                 <div class="field">
                     <label for=tablets_id.clone()>{move || tr!("regimen-form-tablets")}</label>
                     <input id=tablets_id.clone() type="number" inputmode="decimal" min="0" step="0.5" autocomplete="off"
-                        aria-describedby=format!("{prefix}-{key}-amount-hint {tablets_id}-error")
-                        aria-invalid=move || tablets_error().is_some().then_some("true")
+                        aria-describedby=format!("{prefix}-{key}-amount-hint {tablets_id}-error {amount_error_id}")
+                        aria-invalid=move || (tablets_error().is_some() || amount_error().is_some()).then_some("true")
                         bind:value=dose.tablets/>
                     {error_line(&tablets_id, shown, Field::Tablets(slot))}
                 </div>
             </div>
+            <p class="field-error amount-error" id=amount_error_id.clone()>{amount_error}</p>
             <div class="field-row">
                 <div class="field">
                     <label for=time_id.clone()>{move || tr!("regimen-form-time")}</label>
@@ -765,8 +851,10 @@ pub fn DoseFields(doses: DosesDraft, #[prop(into)] prefix: String, #[prop(into)]
         </fieldset>
         {move || if doses.twice.get() {
             view! {
-                <DoseInputs dose_slot=DoseSlot::Morning dose=doses.morning prefix=p2.clone() shown=shown/>
-                <DoseInputs dose_slot=DoseSlot::Evening dose=doses.evening prefix=p3.clone() shown=shown/>
+                <div class="dose-pair">
+                    <DoseInputs dose_slot=DoseSlot::Morning dose=doses.morning prefix=p2.clone() shown=shown/>
+                    <DoseInputs dose_slot=DoseSlot::Evening dose=doses.evening prefix=p3.clone() shown=shown/>
+                </div>
             }.into_any()
         } else {
             view! { <DoseInputs dose_slot=DoseSlot::Daily dose=doses.daily prefix=p1.clone() shown=shown/> }.into_any()
@@ -1056,6 +1144,49 @@ mod tests {
         assert_eq!(regimen.doses[0].slot, DoseSlot::Daily);
         assert_eq!(regimen.doses[0].amount, DoseAmount { mg: None, half_tablets: Some(5) });
         assert_eq!(regimen.pattern, CyclePattern::DaysOfWeek { days: vec![Weekday::Mon, Weekday::Fri] });
+    }
+
+    #[test]
+    fn the_strength_gives_the_mg_of_one_tablet() {
+        assert_eq!(strength_milli_mg("500 mg tablets"), Some(500_000));
+        assert_eq!(strength_milli_mg("Capecitabine 150MG"), Some(150_000));
+        assert_eq!(strength_milli_mg("2.5 mg"), Some(2_500));
+        assert_eq!(strength_milli_mg("0,25 mg comprimidos"), Some(250));
+        assert_eq!(strength_milli_mg("125 mg capsules"), Some(125_000));
+        // No mg number, another unit, or two different ones: nothing to check against.
+        assert_eq!(strength_milli_mg("tablets"), None);
+        assert_eq!(strength_milli_mg("500 mcg"), None);
+        assert_eq!(strength_milli_mg("10 mg/mL"), None);
+        assert_eq!(strength_milli_mg("150 mg and 500 mg tablets"), None);
+        assert_eq!(strength_milli_mg("5 mgx"), None);
+    }
+
+    #[test]
+    fn mg_that_contradict_tablets_times_strength_are_refused_next_to_the_dose() {
+        let mut v = values();
+        v.doses.morning = dose("1500", "2", "08:00");
+        let problem = build_regimen(&v).unwrap_err();
+        assert_eq!(problem.field, Field::Amount(DoseSlot::Morning));
+        assert!(problem.message.contains("1500 mg"), "{}", problem.message);
+        assert!(problem.message.contains("1000 mg"), "{}", problem.message);
+        assert_eq!(Field::Amount(DoseSlot::Morning).id("regimen"), "regimen-morning-mg");
+        // The evening dose too.
+        let mut v = values();
+        v.doses.evening = dose("1000", "3", "20:00");
+        assert_eq!(build_regimen(&v).unwrap_err().field, Field::Amount(DoseSlot::Evening));
+        // Matching amounts, halves, one of the two left out, or a strength without mg: accepted.
+        let mut v = values();
+        v.doses.morning = dose("1250", "2.5", "08:00");
+        v.doses.evening = dose("", "2", "20:00");
+        assert!(build_regimen(&v).is_ok());
+        v.strength = "tablets".into();
+        v.doses.morning = dose("1500", "2", "08:00");
+        assert!(build_regimen(&v).is_ok());
+        v.strength = "0.25 mg".into();
+        v.doses.morning = dose("1", "4", "08:00");
+        assert!(build_regimen(&v).is_ok());
+        v.doses.morning = dose("1", "3", "08:00");
+        assert_eq!(build_regimen(&v).unwrap_err().field, Field::Amount(DoseSlot::Morning));
     }
 
     #[test]

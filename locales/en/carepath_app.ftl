@@ -798,7 +798,12 @@ desk-patients-count = { $count ->
     [one] 1 patient
    *[other] { $count } patients
 }
-desk-patients-count-of = { $count } of { $total } patients
+desk-patients-found = { $count ->
+    [one] 1 patient found
+   *[other] { $count } patients found
+}
+desk-alerts-more = Show more open alerts ({ $shown } of { $total } shown)
+desk-alerts-capped = The { $shown } most pressing of { $total } open alerts are shown. Resolve alerts to see the others.
 desk-patients-more = Show more patients
 desk-patient-enrolled = Enrolled { $date }
 desk-patient-phones = { $count ->

@@ -798,7 +798,12 @@ desk-patients-count = { $count ->
     [one] 1 paciente
    *[other] { $count } pacientes
 }
-desk-patients-count-of = { $count } de { $total } pacientes
+desk-patients-found = { $count ->
+    [one] 1 paciente encontrado
+   *[other] { $count } pacientes encontrados
+}
+desk-alerts-more = Mostrar más alertas abiertas (se ven { $shown } de { $total })
+desk-alerts-capped = Se ven las { $shown } alertas abiertas más urgentes de { $total }. Resuelva alertas para ver las demás.
 desk-patients-more = Mostrar más pacientes
 desk-patient-enrolled = Inscripción: { $date }
 desk-patient-phones = { $count ->

@@ -106,6 +106,8 @@ test('back online, the urgent alert tops the queue with its reason; one notice, 
 
 test('the pharmacist replies; the patient sees the reply and the pharmacist sees it was read', async () => {
   const top = desk.getByTestId('alert').first();
+  // The card is compact: its answers, notes and forms open with this button.
+  await top.getByRole('button', { name: /Details, notes and reply/ }).click();
   await top.getByTestId('reply-text').fill('Please go to the emergency department now. We have called ahead.');
   await top.getByRole('button', { name: 'Send to patient' }).click();
   await desk.getByText(/Not read yet/).waitFor();
@@ -122,6 +124,7 @@ test('the pharmacist replies; the patient sees the reply and the pharmacist sees
   // Seeing it is reading it: recorded on the phone, synced, shown to the pharmacist.
   await waitFor(() => server.sql('SELECT COUNT(*) FROM messages WHERE read_at IS NOT NULL') === '1', 'the read receipt');
   await desk.reload();
+  await desk.getByTestId('alert').first().getByRole('button', { name: /Details, notes and reply/ }).click();
   await desk.getByTestId('alert').first().getByText(/Read /).waitFor();
 
   await desk.getByTestId('alert').first().getByRole('button', { name: 'Resolve' }).click();
@@ -188,6 +191,8 @@ test("the pharmacist's patient page: trends, alerts, and the check-in cadence", 
   await desk.goto(`${server.url}/pharmacy`);
   await desk.getByTestId('alert').first().getByRole('link', { name: 'Grace Mensah' }).click();
   await desk.getByRole('heading', { name: 'Grace Mensah', level: 1 }).waitFor();
+  // The trends are folded at the bottom of the page.
+  await desk.getByText(/^Charts and readings from/).click();
   await desk.getByRole('img', { name: /Diarrhea/ }).first().waitFor();
   await desk.getByLabel(/How often the patient's phone asks/).selectOption('3');
   await desk.getByRole('button', { name: 'Save', exact: true }).click();
