@@ -35,6 +35,8 @@ thread_local! {
 
 /// How often to retry while something is waiting to be sent.
 const RETRY_EVERY: Duration = Duration::from_secs(5);
+/// While the app is on screen, the profile (and with it the pharmacy's messages) is fetched this often.
+const POLL_VISIBLE_EVERY: Duration = Duration::from_secs(30);
 /// A sync request with no answer by then counts as offline (a stalled network must never hang the engine).
 const SYNC_TIMEOUT: Duration = Duration::from_secs(20);
 /// The same for fetching the profile.
@@ -411,5 +413,18 @@ impl Device {
             self.connection.set(Connection::Offline);
         });
         offline.forget();
+        // A reply from the pharmacy must reach an open app: while the page is visible, refresh every
+        // POLL_VISIBLE_EVERY, and at once when the page becomes visible again. Never a second sync at a time.
+        let poll = gloo::timers::callback::Interval::new(POLL_VISIBLE_EVERY.as_millis() as u32, move || self.sync_if_visible());
+        poll.forget();
+        let visible = gloo::events::EventListener::new(&document(), "visibilitychange", move |_| self.sync_if_visible());
+        visible.forget();
+    }
+
+    /// A sync when the page is on screen and none is running.
+    fn sync_if_visible(self) {
+        if !document().hidden() && !self.syncing.get_untracked() {
+            spawn_local(async move { self.sync().await });
+        }
     }
 }

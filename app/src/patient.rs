@@ -224,8 +224,9 @@ pub fn TodayScreen() -> impl IntoView {
     let today = format::today();
     view! {
         <section aria-labelledby="today-title">
-            <h1 id="today-title">{move || tr!("today-title")}</h1>
+            <h1 id="today-title" tabindex="-1">{move || tr!("today-title")}</h1>
             <p class="subtitle">{move || format::long_date(today, &current())}</p>
+            <NewMessages/>
             {move || {
                 let p = profile();
                 match p.caregiver {
@@ -297,45 +298,104 @@ fn read_on_device(events: &[StoredEvent], id: Uuid) -> bool {
     events.iter().any(|e| matches!(e.event.body, EventBody::MessageRead { message_id } if message_id == id))
 }
 
-/// Messages from the pharmacy team. Showing one on screen counts as reading it: a `message_read` event is
-/// recorded (once) and syncs like any other record.
+/// Whether the patient has read the message: the server says so, or this device recorded it.
+fn is_read(device: Device, m: &carepath_domain::sync::PharmacyMessage) -> bool {
+    m.read_at.is_some() || device.events.with(|events| read_on_device(events, m.id))
+}
+
+/// One message as shown: id, sender, when, text.
+type Shown = (Uuid, String, chrono::DateTime<Utc>, String);
+
+fn shown(device: Device, read: bool) -> Vec<Shown> {
+    device.profile.with(|p| {
+        p.as_ref()
+            .and_then(|p| p.as_ref())
+            .map(|p| {
+                p.messages.iter().filter(|m| is_read(device, m) == read).map(|m| (m.id, m.from.clone(), m.sent_at, m.body.clone())).collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// Moves focus to the element `id` once the screen has caught up (the list it is in may just have changed).
+fn focus_soon(id: String) {
+    gloo::timers::callback::Timeout::new(50, move || {
+        use leptos::wasm_bindgen::JsCast;
+        if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    })
+    .forget();
+}
+
+/// New messages from the pharmacy team, at the top of Today until the patient taps "Got it": only that records
+/// the `message_read` event (through the outbox, like any record) that tells the pharmacist it was read.
+#[component]
+fn NewMessages() -> impl IntoView {
+    let device = expect_context::<Device>();
+    // Only a change in the unread messages redraws them (a profile refresh must not take focus away).
+    let unread = Memo::new(move |_| shown(device, false));
+    let got_it = move |id: Uuid| {
+        let next = unread.with_untracked(|list| list.iter().map(|m| m.0).find(|m| *m != id));
+        let event = PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body: EventBody::MessageRead { message_id: id } };
+        spawn_local(async move {
+            if device.record(event).await.is_ok() {
+                focus_soon(next.map_or_else(|| "today-title".to_string(), |n| format!("got-it-{n}")));
+            }
+        });
+    };
+    move || {
+        let messages = unread.get();
+        (!messages.is_empty()).then(|| {
+            let count = messages.len();
+            view! {
+                <section class="card messages new-messages check-in-due" role="region" aria-labelledby="new-messages-title" data-testid="new-messages">
+                    <h2 id="new-messages-title">{move || tr!("messages-unread-title", count = count)}</h2>
+                    <ul role="list">
+                        {messages.into_iter().map(|(id, from, sent, body)| {
+                            let button = format!("got-it-{id}");
+                            let meta = format!("message-meta-{id}");
+                            let text = format!("message-body-{id}");
+                            view! {
+                                <li class="message" data-new="true">
+                                    <p class="message-meta" id=meta.clone()>
+                                        {move || tr!("messages-from", name = from.clone(), time = format::date_time(sent, &current()))}
+                                    </p>
+                                    <p class="message-body" id=text.clone()>{body}</p>
+                                    <button type="button" class="primary" id=button.clone()
+                                        aria-labelledby=format!("{button} {meta}") aria-describedby=text
+                                        on:click=move |_| got_it(id)>
+                                        {move || tr!("messages-got-it")}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
+    }
+}
+
+/// Messages from the pharmacy team the patient has already read, newest first.
 #[component]
 fn Messages() -> impl IntoView {
     let device = expect_context::<Device>();
-    Effect::new(move |_| {
-        let unread: Vec<Uuid> = device
-            .profile
-            .get()
-            .flatten()
-            .map(|p| p.messages.iter().filter(|m| m.read_at.is_none()).map(|m| m.id).collect())
-            .unwrap_or_default();
-        for id in unread {
-            if !device.events.with_untracked(|events| read_on_device(events, id)) {
-                let event = PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body: EventBody::MessageRead { message_id: id } };
-                spawn_local(async move {
-                    let _ = device.record(event).await;
-                });
-            }
-        }
-    });
+    let read = Memo::new(move |_| shown(device, true));
     move || {
-        let messages = profile().messages;
+        let messages = read.get();
         (!messages.is_empty()).then(|| {
             view! {
                 <section class="card messages" aria-labelledby="messages-title" data-testid="messages">
                     <h2 id="messages-title">{move || tr!("messages-title")}</h2>
                     <ul role="list">
-                        {messages.into_iter().take(5).map(|m| {
-                            let new = m.read_at.is_none() && !device.events.with(|events| read_on_device(events, m.id));
-                            let sent = m.sent_at;
-                            let from = m.from.clone();
+                        {messages.into_iter().take(5).map(|(_, from, sent, body)| {
                             view! {
-                                <li class="message" data-new=new.to_string()>
+                                <li class="message" data-new="false">
                                     <p class="message-meta">
-                                        {new.then(|| view! { <span class="badge">{move || tr!("messages-new")}</span>" " })}
                                         {move || tr!("messages-from", name = from.clone(), time = format::date_time(sent, &current()))}
                                     </p>
-                                    <p class="message-body">{m.body.clone()}</p>
+                                    <p class="message-body">{body}</p>
                                 </li>
                             }
                         }).collect_view()}

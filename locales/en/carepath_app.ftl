@@ -861,3 +861,10 @@ desk-trends-summary = { $count ->
     [one] Charts and readings from 1 check-in, on { $time }
    *[other] Charts and readings from { $count } check-ins, the last on { $time }
 }
+
+## Messages on Today
+messages-unread-title = { $count ->
+    [one] New message from your pharmacy
+   *[other] { $count } new messages from your pharmacy
+}
+messages-got-it = Got it

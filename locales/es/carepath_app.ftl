@@ -864,3 +864,10 @@ desk-trends-summary = { $count ->
     [one] Gráficos y lecturas de 1 registro, del { $time }
    *[other] Gráficos y lecturas de { $count } registros, el último del { $time }
 }
+
+## Messages on Today
+messages-unread-title = { $count ->
+    [one] Mensaje nuevo de su farmacia
+   *[other] { $count } mensajes nuevos de su farmacia
+}
+messages-got-it = Entendido

@@ -115,13 +115,14 @@ test('the pharmacist replies; the patient sees the reply and the pharmacist sees
 
   // The phone gets it at its next sync (opening the app syncs).
   await phone.goto(server.url);
-  const messages = phone.getByTestId('messages');
+  const messages = phone.getByTestId('new-messages');
   await messages.getByText('Please go to the emergency department now. We have called ahead.').waitFor();
   await messages.getByText(/Pharmacist k\.osei/).waitFor();
   assert.deepEqual(await overflowing(phone), [], 'Today scrolls sideways at phone width');
   await shot(phone, '22-patient-reply');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on Today with a message');
-  // Seeing it is reading it: recorded on the phone, synced, shown to the pharmacist.
+  // Read once the patient says so: recorded on the phone, synced, shown to the pharmacist.
+  await messages.getByRole('button', { name: /^Got it/ }).click();
   await waitFor(() => server.sql('SELECT COUNT(*) FROM messages WHERE read_at IS NOT NULL') === '1', 'the read receipt');
   await desk.reload();
   await desk.getByTestId('alert').first().getByRole('button', { name: /Details, notes and reply/ }).click();
