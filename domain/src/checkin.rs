@@ -106,8 +106,12 @@ pub fn term_names(items: &[Item]) -> TermNames {
 
 /// The names of items, yes/no questions and triage rules (their ids never collide), for wording alert reasons.
 pub fn all_names(library: &ItemLibrary, rules: &[Rule]) -> TermNames {
-    let mut names = term_names(&library.items);
-    for q in &library.yes_no {
+    names_of(&library.items, &library.yes_no, rules)
+}
+
+fn names_of(items: &[Item], yes_no: &[YesNoQuestion], rules: &[Rule]) -> TermNames {
+    let mut names = term_names(items);
+    for q in yes_no {
         names.insert(q.id.clone(), q.text.iter().map(|(lang, t)| (lang.clone(), t.name.clone())).collect());
     }
     for rule in rules {
@@ -372,14 +376,7 @@ pub struct CheckInForm {
 impl CheckInForm {
     /// The names of the form's items, yes/no questions and rules, for wording reasons on the device.
     pub fn names(&self) -> TermNames {
-        let mut names = term_names(&self.items);
-        for q in &self.yes_no {
-            names.insert(q.id.clone(), q.text.iter().map(|(lang, t)| (lang.clone(), t.name.clone())).collect());
-        }
-        for rule in &self.rules {
-            names.insert(rule.id.clone(), rule.text.iter().map(|(lang, t)| (lang.clone(), t.name.clone())).collect());
-        }
-        names
+        names_of(&self.items, &self.yes_no, &self.rules)
     }
 
     /// What the triage rules need from this form, with the previous report and the site's settings (the device
