@@ -549,15 +549,7 @@ fn run(content: &Content, p: &Patient, s: &Scenario) -> Result<Outcome, String> 
         };
         graded = report.answers.iter().any(|a| a.grade > Grade::Absent);
         // The device: the form it holds, no acknowledgements.
-        let cx = CheckInContext {
-            previous: previous.as_ref(),
-            yes_no: &p.form.yes_no,
-            items: &p.form.items,
-            rules: &p.form.rules,
-            acknowledged: &[],
-            now: now(),
-            settings: &settings,
-        };
+        let cx = p.form.context(previous.as_ref(), now(), &settings);
         device.extend(check_in_reasons(&report, &cx));
         // The server: the whole library, the drug's rules, the acknowledgements.
         let cx = CheckInContext {
@@ -706,15 +698,7 @@ fn every_yes_no_question_on_every_form() {
             }
             let report = p.with_yes(id).report().unwrap();
             let settings = SiteSettings::default();
-            let cx = CheckInContext {
-                previous: None,
-                yes_no: &p.form.yes_no,
-                items: &p.form.items,
-                rules: &p.form.rules,
-                acknowledged: &[],
-                now: now(),
-                settings: &settings,
-            };
+            let cx = p.form.context(None, now(), &settings);
             let reason = if *action >= CallNow { flag(id) } else { rule(id) };
             let got = evaluate(&report, &cx);
             let want = Some(Alert { tier: action.tier(), action: *action, reasons: vec![reason] });

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, waitFor } from './harness.mjs';
 
 const PHARMACIST = { username: 'k.osei', password: 'a long enough passphrase', site: 'Lakeside Oncology Pharmacy', phone: '+1 555 0133' };
 
@@ -36,15 +36,6 @@ after(async () => {
   await server?.stop();
   hook?.close();
 });
-
-async function waitFor(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('the pharmacist enrolls a patient on palbociclib and the phone connects', async () => {
   desk = await signedInDesk(browser, server, PHARMACIST);

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, enrollAndConnect, overflowing, PHONE, ARTIFACTS } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, enrollAndConnect, overflowing, PHONE, ARTIFACTS, waitFor } from './harness.mjs';
 
 const PHARMACIST = { username: 'd.mensah', password: 'a desk with a long passphrase', site: 'Harbor Oncology Pharmacy', phone: '+1 555 0166' };
 const DESKTOP = { width: 1366, height: 768 };
@@ -32,15 +32,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function waitFor(check, what, ms = 20_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** Screenshots of the page at desk size and at phone size, each checked with axe (and for sideways scrolling on the phone). */
 async function bothSizes(page, name, what) {
@@ -195,17 +186,17 @@ test('a new urgent alert is the first card, above the fold at 1366×768, while t
   // Two urgent alerts, both acknowledged; then a routine one that waits.
   await feverCheckIn(phones.rosa);
   await feverCheckIn(phones.amara);
-  await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE tier = 'urgent'") === '2', 'two urgent alerts');
+  await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE tier = 'urgent'") === '2', 'two urgent alerts', 20_000);
   await desk.getByRole('button', { name: 'Check for new alerts' }).click();
   for (let i = 0; i < 2; i++) {
     const card = desk.locator('[data-testid="alert"][data-acknowledged="false"]').first();
     await card.waitFor();
     await card.getByRole('button', { name: 'Acknowledge' }).click();
-    await waitFor(() => server.sql('SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL') === String(i + 1), `acknowledgement ${i + 1}`);
+    await waitFor(() => server.sql('SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL') === String(i + 1), `acknowledgement ${i + 1}`, 20_000);
   }
   await desk.locator('[data-testid="alert"][data-acknowledged="true"]').nth(1).waitFor();
   await noteCheckIn(phones.rosa, 'My feet feel a bit sore since Tuesday');
-  await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE tier = 'routine'") === '1', 'the routine alert');
+  await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE tier = 'routine'") === '1', 'the routine alert', 20_000);
   await desk.getByRole('button', { name: 'Check for new alerts' }).click();
   await desk.locator('[data-testid="alert"][data-tier="routine"]').waitFor();
   assert.equal(await desk.getByTestId('new-urgent-banner').textContent(), '', 'no banner for a routine alert');
@@ -213,7 +204,7 @@ test('a new urgent alert is the first card, above the fold at 1366×768, while t
 
   // The new chest-pain-like emergency: Chen's fever.
   await feverCheckIn(phones.chen);
-  await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE tier = 'urgent'") === '3', 'the third urgent alert');
+  await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE tier = 'urgent'") === '3', 'the third urgent alert', 20_000);
   await desk.getByRole('button', { name: 'Check for new alerts' }).click();
   const banner = desk.getByTestId('new-urgent-banner');
   await banner.getByText('New urgent alert:').waitFor();
@@ -251,7 +242,7 @@ test('a new urgent alert is the first card, above the fold at 1366×768, while t
 
   // Acknowledged, the banner goes; the title counts what still waits.
   await cards.first().getByRole('button', { name: 'Acknowledge' }).click();
-  await waitFor(() => server.sql('SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL') === '3', 'the third acknowledgement');
+  await waitFor(() => server.sql('SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL') === '3', 'the third acknowledgement', 20_000);
   await desk.locator('[data-testid="alert"][data-acknowledged="false"][data-tier="urgent"]').waitFor({ state: 'detached' });
   assert.equal(await banner.textContent(), '');
   assert.equal(await desk.title(), '(1 to review) Review queue – Carepath');

@@ -162,6 +162,16 @@ export async function enrollAndConnect(browser, server, desk, { name, drug, dose
   return phone;
 }
 
+/** Polls `check` (which may return a promise) until it is true, or fails after `ms` naming `what`. */
+export async function waitFor(check, what, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 /** Elements wider than the viewport (WCAG 1.4.10 reflow: no sideways scrolling at phone width); [] when none. */
 export async function overflowing(page) {
   return page.evaluate(() => {

@@ -2,7 +2,7 @@
 // Today until the patient taps "Got it", and only then is marked read on the server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, waitFor } from './harness.mjs';
 
 const PHARMACIST = { username: 'r.alvarez', password: 'a long enough passphrase', site: 'Riverside Oncology Pharmacy' };
 const REPLY = 'Please go to the emergency department now. We have called ahead.';
@@ -23,15 +23,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-async function waitFor(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 test('the patient reports a fever; an alert reaches the desk', async () => {
   desk = await signedInDesk(browser, server, PHARMACIST);

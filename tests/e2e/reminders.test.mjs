@@ -17,7 +17,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { Server, launchBrowser, shot, axe, PHONE, overflowing } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, PHONE, overflowing, waitFor } from './harness.mjs';
 
 const require = createRequire(new URL('../../tools/package.json', import.meta.url));
 const PHARMACIST = { username: 'r.ito', password: 'a long enough passphrase', site: 'Riverside Oncology Pharmacy', phone: '+1 555 0144' };
@@ -138,15 +138,6 @@ async function connect(page, code, greeting) {
   await page.getByLabel('Your code').fill(code);
   await page.getByRole('button', { name: 'Connect' }).click();
   await page.getByText(greeting).waitFor();
-}
-
-async function waitFor(check, what, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 before(async () => {
