@@ -18,7 +18,7 @@ use crate::api::{self, ApiError};
 use crate::format;
 use crate::i18n::current;
 use crate::pharmacy::error_text;
-use crate::regimen_form::{build_doses, parse_date, DoseFields, DosesDraft, FieldError};
+use crate::regimen_form::{build_doses, check_amounts, parse_date, DoseFields, DosesDraft, FieldError};
 use crate::regimen_text::{change_text, date_text, food_text, outcome_text, pattern_text, slot_dose_text, slot_name};
 use crate::tr;
 
@@ -503,12 +503,22 @@ fn DoseAction(
         doses.set(&current);
     }
     let show_errors = RwSignal::new(false);
-    let result = Memo::new(move |_| build_doses(&doses.values()));
-    let shown = Signal::derive(move || if show_errors.get() { result.get().err() } else { None });
+    // The new dose is checked against the line's strength, as at enrollment: 1500 mg is not 2 tablets of 500 mg.
+    let strength = line.with_untracked(|l| l.as_ref().map(|l| l.regimen.strength.clone())).unwrap_or_default();
+    let checked = move || {
+        let doses = build_doses(&doses.values())?;
+        check_amounts(&strength, &doses)?;
+        Ok::<_, FieldError>(doses)
+    };
+    let result = Memo::new({
+        let checked = checked.clone();
+        move |_| checked().err()
+    });
+    let shown = Signal::derive(move || if show_errors.get() { result.get() } else { None });
     let build = Callback::new(move |()| {
         let on = date_or_error(&on.get())?;
         show_errors.set(true);
-        let doses = build_doses(&doses.values()).map_err(|FieldError { message, .. }| message)?;
+        let doses = checked().map_err(|FieldError { message, .. }| message)?;
         Ok(RegimenChange::DoseChanged { on, doses })
     });
     let prefix = format!("dose-{key}");

@@ -205,3 +205,24 @@ test('one phone keeps two people\'s diaries apart', async () => {
   assert.deepEqual(await axe(helper), [], 'accessibility violations with the profile switcher');
   await shot(helper, '36-one-phone-two-diaries');
 });
+
+test('a dose change whose mg contradicts the tablets is refused next to the inputs, and nothing is stored', async () => {
+  await openPatientPage();
+  const changes = () => Number(server.sql("SELECT COUNT(*) FROM regimen_changes WHERE json_extract(change, '$.type') = 'dose_changed'"));
+  const before = changes();
+  const form = desk.locator('details.admin-action').filter({ has: desk.getByText('Change the dose', { exact: true }) }).first();
+  await form.getByText('Change the dose', { exact: true }).click();
+  const morning = form.getByRole('group', { name: /morning dose/i });
+  await morning.getByLabel('Milligrams (mg)').fill('1500');
+  await morning.getByLabel('Tablets').fill('2');
+  await form.getByRole('button', { name: 'Review the new dose' }).click();
+  await morning.getByText('1500 mg does not match 2 tablets of 500 mg').waitFor();
+  assert.equal(await form.getByRole('button', { name: 'Yes, record it' }).count(), 0, 'a contradicting dose is not offered for saving');
+  assert.equal(changes(), before, 'nothing stored');
+  // Two tablets of 500 mg is 1000 mg: that is accepted.
+  await morning.getByLabel('Milligrams (mg)').fill('1000');
+  await form.getByRole('button', { name: 'Review the new dose' }).click();
+  await form.getByRole('button', { name: 'Yes, record it' }).click();
+  await desk.locator('.change-history li').filter({ hasText: /1000 mg/ }).first().waitFor();
+  assert.equal(changes(), before + 1);
+});
