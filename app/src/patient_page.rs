@@ -228,7 +228,7 @@ fn PatientTimelineView() -> impl IntoView {
                         })}
                     </section>
                     <section class="card patient-messages" aria-labelledby="timeline-messages-title">
-                        <h2 id="timeline-messages-title">{move || tr!("timeline-messages-title")}</h2>
+                        <h2 id="timeline-messages-title">{move || tr!("desk-thread-title")}</h2>
                         {move || messages.with(Vec::is_empty).then(|| view! { <p>{move || tr!("timeline-no-messages")}</p> })}
                         <ul class="messages" role="list">{move || message_list(true)}</ul>
                         {move || (older_count() > 0).then(|| view! {

@@ -44,6 +44,34 @@ pub struct PatientMessage {
     pub alert_id: Option<Uuid>,
 }
 
+/// The Web Push message a phone gets when the pharmacy writes: only that there is a message and where to open it,
+/// never its words (lock screens show notifications to anyone nearby). The service worker words it in the phone's
+/// language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessagePush {
+    /// Always [`MESSAGE_PUSH_KIND`].
+    pub kind: String,
+    /// The app page to open: [`MESSAGES_PATH`].
+    pub url: String,
+}
+
+pub const MESSAGE_PUSH_KIND: &str = "message";
+/// The phone's messages page.
+pub const MESSAGES_PATH: &str = "/messages";
+
+impl MessagePush {
+    pub fn new() -> Self {
+        MessagePush { kind: MESSAGE_PUSH_KIND.into(), url: MESSAGES_PATH.into() }
+    }
+}
+
+impl Default for MessagePush {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// One entry of a thread, either way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreadEntry<'a> {

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use carepath_domain::messages::{MessagePush, PatientMessage};
-use carepath_domain::triage::{Action, AlertReason, Tier};
+use carepath_domain::triage::{AlertReason, Tier};
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::SqliteConnection;
@@ -155,7 +155,8 @@ pub async fn file_sent(
     Ok(())
 }
 
-/// A routine alert "Message from the patient", hung on the message's event.
+/// A routine alert "Message from the patient", hung on the message's event. The patient was told nothing to do
+/// (`patient_action` stays NULL, so the card says no "Told to …").
 async fn raise_alert(
     conn: &mut SqliteConnection,
     patient_id: &str,
@@ -167,7 +168,7 @@ async fn raise_alert(
     let id = Uuid::new_v4().to_string();
     sqlx::query(
         "INSERT INTO alerts (id, patient_id, site_id, event_id, tier, reasons, reported_at, raised_at, patient_action)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
     )
     .bind(&id)
     .bind(patient_id)
@@ -177,7 +178,6 @@ async fn raise_alert(
     .bind(serde_json::to_string(&[AlertReason::PatientMessage])?)
     .bind(ts(recorded_at))
     .bind(ts(now))
-    .bind(Action::WithinADay.as_str())
     .execute(&mut *conn)
     .await?;
     Ok(id)

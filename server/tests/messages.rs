@@ -104,6 +104,7 @@ async fn an_answer_to_a_reply_raises_one_routine_alert_that_later_messages_join(
     assert_eq!(message_alerts.len(), 1, "one alert for the messages: {:?}", queue.open);
     let card = message_alerts[0];
     assert_eq!(card.tier, Tier::Routine);
+    assert_eq!(card.action, None, "the patient was told nothing to do");
     assert!(card.acknowledged.is_none());
     assert_eq!(queue.open[0].id, card.id, "it waits at the top, above the acknowledged alert");
     let written: Vec<_> = card.patient_messages.iter().map(|m| (m.body.as_str(), m.caregiver.as_deref(), m.in_reply_to)).collect();
