@@ -142,3 +142,32 @@ test('the answers reach the alert card and the patient page', async () => {
   await shot(small, '74-desk-patient-page-thread-phone');
   await small.context().close();
 });
+
+test('a message push shows words of its own in the phone language, never the message, and opens the messages page', async () => {
+  // The service worker's own `push` handler, fed through DevTools (headless Chromium has no push service). The
+  // payload is exactly what the server sends for a pharmacy message (server/tests/messages.rs checks that).
+  for (const [locale, words] of [['en-US', 'You have a message from your pharmacy.'], ['es-ES', 'Tiene un mensaje de su farmacia.']]) {
+    const context = await browser.newContext({ ...PHONE, locale });
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    const cdp = await context.newCDPSession(page);
+    const registration = new Promise((resolve) => cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const found = registrations.find((r) => !r.isDeleted);
+      if (found) resolve(found.registrationId);
+    }));
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.deliverPushMessage', {
+      origin: server.url, registrationId: await registration, data: JSON.stringify({ kind: 'message', url: '/messages' }),
+    });
+    let shown = [];
+    await waitFor(async () => {
+      shown = await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications())
+        .map((n) => ({ title: n.title, body: n.body, tag: n.tag, url: n.data?.url })));
+      return shown.length > 0;
+    }, `the notification (${locale})`);
+    assert.deepEqual(shown, [{ title: 'Carepath', body: words, tag: 'carepath-message', url: '/messages' }]);
+    await context.close();
+  }
+});
