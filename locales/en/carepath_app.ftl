@@ -877,7 +877,6 @@ messages-thread-title = Your messages
 messages-thread-empty = No messages yet.
 messages-you = You
 messages-waiting = Waiting to send. It will go when your phone is back online.
-messages-sent-state = Sent
 messages-refused = Not sent: please write it again.
 messages-answer = Answer
 messages-write-title = Write to your pharmacy
