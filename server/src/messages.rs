@@ -128,11 +128,13 @@ pub async fn file_sent(
         alert_id = open;
     }
     if alert_id.is_none() {
-        alert_id = sqlx::query_scalar("SELECT id FROM alerts WHERE patient_id = ? AND resolved_at IS NULL AND acknowledged_at IS NULL
-             ORDER BY raised_at DESC LIMIT 1",)
-            .bind(patient_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        alert_id = sqlx::query_scalar(
+            "SELECT id FROM alerts WHERE patient_id = ? AND resolved_at IS NULL AND acknowledged_at IS NULL
+             ORDER BY raised_at DESC LIMIT 1",
+        )
+        .bind(patient_id)
+        .fetch_optional(&mut *conn)
+        .await?;
     }
     let alert_id = match alert_id {
         Some(id) => id,
