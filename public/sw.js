@@ -82,12 +82,14 @@ const REMINDER_WORDS = {
     overdue: 'A dose has not been logged yet. Open Carepath to check.',
     other: 'Open Carepath to see your reminder.',
     snooze: 'Snooze 15 min',
+    message: 'You have a message from your pharmacy.',
   },
   es: {
     dose_due: 'Es hora de una dosis. Abra Carepath para registrarla.',
     overdue: 'Todavía no se ha registrado una dosis. Abra Carepath para revisarlo.',
     other: 'Abra Carepath para ver su recordatorio.',
     snooze: 'Posponer 15 min',
+    message: 'Tiene un mensaje de su farmacia.',
   },
 };
 
@@ -114,7 +116,8 @@ self.addEventListener('push', (event) => {
     body: words[data.kind] || words.other,
     icon: '/icons/icon-192.png',
     badge: '/icons/icon-192.png',
-    tag: dose ? `carepath-dose-${dose}` : 'carepath-reminder',
+    // A pharmacy message push says only that there is one (never its words): one notification, replaced by the next.
+    tag: data.kind === 'message' ? 'carepath-message' : dose ? `carepath-dose-${dose}` : 'carepath-reminder',
     renotify: true,
     data: { url: appPath(data.url), dose },
     actions: data.kind === 'dose_due' && dose ? [{ action: 'snooze', title: words.snooze }] : [],

@@ -338,6 +338,8 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
     let acknowledged = Memo::new(move |_| alert.with(|a| a.as_ref().is_some_and(|a| a.acknowledged.is_some())));
     let notes = Memo::new(move |_| alert.with(|a| a.as_ref().map(|a| a.notes.clone()).unwrap_or_default()));
     let replies = Memo::new(move |_| alert.with(|a| a.as_ref().map(|a| a.replies.clone()).unwrap_or_default()));
+    let from_patient = Memo::new(move |_| alert.with(|a| a.as_ref().map(|a| a.patient_messages.clone()).unwrap_or_default()));
+    let thread_name = patient_name.clone();
     let names = list.term_names;
     let card_id = format!("alert-{id}");
     let heading_id = format!("alert-{id}-title");
@@ -497,6 +499,7 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
                 <p class="alert-meta">{move || tr!("alert-received", time = format::date_time(raised_at, &current()))}</p>
                 {notes_view}
                 {replies_view}
+                <crate::desk_messages::AlertPatientMessages messages=from_patient.into() patient_name=thread_name/>
                 {forms}
             </div>
         </article>
@@ -749,6 +752,7 @@ pub fn AlertQueueSection() -> impl IntoView {
 
     // A refresh that finds an urgent alert not seen before shows the banner (unless turned off).
     let banner_on = RwSignal::new(banner_setting());
+    let sound = crate::desk_sound::DeskSound::new();
     let seen = StoredValue::new(None::<HashSet<Uuid>>);
     let fresh = RwSignal::new(Vec::<Uuid>::new());
     Effect::new(move |_| {
@@ -760,6 +764,9 @@ pub fn AlertQueueSection() -> impl IntoView {
         let known = seen.get_value();
         if let Some(known) = &known {
             let new: Vec<Uuid> = ids.iter().filter(|(id, urgent)| *urgent && !known.contains(id)).map(|(id, _)| *id).collect();
+            if !new.is_empty() {
+                sound.cue();
+            }
             if !new.is_empty() && banner_on.get_untracked() {
                 fresh.update(|f| f.extend(new));
             }
@@ -809,7 +816,7 @@ pub fn AlertQueueSection() -> impl IntoView {
                 <h2 id="alerts-title" tabindex="-1">{move || tr!("alerts-title")}</h2>
                 <button type="button" class="secondary" on:click=move |_| queue.refetch()>{move || tr!("alerts-reload")}</button>
             </div>
-            <div class="new-urgent" role="alert" data-testid="new-urgent-banner">
+            <div class="new-urgent" role="alert" data-testid="new-urgent-banner" data-sound-cues=move || sound.cues.get().to_string()>
                 {move || {
                     let items = banner.get();
                     let first = items.first().map(|(id, _)| *id)?;
@@ -901,6 +908,7 @@ pub fn AlertQueueSection() -> impl IntoView {
                 }/>
                 <span>{move || tr!("desk-new-urgent-option")}</span>
             </label>
+            <crate::desk_sound::SoundOption sound=sound/>
         </section>
     }
 }
@@ -943,6 +951,7 @@ mod tests {
             minutes_to_acknowledge: None,
             notes: vec![],
             replies: vec![],
+            patient_messages: vec![],
         }
     }
 

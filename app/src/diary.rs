@@ -685,6 +685,7 @@ mod tests {
             triage: Default::default(),
             messages: Vec::new(),
             caregiver: None,
+            sent_messages: Vec::new(),
             diary,
         }
     }

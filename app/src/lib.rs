@@ -5,11 +5,14 @@ pub mod alerts;
 pub mod api;
 pub mod calendar;
 pub mod checkin;
+pub mod desk_messages;
+pub mod desk_sound;
 pub mod device;
 pub mod diary;
 pub mod format;
 pub mod guides;
 pub mod i18n;
+pub mod messages;
 pub mod outbox;
 pub mod patient;
 pub mod patient_page;
@@ -65,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my-check-ins") view=|| view! { <PatientShell><MyCheckInsScreen/></PatientShell> }/>
                     <Route path=path!("/add-person") view=|| view! { <PatientShell><crate::patient::AddPersonScreen/></PatientShell> }/>
                     <Route path=path!("/diary") view=|| view! { <PatientShell><crate::diary::DiaryScreen/></PatientShell> }/>
+                    <Route path=path!("/messages") view=|| view! { <PatientShell><crate::messages::MessagesScreen/></PatientShell> }/>
                     // Guides are public education: open before enrollment too.
                     <Route path=path!("/guides") view=GuideListScreen/>
                     <Route path=path!("/guides/:drug") view=GuideScreen/>

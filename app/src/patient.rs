@@ -243,6 +243,7 @@ pub fn TodayScreen() -> impl IntoView {
             <Messages/>
             <CheckInPrompt/>
             <crate::reminders::RemindersCard/>
+            <A href="/messages" attr:class="button secondary wide">{move || tr!("messages-nav")}</A>
             <A href="/diary" attr:class="button secondary wide">{move || tr!("nav-diary")}</A>
             <A href="/guides" attr:class="button secondary wide">{move || tr!("nav-guides")}</A>
             <A href="/my-check-ins" attr:class="button secondary wide">{move || tr!("nav-my-check-ins")}</A>
@@ -356,6 +357,7 @@ fn NewMessages() -> impl IntoView {
                             let button = format!("got-it-{id}");
                             let meta = format!("message-meta-{id}");
                             let text = format!("message-body-{id}");
+                            let answer_describedby = text.clone();
                             view! {
                                 <li class="message" data-new="true">
                                     <p class="message-meta" id=meta.clone()>
@@ -367,6 +369,8 @@ fn NewMessages() -> impl IntoView {
                                         on:click=move |_| got_it(id)>
                                         {move || tr!("messages-got-it")}
                                     </button>
+                                    <A href=format!("/messages?reply={id}") attr:class="button secondary"
+                                        attr:data-testid="answer-message" attr:aria-describedby=answer_describedby>{move || tr!("messages-answer")}</A>
                                 </li>
                             }
                         }).collect_view()}

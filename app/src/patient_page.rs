@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
-use crate::alerts::{sort_for_patient, AlertCard, AlertList, Drafts, Folds, MessageItem, ReplyForm};
+use crate::alerts::{sort_for_patient, AlertCard, AlertList, Drafts, Folds, ReplyForm};
 use crate::api::{self, ApiError};
 use crate::format;
 use crate::i18n::current;
@@ -78,7 +78,10 @@ fn PatientTimelineView() -> impl IntoView {
         Some((_, name)) => tr!("desk-title-patient", name = name),
         None => tr!("desk-title-patients"),
     });
-    let messages = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.messages.clone()).unwrap_or_default()));
+    let messages = Memo::new(move |_| {
+        latest.with(|t| t.as_ref().map(|t| crate::desk_messages::newest_first(&t.messages, &t.patient_messages)).unwrap_or_default())
+    });
+    let thread_name = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.patient_name.clone()).unwrap_or_default()));
     let term_names = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.term_names.clone()).unwrap_or_default()));
     let on_change = Callback::new(move |()| timeline.refetch());
     let drafts = Drafts::new();
@@ -175,7 +178,8 @@ fn PatientTimelineView() -> impl IntoView {
         messages.with(|all| {
             let (newest, older) = all.split_at(all.len().min(RECENT_MESSAGES));
             let shown = if recent { newest } else { older };
-            shown.iter().cloned().map(|m| view! { <MessageItem message=m/> }).collect_view()
+            let name = thread_name.get();
+            shown.iter().cloned().map(|m| view! { <crate::desk_messages::SaidItem said=m patient_name=name.clone()/> }).collect_view()
         })
     };
     let older_count = move || messages.with(Vec::len).saturating_sub(RECENT_MESSAGES);
@@ -224,7 +228,7 @@ fn PatientTimelineView() -> impl IntoView {
                         })}
                     </section>
                     <section class="card patient-messages" aria-labelledby="timeline-messages-title">
-                        <h2 id="timeline-messages-title">{move || tr!("timeline-messages-title")}</h2>
+                        <h2 id="timeline-messages-title">{move || tr!("desk-thread-title")}</h2>
                         {move || messages.with(Vec::is_empty).then(|| view! { <p>{move || tr!("timeline-no-messages")}</p> })}
                         <ul class="messages" role="list">{move || message_list(true)}</ul>
                         {move || (older_count() > 0).then(|| view! {

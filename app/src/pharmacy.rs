@@ -259,6 +259,10 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
             Signal::derive(move || tr!("queue-check-in", summary = crate::reasons::check_in_summary(&answers, &Default::default())))
         }),
         EventBody::MessageRead { .. } => ("message-read", Signal::derive(move || tr!("queue-message-read"))),
+        EventBody::MessageSent { text, .. } => ("message-sent", {
+            let text = text.trim().to_string();
+            Signal::derive(move || tr!("queue-message-sent", text = text.clone()))
+        }),
         EventBody::DoseLogged { slot, outcome, .. } => ("dose", {
             let drug = item.drug_name.clone().unwrap_or_default();
             let (slot, outcome) = (*slot, *outcome);

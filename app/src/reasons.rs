@@ -63,6 +63,7 @@ pub fn reason_text(reason: &AlertReason, names: &TermNames) -> String {
             let (count, hours): (u32, u32) = (*count, *hours);
             crate::tr!("reason-vomited-doses", count = count, hours = hours)
         }
+        AlertReason::PatientMessage => crate::tr!("reason-patient-message"),
     }
 }
 

@@ -70,6 +70,13 @@ pub enum EventBody {
     CheckIn(CheckInAnswers),
     /// The patient opened a message from the pharmacy.
     MessageRead { message_id: Uuid },
+    /// The patient (or a caregiver) wrote to the pharmacy: an answer to a message (`in_reply_to`), or a question
+    /// of their own. Plain text, at most [`crate::messages::MAX_PATIENT_MESSAGE`] characters.
+    MessageSent {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        in_reply_to: Option<Uuid>,
+    },
     /// The patient opened a medication guide (recorded at most once per drug per day per device).
     GuideViewed {
         /// The guide's drug id, e.g. `capecitabine`.
@@ -88,6 +95,7 @@ impl EventBody {
             EventBody::RefillRequested { .. } => "refill_requested",
             EventBody::CheckIn(_) => "check_in",
             EventBody::MessageRead { .. } => "message_read",
+            EventBody::MessageSent { .. } => "message_sent",
             EventBody::GuideViewed { .. } => "guide_viewed",
         }
     }
@@ -153,6 +161,7 @@ impl PatientEvent {
                 answers.report()?;
             }
             EventBody::MessageRead { .. } => {}
+            EventBody::MessageSent { text, .. } => crate::messages::check_patient_text(text)?,
             EventBody::GuideViewed { drug, lang } => {
                 if !crate::guide::is_valid_drug_id(drug) {
                     return Err(ValidationError::Inconsistent("drug must be 1–60 characters of a-z, 0-9, _ and -"));
@@ -256,6 +265,9 @@ pub struct DeviceProfile {
     /// Set when this device belongs to a caregiver of the patient rather than the patient.
     #[serde(default)]
     pub caregiver: Option<CaregiverInfo>,
+    /// What the patient and their caregivers wrote to the pharmacy, newest first (the other half of the thread).
+    #[serde(default)]
+    pub sent_messages: Vec<crate::messages::PatientMessage>,
     /// Dose records of the last [`PROFILE_DIARY_DAYS`] days from every device of the patient (the patient's and
     /// caregivers'), so that a dose logged on one phone shows as logged on the others.
     #[serde(default)]
@@ -412,6 +424,9 @@ pub struct AlertView {
     pub minutes_to_acknowledge: Option<i64>,
     pub notes: Vec<AlertNote>,
     pub replies: Vec<PharmacyMessage>,
+    /// What the patient wrote while this alert was open, oldest first.
+    #[serde(default)]
+    pub patient_messages: Vec<crate::messages::PatientMessage>,
 }
 
 /// Figures for the dashboard, over the last `days` days.
@@ -479,6 +494,9 @@ pub struct PatientTimeline {
     pub alerts: Vec<AlertView>,
     /// Newest first.
     pub messages: Vec<PharmacyMessage>,
+    /// What the patient and caregivers wrote, newest first (with `messages`: the thread).
+    #[serde(default)]
+    pub patient_messages: Vec<crate::messages::PatientMessage>,
     pub term_names: TermNames,
 }
 

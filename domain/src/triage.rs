@@ -301,6 +301,8 @@ pub enum AlertReason {
     Note,
     /// Doses vomited in the last `hours` hours.
     VomitedDoses { count: u32, hours: u32 },
+    /// The patient (or a caregiver) wrote a message and no alert of theirs was open.
+    PatientMessage,
 }
 
 impl AlertReason {
@@ -316,6 +318,7 @@ impl AlertReason {
             AlertReason::Rule { .. } => "reason-rule",
             AlertReason::Note => "reason-note",
             AlertReason::VomitedDoses { .. } => "reason-vomited-doses",
+            AlertReason::PatientMessage => "reason-patient-message",
         }
     }
 }

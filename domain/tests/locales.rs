@@ -89,6 +89,7 @@ fn every_alert_reason_and_patient_action_has_a_message() {
         AlertReason::Rule { rule: "capecitabine_stools_4".into() },
         AlertReason::Note,
         AlertReason::VomitedDoses { count: 2, hours: 48 },
+        AlertReason::PatientMessage,
     ];
     for lang in LANGUAGES {
         let m = messages(lang);

@@ -868,3 +868,32 @@ messages-unread-title = { $count ->
    *[other] { $count } new messages from your pharmacy
 }
 messages-got-it = Got it
+
+## Two-way messages, message push and the desk's sound cue (#12)
+reason-patient-message = Message from the patient
+messages-nav = Messages
+messages-screen-title = Messages with your pharmacy
+messages-thread-title = Your messages
+messages-thread-empty = No messages yet.
+messages-you = You
+messages-waiting = Waiting to send. It will go when your phone is back online.
+messages-refused = Not sent: please write it again.
+messages-answer = Answer
+messages-write-title = Write to your pharmacy
+messages-write-label = Your message
+messages-reply-label = Your answer to { $name }
+messages-write-hint = Up to 1000 letters. Your pharmacy reads messages during opening hours.
+messages-not-emergency = This is not for emergencies. If you feel very sick, call your pharmacy now (the numbers are below) or call 911.
+messages-send = Send
+messages-saved = Saved on your phone. It will be sent to your pharmacy.
+messages-error-empty = Please write your message first.
+messages-error-long = Your message is too long. Please keep it under 1000 letters.
+messages-error-characters = Your message has a character that cannot be sent. Please remove it.
+messages-error-storage = Your phone could not save the message. Please try again.
+messages-new-question = New question
+desk-thread-title = Messages
+desk-from-patient = { $name } (patient), { $time }
+desk-from-caregiver = { $name } (caregiver of { $patient }), { $time }
+desk-patient-wrote = The patient wrote
+desk-sound-option = Play a sound for new urgent alerts
+queue-message-sent = Message: { $text }

@@ -871,3 +871,32 @@ messages-unread-title = { $count ->
    *[other] { $count } mensajes nuevos de su farmacia
 }
 messages-got-it = Entendido
+
+## Two-way messages, message push and the desk's sound cue (#12)
+reason-patient-message = Mensaje del paciente
+messages-nav = Mensajes
+messages-screen-title = Mensajes con su farmacia
+messages-thread-title = Sus mensajes
+messages-thread-empty = Todavía no hay mensajes.
+messages-you = Usted
+messages-waiting = Esperando para enviarse. Se enviará cuando su teléfono tenga conexión.
+messages-refused = No se envió: por favor, escríbalo otra vez.
+messages-answer = Responder
+messages-write-title = Escriba a su farmacia
+messages-write-label = Su mensaje
+messages-reply-label = Su respuesta a { $name }
+messages-write-hint = Hasta 1000 letras. Su farmacia lee los mensajes en horario de atención.
+messages-not-emergency = Esto no es para emergencias. Si se siente muy mal, llame ahora a su farmacia (los números están más abajo) o llame al 911.
+messages-send = Enviar
+messages-saved = Guardado en su teléfono. Se enviará a su farmacia.
+messages-error-empty = Por favor, escriba su mensaje primero.
+messages-error-long = Su mensaje es demasiado largo. Por favor, use menos de 1000 letras.
+messages-error-characters = Su mensaje tiene un carácter que no se puede enviar. Por favor, quítelo.
+messages-error-storage = Su teléfono no pudo guardar el mensaje. Por favor, inténtelo otra vez.
+messages-new-question = Nueva pregunta
+desk-thread-title = Mensajes
+desk-from-patient = { $name } (paciente), { $time }
+desk-from-caregiver = { $name } (cuidador de { $patient }), { $time }
+desk-patient-wrote = El paciente escribió
+desk-sound-option = Reproducir un sonido con cada alerta urgente nueva
+queue-message-sent = Mensaje: { $text }

@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod guides;
 pub mod items;
+pub mod messages;
 pub mod notify;
 pub mod patients;
 pub mod push;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub notifier: notify::Notifier,
     /// The server's Web Push (VAPID) key and client; the reminder task sends with it.
     pub push: push::Push,
+    /// Wakes the task that tells phones of a new pharmacy message (`messages`).
+    pub message_pushes: messages::PushWaker,
     /// Verified against when a username is unknown, so a failed sign-in takes the same time either way.
     pub dummy_password_hash: String,
 }
@@ -73,7 +76,9 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
     tracing::info!(channels = ?settings.notice_channels(), "urgent-alert notices");
     let push = push::Push::load(&db, &settings).await?;
     reminders::spawn(db.clone(), settings.clone(), push.clone());
-    Ok(AppState { db, settings, guides: Arc::new(guides), items: Arc::new(items), notifier, push, dummy_password_hash })
+    let message_pushes = messages::PushWaker::default();
+    messages::spawn(db.clone(), settings.clone(), push.clone(), message_pushes.clone());
+    Ok(AppState { db, settings, guides: Arc::new(guides), items: Arc::new(items), notifier, push, message_pushes, dummy_password_hash })
 }
 
 pub fn router(state: AppState) -> Router {

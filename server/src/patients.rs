@@ -125,6 +125,7 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
         triage,
         messages: crate::routes::alerts::patient_messages(db, patient_id).await?,
         caregiver,
+        sent_messages: crate::messages::thread(&mut *db.acquire().await?, patient_id).await?,
         diary,
     })
 }

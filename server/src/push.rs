@@ -95,8 +95,13 @@ impl Push {
     /// Encrypts `payload` for `subscription`, signs the request and sends it. Its topic (one per dose) lets the push
     /// service replace an undelivered message about the same dose.
     pub async fn send(&self, subscription: &Subscription, payload: &PushPayload) -> Result<(), SendError> {
+        self.send_json(subscription, payload, &topic(payload)).await
+    }
+
+    /// Encrypts any JSON `payload` for `subscription` and sends it under `topic` (at most 32 base64url characters).
+    pub async fn send_json(&self, subscription: &Subscription, payload: &impl serde::Serialize, topic: &str) -> Result<(), SendError> {
         let body = serde_json::to_vec(payload).map_err(|e| SendError::Failed(e.into()))?;
-        let message = self.build(subscription, &body, &topic(payload)).map_err(SendError::Failed)?;
+        let message = self.build(subscription, &body, topic).map_err(SendError::Failed)?;
         let mut request = self.inner.client.post(message.url);
         for (name, value) in message.headers {
             request = request.header(name, value);

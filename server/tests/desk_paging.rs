@@ -431,6 +431,7 @@ async fn every_desk_query_reads_through_an_index() {
     let app = spawn_app().await;
     let mut queries = carepath_server::routes::alerts::desk_queries();
     queries.extend(carepath_server::routes::pharmacy::desk_queries());
+    queries.extend(carepath_server::messages::desk_queries());
     let sorts_allowed = [
         "alerts: notes of a page",
         "alerts: replies of a page",

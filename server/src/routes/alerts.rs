@@ -146,11 +146,13 @@ async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow
     for (alert_id, message) in messages_where(&mut *conn, REPLIES_FILTER, &ids, None).await? {
         replies.entry(alert_id.unwrap_or_default()).or_default().push(message);
     }
+    let mut from_patient = crate::messages::of_alerts(&mut *conn, &ids).await?;
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.0.clone();
         let (notes, replies) = (notes.remove(&id).unwrap_or_default(), replies.remove(&id).unwrap_or_default());
-        views.extend(store::readable("alert", &id, alert_view(row, notes, replies)));
+        let patient_messages = from_patient.remove(&id).unwrap_or_default();
+        views.extend(store::readable("alert", &id, alert_view(row, notes, replies)).map(|v| AlertView { patient_messages, ..v }));
     }
     Ok(views)
 }
@@ -185,6 +187,7 @@ fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<
             .filter_map(|(at, by, body)| store::readable("alert note", &id, parse_ts(&at).map(|at| AlertNote { at, by, body })))
             .collect(),
         replies,
+        patient_messages: Vec::new(),
     })
 }
 
@@ -494,11 +497,16 @@ pub async fn reply(
         .execute(&mut *tx)
         .await?;
     store::audit(&mut *tx, me.audit("message.send", Some(patient_id.to_string()), peer_ip(&connect))).await?;
+    // A push to each subscribed phone, sent after the commit by the background task (`messages`).
+    let pushes = crate::messages::queue_pushes(&mut tx, &patient_id.to_string(), id, now).await?;
     let from: String = sqlx::query_scalar("SELECT display_name FROM pharmacists WHERE id = ?")
         .bind(&me.pharmacist_id)
         .fetch_one(&mut *tx)
         .await?;
     tx.commit().await?;
+    if pushes > 0 {
+        state.message_pushes.wake();
+    }
     // As stored (to the millisecond), so it equals what the device later receives.
     let sent_at = parse_ts(&ts(now))?;
     Ok((StatusCode::CREATED, ApiJson(PharmacyMessage { id, body, sent_at, from, read_at: None })))
@@ -531,6 +539,7 @@ pub async fn timeline(
     let alerts = alert_views(&mut conn, alert_rows).await?;
     let messages = messages_where(&mut conn, "m.patient_id = ?", &id, Some(TIMELINE_MESSAGES)).await?;
     let messages = messages.into_iter().map(|(_, m)| m).collect();
+    let patient_messages = crate::messages::thread(&mut conn, &id).await?;
     drop(conn);
     store::audit(&state.db, me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
     Ok(ApiJson(PatientTimeline {
@@ -540,6 +549,7 @@ pub async fn timeline(
         check_ins,
         alerts,
         messages,
+        patient_messages,
         term_names: state.items.term_names().clone(),
     }))
 }

@@ -188,6 +188,7 @@ pub async fn sync(
     let mut newly_stored = 0;
     let mut new_check_ins = Vec::new();
     let (mut newest_diary, mut refill_requests) = (None::<&PatientEvent>, Vec::new());
+    let mut newly_messaged = false;
     for (index, event) in req.events.iter().enumerate() {
         let id = event.id.to_string();
         let payload = serde_json::to_string(event).map_err(anyhow::Error::from)?;
@@ -225,6 +226,12 @@ pub async fn sync(
                         return Err(ApiError::InvalidEvent { index, message: "no such message for this patient".into() });
                     }
                 }
+                EventBody::MessageSent { text, in_reply_to } => {
+                    let caregiver = device.caregiver_id.as_deref();
+                    let (id, at) = (event.id, event.recorded_at);
+                    crate::messages::file_sent(&mut tx, index, &device.patient_id, caregiver, id, at, text, *in_reply_to, now).await?;
+                    newly_messaged = true;
+                }
                 _ => {}
             }
             continue;
@@ -260,7 +267,7 @@ pub async fn sync(
             patient_id: Some(device.patient_id.clone()),
             action: "sync",
             outcome: "success",
-            detail: Some(format!("{} events, {} new", req.events.len(), newly_stored)),
+            detail: Some(format!("{} events, {} new{}", req.events.len(), newly_stored, if newly_messaged { ", a message" } else { "" })),
             source_ip: peer_ip(&connect),
         },
     )
