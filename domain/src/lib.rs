@@ -6,6 +6,7 @@ pub mod checkin;
 pub mod enrollment;
 pub mod grading;
 pub mod guide;
+pub mod identity;
 pub mod push;
 pub mod readability;
 pub mod regimen;
