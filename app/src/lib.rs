@@ -9,9 +9,12 @@ pub mod device;
 pub mod diary;
 pub mod format;
 pub mod guides;
+pub mod handout;
 pub mod i18n;
+pub mod identity_fields;
 pub mod outbox;
 pub mod patient;
+pub mod patient_header;
 pub mod patient_page;
 pub mod patients_list;
 pub mod pharmacy;
@@ -71,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pharmacy") view=PharmacyPage/>
                     <Route path=path!("/pharmacy/patients") view=crate::patients_list::PatientsPage/>
                     <Route path=path!("/pharmacy/patients/:id") view=crate::patient_page::PatientPage/>
+                    <Route path=path!("/pharmacy/patients/:id/handout") view=crate::handout::HandoutPage/>
                 </Routes>
             </Router>
         </main>
