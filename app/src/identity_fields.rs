@@ -145,14 +145,13 @@ fn error_line(draft: IdentityDraft, field: IdentityField) -> impl IntoView {
 #[component]
 pub fn IdentityFields(draft: IdentityDraft) -> impl IntoView {
     let invalid = move |field: IdentityField| move || draft.shown.with(|e| e.as_ref().is_some_and(|e| e.field == field)).then_some("true");
-    let today = crate::format::today().to_string();
     view! {
         <fieldset class="identity-fields">
             <legend>{move || tr!("identity-legend")}</legend>
             <div class="identity-grid">
                 <div class="field">
                     <label for="patient-dob">{move || tr!("identity-dob")}</label>
-                    <input id="patient-dob" type="date" required max=today autocomplete="off"
+                    <input id="patient-dob" type="date" required autocomplete="off"
                         aria-describedby="patient-dob-error" aria-invalid=invalid(IdentityField::DateOfBirth)
                         bind:value=draft.date_of_birth/>
                     {error_line(draft, IdentityField::DateOfBirth)}
