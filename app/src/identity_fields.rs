@@ -188,3 +188,26 @@ pub fn IdentityFields(draft: IdentityDraft) -> impl IntoView {
         </fieldset>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(dob: &str, mrn: &str, phone: &str) -> Option<IdentityField> {
+        build(dob, mrn, phone, "2026-12-01".parse().unwrap()).err().map(|e| e.field)
+    }
+
+    #[test]
+    fn each_problem_is_tied_to_its_input() {
+        assert_eq!(field_of("", "A1", ""), Some(IdentityField::DateOfBirth), "required");
+        assert_eq!(field_of("2026-12-02", "A1", ""), Some(IdentityField::DateOfBirth), "in the future");
+        assert_eq!(field_of("1900-01-01", "A1", ""), Some(IdentityField::DateOfBirth), "over 120 years");
+        assert_eq!(field_of("1961-04-09", "  ", ""), Some(IdentityField::Mrn), "required");
+        assert_eq!(field_of("1961-04-09", &"9".repeat(33), ""), Some(IdentityField::Mrn), "too long");
+        assert_eq!(field_of("1961-04-09", "A1", "call me"), Some(IdentityField::Phone));
+        assert_eq!(
+            build("1961-04-09", " A1 ", "", "2026-12-01".parse().unwrap()),
+            Ok(("1961-04-09".parse().unwrap(), "A1".to_string(), None))
+        );
+    }
+}
