@@ -16,10 +16,14 @@ use crate::pharmacy::error_text;
 use crate::regimen_text::date_text;
 use crate::tr;
 
+/// `refresh`: read when fetching, so the header is fetched again whenever it changes (the page's own reloads).
 #[component]
-pub fn PatientHeaderCard(patient_id: Uuid) -> impl IntoView {
-    let header = LocalResource::new(move || async move {
-        api::get::<PatientHeader>(&format!("/api/pharmacy/patients/{patient_id}"), None).await
+pub fn PatientHeaderCard(patient_id: Uuid, #[prop(optional, into)] refresh: Option<Signal<()>>) -> impl IntoView {
+    let header = LocalResource::new(move || {
+        if let Some(refresh) = refresh {
+            refresh.track();
+        }
+        async move { api::get::<PatientHeader>(&format!("/api/pharmacy/patients/{patient_id}"), None).await }
     });
     view! {
         <section class="patient-header" aria-labelledby="patient-header-title" data-testid="patient-header">

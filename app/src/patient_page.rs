@@ -185,7 +185,7 @@ fn PatientTimelineView() -> impl IntoView {
         <div class="patient-page">
             <DeskNav current=DeskPage::Patient/>
             <h1>{move || patient.get().map(|(_, name)| name).unwrap_or_else(|| tr!("timeline-title"))}</h1>
-            {move || patient_id.get().map(|id| view! { <PatientHeaderCard patient_id=id/> })}
+            {move || patient_id.get().map(|id| view! { <PatientHeaderCard patient_id=id refresh=Signal::derive(move || timeline.track())/> })}
             <p class="error" role="alert">
                 {move || failure.get().map(|e| match e {
                     ApiError::Server { status: 404, .. } => tr!("timeline-not-found"),

@@ -304,7 +304,7 @@ fn PatientList() -> impl IntoView {
             <h1>{move || tr!("desk-patients-title")}</h1>
             <form class="patient-filters" role="search" aria-label=move || tr!("desk-patients-search-label") on:submit=|ev| ev.prevent_default()>
                 <div class="field search-field">
-                    <label for="patient-search">{move || tr!("desk-search-label")}</label>
+                    <label for="patient-search">{move || tr!("desk-search-label-any")}</label>
                     <input id="patient-search" type="search" autocomplete="off" spellcheck="false" maxlength="100"
                         aria-describedby="patient-search-hint patient-search-count" bind:value=query/>
                     <p class="hint" id="patient-search-hint">{move || tr!("desk-find-hint")}</p>

@@ -223,7 +223,7 @@ fn FindPatient() -> impl IntoView {
         <section class="card find-patient" aria-labelledby="find-patient-title">
             <h2 id="find-patient-title">{move || tr!("desk-patients-title")}</h2>
             <form role="search" on:submit=on_submit aria-labelledby="find-patient-title">
-                <label for="find-patient">{move || tr!("desk-find-label")}</label>
+                <label for="find-patient">{move || tr!("desk-find-label-any")}</label>
                 <p class="hint" id="find-patient-hint">{move || tr!("desk-find-hint")}</p>
                 <div class="search-row">
                     <input id="find-patient" type="search" name="q" aria-describedby="find-patient-hint" autocomplete="off" spellcheck="false" maxlength="100" bind:value=text/>
@@ -396,7 +396,7 @@ fn EnrolledSummary(enrolled: Enrolled) -> impl IntoView {
     let Enrolled { name, identity, regimen, cadence, created } = enrolled;
     let handout = crate::handout::handout_href(created.patient_id);
     let born = identity.date_of_birth;
-    let phone = identity.phone.clone().unwrap_or_else(|| "—".into());
+    let phone = identity.phone.clone();
     let expires = created.expires_at;
     let href = patient_href(created.patient_id);
     let (title_name, code_name, link_name) = (name.clone(), name.clone(), name);
@@ -414,7 +414,7 @@ fn EnrolledSummary(enrolled: Enrolled) -> impl IntoView {
             <dl class="saved-regimen">
                 <div><dt>{move || tr!("header-dob")}</dt><dd>{move || date_text(born)}</dd></div>
                 <div><dt>{move || tr!("header-mrn")}</dt><dd data-testid="enrolled-mrn">{identity.mrn.clone()}</dd></div>
-                <div><dt>{move || tr!("header-phone")}</dt><dd>{phone}</dd></div>
+                <div><dt>{move || tr!("header-phone")}</dt><dd>{move || phone.clone().unwrap_or_else(|| tr!("header-not-recorded"))}</dd></div>
                 <div><dt>{move || tr!("header-language")}</dt><dd>{crate::identity_fields::language_name(identity.language)}</dd></div>
                 <div><dt>{move || tr!("desk-enrolled-medicine")}</dt><dd>{medicine}</dd></div>
                 <div>
