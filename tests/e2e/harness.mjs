@@ -155,8 +155,8 @@ let mrnCounter = 0;
  * by default a plausible date and an MRN unique to this test run (MRNs are unique per site).
  */
 export async function fillIdentity(desk, { dob = '1960-05-17', mrn, phone, language } = {}) {
-  await desk.getByLabel('Date of birth').fill(dob);
-  await desk.getByLabel('Medical record number (MRN)').fill(mrn ?? `E2E-${process.pid}-${++mrnCounter}`);
+  await desk.getByLabel('Date of birth', { exact: true }).fill(dob);
+  await desk.getByLabel('Medical record number (MRN)', { exact: true }).fill(mrn ?? `E2E-${process.pid}-${++mrnCounter}`);
   if (phone) await desk.getByLabel(/Phone number to call back/).fill(phone);
   if (language) await desk.getByLabel("Patient's language").selectOption(language);
 }
