@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, fillIdentity, overflowing, PHONE } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, fillIdentity, overflowing, PHONE, ARTIFACTS } from './harness.mjs';
 
 const PHARMACIST = { username: 'p.alvarez', password: 'a desk passphrase that is long', site: 'Riverside Oncology Pharmacy', phone: '+1 555 0177' };
 const DESKTOP = { width: 1366, height: 768 };
@@ -122,6 +122,16 @@ test('a search by MRN finds the patient enrolled a minute ago; the page header s
   await header.getByText('Español').waitFor();
   await header.getByText(/Capecitabine: (cycle \d+, day \d+|starts)/).waitFor();
   await bothSizes(desk, '63-patients-header', 'the patient page with its header');
+  // At 200 % text on a phone the header still reads without sideways scrolling.
+  await desk.setViewportSize(PHONE_SIZE);
+  await desk.evaluate(() => { document.documentElement.style.fontSize = '225%'; });
+  const wider = await header.evaluate((el) => [el, ...el.querySelectorAll('*')]
+    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+    .map((e) => `${e.tagName.toLowerCase()} ${e.textContent.slice(0, 30)}`));
+  assert.deepEqual(wider, [], 'the header at 200 % text is wider than the phone');
+  await header.screenshot({ path: `${ARTIFACTS}/63-patients-header-phone-200-percent.png` });
+  await desk.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  await desk.setViewportSize(DESKTOP);
 });
 
 test('a new code stops the old one; its handout prints alone; a fresh phone connects from the handout link', async () => {
