@@ -60,6 +60,17 @@ pub fn tr_args(id: &str, args: &[(&'static str, String)]) -> String {
     LOADER.get_args(id, args)
 }
 
+/// A loader for one language whatever the app's (the printed handout is in the patient's language, not the desk's).
+pub fn loader_for(code: &str) -> FluentLanguageLoader {
+    let loader: FluentLanguageLoader = fluent_language_loader!();
+    let lang = code.parse::<LanguageIdentifier>().unwrap_or_else(|_| loader.fallback_language().clone());
+    if loader.load_languages(&Localizations, &[lang]).is_err() {
+        let _ = loader.load_fallback_language(&Localizations);
+    }
+    loader.set_use_isolating(false);
+    loader
+}
+
 pub fn set_language(code: &str) {
     let Ok(lang) = code.parse::<LanguageIdentifier>() else { return };
     if LOADER.load_languages(&Localizations, &[lang]).is_err() {

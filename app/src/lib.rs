@@ -11,10 +11,13 @@ pub mod device;
 pub mod diary;
 pub mod format;
 pub mod guides;
+pub mod handout;
 pub mod i18n;
 pub mod messages;
+pub mod identity_fields;
 pub mod outbox;
 pub mod patient;
+pub mod patient_header;
 pub mod patient_page;
 pub mod patients_list;
 pub mod pharmacy;
@@ -75,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pharmacy") view=PharmacyPage/>
                     <Route path=path!("/pharmacy/patients") view=crate::patients_list::PatientsPage/>
                     <Route path=path!("/pharmacy/patients/:id") view=crate::patient_page::PatientPage/>
+                    <Route path=path!("/pharmacy/patients/:id/handout") view=crate::handout::HandoutPage/>
                 </Routes>
             </Router>
         </main>

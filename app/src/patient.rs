@@ -68,11 +68,27 @@ fn ProfileSwitcher() -> impl IntoView {
     }
 }
 
+/// Replaces the address's `?code=…` with the bare path in the browser's history (not a navigation: the screen stays).
+fn forget_code_in_address() {
+    use wasm_bindgen::JsCast;
+    let path = window().location().pathname().unwrap_or_else(|_| "/".into());
+    let history = js_sys::Reflect::get(&window(), &"history".into()).ok();
+    let replace = history.as_ref().and_then(|h| js_sys::Reflect::get(h, &"replaceState".into()).ok());
+    if let (Some(history), Some(replace)) = (history, replace.and_then(|f| f.dyn_into::<js_sys::Function>().ok())) {
+        let _ = replace.call3(&history, &wasm_bindgen::JsValue::NULL, &"".into(), &path.into());
+    }
+}
+
 #[component]
 fn EnrollScreen(adding: bool) -> impl IntoView {
     let device = expect_context::<Device>();
     let navigate = leptos_router::hooks::use_navigate();
-    let code = RwSignal::new(String::new());
+    // The handout's QR opens `/?code=K7QM-4XRT`: the code is filled in, and taken out of the address (and history).
+    let linked = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("code")).filter(|c| !c.trim().is_empty());
+    if linked.is_some() {
+        forget_code_in_address();
+    }
+    let code = RwSignal::new(linked.unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {

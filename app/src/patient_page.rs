@@ -15,6 +15,7 @@ use crate::format;
 use crate::i18n::current;
 use crate::pharmacy::{cadence_label, desk_title, error_text, CadenceSelect, DeskNav, DeskPage, Login};
 use crate::reasons::{check_in_summary, term_name};
+use crate::patient_header::{PatientHeaderCard, ReissueCode};
 use crate::regimen_admin::{CaregiversSection, RegimenSection};
 use crate::tr;
 use crate::trends::{trend_points, SymptomTrend};
@@ -188,6 +189,7 @@ fn PatientTimelineView() -> impl IntoView {
         <div class="patient-page">
             <DeskNav current=DeskPage::Patient/>
             <h1>{move || patient.get().map(|(_, name)| name).unwrap_or_else(|| tr!("timeline-title"))}</h1>
+            {move || patient_id.get().map(|id| view! { <PatientHeaderCard patient_id=id refresh=Signal::derive(move || timeline.track())/> })}
             <p class="error" role="alert">
                 {move || failure.get().map(|e| match e {
                     ApiError::Server { status: 404, .. } => tr!("timeline-not-found"),
@@ -248,6 +250,7 @@ fn PatientTimelineView() -> impl IntoView {
                         <CadenceForm patient_id=id current=days/>
                     })}
                     {move || patient.get().map(|(id, _)| view! { <CaregiversSection patient_id=id/> })}
+                    {move || patient.get().map(|(id, _)| view! { <ReissueCode patient_id=id/> })}
                 </div>
                 <section class="card trends-section" aria-labelledby="timeline-trends-title">
                     <h2 id="timeline-trends-title">{move || tr!("timeline-trends-title")}</h2>

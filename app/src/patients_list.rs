@@ -34,6 +34,11 @@ pub struct PatientRow {
     #[serde(default)]
     pub enrolled_devices: i64,
     pub created_at: DateTime<Utc>,
+    /// None for patients enrolled before identifiers were collected.
+    #[serde(default)]
+    pub date_of_birth: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub mrn: Option<String>,
 }
 
 /// The list's answer: the first server's plain array, or a page with the cursor of the next one.
@@ -138,8 +143,17 @@ impl Filters {
         };
         let enrolled = self.enrolled_within_days.is_none_or(|days| row.created_at >= now - Duration::days(days));
         let with_alerts = !self.open_alerts_only || alerts.get(&row.patient_id).is_some_and(|a| a.total > 0);
-        phone && enrolled && with_alerts && name_matches(&row.display_name, &self.query)
+        phone && enrolled && with_alerts && identifier_or_name_matches(row, &self.query)
     }
+}
+
+/// As the server searches: a date finds the patients born that day, an exact MRN its patient, anything else names.
+pub fn identifier_or_name_matches(row: &PatientRow, query: &str) -> bool {
+    if let Some(born) = carepath_domain::identity::parse_date(query) {
+        return row.date_of_birth == Some(born);
+    }
+    let typed = query.trim();
+    (!typed.is_empty() && row.mrn.as_deref() == Some(typed)) || name_matches(&row.display_name, query)
 }
 
 /// Signed-in pharmacists only, as on `/pharmacy`.
@@ -290,9 +304,10 @@ fn PatientList() -> impl IntoView {
             <h1>{move || tr!("desk-patients-title")}</h1>
             <form class="patient-filters" role="search" aria-label=move || tr!("desk-patients-search-label") on:submit=|ev| ev.prevent_default()>
                 <div class="field search-field">
-                    <label for="patient-search">{move || tr!("desk-search-label")}</label>
+                    <label for="patient-search">{move || tr!("desk-search-label-any")}</label>
                     <input id="patient-search" type="search" autocomplete="off" spellcheck="false" maxlength="100"
-                        aria-describedby="patient-search-count" bind:value=query/>
+                        aria-describedby="patient-search-hint patient-search-count" bind:value=query/>
+                    <p class="hint" id="patient-search-hint">{move || tr!("desk-find-hint")}</p>
                 </div>
                 <div class="field">
                     <label for="filter-phone">{move || tr!("desk-filter-phone")}</label>
@@ -352,13 +367,21 @@ fn PatientList() -> impl IntoView {
     }
 }
 
+/// "Born Apr 9, 1961 · MRN 0042", or "not recorded" for each missing.
+fn identifiers_text(date_of_birth: Option<chrono::NaiveDate>, mrn: Option<&str>) -> String {
+    let born = date_of_birth.map(date_text).unwrap_or_else(|| tr!("header-not-recorded"));
+    let mrn = mrn.map(str::to_string).unwrap_or_else(|| tr!("header-not-recorded"));
+    tr!("desk-patient-identifiers", born = born, mrn = mrn)
+}
+
 #[component]
 fn PatientListRow(row: PatientRow, alerts: Signal<OpenAlerts>) -> impl IntoView {
-    let PatientRow { patient_id, display_name, enrolled_devices, created_at } = row;
+    let PatientRow { patient_id, display_name, enrolled_devices, created_at, date_of_birth, mrn } = row;
     let enrolled_on = created_at.with_timezone(&chrono::Local).date_naive();
     view! {
         <li class="patient-row" data-testid="patient-row">
             <a class="patient-link" href=patient_href(patient_id)>{display_name}</a>
+            <span class="patient-ids">{move || identifiers_text(date_of_birth, mrn.as_deref())}</span>
             <span class="patient-enrolled">{move || tr!("desk-patient-enrolled", date = date_text(enrolled_on))}</span>
             <span class="patient-phone" data-connected=(enrolled_devices > 0).to_string()>
                 {move || if enrolled_devices > 0 {
@@ -386,7 +409,7 @@ mod tests {
     use super::*;
 
     fn row(name: &str, devices: i64, days_ago: i64) -> PatientRow {
-        PatientRow { patient_id: Uuid::new_v4(), display_name: name.into(), enrolled_devices: devices, created_at: Utc::now() - Duration::days(days_ago) }
+        PatientRow { patient_id: Uuid::new_v4(), display_name: name.into(), enrolled_devices: devices, created_at: Utc::now() - Duration::days(days_ago), date_of_birth: None, mrn: None }
     }
 
     #[test]
@@ -420,6 +443,20 @@ mod tests {
         let named = Filters { query: "grace".into(), ..any };
         assert!(named.is_narrowed());
         assert!(named.keeps(&fresh, &alerts, now) && !named.keeps(&old, &alerts, now));
+    }
+
+    #[test]
+    fn a_search_by_date_of_birth_or_mrn_keeps_the_rows_the_server_found() {
+        let rosa = PatientRow { date_of_birth: "1961-04-09".parse().ok(), mrn: Some("MRN-0042".into()), ..row("Rosa Díaz", 1, 3) };
+        let old = row("Old Record", 1, 400);
+        assert!(identifier_or_name_matches(&rosa, "1961-04-09"));
+        assert!(identifier_or_name_matches(&rosa, "04/09/1961"));
+        assert!(!identifier_or_name_matches(&rosa, "1961-04-10"));
+        assert!(!identifier_or_name_matches(&old, "1961-04-09"), "no date of birth recorded");
+        assert!(identifier_or_name_matches(&rosa, " MRN-0042 "));
+        assert!(!identifier_or_name_matches(&rosa, "MRN-004"));
+        assert!(identifier_or_name_matches(&rosa, "diaz"));
+        assert!(identifier_or_name_matches(&old, ""));
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::patient::slot_label;
 use crate::regimen_text::{date_text, food_text, outcome_text, pattern_text, slot_dose_text};
 use crate::regimen_form::{focus_field, Field, RegimenDraft, RegimenFields};
 use crate::i18n::current;
+use crate::identity_fields::{Identity, IdentityDraft, IdentityFields};
 use crate::tr;
 
 /// How often the open queue refreshes itself.
@@ -222,9 +223,10 @@ fn FindPatient() -> impl IntoView {
         <section class="card find-patient" aria-labelledby="find-patient-title">
             <h2 id="find-patient-title">{move || tr!("desk-patients-title")}</h2>
             <form role="search" on:submit=on_submit aria-labelledby="find-patient-title">
-                <label for="find-patient">{move || tr!("desk-find-label")}</label>
+                <label for="find-patient">{move || tr!("desk-find-label-any")}</label>
+                <p class="hint" id="find-patient-hint">{move || tr!("desk-find-hint")}</p>
                 <div class="search-row">
-                    <input id="find-patient" type="search" name="q" autocomplete="off" spellcheck="false" maxlength="100" bind:value=text/>
+                    <input id="find-patient" type="search" name="q" aria-describedby="find-patient-hint" autocomplete="off" spellcheck="false" maxlength="100" bind:value=text/>
                     <button type="submit" class="secondary">{move || tr!("desk-find-submit")}</button>
                 </div>
             </form>
@@ -289,6 +291,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
 #[component]
 fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
     let name = RwSignal::new(String::new());
+    let identity = IdentityDraft::new();
     let regimen = RegimenDraft::new();
     let cadence = RwSignal::new(DEFAULT_CHECK_IN_EVERY_DAYS);
     let error = RwSignal::new(None::<String>);
@@ -300,6 +303,14 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
             return;
         }
         error.set(None);
+        let who = match identity.build(crate::format::today()) {
+            Ok(who) => who,
+            Err(problem) => {
+                error.set(Some(tr!("enroll-patient-invalid", reason = problem.message)));
+                focus_field(problem.field.id());
+                return;
+            }
+        };
         let built = untrack(|| regimen.build());
         let built = match built {
             Ok(built) => built,
@@ -316,6 +327,10 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
             display_name: name.get_untracked(),
             regimen: built,
             check_in_every_days: cadence.get_untracked(),
+            date_of_birth: Some(who.date_of_birth),
+            mrn: Some(who.mrn.clone()),
+            phone: who.phone.clone(),
+            language: who.language,
         };
         busy.set(true);
         // The last summary goes: its code is not this patient's.
@@ -323,7 +338,9 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
         spawn_local(async move {
             match api::post::<_, EnrollPatientResponse>("/api/pharmacy/patients", &request, None).await {
                 Ok(created) => {
+                    crate::handout::remember(created.patient_id, &created.code);
                     issued.set(Some(Enrolled {
+                        identity: who,
                         name: request.display_name.trim().to_string(),
                         regimen: request.regimen.clone(),
                         cadence: request.check_in_every_days,
@@ -333,8 +350,14 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
                     crate::alerts::focus_by_id("enroll-summary-title", true);
                     name.set(String::new());
                     regimen.reset();
+                    identity.reset();
                     cadence.set(DEFAULT_CHECK_IN_EVERY_DAYS);
                     on_enrolled();
+                }
+                Err(ApiError::Server { code: ErrorCode::MrnTaken, .. }) => {
+                    let problem = identity.mrn_taken();
+                    error.set(Some(tr!("enroll-patient-invalid", reason = problem.message)));
+                    focus_field(problem.field.id());
                 }
                 Err(ApiError::Server { status: 422, message, .. }) => error.set(Some(tr!("enroll-patient-invalid", reason = message))),
                 Err(e) => error.set(Some(error_text(&e))),
@@ -349,6 +372,7 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
             <form class="enroll-form" on:submit=on_submit>
                 <label for="patient-name">{move || tr!("enroll-patient-name")}</label>
                 <input id="patient-name" type="text" required maxlength="100" autocomplete="off" bind:value=name/>
+                <IdentityFields draft=identity/>
                 <RegimenFields draft=regimen prefix="regimen"/>
                 <label for="check-in-cadence">{move || tr!("cadence-label")}</label>
                 <p class="hint" id="check-in-cadence-hint">{move || tr!("cadence-hint")}</p>
@@ -364,6 +388,7 @@ fn EnrollPatient(on_enrolled: impl Fn() + Copy + 'static) -> impl IntoView {
 #[derive(Clone)]
 struct Enrolled {
     name: String,
+    identity: Identity,
     regimen: carepath_domain::schedule::Regimen,
     cadence: u16,
     created: EnrollPatientResponse,
@@ -372,7 +397,10 @@ struct Enrolled {
 /// After "Enroll": the code to give the patient and what was saved, to check with them, with a link to their page.
 #[component]
 fn EnrolledSummary(enrolled: Enrolled) -> impl IntoView {
-    let Enrolled { name, regimen, cadence, created } = enrolled;
+    let Enrolled { name, identity, regimen, cadence, created } = enrolled;
+    let handout = crate::handout::handout_href(created.patient_id);
+    let born = identity.date_of_birth;
+    let phone = identity.phone.clone();
     let expires = created.expires_at;
     let href = patient_href(created.patient_id);
     let (title_name, code_name, link_name) = (name.clone(), name.clone(), name);
@@ -385,8 +413,13 @@ fn EnrolledSummary(enrolled: Enrolled) -> impl IntoView {
             <p>{move || tr!("enroll-patient-code-for", name = code_name.clone())}</p>
             <p class="code" data-testid="enrollment-code">{created.code.clone()}</p>
             <p class="hint">{move || tr!("enroll-patient-code-expires", time = format::date_time(expires, &current()))}</p>
+            <p><a href=handout data-testid="handout-link">{move || tr!("handout-open")}</a></p>
             <h4>{move || tr!("desk-enrolled-saved")}</h4>
             <dl class="saved-regimen">
+                <div><dt>{move || tr!("header-dob")}</dt><dd>{move || date_text(born)}</dd></div>
+                <div><dt>{move || tr!("header-mrn")}</dt><dd data-testid="enrolled-mrn">{identity.mrn.clone()}</dd></div>
+                <div><dt>{move || tr!("header-phone")}</dt><dd>{move || phone.clone().unwrap_or_else(|| tr!("header-not-recorded"))}</dd></div>
+                <div><dt>{move || tr!("header-language")}</dt><dd>{crate::identity_fields::language_name(identity.language)}</dd></div>
                 <div><dt>{move || tr!("desk-enrolled-medicine")}</dt><dd>{medicine}</dd></div>
                 <div>
                     <dt>{move || tr!("desk-enrolled-doses")}</dt>

@@ -7,6 +7,7 @@ pub mod enrollment;
 pub mod grading;
 pub mod guide;
 pub mod messages;
+pub mod identity;
 pub mod push;
 pub mod readability;
 pub mod regimen;

@@ -535,6 +535,16 @@ pub struct EnrollPatientRequest {
     /// Ask for a check-in every this many days (1–28); weekly unless the pharmacist sets another.
     #[serde(default = "weekly")]
     pub check_in_every_days: u16,
+    /// The identifiers (crate::identity): the desk form always sends date of birth and MRN; older clients send
+    /// none, and the patient has them "not recorded".
+    #[serde(default)]
+    pub date_of_birth: Option<chrono::NaiveDate>,
+    #[serde(default)]
+    pub mrn: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub language: crate::identity::Language,
 }
 
 /// A pharmacist changes how often a patient is asked for a check-in.
@@ -625,6 +635,8 @@ pub enum ErrorCode {
     NotFound,
     MethodNotAllowed,
     GuideNotFound,
+    /// Another patient of the site has this medical record number (409): nothing was stored.
+    MrnTaken,
     /// The request took too long (the server's request timeout): try again.
     Timeout,
     Internal,
@@ -654,6 +666,7 @@ impl ErrorCode {
             NotFound => "not_found",
             MethodNotAllowed => "method_not_allowed",
             GuideNotFound => "guide_not_found",
+            MrnTaken => "mrn_taken",
             Timeout => "timeout",
             Internal => "internal",
             Unknown => "unknown",

@@ -270,14 +270,22 @@ async fn seed_patient(
     let created = now - Duration::days(rng.gen_range(95..500)) - Duration::minutes(rng.gen_range(0..1440));
     let by = pick(rng, &site.pharmacists).clone();
     let name = format!("{} {}", pick(rng, FIRST), pick(rng, LAST));
-    sqlx::query("INSERT INTO patients (id, site_id, display_name, created_by, created_at, check_in_every_days) VALUES (?, ?, ?, ?, ?, 7)")
-        .bind(&patient_id)
-        .bind(&site.id)
-        .bind(&name)
-        .bind(&by)
-        .bind(ts(created))
-        .execute(&mut *conn)
-        .await?;
+    let born = chrono::NaiveDate::from_ymd_opt(1935, 1, 1).expect("a date") + chrono::Days::new(rng.gen_range(0..25_000));
+    // Unique within the site: the patient id's first 12 hex digits.
+    let mrn = format!("MRN-{}", &patient_id[..13]);
+    sqlx::query(
+        "INSERT INTO patients (id, site_id, display_name, created_by, created_at, check_in_every_days, date_of_birth, mrn)
+         VALUES (?, ?, ?, ?, ?, 7, ?, ?)",
+    )
+    .bind(&patient_id)
+    .bind(&site.id)
+    .bind(&name)
+    .bind(&by)
+    .bind(ts(created))
+    .bind(born.to_string())
+    .bind(&mrn)
+    .execute(&mut *conn)
+    .await?;
 
     let (drug, twice) = *pick(rng, DRUGS);
     let slots: &[DoseSlot] = if twice { &[DoseSlot::Morning, DoseSlot::Evening] } else { &[DoseSlot::Daily] };
@@ -628,6 +636,27 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
     let (s1, s2) = (sample.clone(), sample.clone());
     plan.push(("timeline".into(), &main, Box::new(move |i| format!("/api/pharmacy/patients/{}/timeline", s1[i % s1.len()]))));
     plan.push(("diary".into(), &main, Box::new(move |i| format!("/api/pharmacy/patients/{}/diary", s2[i % s2.len()]))));
+    let s3 = sample.clone();
+    plan.push(("patient header".into(), &main, Box::new(move |i| format!("/api/pharmacy/patients/{}", s3[i % s3.len()]))));
+    // Searches by an identifier of the sampled patients (MRN exact; date of birth typed the US way).
+    let known: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.mrn, p.date_of_birth FROM patients p JOIN sites s ON s.id = p.site_id WHERE s.name = ? AND p.mrn IS NOT NULL ORDER BY p.id LIMIT 500",
+    )
+    .bind(MAIN_SITE)
+    .fetch_all(&db)
+    .await?;
+    if !known.is_empty() {
+        let (k1, k2) = (known.clone(), known);
+        plan.push(("patients?q=<mrn>".into(), &main, Box::new(move |i| format!("/api/pharmacy/patients?q={}", k1[i % k1.len()].0))));
+        plan.push((
+            "patients?q=<MM/DD/YYYY>".into(),
+            &main,
+            Box::new(move |i| {
+                let dob = &k2[i % k2.len()].1;
+                format!("/api/pharmacy/patients?q={}%2F{}%2F{}", &dob[5..7], &dob[8..10], &dob[..4])
+            }),
+        ));
+    }
     plan.push(("alerts (small site)".into(), &small, Box::new(|_| "/api/pharmacy/alerts".into())));
     plan.push(("queue (small site)".into(), &small, Box::new(|_| "/api/pharmacy/queue".into())));
     plan.push(("patients (small site)".into(), &small, Box::new(|_| "/api/pharmacy/patients".into())));

@@ -43,6 +43,8 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("There is no guide for that medicine in that language.")]
     GuideNotFound,
+    #[error("Another patient of this pharmacy has that medical record number. Nothing was saved.")]
+    MrnTaken,
     /// The request body stalled or the request ran past the request timeout.
     #[error("The request took too long. Please try again.")]
     Timeout,
@@ -70,6 +72,7 @@ impl ApiError {
             NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             GuideNotFound => (StatusCode::NOT_FOUND, ErrorCode::GuideNotFound),
+            MrnTaken => (StatusCode::CONFLICT, ErrorCode::MrnTaken),
             Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::Timeout),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }

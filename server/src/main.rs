@@ -178,7 +178,7 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
         first_cycle: 1,
         time_zone: chrono_tz::UTC,
     };
-    let patient = patients::create(&db, &site_id, &pharmacist_id, "Demo Patient", regimen, carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS, Duration::hours(settings.enrollment_code_hours))
+    let patient = patients::create(&db, &site_id, &pharmacist_id, "Demo Patient", &patients::Identity::default(), regimen, carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS, Duration::hours(settings.enrollment_code_hours))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!();

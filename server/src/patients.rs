@@ -11,12 +11,25 @@ use crate::store::{parse_uuid, ts, Db};
 
 pub const MAX_DISPLAY_NAME: usize = 100;
 
-/// Creates a patient with one regimen line and a one-time enrollment code, all or nothing.
+/// The identifiers stored with a new patient, already checked (`carepath_domain::identity::check_identity`);
+/// none for a client that sends none.
+#[derive(Debug, Clone, Default)]
+pub struct Identity {
+    pub date_of_birth: Option<chrono::NaiveDate>,
+    pub mrn: Option<String>,
+    pub phone: Option<String>,
+    pub language: carepath_domain::identity::Language,
+}
+
+/// Creates a patient with one regimen line and a one-time enrollment code, all or nothing: an MRN another patient
+/// of the site has is refused ([`ApiError::MrnTaken`](crate::error::ApiError::MrnTaken)) and nothing is stored.
+#[allow(clippy::too_many_arguments)]
 pub async fn create(
     db: &Db,
     site_id: &str,
     pharmacist_id: &str,
     display_name: &str,
+    identity: &Identity,
     regimen: Regimen,
     check_in_every_days: u16,
     code_valid_for: Duration,
@@ -26,20 +39,38 @@ pub async fn create(
     let now = Utc::now();
     let patient_id = Uuid::new_v4();
     let mut tx = crate::store::begin_write(db).await?;
-    sqlx::query("INSERT INTO patients (id, site_id, display_name, created_by, created_at, check_in_every_days) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(patient_id.to_string())
-        .bind(site_id)
-        .bind(&display_name)
-        .bind(pharmacist_id)
-        .bind(ts(now))
-        .bind(i64::from(check_in_every_days))
-        .execute(&mut *tx)
-        .await?;
+    // Inside the write transaction (one writer at a time), so two desks cannot both take the number.
+    if let Some(mrn) = &identity.mrn {
+        let taken: Option<(String,)> =
+            sqlx::query_as(MRN_SQL).bind(site_id).bind(mrn).fetch_optional(&mut *tx).await?;
+        if taken.is_some() {
+            return Err(crate::error::ApiError::MrnTaken);
+        }
+    }
+    sqlx::query(
+        "INSERT INTO patients (id, site_id, display_name, created_by, created_at, check_in_every_days, date_of_birth, mrn, phone, language)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(patient_id.to_string())
+    .bind(site_id)
+    .bind(&display_name)
+    .bind(pharmacist_id)
+    .bind(ts(now))
+    .bind(i64::from(check_in_every_days))
+    .bind(identity.date_of_birth.map(|d| d.to_string()))
+    .bind(&identity.mrn)
+    .bind(&identity.phone)
+    .bind(identity.language.code())
+    .execute(&mut *tx)
+    .await?;
     crate::regimens::insert(&mut tx, &patient_id.to_string(), pharmacist_id, regimen, now).await?;
     let (code, expires_at) = insert_code(&mut tx, patient_id, None, now, code_valid_for).await?;
     tx.commit().await?;
     Ok(EnrollPatientResponse { patient_id, code: code.to_string(), expires_at })
 }
+
+/// The site's patient with this MRN (`patients_site_mrn`): (id, name, created_at).
+pub const MRN_SQL: &str = "SELECT id, display_name, created_at FROM patients WHERE site_id = ? AND mrn = ?";
 
 /// A check-in cadence the pharmacist may set: 1 to 28 days.
 pub fn check_cadence(days: u16) -> Result<(), carepath_domain::ValidationError> {

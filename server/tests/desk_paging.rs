@@ -432,6 +432,7 @@ async fn every_desk_query_reads_through_an_index() {
     let mut queries = carepath_server::routes::alerts::desk_queries();
     queries.extend(carepath_server::routes::pharmacy::desk_queries());
     queries.extend(carepath_server::messages::desk_queries());
+    queries.extend(carepath_server::routes::identity::desk_queries());
     let sorts_allowed = [
         "alerts: notes of a page",
         "alerts: replies of a page",
@@ -439,6 +440,8 @@ async fn every_desk_query_reads_through_an_index() {
         "timeline: check-ins",
         "timeline: messages",
         "patients: devices of a page",
+        // One patient's caregivers: a handful, sorted by when they were added.
+        "header: caregivers",
     ];
     let mut plans: HashMap<&str, String> = HashMap::new();
     for (name, sql) in &queries {
@@ -480,6 +483,10 @@ async fn every_desk_query_reads_through_an_index() {
         ("patients: page after a cursor", "COVERING INDEX patients_site_created (site_id=? AND (created_at,id)<(?,?))"),
         ("patients: devices of a page", "devices_patient (patient_id=? AND revoked_at=?)"),
         ("queue: page", "site_events USING PRIMARY KEY (site_id=?)"),
+        ("patients: born on a date", "patients_site_dob (site_id=? AND date_of_birth=?)"),
+        ("patients: by MRN", "patients_site_mrn (site_id=? AND mrn=?)"),
+        ("header: last event of a kind", "events_patient_kind_recorded (patient_id=? AND kind=?)"),
+        ("codes: end the open ones", "enrollment_codes_patient_open (patient_id=?)"),
         ("queue: page after a cursor", "site_events USING PRIMARY KEY (site_id=? AND (recorded_at,received_at,event_id)<(?,?,?))"),
     ];
     for (name, needle) in expect {

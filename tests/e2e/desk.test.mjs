@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, enrollAndConnect, overflowing, PHONE, ARTIFACTS, waitFor } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, enrollAndConnect, overflowing, PHONE, ARTIFACTS, waitFor, fillIdentity } from './harness.mjs';
 
 const PHARMACIST = { username: 'd.mensah', password: 'a desk with a long passphrase', site: 'Harbor Oncology Pharmacy', phone: '+1 555 0166' };
 const DESKTOP = { width: 1366, height: 768 };
@@ -78,6 +78,7 @@ async function noteCheckIn(phone, note) {
 
 test('the enroll form refuses 1500 mg as 2 tablets of 500 mg, next to the inputs, and uses the desk width', async () => {
   await desk.getByLabel('Patient name').fill('Amara Okafor');
+  await fillIdentity(desk);
   await fillRegimen(desk, { drug: 'Capecitabine', strength: '500 mg tablets', dose: 2, mg: 1500, frequency: 'Twice a day' });
   await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
 
@@ -283,7 +284,7 @@ test('the patient page at desk width: alerts and messages first, then plan and a
 
 test('the desk in Spanish: the queue, the patient list and a patient page', async () => {
   await desk.goto(`${server.url}/pharmacy`);
-  await desk.getByLabel('Language').selectOption('es');
+  await desk.getByLabel('Language', { exact: true }).selectOption('es');
   await desk.getByRole('heading', { name: 'Lista de revisión', level: 1 }).waitFor();
   await desk.getByTestId('alert').first().getByRole('button', { name: /Detalles, notas y respuesta/ }).waitFor();
   assert.equal(await desk.title(), '(1 por revisar) Lista de revisión – Carepath');

@@ -5,7 +5,7 @@
 // phone holds two people's diaries.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, fillIdentity } from './harness.mjs';
 
 const PHARMACIST = { username: 'm.rossi', password: 'another long passphrase', site: 'Riverside Oncology Pharmacy', phone: '+1 555 0144' };
 const PATIENT = 'Luis Ortega';
@@ -182,6 +182,7 @@ test('one phone keeps two people\'s diaries apart', async () => {
   // The caregiver also looks after her mother, enrolled by the same pharmacy.
   await desk.goto(`${server.url}/pharmacy`);
   await desk.getByLabel('Patient name').fill('Elena Ortega');
+  await fillIdentity(desk);
   await desk.getByLabel('Drug name').fill('Anastrozole');
   await desk.getByLabel('Strength', { exact: true }).fill('1 mg tablets');
   await desk.getByLabel('Once a day').check();

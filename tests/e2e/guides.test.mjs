@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Server, launchBrowser, shot, axe, PHONE, signedInDesk, enrollAndConnect } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, PHONE, signedInDesk, enrollAndConnect, fillIdentity } from './harness.mjs';
 
 const PHARMACIST = { username: 'a.nguyen', password: 'guides are for reading', site: 'Lakeside Oncology Pharmacy', phone: '+1 555 0111', afterHours: '+1 555 0122' };
 // The site's own fever threshold (the default is 38.0 °C): 38.3 °C is 100.9 °F.
@@ -324,6 +324,7 @@ test('the regimen form fills in the food rule of the drug typed, from its guide,
   const within = morning.getByLabel('Minutes after the meal, at most');
   await within.fill('');
   await desk.getByLabel('Patient name').fill('Food Rule Test');
+  await fillIdentity(desk);
   await desk.getByLabel('Strength', { exact: true }).fill('250 mg tablets');
   await morning.getByLabel('Tablets').fill('4');
   await desk.getByRole('button', { name: 'Enroll and get a code' }).click();

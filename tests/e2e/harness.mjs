@@ -148,9 +148,23 @@ export async function fillRegimen(desk, { drug, strength, dose, mg, frequency = 
   }
 }
 
+let mrnCounter = 0;
+
+/**
+ * Fills the enroll form's identifiers (app/src/identity_fields.rs): date of birth (YYYY-MM-DD) and MRN are required;
+ * by default a plausible date and an MRN unique to this test run (MRNs are unique per site).
+ */
+export async function fillIdentity(desk, { dob = '1960-05-17', mrn, phone, language } = {}) {
+  await desk.getByLabel('Date of birth', { exact: true }).fill(dob);
+  await desk.getByLabel('Medical record number (MRN)', { exact: true }).fill(mrn ?? `E2E-${process.pid}-${++mrnCounter}`);
+  if (phone) await desk.getByLabel(/Phone number to call back/).fill(phone);
+  if (language) await desk.getByLabel("Patient's language").selectOption(language);
+}
+
 /** Enrolls a patient from the desk page and connects a new phone with the code; returns the phone's page on Today. */
 export async function enrollAndConnect(browser, server, desk, { name, drug, dose, frequency, strength, mg, pattern }) {
   await desk.getByLabel('Patient name').fill(name);
+  await fillIdentity(desk);
   await fillRegimen(desk, { drug, strength, dose, mg, frequency, pattern });
   await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
   const code = (await desk.getByTestId('enrollment-code').textContent()).trim();

@@ -2,7 +2,7 @@
 // logs a dose and a check-in, the pharmacist sees them; a dose logged while the server is down arrives exactly once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, PHONE, overflowing, fillRegimen } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, PHONE, overflowing, fillRegimen, fillIdentity } from './harness.mjs';
 
 const PHARMACIST = { username: 'r.okafor', password: 'correct horse battery staple', site: 'Riverside Oncology Pharmacy' };
 const OTHER_SITE = { username: 'm.lee', password: 'another long passphrase', site: 'Hillside Cancer Center', phone: '+1 555 0142' };
@@ -48,6 +48,7 @@ test('the pharmacist signs in and enrolls a patient with a regimen', async () =>
   desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
   await signIn(desk, PHARMACIST);
   await desk.getByLabel('Patient name').fill('Rosa Díaz');
+  await fillIdentity(desk);
   await fillRegimen(desk, { drug: 'Capecitabine', strength: '500 mg tablets', dose: 3, mg: 1500, frequency: 'Twice a day', pattern: { on: 14, off: 7 } });
   await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
   const code = desk.getByTestId('enrollment-code');

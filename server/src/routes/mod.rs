@@ -1,5 +1,6 @@
 pub mod alerts;
 pub mod device;
+pub mod identity;
 pub mod pharmacy;
 pub mod push;
 pub mod regimens;

@@ -146,8 +146,21 @@ pub async fn enroll_patient(
     ApiJson(req): ApiJson<EnrollPatientRequest>,
 ) -> Result<(StatusCode, ApiJson<EnrollPatientResponse>), ApiError> {
     let valid_for = Duration::hours(state.settings.enrollment_code_hours);
-    let created =
-        patients::create(&state.db, &me.site_id, &me.pharmacist_id, &req.display_name, req.regimen, req.check_in_every_days, valid_for).await?;
+    let today = crate::regimens::patient_today(&[], Utc::now());
+    let (date_of_birth, mrn, phone) =
+        carepath_domain::identity::check_identity(req.date_of_birth, req.mrn.as_deref(), req.phone.as_deref(), today)?;
+    let identity = patients::Identity { date_of_birth, mrn, phone, language: req.language };
+    let created = patients::create(
+        &state.db,
+        &me.site_id,
+        &me.pharmacist_id,
+        &req.display_name,
+        &identity,
+        req.regimen,
+        req.check_in_every_days,
+        valid_for,
+    )
+    .await?;
     store::audit(&state.db, me.audit("patient.create", Some(created.patient_id.to_string()), peer_ip(&connect))).await?;
     Ok((StatusCode::CREATED, ApiJson(created)))
 }
@@ -179,6 +192,19 @@ fn queue_sql(after: bool) -> String {
     )
 }
 
+/// A page of the site's patients born on a date (`patients_site_dob`), newest first; `after`: from a cursor.
+fn patients_born_sql(after: bool) -> String {
+    format!(
+        "SELECT id, display_name, created_at FROM patients WHERE site_id = ? AND date_of_birth = ? {}
+         ORDER BY created_at DESC, id DESC LIMIT ?",
+        if after { "AND (created_at, id) < (?, ?)" } else { "" }
+    )
+}
+
+/// The identifiers of a page's patients (their ids as a JSON array).
+const IDENTIFIERS_SQL: &str =
+    "SELECT id, date_of_birth, mrn FROM patients WHERE id IN (SELECT value FROM json_each(?))";
+
 /// The drugs of a page's regimen lines (their ids as a JSON array).
 const DRUGS_SQL: &str =
     "SELECT id, patient_id, json_extract(regimen, '$.drug_name') FROM regimens WHERE id IN (SELECT value FROM json_each(?))";
@@ -189,6 +215,10 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
         ("patients: page", patients_sql(false)),
         ("patients: page after a cursor", patients_sql(true)),
         ("patients: devices of a page", DEVICES_SQL.into()),
+        ("patients: born on a date", patients_born_sql(false)),
+        ("patients: born on a date after a cursor", patients_born_sql(true)),
+        ("patients: by MRN", patients::MRN_SQL.into()),
+        ("patients: identifiers of a page", IDENTIFIERS_SQL.into()),
         ("queue: page", queue_sql(false)),
         ("queue: page after a cursor", queue_sql(true)),
         ("queue: drugs of a page", DRUGS_SQL.into()),
@@ -297,6 +327,9 @@ pub struct PatientSummary {
     pub display_name: String,
     pub enrolled_devices: i64,
     pub created_at: chrono::DateTime<Utc>,
+    /// None for patients enrolled before identifiers were collected.
+    pub date_of_birth: Option<chrono::NaiveDate>,
+    pub mrn: Option<String>,
 }
 
 /// A page of the patient list, when one was asked for (`?limit=`, `?cursor=` or `?q=`).
@@ -313,7 +346,8 @@ type PatientKey = (String, String);
 /// The site's patients, newest enrolled first, a page at a time. Without parameters the body is the plain array it
 /// always was (the first page); with `limit`, `cursor` or `q` it is a [`PatientPage`]. Either way the next page's
 /// cursor is also in the `X-Next-Cursor` header. `q` finds patients whose name holds every word typed, ignoring case
-/// and accents ("diaz" finds "Rosa Díaz").
+/// and accents ("diaz" finds "Rosa Díaz"); a `q` that is a date (`1961-04-09`, or `04/09/1961` as US desks type it)
+/// finds the patients born that day; a `q` that is exactly a patient's MRN finds that patient.
 pub async fn list_patients(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -329,20 +363,31 @@ pub async fn list_patients(
         return Err(ApiError::Invalid(ValidationError::TooLong { field: "q", max: MAX_SEARCH }));
     }
     let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
-    let rows = site_patients(&mut conn, &me.site_id, after, limit + 1, &words).await?;
+    let typed = query.q.as_deref().map(str::trim).unwrap_or_default();
+    let rows = match carepath_domain::identity::parse_date(typed) {
+        Some(born) => patients_born(&mut conn, &me.site_id, born, after.as_ref(), limit + 1).await?,
+        None => match by_mrn(&mut conn, &me.site_id, typed, after.is_some()).await? {
+            Some(found) => vec![found],
+            None => site_patients(&mut conn, &me.site_id, after, limit + 1, &words).await?,
+        },
+    };
     let (rows, next) = split_page(rows, limit, "patients", |(id, _, created_at)| (created_at.clone(), id.clone()));
     let devices = enrolled_devices(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
+    let mut identifiers = identifiers(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
     drop(conn);
     store::audit(&state.db, me.audit("patients.read", None, peer_ip(&connect))).await?;
     let patients = rows
         .into_iter()
         .filter_map(|(id, display_name, created_at)| {
             let parsed = (|| {
+                let (born, mrn) = identifiers.remove(&id).unwrap_or_default();
                 Ok(PatientSummary {
                     patient_id: parse_uuid(&id)?,
                     enrolled_devices: devices.get(&id).copied().unwrap_or(0),
                     display_name,
                     created_at: parse_ts(&created_at)?,
+                    date_of_birth: born.map(|d| d.parse()).transpose()?,
+                    mrn,
                 })
             })();
             store::readable("patient", &id, parsed)
@@ -391,6 +436,45 @@ async fn site_patients(
             return Ok(found);
         }
     }
+}
+
+/// The site's patients born on `born`, newest first, after `after`: (id, name, created_at).
+async fn patients_born(
+    conn: &mut SqliteConnection,
+    site_id: &str,
+    born: chrono::NaiveDate,
+    after: Option<&PatientKey>,
+    want: i64,
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    let sql = patients_born_sql(after.is_some());
+    let mut select = sqlx::query_as(&sql).bind(site_id).bind(born.to_string());
+    if let Some((created, id)) = after {
+        select = select.bind(created).bind(id);
+    }
+    Ok(select.bind(want).fetch_all(&mut *conn).await?)
+}
+
+/// The site's patient whose MRN is exactly `typed` (a one-row list: nothing after a cursor).
+async fn by_mrn(
+    conn: &mut SqliteConnection,
+    site_id: &str,
+    typed: &str,
+    after_cursor: bool,
+) -> anyhow::Result<Option<(String, String, String)>> {
+    if typed.is_empty() || after_cursor || typed.chars().count() > carepath_domain::identity::MAX_MRN {
+        return Ok(None);
+    }
+    Ok(sqlx::query_as(patients::MRN_SQL).bind(site_id).bind(typed).fetch_optional(&mut *conn).await?)
+}
+
+/// Date of birth and MRN, per patient, for a page of patients (one query).
+async fn identifiers<'a>(
+    conn: &mut SqliteConnection,
+    ids: impl Iterator<Item = &'a str>,
+) -> anyhow::Result<HashMap<String, (Option<String>, Option<String>)>> {
+    let ids = serde_json::to_string(&ids.collect::<Vec<_>>())?;
+    let rows: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(IDENTIFIERS_SQL).bind(ids).fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().map(|(id, born, mrn)| (id, (born, mrn))).collect())
 }
 
 /// Devices enrolled and not revoked, per patient, for a page of patients (one query).
