@@ -6,6 +6,7 @@ pub mod checkin;
 pub mod enrollment;
 pub mod grading;
 pub mod guide;
+pub mod intervention;
 pub mod push;
 pub mod readability;
 pub mod regimen;
@@ -14,6 +15,7 @@ pub mod rules;
 pub mod schedule;
 pub mod sync;
 pub mod triage;
+pub mod worklist;
 
 /// Input that breaks a rule of the domain. The server maps it to a 422 with the message below.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -480,6 +480,9 @@ pub struct PatientTimeline {
     /// Newest first.
     pub messages: Vec<PharmacyMessage>,
     pub term_names: TermNames,
+    /// Documented interventions, newest first.
+    #[serde(default)]
+    pub interventions: Vec<crate::intervention::InterventionView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -301,6 +301,9 @@ pub enum AlertReason {
     Note,
     /// Doses vomited in the last `hours` hours.
     VomitedDoses { count: u32, hours: u32 },
+    /// The patient stopped logging: `count` expected doses since the last record have none (once per episode;
+    /// see `worklist`).
+    StoppedLogging { count: u32 },
 }
 
 impl AlertReason {
@@ -316,6 +319,7 @@ impl AlertReason {
             AlertReason::Rule { .. } => "reason-rule",
             AlertReason::Note => "reason-note",
             AlertReason::VomitedDoses { .. } => "reason-vomited-doses",
+            AlertReason::StoppedLogging { .. } => "reason-stopped-logging",
         }
     }
 }
