@@ -1,8 +1,10 @@
 pub mod alerts;
 pub mod device;
 pub mod pharmacy;
+pub mod program;
 pub mod push;
 pub mod regimens;
+pub mod worklists;
 
 use std::net::SocketAddr;
 
