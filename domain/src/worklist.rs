@@ -4,7 +4,7 @@
 //! desk should follow up today, each as a [`DueItem`] in one [`Worklist`]:
 //! - **follow-up call**: a line started 7 to 14 days ago (the new-start call);
 //! - **stopped logging**: at least the site's [`SiteWorklistSettings::unrecorded_doses_alert`] expected doses
-//!   since the last dose record (within [`UNRECORDED_LOOKBACK_DAYS`]) have no record;
+//!   since the last dose record (within [`UNRECORDED_LOOKBACK_DAYS`], and since enrollment) have no record;
 //! - **check-in overdue**: the cadence passed since the last check-in (or enrollment) without one;
 //! - **refill**: `adherence::summarize` says a refill is due, or the patient asked for one since the last dispense;
 //! - **low PDC**: days covered by dispenses below 80 % over the last 30 days.
@@ -166,7 +166,9 @@ pub fn patient_status(facts: &PatientFacts<'_>) -> PatientStatus {
     let records_of = |id: Uuid| facts.records.iter().find(|(l, _)| *l == id).map(|(_, r)| r.as_slice()).unwrap_or(&[]);
     let last_dose_date = facts.records.iter().flat_map(|(_, r)| r.iter().map(|r| r.date)).filter(|d| *d <= today).max();
     let lookback = today - chrono::Days::new(UNRECORDED_LOOKBACK_DAYS);
-    let from = last_dose_date.map_or(lookback, |d| d.succ_opt().unwrap_or(d).max(lookback));
+    // Doses before enrollment could not be logged in the app.
+    let floor = lookback.max(facts.enrolled_at.date_naive());
+    let from = last_dose_date.map_or(floor, |d| d.succ_opt().unwrap_or(d).max(floor));
     let mut unrecorded = 0u32;
     for line in facts.lines {
         let Ok(schedule) = line.schedule() else { continue };
@@ -444,6 +446,10 @@ mod tests {
         let status = patient_status(&facts(&lines, &[], "2026-11-29"));
         assert_eq!(status.unrecorded_doses, UNRECORDED_LOOKBACK_DAYS as u32);
         assert_eq!(status.logging_episode, "none");
+        // Enrolled 3 days ago: only the doses since could have been logged.
+        let mut f = facts(&lines, &[], "2026-11-29");
+        f.enrolled_at = day("2026-11-26").and_hms_opt(15, 0, 0).unwrap().and_utc();
+        assert_eq!(patient_status(&f).unrecorded_doses, 3);
     }
 
     #[test]
