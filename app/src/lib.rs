@@ -10,11 +10,13 @@ pub mod diary;
 pub mod format;
 pub mod guides;
 pub mod i18n;
+pub mod intervention_form;
 pub mod outbox;
 pub mod patient;
 pub mod patient_page;
 pub mod patients_list;
 pub mod pharmacy;
+pub mod program;
 pub mod reasons;
 pub mod regimen_admin;
 pub mod regimen_form;
@@ -22,6 +24,7 @@ pub mod regimen_text;
 pub mod reminders;
 pub mod text_size;
 pub mod trends;
+pub mod worklists;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -71,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pharmacy") view=PharmacyPage/>
                     <Route path=path!("/pharmacy/patients") view=crate::patients_list::PatientsPage/>
                     <Route path=path!("/pharmacy/patients/:id") view=crate::patient_page::PatientPage/>
+                    <Route path=path!("/pharmacy/worklists") view=crate::worklists::WorklistsPage/>
+                    <Route path=path!("/pharmacy/program") view=crate::program::ProgramPage/>
                 </Routes>
             </Router>
         </main>

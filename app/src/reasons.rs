@@ -63,6 +63,10 @@ pub fn reason_text(reason: &AlertReason, names: &TermNames) -> String {
             let (count, hours): (u32, u32) = (*count, *hours);
             crate::tr!("reason-vomited-doses", count = count, hours = hours)
         }
+        AlertReason::StoppedLogging { count } => {
+            let count: u32 = *count;
+            crate::tr!("reason-stopped-logging", count = count)
+        }
     }
 }
 
