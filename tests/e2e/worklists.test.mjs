@@ -16,6 +16,7 @@ let server;
 let browser;
 let desk;
 let patientId;
+let phone;
 
 before(async () => {
   server = new Server();
@@ -52,9 +53,29 @@ async function api(method, path, body) {
   }, { method, path, body });
 }
 
+/** A check-in with nothing but a note: a routine alert. */
+async function noteCheckIn(note) {
+  await phone.goto(`${server.url}/check-in`);
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  await phone.getByRole('button', { name: 'Next' }).click();
+  let guard = 0;
+  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 20) {
+    if (await phone.getByRole('heading', { name: /Bowel movements|A few more questions/ }).isVisible()) {
+      await phone.getByRole('button', { name: 'Next' }).click();
+    } else if (await phone.getByRole('button', { name: 'Skip this question' }).isVisible()) {
+      await phone.getByRole('button', { name: 'Skip this question' }).click();
+    }
+    await phone.waitForTimeout(100);
+  }
+  await phone.getByLabel(/Tell us about anything else/).fill(note);
+  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
+  await phone.getByTestId('within-a-day').waitFor();
+  await phone.locator('.sync-status[data-waiting="0"]').waitFor({ timeout: 20_000 });
+}
+
 test('a medicine started 8 days ago puts the patient on "Follow-up call due"', async () => {
   // Enrolled through the shared desk helper (today's start), then a second medicine that started 8 days ago.
-  await enrollAndConnect(browser, server, desk, { name: NAME, drug: 'Capecitabine 500 mg tablets', dose: 3, frequency: 'Twice a day' });
+  phone = await enrollAndConnect(browser, server, desk, { name: NAME, drug: 'Capecitabine 500 mg tablets', dose: 3, frequency: 'Twice a day' });
   const list = await api('GET', '/api/pharmacy/patients?limit=10');
   patientId = (list.body.patients ?? list.body.items ?? list.body).find((p) => p.display_name === NAME).patient_id;
   const start = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString().slice(0, 10);
@@ -82,7 +103,7 @@ test('a medicine started 8 days ago puts the patient on "Follow-up call due"', a
 test('the pharmacist documents the call and marks it done: it leaves the list and shows on the patient page', async () => {
   const item = desk.getByTestId('worklist-item').filter({ hasText: NAME });
   await item.getByRole('button', { name: 'Done' }).click();
-  await item.getByLabel('Note', { exact: true }).fill('Day 8 call made');
+  await item.getByLabel('Note for the worklist').fill('Day 8 call made');
   assert.equal(await item.getByLabel('I made an intervention').isChecked(), true);
   await item.getByLabel('What you did').selectOption({ label: 'Called the patient' });
   await item.getByLabel('Outcome').selectOption({ label: 'Resolved' });
@@ -134,4 +155,28 @@ test('the dashboard shows the worklist counts beside the queue', async () => {
   await desk.setViewportSize(DESKTOP);
   await shot(desk, '69-dashboard-worklist-counts-1366');
   assert.deepEqual(await axe(desk), [], 'accessibility violations on the dashboard');
+});
+
+test('an intervention documented on the alert card is saved with the alert and acknowledges it', async () => {
+  await noteCheckIn('The capsules make me very tired');
+  await desk.goto(`${server.url}/pharmacy`);
+  const card = desk.getByTestId('alert').filter({ hasText: NAME });
+  await card.waitFor();
+  assert.equal(await card.getAttribute('data-acknowledged'), 'false');
+  await card.getByRole('button', { name: /Details, notes and reply/ }).click();
+  const form = card.getByTestId('intervention-form');
+  await form.getByText('Document intervention').click();
+  await form.getByLabel('What you did').selectOption({ label: 'Taught the patient' });
+  await form.getByLabel('Outcome').selectOption({ label: 'Follow-up needed' });
+  await form.getByLabel('Note (optional)').fill('Explained rest and fluids; call back on Friday.');
+  assert.equal(await form.getByLabel('Also mark the alert as seen').isChecked(), true);
+  assert.deepEqual(await axe(desk), [], 'accessibility violations on the alert card\'s intervention form');
+  await form.getByRole('button', { name: 'Save intervention' }).click();
+  await waitFor(async () => (await card.getAttribute('data-acknowledged')) === 'true', 'the alert to be acknowledged');
+
+  await desk.goto(`${server.url}/pharmacy/patients/${patientId}`);
+  const interventions = desk.getByTestId('interventions');
+  await interventions.getByText('Taught the patient').waitFor();
+  assert.match(await interventions.textContent(), /Follow-up needed.*call back on Friday/s);
+  assert.equal(await interventions.locator('li').count(), 2);
 });
