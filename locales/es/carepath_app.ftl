@@ -906,12 +906,12 @@ worklists-hint = El seguimiento de hoy, junto a la cola de alertas. Marque un el
 worklists-choose = Elija una lista de trabajo
 worklist-follow-up = Llamada de seguimiento pendiente
 worklist-stopped-logging = Dejó de anotar
-worklist-check-in-overdue = Control de síntomas atrasado
+worklist-check-in-overdue = Registro de síntomas atrasado
 worklist-refill = Resurtidos
 worklist-low-pdc = Baja adherencia (PDC)
 worklist-follow-up-hint = Un medicamento que empezó hace 7 a 14 días: llame al paciente para saber cómo va el inicio.
 worklist-stopped-logging-hint = Dosis esperadas sin registro desde la última anotada.
-worklist-check-in-overdue-hint = Pasó la fecha del control de síntomas del paciente sin que lo enviara.
+worklist-check-in-overdue-hint = Pasó la fecha del registro de síntomas del paciente sin que lo enviara.
 worklist-refill-hint = Toca resurtir antes de que se acabe el medicamento, o el paciente lo pidió.
 worklist-low-pdc-hint = Días cubiertos por las entregas por debajo del 80 % en los últimos 30 días.
 worklist-item-follow-up = { $drug }: llamada pendiente desde el { $date }
@@ -919,7 +919,7 @@ worklist-item-stopped-logging = { $count ->
     [one] 1 dosis sin registro, desde el { $date }
    *[other] { $count } dosis sin registro, desde el { $date }
 }
-worklist-item-check-in-overdue = Control de síntomas para el { $date }
+worklist-item-check-in-overdue = Registro de síntomas para el { $date }
 worklist-item-refill-requested = Pidió un resurtido el { $date }
 worklist-item-refill-due = { $drug }: resurtido para el { $date }
 worklist-item-low-pdc = { $percent } % de días cubiertos en los últimos 30 días
@@ -939,10 +939,10 @@ program-download-figures = Descargar las cifras (CSV)
 program-download-interventions = Descargar las intervenciones (CSV)
 program-percent = { $value } %
 program-period-dates = Del { $from } al { $to }
-program-check-ins-title = Controles de síntomas y alertas
-program-completion = Controles de síntomas completados
+program-check-ins-title = Registros de síntomas y alertas
+program-completion = Registros de síntomas completados
 program-received-of-expected = ({ $received } recibidos de { $expected } esperados)
-program-alerted = Controles que dieron una alerta
+program-alerted = Registros que dieron una alerta
 program-alerted-count = ({ $count })
 program-median-urgent = Mediana del tiempo hasta verla, urgentes
 program-median-routine = Mediana del tiempo hasta verla, de rutina
