@@ -590,6 +590,7 @@ fn short(reason: &AlertReason) -> String {
         R::Rule { rule } => format!("rule:{rule}"),
         R::Note => "note".into(),
         R::VomitedDoses { count, hours } => format!("vomited {count}/{hours}h"),
+        R::StoppedLogging { count } => format!("stopped logging {count}"),
     }
 }
 
