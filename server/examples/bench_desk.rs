@@ -10,9 +10,10 @@
 //! - `BENCH_N` (200): requests per route; `BENCH_SECONDS` (30): at most this long per route (slow routes stop early,
 //!   after at least 5 requests).
 //!
-//! Before the routes, every patient's worklist status is worked out once (what the background refresh does after
-//! migration 0010; timed and printed), and 20,000 interventions of the last 120 days are seeded for the program page
-//! if there are none.
+//! Before the routes, one patient in ten of the main site gets a second medicine started 7 to 14 days ago (so the
+//! follow-up list holds about 950 patients), every patient's worklist status is worked out (what the background
+//! refresh does after migration 0010; timed and printed), and 20,000 interventions of the last 120 days are seeded
+//! for the program page; each only once per database.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration as StdDuration, Instant};
@@ -149,6 +150,35 @@ async fn main() -> anyhow::Result<()> {
 
 /// Refreshes every patient whose worklist status is due, in the background task's batches, and seeds interventions.
 async fn worklist_status(db: &store::Db) -> anyhow::Result<()> {
+    let recent = (Utc::now() - Duration::days(14)).date_naive().to_string();
+    let new_starts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM regimens WHERE json_extract(regimen, '$.start') >= ?").bind(&recent).fetch_one(db).await?;
+    if new_starts == 0 {
+        let lines: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT r.patient_id, r.regimen, r.created_by FROM regimens r JOIN patients p ON p.id = r.patient_id
+             JOIN sites s ON s.id = p.site_id WHERE s.name = ? ORDER BY r.patient_id",
+        )
+        .bind(MAIN_SITE)
+        .fetch_all(db)
+        .await?;
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut tx = store::begin_write(db).await?;
+        for (i, (patient_id, regimen, by)) in lines.iter().enumerate().filter(|(i, _)| i % 10 == 0) {
+            let mut regimen: Value = serde_json::from_str(regimen)?;
+            regimen["start"] = json!((Utc::now() - Duration::days(7 + (i as i64 / 10) % 8)).date_naive().to_string());
+            regimen["drug_name"] = json!("Temozolomide");
+            sqlx::query("INSERT INTO regimens (id, patient_id, regimen, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(uuid(&mut rng).to_string())
+                .bind(patient_id)
+                .bind(serde_json::to_string(&regimen)?)
+                .bind(by)
+                .bind(ts(Utc::now()))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE patient_status SET next_refresh_at = '' WHERE patient_id = ?").bind(patient_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    }
     let started = Instant::now();
     let mut refreshed = 0;
     loop {
