@@ -186,7 +186,8 @@ impl ProgramFigures {
     }
 }
 
-/// Check-ins due in a stretch of `days` days at one every `every_days` (whole ones only).
+/// Check-ins due in a stretch of `days` days at one every `every_days` (whole ones only). The server sums the same
+/// rule over a site in SQL (`server/src/routes/program.rs`, `EXPECTED_SQL`).
 pub fn check_ins_expected(days: i64, every_days: u16) -> u32 {
     u32::try_from(days.max(0) / i64::from(every_days.max(1))).unwrap_or(u32::MAX)
 }

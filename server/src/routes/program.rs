@@ -9,18 +9,17 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use carepath_domain::intervention::{check_ins_expected, csv_cell, InterventionKind, InterventionOutcome, ProgramFigures, PROGRAM_PERIODS};
+use carepath_domain::intervention::{csv_cell, InterventionKind, InterventionOutcome, ProgramFigures, PROGRAM_PERIODS};
 use carepath_domain::worklist::PdcBand;
 use carepath_domain::ValidationError;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
-use sqlx::SqliteConnection;
 
 use super::alerts::{CHECK_INS_SQL, MINUTES_TO_ACKNOWLEDGE};
 use super::peer_ip;
 use crate::auth::PharmacistAuth;
 use crate::error::{ApiError, ApiJson};
-use crate::store::{self, parse_ts, ts};
+use crate::store::{self, ts, Db};
 use crate::AppState;
 
 /// The most interventions one export holds (a 90-day period of a large practice fits well under this).
@@ -28,7 +27,10 @@ const MAX_EXPORT_ROWS: i64 = 20_000;
 
 // ---- the queries (each read through an index: see `desk_queries` and server/tests/desk_paging.rs) -----------
 
-const CADENCES_SQL: &str = "SELECT created_at, check_in_every_days FROM patients WHERE site_id = ?";
+/// Check-ins due by each patient's cadence over their whole days enrolled in the period (parameters: now, the
+/// period's start, the site). Summed in SQL: a large site's rows never leave the database.
+const EXPECTED_SQL: &str = "SELECT COALESCE(SUM(MAX(0, CAST(julianday(?) - julianday(MAX(created_at, ?)) AS INTEGER)) / check_in_every_days), 0)
+     FROM patients WHERE site_id = ?";
 const ACKNOWLEDGED_SQL: &str =
     "SELECT COUNT(*) FROM alerts WHERE site_id = ? AND tier = ? AND raised_at >= ? AND acknowledged_at IS NOT NULL";
 const INTERVENTION_COUNTS_SQL: &str =
@@ -51,7 +53,7 @@ fn median_sql() -> String {
 
 pub fn desk_queries() -> Vec<(&'static str, String)> {
     vec![
-        ("program: cadences", CADENCES_SQL.into()),
+        ("program: cadences", EXPECTED_SQL.into()),
         ("program: acknowledged by tier", ACKNOWLEDGED_SQL.into()),
         ("program: median by tier", median_sql()),
         ("program: interventions", INTERVENTION_COUNTS_SQL.into()),
@@ -74,29 +76,37 @@ fn period(query: Result<Query<PeriodQuery>, axum::extract::rejection::QueryRejec
     }
 }
 
-/// The figures of the `days` before `now` for a site.
-pub async fn compute(conn: &mut SqliteConnection, site_id: &str, days: u32, now: DateTime<Utc>) -> anyhow::Result<ProgramFigures> {
+/// Acknowledged alerts of one tier raised since `since`, and the median minutes to acknowledge.
+async fn acknowledged(db: &Db, site_id: &str, tier: &str, since: &str) -> anyhow::Result<(u32, Option<i64>)> {
+    let n: i64 = sqlx::query_scalar(ACKNOWLEDGED_SQL).bind(site_id).bind(tier).bind(since).fetch_one(db).await?;
+    let median: Option<i64> = if n > 0 {
+        sqlx::query_scalar(&median_sql()).bind(site_id).bind(tier).bind(since).bind((n - 1) / 2).fetch_optional(db).await?
+    } else {
+        None
+    };
+    Ok((u32::try_from(n)?, median))
+}
+
+/// The figures of the `days` before `now` for a site. Three groups of queries run side by side on their own
+/// connections (SQLite readers do not block each other in WAL mode): the check-ins, the urgent alerts, the rest.
+pub async fn compute(db: &Db, site_id: &str, days: u32, now: DateTime<Utc>) -> anyhow::Result<ProgramFigures> {
     let since = now - Duration::days(i64::from(days));
-    let (received, alerted): (i64, i64) = sqlx::query_as(CHECK_INS_SQL).bind(site_id).bind(ts(since)).fetch_one(&mut *conn).await?;
-    let cadences: Vec<(String, i64)> = sqlx::query_as(CADENCES_SQL).bind(site_id).fetch_all(&mut *conn).await?;
-    let mut expected = 0u32;
-    for (created_at, every) in cadences {
-        let Ok(created) = parse_ts(&created_at) else { continue };
-        let enrolled_days = (now - created.max(since)).num_days();
-        expected = expected.saturating_add(check_ins_expected(enrolled_days, u16::try_from(every).unwrap_or(7)));
-    }
-    let mut acknowledged = [(0u32, None), (0u32, None)];
-    for (slot, tier) in acknowledged.iter_mut().zip(["urgent", "routine"]) {
-        let n: i64 = sqlx::query_scalar(ACKNOWLEDGED_SQL).bind(site_id).bind(tier).bind(ts(since)).fetch_one(&mut *conn).await?;
-        let median: Option<i64> = if n > 0 {
-            sqlx::query_scalar(&median_sql()).bind(site_id).bind(tier).bind(ts(since)).bind((n - 1) / 2).fetch_optional(&mut *conn).await?
-        } else {
-            None
-        };
-        *slot = (u32::try_from(n)?, median);
-    }
-    let rows: Vec<(String, String, i64)> =
-        sqlx::query_as(INTERVENTION_COUNTS_SQL).bind(site_id).bind(ts(since)).fetch_all(&mut *conn).await?;
+    let since_text = ts(since);
+    let check_ins = async {
+        let row: (i64, i64) = sqlx::query_as(CHECK_INS_SQL).bind(site_id).bind(&since_text).fetch_one(db).await?;
+        anyhow::Ok(row)
+    };
+    let urgent = acknowledged(db, site_id, "urgent", &since_text);
+    let rest = async {
+        let routine = acknowledged(db, site_id, "routine", &since_text).await?;
+        let expected: i64 =
+            sqlx::query_scalar(EXPECTED_SQL).bind(ts(now)).bind(&since_text).bind(site_id).fetch_one(db).await?;
+        let rows: Vec<(String, String, i64)> =
+            sqlx::query_as(INTERVENTION_COUNTS_SQL).bind(site_id).bind(&since_text).fetch_all(db).await?;
+        let bands: (i64, i64, i64, i64) = sqlx::query_as(PDC_BANDS_SQL).bind(site_id).fetch_one(db).await?;
+        anyhow::Ok((routine, expected, rows, bands))
+    };
+    let ((received, alerted), urgent, (routine, expected, rows, bands)) = tokio::try_join!(check_ins, urgent, rest)?;
     let mut interventions: Vec<(InterventionKind, InterventionOutcome, u32)> = rows
         .into_iter()
         .filter_map(|(kind, outcome, n)| {
@@ -104,19 +114,18 @@ pub async fn compute(conn: &mut SqliteConnection, site_id: &str, days: u32, now:
         })
         .collect();
     interventions.sort();
-    let bands: (i64, i64, i64, i64) = sqlx::query_as(PDC_BANDS_SQL).bind(site_id).fetch_one(&mut *conn).await?;
     let band_counts = [bands.0, bands.1, bands.2, bands.3];
     Ok(ProgramFigures {
         days,
         from: since.date_naive(),
         to: now.date_naive(),
         check_ins_received: u32::try_from(received)?,
-        check_ins_expected: expected,
+        check_ins_expected: u32::try_from(expected).unwrap_or(u32::MAX),
         check_ins_alerted: u32::try_from(alerted)?,
-        acknowledged_urgent: acknowledged[0].0,
-        median_minutes_urgent: acknowledged[0].1,
-        acknowledged_routine: acknowledged[1].0,
-        median_minutes_routine: acknowledged[1].1,
+        acknowledged_urgent: urgent.0,
+        median_minutes_urgent: urgent.1,
+        acknowledged_routine: routine.0,
+        median_minutes_routine: routine.1,
         interventions,
         pdc_bands: PdcBand::ALL.into_iter().zip(band_counts).map(|(b, n)| (b, u32::try_from(n).unwrap_or(0))).collect(),
     })
@@ -129,7 +138,7 @@ pub async fn figures(
     query: Result<Query<PeriodQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<ApiJson<ProgramFigures>, ApiError> {
     let days = period(query)?;
-    let figures = compute(&mut *state.db.acquire().await.map_err(anyhow::Error::from)?, &me.site_id, days, Utc::now()).await?;
+    let figures = compute(&state.db, &me.site_id, days, Utc::now()).await?;
     store::audit(&state.db, me.audit("program.read", None, peer_ip(&connect))).await?;
     Ok(ApiJson(figures))
 }
@@ -165,7 +174,7 @@ pub async fn figures_csv(
     query: Result<Query<PeriodQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let days = period(query)?;
-    let f = compute(&mut *state.db.acquire().await.map_err(anyhow::Error::from)?, &me.site_id, days, Utc::now()).await?;
+    let f = compute(&state.db, &me.site_id, days, Utc::now()).await?;
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let pct = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     let mut w = writer();
