@@ -631,6 +631,7 @@ fn AlertForms(id: Uuid, list: AlertList, patient_id: Uuid, patient_name: String,
                         on_sent=list.on_change
                     />
                 })}
+                <crate::intervention_form::InterventionDetails patient_id=patient_id alert_id=id on_saved=list.on_change/>
             </div>
         </div>
     }

@@ -15,12 +15,14 @@ pub mod handout;
 pub mod i18n;
 pub mod messages;
 pub mod identity_fields;
+pub mod intervention_form;
 pub mod outbox;
 pub mod patient;
 pub mod patient_header;
 pub mod patient_page;
 pub mod patients_list;
 pub mod pharmacy;
+pub mod program;
 pub mod reasons;
 pub mod regimen_admin;
 pub mod regimen_form;
@@ -28,6 +30,7 @@ pub mod regimen_text;
 pub mod reminders;
 pub mod text_size;
 pub mod trends;
+pub mod worklists;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -79,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pharmacy/patients") view=crate::patients_list::PatientsPage/>
                     <Route path=path!("/pharmacy/patients/:id") view=crate::patient_page::PatientPage/>
                     <Route path=path!("/pharmacy/patients/:id/handout") view=crate::handout::HandoutPage/>
+                    <Route path=path!("/pharmacy/worklists") view=crate::worklists::WorklistsPage/>
+                    <Route path=path!("/pharmacy/program") view=crate::program::ProgramPage/>
                 </Routes>
             </Router>
         </main>

@@ -83,6 +83,7 @@ fn PatientTimelineView() -> impl IntoView {
         latest.with(|t| t.as_ref().map(|t| crate::desk_messages::newest_first(&t.messages, &t.patient_messages)).unwrap_or_default())
     });
     let thread_name = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.patient_name.clone()).unwrap_or_default()));
+    let interventions = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.interventions.clone()).unwrap_or_default()));
     let term_names = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.term_names.clone()).unwrap_or_default()));
     let on_change = Callback::new(move |()| timeline.refetch());
     let drafts = Drafts::new();
@@ -228,6 +229,12 @@ fn PatientTimelineView() -> impl IntoView {
                                 </ol>
                             </details>
                         })}
+                        <div class="patient-interventions">
+                            <crate::intervention_form::InterventionList interventions=interventions.into()/>
+                            {move || patient.get().map(|(id, _)| view! {
+                                <crate::intervention_form::InterventionDetails patient_id=id on_saved=on_change/>
+                            })}
+                        </div>
                     </section>
                     <section class="card patient-messages" aria-labelledby="timeline-messages-title">
                         <h2 id="timeline-messages-title">{move || tr!("desk-thread-title")}</h2>

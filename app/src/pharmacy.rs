@@ -58,6 +58,8 @@ pub(crate) fn CadenceSelect(
 pub enum DeskPage {
     Queue,
     Patients,
+    Worklists,
+    Program,
     /// A patient's page: neither link is the current page.
     Patient,
 }
@@ -75,6 +77,8 @@ pub(crate) fn DeskNav(current: DeskPage) -> impl IntoView {
             <ul role="list">
                 {link(DeskPage::Queue, "/pharmacy", || tr!("pharmacy-title"))}
                 {link(DeskPage::Patients, "/pharmacy/patients", || tr!("desk-patients-title"))}
+                {link(DeskPage::Worklists, "/pharmacy/worklists", || tr!("worklists-title"))}
+                {link(DeskPage::Program, "/pharmacy/program", || tr!("program-title"))}
             </ul>
         </nav>
     }
@@ -180,6 +184,7 @@ fn Dashboard(info: PharmacistInfo, on_logout: impl Fn() + Copy + 'static) -> imp
         </header>
         <DeskNav current=DeskPage::Queue/>
         <AlertQueueSection/>
+        <crate::worklists::WorklistCountsLine/>
         <div class="pharmacy-grid">
             <section class="card" aria-labelledby="queue-title">
                 <div class="section-head">

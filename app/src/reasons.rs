@@ -64,6 +64,10 @@ pub fn reason_text(reason: &AlertReason, names: &TermNames) -> String {
             crate::tr!("reason-vomited-doses", count = count, hours = hours)
         }
         AlertReason::PatientMessage => crate::tr!("reason-patient-message"),
+        AlertReason::StoppedLogging { count } => {
+            let count: u32 = *count;
+            crate::tr!("reason-stopped-logging", count = count)
+        }
     }
 }
 

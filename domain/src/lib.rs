@@ -8,6 +8,7 @@ pub mod grading;
 pub mod guide;
 pub mod messages;
 pub mod identity;
+pub mod intervention;
 pub mod push;
 pub mod readability;
 pub mod regimen;
@@ -16,6 +17,7 @@ pub mod rules;
 pub mod schedule;
 pub mod sync;
 pub mod triage;
+pub mod worklist;
 
 /// Input that breaks a rule of the domain. The server maps it to a 422 with the message below.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -498,6 +498,9 @@ pub struct PatientTimeline {
     #[serde(default)]
     pub patient_messages: Vec<crate::messages::PatientMessage>,
     pub term_names: TermNames,
+    /// Documented interventions, newest first.
+    #[serde(default)]
+    pub interventions: Vec<crate::intervention::InterventionView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

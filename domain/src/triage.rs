@@ -303,6 +303,9 @@ pub enum AlertReason {
     VomitedDoses { count: u32, hours: u32 },
     /// The patient (or a caregiver) wrote a message and no alert of theirs was open.
     PatientMessage,
+    /// The patient stopped logging: `count` expected doses since the last record have none (once per episode;
+    /// see `worklist`).
+    StoppedLogging { count: u32 },
 }
 
 impl AlertReason {
@@ -319,6 +322,7 @@ impl AlertReason {
             AlertReason::Note => "reason-note",
             AlertReason::VomitedDoses { .. } => "reason-vomited-doses",
             AlertReason::PatientMessage => "reason-patient-message",
+            AlertReason::StoppedLogging { .. } => "reason-stopped-logging",
         }
     }
 }

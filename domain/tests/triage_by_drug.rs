@@ -591,6 +591,7 @@ fn short(reason: &AlertReason) -> String {
         R::Note => "note".into(),
         R::VomitedDoses { count, hours } => format!("vomited {count}/{hours}h"),
         R::PatientMessage => "message".into(),
+        R::StoppedLogging { count } => format!("stopped logging {count}"),
     }
 }
 

@@ -966,3 +966,93 @@ handout-home-title = Put the app on your Home Screen
 handout-home-iphone = iPhone (Safari): tap the Share button (a square with an arrow). Then tap "Add to Home Screen".
 handout-home-android = Android (Chrome): tap the menu (three dots). Then tap "Add to Home screen" or "Install app".
 handout-questions = Questions? Call { $site } at { $phone }.
+
+## Worklists, interventions and the program page (#12)
+reason-stopped-logging = { $count ->
+    [one] Stopped logging doses: 1 expected dose has no record
+   *[other] Stopped logging doses: { $count } expected doses have no record
+}
+intervention-kind-called-patient = Called the patient
+intervention-kind-advised-dose-hold = Advised holding a dose
+intervention-kind-referred-to-clinic = Referred to the clinic
+intervention-kind-referred-to-emergency = Referred to emergency care
+intervention-kind-educated-patient = Taught the patient
+intervention-kind-contacted-prescriber = Contacted the prescriber
+intervention-kind-other = Other
+intervention-outcome-resolved = Resolved
+intervention-outcome-follow-up-needed = Follow-up needed
+intervention-outcome-referred = Referred
+intervention-outcome-could-not-reach = Could not reach
+intervention-kind-label = What you did
+intervention-outcome-label = Outcome
+intervention-note-label = Note (optional)
+intervention-note-hint = Up to 2000 characters. Stays in the pharmacy record; the patient does not see it.
+intervention-document = Document intervention
+intervention-also-acknowledge = Also mark the alert as seen
+intervention-save = Save intervention
+intervention-saved = Intervention saved.
+intervention-list-title = Interventions
+intervention-none = No interventions documented yet.
+intervention-meta = { $name }, { $time }
+desk-title-worklists = Worklists – Carepath
+desk-title-program = Program – Carepath
+worklists-title = Worklists
+worklists-hint = Today's follow-up, beside the alert queue. Mark an item done when you have dealt with it; who did it, when and the note are kept.
+worklists-choose = Choose a worklist
+worklist-follow-up = Follow-up call due
+worklist-stopped-logging = Stopped logging
+worklist-check-in-overdue = Check-in overdue
+worklist-refill = Refills
+worklist-low-pdc = Low adherence (PDC)
+worklist-follow-up-hint = A medicine started 7 to 14 days ago: call the patient about how the start is going.
+worklist-stopped-logging-hint = Expected doses with no record since the last one logged.
+worklist-check-in-overdue-hint = The patient's check-in schedule has passed with no check-in.
+worklist-refill-hint = A refill is due before the supply runs out, or the patient asked for one.
+worklist-low-pdc-hint = Days covered by dispenses under 80 % over the last 30 days.
+worklist-item-follow-up = { $drug }: call due since { $date }
+worklist-item-stopped-logging = { $count ->
+    [one] 1 dose with no record, since { $date }
+   *[other] { $count } doses with no record, since { $date }
+}
+worklist-item-check-in-overdue = Check-in due on { $date }
+worklist-item-refill-requested = Asked for a refill on { $date }
+worklist-item-refill-due = { $drug }: refill due on { $date }
+worklist-item-low-pdc = { $percent } % of days covered in the last 30 days
+worklist-empty = Nothing on this list.
+worklist-more = Show more
+worklist-done = Done
+worklist-done-note = Note for the worklist
+worklist-done-with-intervention = I made an intervention
+worklist-done-save = Mark done
+worklist-done-announce = Marked done. It has left the list.
+worklist-count = { $list }: { $count }
+program-title = Program
+program-hint = The figures your practice reports for value-based care, for the pharmacy's own patients.
+program-period = Period
+program-days = Last { $days } days
+program-download-figures = Download the figures (CSV)
+program-download-interventions = Download the interventions (CSV)
+program-percent = { $value } %
+program-period-dates = From { $from } to { $to }
+program-check-ins-title = Check-ins and alerts
+program-completion = Check-in completion
+program-received-of-expected = ({ $received } received of { $expected } expected)
+program-alerted = Check-ins raising an alert
+program-alerted-count = ({ $count })
+program-median-urgent = Median time to acknowledge, urgent
+program-median-routine = Median time to acknowledge, routine
+program-acknowledged-count = ({ $count } acknowledged)
+program-interventions-title = Interventions
+program-interventions-total = { $count ->
+    [one] 1 intervention documented
+   *[other] { $count } interventions documented
+}
+program-count = Count
+program-pdc-title = Adherence (PDC, last 30 days)
+program-pdc-hint = Patients by days covered by dispenses. Patients with no dispense recorded are not counted.
+program-pdc-band = Days covered
+program-patients = Patients
+program-pdc-below-50 = Under 50 %
+program-pdc-50-79 = 50 to 79 %
+program-pdc-80-89 = 80 to 89 %
+program-pdc-90 = 90 % or more

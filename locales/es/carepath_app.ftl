@@ -969,3 +969,93 @@ handout-home-title = Ponga la aplicación en su pantalla de inicio
 handout-home-iphone = iPhone (Safari): toque el botón Compartir (un cuadrado con una flecha). Luego toque "Agregar a pantalla de inicio".
 handout-home-android = Android (Chrome): toque el menú (tres puntos). Luego toque "Agregar a la pantalla principal" o "Instalar aplicación".
 handout-questions = ¿Preguntas? Llame a { $site } al { $phone }.
+
+## Worklists, interventions and the program page (#12)
+reason-stopped-logging = { $count ->
+    [one] Dejó de anotar sus dosis: 1 dosis esperada no tiene registro
+   *[other] Dejó de anotar sus dosis: { $count } dosis esperadas no tienen registro
+}
+intervention-kind-called-patient = Llamó al paciente
+intervention-kind-advised-dose-hold = Aconsejó suspender una dosis
+intervention-kind-referred-to-clinic = Lo remitió a la clínica
+intervention-kind-referred-to-emergency = Lo remitió a urgencias
+intervention-kind-educated-patient = Le explicó al paciente
+intervention-kind-contacted-prescriber = Habló con quien recetó
+intervention-kind-other = Otra
+intervention-outcome-resolved = Resuelto
+intervention-outcome-follow-up-needed = Necesita seguimiento
+intervention-outcome-referred = Remitido
+intervention-outcome-could-not-reach = No se le pudo localizar
+intervention-kind-label = Qué hizo
+intervention-outcome-label = Resultado
+intervention-note-label = Nota (opcional)
+intervention-note-hint = Hasta 2000 caracteres. Queda en el registro de la farmacia; el paciente no la ve.
+intervention-document = Registrar intervención
+intervention-also-acknowledge = Marcar también la alerta como vista
+intervention-save = Guardar intervención
+intervention-saved = Intervención guardada.
+intervention-list-title = Intervenciones
+intervention-none = Todavía no hay intervenciones registradas.
+intervention-meta = { $name }, { $time }
+desk-title-worklists = Listas de trabajo – Carepath
+desk-title-program = Programa – Carepath
+worklists-title = Listas de trabajo
+worklists-hint = El seguimiento de hoy, junto a la cola de alertas. Marque un elemento como hecho cuando lo haya atendido; se guarda quién lo hizo, cuándo y la nota.
+worklists-choose = Elija una lista de trabajo
+worklist-follow-up = Llamada de seguimiento pendiente
+worklist-stopped-logging = Dejó de anotar
+worklist-check-in-overdue = Registro de síntomas atrasado
+worklist-refill = Resurtidos
+worklist-low-pdc = Baja adherencia (PDC)
+worklist-follow-up-hint = Un medicamento que empezó hace 7 a 14 días: llame al paciente para saber cómo va el inicio.
+worklist-stopped-logging-hint = Dosis esperadas sin registro desde la última anotada.
+worklist-check-in-overdue-hint = Pasó la fecha del registro de síntomas del paciente sin que lo enviara.
+worklist-refill-hint = Toca resurtir antes de que se acabe el medicamento, o el paciente lo pidió.
+worklist-low-pdc-hint = Días cubiertos por las entregas por debajo del 80 % en los últimos 30 días.
+worklist-item-follow-up = { $drug }: llamada pendiente desde el { $date }
+worklist-item-stopped-logging = { $count ->
+    [one] 1 dosis sin registro, desde el { $date }
+   *[other] { $count } dosis sin registro, desde el { $date }
+}
+worklist-item-check-in-overdue = Registro de síntomas para el { $date }
+worklist-item-refill-requested = Pidió un resurtido el { $date }
+worklist-item-refill-due = { $drug }: resurtido para el { $date }
+worklist-item-low-pdc = { $percent } % de días cubiertos en los últimos 30 días
+worklist-empty = No hay nada en esta lista.
+worklist-more = Mostrar más
+worklist-done = Hecho
+worklist-done-note = Nota para la lista de trabajo
+worklist-done-with-intervention = Hice una intervención
+worklist-done-save = Marcar como hecho
+worklist-done-announce = Marcado como hecho. Ya no está en la lista.
+worklist-count = { $list }: { $count }
+program-title = Programa
+program-hint = Las cifras que su consulta informa para la atención basada en valor, de los pacientes de la farmacia.
+program-period = Periodo
+program-days = Últimos { $days } días
+program-download-figures = Descargar las cifras (CSV)
+program-download-interventions = Descargar las intervenciones (CSV)
+program-percent = { $value } %
+program-period-dates = Del { $from } al { $to }
+program-check-ins-title = Registros de síntomas y alertas
+program-completion = Registros de síntomas completados
+program-received-of-expected = ({ $received } recibidos de { $expected } esperados)
+program-alerted = Registros que dieron una alerta
+program-alerted-count = ({ $count })
+program-median-urgent = Mediana del tiempo hasta verla, urgentes
+program-median-routine = Mediana del tiempo hasta verla, de rutina
+program-acknowledged-count = ({ $count } vistas)
+program-interventions-title = Intervenciones
+program-interventions-total = { $count ->
+    [one] 1 intervención registrada
+   *[other] { $count } intervenciones registradas
+}
+program-count = Cantidad
+program-pdc-title = Adherencia (PDC, últimos 30 días)
+program-pdc-hint = Pacientes según los días cubiertos por las entregas. No se cuentan los pacientes sin entregas registradas.
+program-pdc-band = Días cubiertos
+program-patients = Pacientes
+program-pdc-below-50 = Menos del 50 %
+program-pdc-50-79 = Del 50 al 79 %
+program-pdc-80-89 = Del 80 al 89 %
+program-pdc-90 = 90 % o más

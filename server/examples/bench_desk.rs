@@ -9,6 +9,11 @@
 //! - `BENCH_PATIENTS` (10000), `BENCH_EVENTS` (1000000): the size of the seed.
 //! - `BENCH_N` (200): requests per route; `BENCH_SECONDS` (30): at most this long per route (slow routes stop early,
 //!   after at least 5 requests).
+//!
+//! Before the routes, one patient in ten of the main site gets a second medicine started 7 to 14 days ago (so the
+//! follow-up list holds about 950 patients), every patient's worklist status is worked out (what the background
+//! refresh does after migration 0010; timed and printed), and 20,000 interventions of the last 120 days are seeded
+//! for the program page; each only once per database.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration as StdDuration, Instant};
@@ -134,10 +139,99 @@ async fn main() -> anyhow::Result<()> {
     )
     .fetch_one(&db)
     .await?;
-    db.close().await;
     eprintln!("database: {} patients, {} events, {} alerts ({} open)", counts.0, counts.1, counts.2, counts.3);
+    worklist_status(&db).await?;
+    db.close().await;
 
     bench(&db_path, n, budget).await
+}
+
+// ---- worklists and the program page -----------------------------------------------------------------------
+
+/// Refreshes every patient whose worklist status is due, in the background task's batches, and seeds interventions.
+async fn worklist_status(db: &store::Db) -> anyhow::Result<()> {
+    let recent = (Utc::now() - Duration::days(14)).date_naive().to_string();
+    let new_starts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM regimens WHERE json_extract(regimen, '$.start') >= ?").bind(&recent).fetch_one(db).await?;
+    if new_starts == 0 {
+        let lines: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT r.patient_id, r.regimen, r.created_by FROM regimens r JOIN patients p ON p.id = r.patient_id
+             JOIN sites s ON s.id = p.site_id WHERE s.name = ? ORDER BY r.patient_id",
+        )
+        .bind(MAIN_SITE)
+        .fetch_all(db)
+        .await?;
+        let mut rng = StdRng::seed_from_u64(7);
+        let mut tx = store::begin_write(db).await?;
+        for (i, (patient_id, regimen, by)) in lines.iter().enumerate().filter(|(i, _)| i % 10 == 0) {
+            let mut regimen: Value = serde_json::from_str(regimen)?;
+            regimen["start"] = json!((Utc::now() - Duration::days(7 + (i as i64 / 10) % 8)).date_naive().to_string());
+            regimen["drug_name"] = json!("Temozolomide");
+            sqlx::query("INSERT INTO regimens (id, patient_id, regimen, created_by, created_at) VALUES (?, ?, ?, ?, ?)")
+                .bind(uuid(&mut rng).to_string())
+                .bind(patient_id)
+                .bind(serde_json::to_string(&regimen)?)
+                .bind(by)
+                .bind(ts(Utc::now()))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE patient_status SET next_refresh_at = '' WHERE patient_id = ?").bind(patient_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    }
+    let started = Instant::now();
+    let mut refreshed = 0;
+    loop {
+        let n = carepath_server::worklist::refresh_due(db, Utc::now(), carepath_server::worklist::REFRESH_BATCH).await?;
+        refreshed += n;
+        if n == 0 {
+            break;
+        }
+    }
+    if refreshed > 0 {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("worklist status of {refreshed} patients refreshed in {secs:.1} s ({:.1} ms a patient)", secs * 1000.0 / refreshed as f64);
+    }
+    let items: Vec<(String, i64)> = sqlx::query_as("SELECT list, COUNT(*) FROM worklist_items GROUP BY list").fetch_all(db).await?;
+    eprintln!("worklist items: {items:?}");
+    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM interventions").fetch_one(db).await?;
+    if have > 0 {
+        return Ok(());
+    }
+    let mut rng = StdRng::seed_from_u64(12);
+    let now = Utc::now();
+    let patients: Vec<(String, String)> = sqlx::query_as(
+        "SELECT p.id, p.site_id FROM patients p JOIN sites s ON s.id = p.site_id WHERE s.name = ? ORDER BY p.id",
+    )
+    .bind(MAIN_SITE)
+    .fetch_all(db)
+    .await?;
+    let pharmacists: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM pharmacists WHERE site_id = ?").bind(&patients[0].1).fetch_all(db).await?;
+    let kinds = carepath_domain::intervention::InterventionKind::ALL;
+    let outcomes = carepath_domain::intervention::InterventionOutcome::ALL;
+    let mut tx = store::begin_write(db).await?;
+    for _ in 0..20_000 {
+        let (patient, site) = pick(&mut rng, &patients);
+        let at = now - Duration::minutes(rng.gen_range(0..120 * 24 * 60));
+        sqlx::query(
+            "INSERT INTO interventions (id, site_id, patient_id, kind, outcome, note, created_at, pharmacist_id)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(uuid(&mut rng).to_string())
+        .bind(site)
+        .bind(patient)
+        .bind(pick(&mut rng, &kinds).as_str())
+        .bind(pick(&mut rng, &outcomes).as_str())
+        .bind(*pick(&mut rng, NOTES))
+        .bind(ts(at))
+        .bind(pick(&mut rng, &pharmacists))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    eprintln!("seeded 20000 interventions");
+    Ok(())
 }
 
 // ---- seeding ------------------------------------------------------------------------------------------------
@@ -657,9 +751,25 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
             }),
         ));
     }
+    plan.push(("worklists: counts".into(), &main, Box::new(|_| "/api/pharmacy/worklists".into())));
+    for list in carepath_domain::worklist::Worklist::ALL {
+        let path = format!("/api/pharmacy/worklists/{}", list.as_str());
+        let (_, page) = first(&main, &path).await?;
+        plan.push((format!("worklist {}", list.as_str()), &main, Box::new(move |_| path.clone())));
+        if let Some(c) = next_cursor(&page) {
+            let path = format!("/api/pharmacy/worklists/{}?cursor={c}", list.as_str());
+            plan.push((format!("worklist {}, page 2", list.as_str()), &main, Box::new(move |_| path.clone())));
+        }
+    }
+    plan.push(("program 30 days".into(), &main, Box::new(|_| "/api/pharmacy/program?days=30".into())));
+    plan.push(("program 90 days".into(), &main, Box::new(|_| "/api/pharmacy/program?days=90".into())));
+    plan.push(("program figures.csv".into(), &main, Box::new(|_| "/api/pharmacy/program/figures.csv?days=90".into())));
+    plan.push(("interventions.csv 30 days".into(), &main, Box::new(|_| "/api/pharmacy/program/interventions.csv?days=30".into())));
     plan.push(("alerts (small site)".into(), &small, Box::new(|_| "/api/pharmacy/alerts".into())));
     plan.push(("queue (small site)".into(), &small, Box::new(|_| "/api/pharmacy/queue".into())));
     plan.push(("patients (small site)".into(), &small, Box::new(|_| "/api/pharmacy/patients".into())));
+    plan.push(("worklists: counts (small site)".into(), &small, Box::new(|_| "/api/pharmacy/worklists".into())));
+    plan.push(("program 90 days (small site)".into(), &small, Box::new(|_| "/api/pharmacy/program?days=90".into())));
 
     let mut rows = Vec::new();
     for (route, client, path) in &plan {

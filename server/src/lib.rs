@@ -17,6 +17,7 @@ pub mod routes;
 pub mod serve;
 pub mod store;
 pub mod triage;
+pub mod worklist;
 
 use std::sync::Arc;
 
@@ -78,6 +79,7 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
     reminders::spawn(db.clone(), settings.clone(), push.clone());
     let message_pushes = messages::PushWaker::default();
     messages::spawn(db.clone(), settings.clone(), push.clone(), message_pushes.clone());
+    worklist::spawn(db.clone());
     Ok(AppState { db, settings, guides: Arc::new(guides), items: Arc::new(items), notifier, push, message_pushes, dummy_password_hash })
 }
 
@@ -112,6 +114,13 @@ pub fn router(state: AppState) -> Router {
         .route("/pharmacy/patients/{id}/refill-reminder", axum::routing::put(routes::regimens::set_refill_reminder))
         .route("/pharmacy/patients/{id}/caregivers", post(routes::regimens::add_caregiver))
         .route("/pharmacy/patients/{id}/caregivers/{caregiver_id}/revoke", post(routes::regimens::revoke_caregiver))
+        .route("/pharmacy/patients/{id}/interventions", post(routes::worklists::add_intervention))
+        .route("/pharmacy/worklists", get(routes::worklists::counts))
+        .route("/pharmacy/worklists/{list}", get(routes::worklists::page))
+        .route("/pharmacy/worklists/{list}/done", post(routes::worklists::done))
+        .route("/pharmacy/program", get(routes::program::figures))
+        .route("/pharmacy/program/figures.csv", get(routes::program::figures_csv))
+        .route("/pharmacy/program/interventions.csv", get(routes::program::interventions_csv))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -55,6 +55,10 @@ enum Command {
         /// Hours an acknowledgement holds (0–720).
         #[arg(long)]
         acknowledged_window_hours: Option<u32>,
+        /// Expected doses without a record that put a patient on the "stopped logging" worklist and raise one
+        /// routine alert (2–28; default 4).
+        #[arg(long)]
+        unrecorded_doses_alert: Option<u32>,
     },
     /// Set up a demo site, pharmacist (with a new random password) and patient with a fresh enrollment code.
     Demo,
@@ -81,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
             println!("Created pharmacist {username} at {site}.");
             Ok(())
         }
-        Command::SiteSettings { site, fever_threshold_c, fever_threshold_f, acknowledged_window_hours } => {
+        Command::SiteSettings { site, fever_threshold_c, fever_threshold_f, acknowledged_window_hours, unrecorded_doses_alert } => {
             use carepath_domain::checkin::{Temperature, TemperatureUnit};
             let threshold = match (fever_threshold_c, fever_threshold_f) {
                 (Some(c), _) => Some((c, TemperatureUnit::Celsius)),
@@ -96,6 +100,10 @@ async fn main() -> anyhow::Result<()> {
                 })
                 .transpose()?;
             let db = store::open(&cli.settings.database_path()).await?;
+            if let Some(n) = unrecorded_doses_alert {
+                carepath_server::worklist::update_site_setting(&db, &site, n).await?;
+                println!("{site}: {n} unrecorded doses put a patient on the stopped-logging list.");
+            }
             let now = patients::update_site_settings(&db, &site, threshold, acknowledged_window_hours).await?;
             println!(
                 "{site}: fever at {} °C or above; acknowledgements hold {} hours.",

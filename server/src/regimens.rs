@@ -36,6 +36,8 @@ pub async fn insert(
         .bind(ts(now))
         .execute(&mut *conn)
         .await?;
+    // The new line may be due for its follow-up call, or change what else is due (enrollment stores one too).
+    crate::worklist::refresh(conn, patient_id, now).await?;
     Ok(id)
 }
 

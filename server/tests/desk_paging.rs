@@ -433,7 +433,11 @@ async fn every_desk_query_reads_through_an_index() {
     queries.extend(carepath_server::routes::pharmacy::desk_queries());
     queries.extend(carepath_server::messages::desk_queries());
     queries.extend(carepath_server::routes::identity::desk_queries());
+    queries.extend(carepath_server::routes::worklists::desk_queries());
+    queries.extend(carepath_server::routes::program::desk_queries());
     let sorts_allowed = [
+        "program: median by tier",
+        "program: interventions",
         "alerts: notes of a page",
         "alerts: replies of a page",
         "alerts: 30-day median",
@@ -469,6 +473,11 @@ async fn every_desk_query_reads_through_an_index() {
         plans.insert(name, plan.join("\n"));
     }
     let expect = [
+        ("worklists: page", "PRIMARY KEY (site_id=? AND list=?)"),
+        ("worklists: page after a cursor", "(due_on,patient_id,item_key)>(?,?,?)"),
+        ("program: cadences", "COVERING INDEX patients_site_cadence (site_id=?)"),
+        ("program: PDC bands", "COVERING INDEX patient_status_site_pdc (site_id=?"),
+        ("program: median by tier", "COVERING INDEX alerts_site_tier_acknowledged (site_id=? AND tier=? AND raised_at>?)"),
         ("alerts: open page", "alerts_open_queue (site_id=?)"),
         ("alerts: open page after a cursor", "alerts_open_queue (site_id=?)"),
         ("alerts: open counts", "alerts_open_queue (site_id=?)"),

@@ -52,7 +52,7 @@ const NOTES_SQL: &str = "SELECT n.alert_id, n.created_at, ph.display_name, n.bod
      WHERE n.alert_id IN (SELECT value FROM json_each(?)) ORDER BY n.created_at, n.id";
 /// The replies to a page of alerts (their ids as a JSON array).
 const REPLIES_FILTER: &str = "m.alert_id IN (SELECT value FROM json_each(?))";
-const CHECK_INS_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(alerted), 0) FROM site_events
+pub(crate) const CHECK_INS_SQL: &str = "SELECT COUNT(*), COALESCE(SUM(alerted), 0) FROM site_events
      WHERE site_id = ? AND kind = 'check_in' AND received_at >= ?";
 const ACKNOWLEDGED_SQL: &str =
     "SELECT COUNT(*) FROM alerts WHERE site_id = ? AND raised_at >= ? AND acknowledged_at IS NOT NULL";
@@ -65,7 +65,7 @@ const TIMELINE_CHECK_INS_SQL: &str = "SELECT payload FROM (SELECT payload, recor
 
 /// Whole minutes from raised to acknowledged, as `AlertView::minutes_to_acknowledge` counts them (at least 0), in
 /// SQL. Times are stored to the millisecond; julianday's double is exact to well under one.
-const MINUTES_TO_ACKNOWLEDGE: &str =
+pub(crate) const MINUTES_TO_ACKNOWLEDGE: &str =
     "MAX(0, CAST(ROUND((julianday(acknowledged_at) - julianday(raised_at)) * 86400000) AS INTEGER) / 60000)";
 
 /// The median time to acknowledge (`OFFSET` the middle), sorting only the window's acknowledged alerts.
@@ -327,7 +327,7 @@ pub async fn queue(
 }
 
 /// The alert's patient, if the alert belongs to the pharmacist's site.
-async fn alert_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, alert_id: Uuid) -> Result<String, ApiError> {
+pub(crate) async fn alert_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, alert_id: Uuid) -> Result<String, ApiError> {
     let row: Option<(String,)> = sqlx::query_as("SELECT patient_id FROM alerts WHERE id = ? AND site_id = ?")
         .bind(alert_id.to_string())
         .bind(&me.site_id)
@@ -358,7 +358,7 @@ async fn finish_alert_action(
 }
 
 /// Marks the alert seen by this pharmacist (the first acknowledgement counts; later ones change nothing).
-async fn mark_acknowledged(conn: &mut SqliteConnection, me: &PharmacistAuth, alert_id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
+pub(crate) async fn mark_acknowledged(conn: &mut SqliteConnection, me: &PharmacistAuth, alert_id: Uuid, now: DateTime<Utc>) -> sqlx::Result<bool> {
     let updated = sqlx::query(
         "UPDATE alerts SET acknowledged_at = ?, acknowledged_by = ? WHERE id = ? AND site_id = ? AND acknowledged_at IS NULL",
     )
@@ -460,6 +460,7 @@ pub async fn set_cadence(
         .bind(patient_id.to_string())
         .execute(&mut *tx)
         .await?;
+    crate::worklist::refresh(&mut tx, &patient_id.to_string(), Utc::now()).await?;
     let mut audit = me.audit("patient.cadence", Some(patient_id.to_string()), peer_ip(&connect));
     audit.detail = Some(format!("every {} days", req.check_in_every_days));
     store::audit(&mut *tx, audit).await?;
@@ -540,6 +541,7 @@ pub async fn timeline(
     let messages = messages_where(&mut conn, "m.patient_id = ?", &id, Some(TIMELINE_MESSAGES)).await?;
     let messages = messages.into_iter().map(|(_, m)| m).collect();
     let patient_messages = crate::messages::thread(&mut conn, &id).await?;
+    let interventions = super::worklists::patient_interventions(&mut conn, &id).await?;
     drop(conn);
     store::audit(&state.db, me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
     Ok(ApiJson(PatientTimeline {
@@ -551,5 +553,6 @@ pub async fn timeline(
         messages,
         patient_messages,
         term_names: state.items.term_names().clone(),
+        interventions,
     }))
 }

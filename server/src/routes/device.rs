@@ -259,6 +259,9 @@ pub async fn sync(
     if newest_diary.is_some() || !refill_requests.is_empty() {
         triage::triage_diary(&mut tx, content, &device.patient_id, newest_diary, &refill_requests, now, &channels).await?;
     }
+    if newly_stored > 0 {
+        crate::worklist::refresh(&mut tx, &device.patient_id, now).await?;
+    }
     store::audit(
         &mut *tx,
         Audit {

@@ -2,8 +2,10 @@ pub mod alerts;
 pub mod device;
 pub mod identity;
 pub mod pharmacy;
+pub mod program;
 pub mod push;
 pub mod regimens;
+pub mod worklists;
 
 use std::net::SocketAddr;
 

@@ -113,6 +113,7 @@ pub async fn add_change(
     let mut audit = me.audit("regimen.change", Some(pid.clone()), peer_ip(&connect));
     audit.detail = Some(serde_json::to_string(&req.change).map_err(anyhow::Error::from)?);
     store::audit(&mut *tx, audit).await?;
+    crate::worklist::refresh(&mut tx, &pid, Utc::now()).await?;
     let line = regimens::lines_in(&mut tx, &pid).await?.into_iter().find(|l| l.id == req.regimen_line_id).ok_or(ApiError::NotFound)?;
     tx.commit().await?;
     Ok(ApiJson(line))
@@ -132,6 +133,7 @@ pub async fn add_dispense(
     let mut audit = me.audit("dispense.record", Some(pid), peer_ip(&connect));
     audit.detail = Some(format!("{} tablets, {} days, {}", req.tablets, req.days_supply, req.date));
     store::audit(&mut *tx, audit).await?;
+    crate::worklist::refresh(&mut tx, &patient_id.to_string(), Utc::now()).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, ApiJson(Empty {})))
 }
@@ -151,6 +153,7 @@ pub async fn set_refill_reminder(
     let mut audit = me.audit("regimen.refill_reminder", Some(pid), peer_ip(&connect));
     audit.detail = Some(format!("{days} days before run-out"));
     store::audit(&mut *tx, audit).await?;
+    crate::worklist::refresh(&mut tx, &patient_id.to_string(), Utc::now()).await?;
     tx.commit().await?;
     Ok(ApiJson(Empty {}))
 }

@@ -1,0 +1,182 @@
+// Worklists, documented interventions and the program page (issue #12, items 6 and 7): a patient whose new medicine
+// started 8 days ago is on "Follow-up call due"; the pharmacist marks it done with a note and a documented call, it
+// leaves the list and shows on the patient's page; the program page counts it, and its CSV downloads. Screens at
+// desk and phone size, axe 0 on each.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, waitFor } from './harness.mjs';
+
+const PHARMACIST = { username: 'r.alvarez', password: 'a worklist with a long passphrase', site: 'Bayview Oncology Pharmacy', phone: '+1 555 0177' };
+const DESKTOP = { width: 1366, height: 768 };
+const PHONE_SIZE = { width: PHONE.viewport.width, height: PHONE.viewport.height };
+const NAME = 'Lucía Romero';
+
+let server;
+let browser;
+let desk;
+let patientId;
+let phone;
+
+before(async () => {
+  server = new Server();
+  await server.start();
+  server.createPharmacist(PHARMACIST);
+  browser = await launchBrowser();
+  desk = await signedInDesk(browser, server, PHARMACIST);
+  await desk.setViewportSize(DESKTOP);
+  await desk.getByRole('heading', { name: 'Review queue', level: 1 }).waitFor();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** Screenshots of the page at desk size and at phone size, each checked with axe (and for sideways scrolling on the phone). */
+async function bothSizes(page, name, what) {
+  await page.setViewportSize(DESKTOP);
+  await shot(page, `${name}-1366`);
+  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at 1366×768`);
+  await page.setViewportSize(PHONE_SIZE);
+  assert.deepEqual(await overflowing(page), [], `${what} scrolls sideways at phone width`);
+  await shot(page, `${name}-phone`);
+  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at phone size`);
+  await page.setViewportSize(DESKTOP);
+}
+
+/** A JSON request from the signed-in desk page (its session cookie). */
+async function api(method, path, body) {
+  return desk.evaluate(async ({ method, path, body }) => {
+    const res = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  }, { method, path, body });
+}
+
+/** A check-in with nothing but a note: a routine alert. */
+async function noteCheckIn(note) {
+  await phone.goto(`${server.url}/check-in`);
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  await phone.getByRole('button', { name: 'Next' }).click();
+  let guard = 0;
+  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 20) {
+    if (await phone.getByRole('heading', { name: /Bowel movements|A few more questions/ }).isVisible()) {
+      await phone.getByRole('button', { name: 'Next' }).click();
+    } else if (await phone.getByRole('button', { name: 'Skip this question' }).isVisible()) {
+      await phone.getByRole('button', { name: 'Skip this question' }).click();
+    }
+    await phone.waitForTimeout(100);
+  }
+  await phone.getByLabel(/Tell us about anything else/).fill(note);
+  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
+  await phone.getByTestId('within-a-day').waitFor();
+  await phone.locator('.sync-status[data-waiting="0"]').waitFor({ timeout: 20_000 });
+}
+
+test('a medicine started 8 days ago puts the patient on "Follow-up call due"', async () => {
+  // Enrolled through the shared desk helper (today's start), then a second medicine that started 8 days ago.
+  phone = await enrollAndConnect(browser, server, desk, { name: NAME, drug: 'Capecitabine 500 mg tablets', dose: 3, frequency: 'Twice a day' });
+  const list = await api('GET', '/api/pharmacy/patients?limit=10');
+  patientId = (list.body.patients ?? list.body.items ?? list.body).find((p) => p.display_name === NAME).patient_id;
+  const start = new Date(Date.now() - 8 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+  const added = await api('POST', `/api/pharmacy/patients/${patientId}/regimens`, {
+    drug_name: 'Temozolomide', strength: '100 mg capsules', pattern: { type: 'continuous' }, start, first_cycle: 1, time_zone: 'UTC',
+    doses: [{ slot: 'daily', amount: { mg: 100, half_tablets: 2 }, time: '08:00:00', food: 'with_or_without_food' }],
+  });
+  assert.equal(added.status, 201, JSON.stringify(added.body));
+
+  // The dashboard counts it, and links the list.
+  await desk.goto(`${server.url}/pharmacy`);
+  const counts = desk.getByTestId('worklist-counts');
+  await counts.getByRole('link', { name: 'Follow-up call due: 1' }).waitFor();
+  await counts.getByRole('link', { name: 'Follow-up call due: 1' }).click();
+  await desk.getByRole('heading', { name: 'Worklists', level: 1 }).waitFor();
+  const worklist = desk.getByTestId('worklist');
+  await worklist.getByRole('heading', { name: 'Follow-up call due', level: 2 }).waitFor();
+  const item = worklist.getByTestId('worklist-item').filter({ hasText: NAME });
+  await item.waitFor();
+  assert.match(await item.textContent(), /Temozolomide: call due since/);
+  assert.equal(await desk.getByRole('link', { name: /^Follow-up call due/ }).first().getAttribute('aria-current'), 'page');
+  await bothSizes(desk, '65-worklist-follow-up-call-due', 'the follow-up worklist');
+});
+
+test('the pharmacist documents the call and marks it done: it leaves the list and shows on the patient page', async () => {
+  const item = desk.getByTestId('worklist-item').filter({ hasText: NAME });
+  await item.getByRole('button', { name: 'Done' }).click();
+  await item.getByLabel('Note for the worklist').fill('Day 8 call made');
+  assert.equal(await item.getByLabel('I made an intervention').isChecked(), true);
+  await item.getByLabel('What you did').selectOption({ label: 'Called the patient' });
+  await item.getByLabel('Outcome').selectOption({ label: 'Resolved' });
+  await item.getByLabel('Note (optional)').fill('Taking it at bedtime on an empty stomach; no nausea.');
+  await shot(desk, '66-worklist-done-with-intervention-1366');
+  assert.deepEqual(await axe(desk), [], 'accessibility violations on the done form');
+  await item.getByRole('button', { name: 'Mark done' }).click();
+  await desk.getByRole('status').filter({ hasText: 'Marked done. It has left the list.' }).waitFor();
+  await waitFor(async () => (await desk.getByTestId('worklist-item').filter({ hasText: NAME }).count()) === 0, 'the item to leave the list');
+  await desk.getByText('Nothing on this list.').waitFor();
+  // Gone for good: a reload asks the server again.
+  await desk.reload();
+  await desk.getByText('Nothing on this list.').waitFor();
+
+  await desk.goto(`${server.url}/pharmacy/patients/${patientId}`);
+  const interventions = desk.getByTestId('interventions');
+  await interventions.getByText('Called the patient').waitFor();
+  assert.match(await interventions.textContent(), /Resolved/);
+  assert.match(await interventions.textContent(), /no nausea/);
+  await bothSizes(desk, '67-patient-page-interventions', 'the patient page with an intervention');
+});
+
+test('the program page counts the intervention and its CSV downloads', async () => {
+  await desk.goto(`${server.url}/pharmacy/program`);
+  await desk.getByRole('heading', { name: 'Program', level: 1 }).waitFor();
+  await desk.getByTestId('intervention-total').filter({ hasText: '1 intervention documented' }).waitFor();
+  assert.match(await desk.locator('.program-table').first().textContent(), /Called the patient.*Resolved.*1/);
+  await desk.getByLabel('Last 90 days').check();
+  await desk.getByTestId('intervention-total').filter({ hasText: '1 intervention documented' }).waitFor();
+  await bothSizes(desk, '68-program-figures', 'the program page');
+
+  const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByTestId('interventions-csv').click()]);
+  assert.equal(download.suggestedFilename(), 'interventions-90-days.csv');
+  const text = fs.readFileSync(await download.path(), 'utf8');
+  const lines = text.trim().split(/\r\n/);
+  assert.equal(lines[0], 'recorded_at,patient_id,patient,type,outcome,worklist,alert_id,pharmacist,note');
+  assert.equal(lines.length, 2, text);
+  assert.match(lines[1], /called_patient,resolved,follow_up,,Pharmacist r\.alvarez,/);
+  assert.match(lines[1], /Lucía Romero/);
+
+  const [figures] = await Promise.all([desk.waitForEvent('download'), desk.getByTestId('figures-csv').click()]);
+  const figuresText = fs.readFileSync(await figures.path(), 'utf8');
+  assert.match(figuresText, /interventions_called_patient_resolved,1/);
+});
+
+test('the dashboard shows the worklist counts beside the queue', async () => {
+  await desk.goto(`${server.url}/pharmacy`);
+  await desk.getByTestId('worklist-counts').getByRole('link', { name: 'Follow-up call due: 0' }).waitFor();
+  await desk.setViewportSize(DESKTOP);
+  await shot(desk, '69-dashboard-worklist-counts-1366');
+  assert.deepEqual(await axe(desk), [], 'accessibility violations on the dashboard');
+});
+
+test('an intervention documented on the alert card is saved with the alert and acknowledges it', async () => {
+  await noteCheckIn('The capsules make me very tired');
+  await desk.goto(`${server.url}/pharmacy`);
+  const card = desk.getByTestId('alert').filter({ hasText: NAME });
+  await card.waitFor();
+  assert.equal(await card.getAttribute('data-acknowledged'), 'false');
+  await card.getByRole('button', { name: /Details, notes and reply/ }).click();
+  const form = card.getByTestId('intervention-form');
+  await form.getByText('Document intervention').click();
+  await form.getByLabel('What you did').selectOption({ label: 'Taught the patient' });
+  await form.getByLabel('Outcome').selectOption({ label: 'Follow-up needed' });
+  await form.getByLabel('Note (optional)').fill('Explained rest and fluids; call back on Friday.');
+  assert.equal(await form.getByLabel('Also mark the alert as seen').isChecked(), true);
+  assert.deepEqual(await axe(desk), [], 'accessibility violations on the alert card\'s intervention form');
+  await form.getByRole('button', { name: 'Save intervention' }).click();
+  await waitFor(async () => (await card.getAttribute('data-acknowledged')) === 'true', 'the alert to be acknowledged');
+
+  await desk.goto(`${server.url}/pharmacy/patients/${patientId}`);
+  const interventions = desk.getByTestId('interventions');
+  await interventions.getByText('Taught the patient').waitFor();
+  assert.match(await interventions.textContent(), /Follow-up needed.*call back on Friday/s);
+  assert.equal(await interventions.locator('li').count(), 2);
+});
