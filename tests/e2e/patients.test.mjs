@@ -77,7 +77,7 @@ test('enrolling with a date of birth and an MRN shows what was saved, the code a
   await summary.getByRole('link', { name: 'Print the handout for the patient' }).waitFor();
   assert.equal(server.sql(`SELECT date_of_birth || ' ' || mrn || ' ' || language FROM patients WHERE display_name = '${PATIENT.name}'`),
     `${PATIENT.dob} ${PATIENT.mrn} es`);
-  await bothSizes(desk, '60-patients-enroll-summary', 'the enroll summary with the handout link');
+  await bothSizes(desk, '80-patients-enroll-summary', 'the enroll summary with the handout link');
 });
 
 test('a second patient with the same MRN is refused next to the MRN input, and nothing is saved', async () => {
@@ -91,7 +91,7 @@ test('a second patient with the same MRN is refused next to the MRN input, and n
   assert.equal(await desk.evaluate(() => document.activeElement?.id), 'patient-mrn', 'the focus is on the MRN');
   assert.equal(server.sql(`SELECT COUNT(*) FROM patients WHERE mrn = '${PATIENT.mrn}'`), '1');
   await desk.locator('#patient-mrn').scrollIntoViewIfNeeded();
-  await bothSizes(desk, '61-patients-enroll-mrn-taken', 'the enroll form with an MRN already taken');
+  await bothSizes(desk, '81-patients-enroll-mrn-taken', 'the enroll form with an MRN already taken');
   // A date of birth in the future is refused before anything is sent.
   await fillIdentity(desk, { dob: '2090-01-01', mrn: 'HX-99999' });
   await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
@@ -110,7 +110,7 @@ test('a search by MRN finds the patient enrolled a minute ago; the page header s
   // As US desks type a date of birth.
   await desk.getByLabel('Search by name').fill(PATIENT.us);
   await desk.getByTestId('patient-row').getByRole('link', { name: PATIENT.name }).waitFor();
-  await bothSizes(desk, '62-patients-search-by-dob', 'the patient list found by date of birth');
+  await bothSizes(desk, '82-patients-search-by-dob', 'the patient list found by date of birth');
   await desk.getByTestId('patient-row').getByRole('link', { name: PATIENT.name }).click();
   await desk.getByRole('heading', { name: PATIENT.name, level: 1 }).waitFor();
   const header = desk.getByTestId('patient-header');
@@ -121,7 +121,7 @@ test('a search by MRN finds the patient enrolled a minute ago; the page header s
   assert.equal(await header.getByRole('link', { name: PATIENT.phone }).getAttribute('href'), 'tel:+15550142');
   await header.getByText('Español').waitFor();
   await header.getByText(/Capecitabine: (cycle \d+, day \d+|starts)/).waitFor();
-  await bothSizes(desk, '63-patients-header', 'the patient page with its header');
+  await bothSizes(desk, '83-patients-header', 'the patient page with its header');
   // At 200 % text on a phone the header still reads without sideways scrolling.
   await desk.setViewportSize(PHONE_SIZE);
   await desk.evaluate(() => { document.documentElement.style.fontSize = '225%'; });
@@ -129,7 +129,7 @@ test('a search by MRN finds the patient enrolled a minute ago; the page header s
     .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
     .map((e) => `${e.tagName.toLowerCase()} ${e.textContent.slice(0, 30)}`));
   assert.deepEqual(wider, [], 'the header at 200 % text is wider than the phone');
-  await header.screenshot({ path: `${ARTIFACTS}/63-patients-header-phone-200-percent.png` });
+  await header.screenshot({ path: `${ARTIFACTS}/83-patients-header-phone-200-percent.png` });
   await desk.evaluate(() => { document.documentElement.style.fontSize = ''; });
   await desk.setViewportSize(DESKTOP);
 });
@@ -152,13 +152,13 @@ test('a new code stops the old one; its handout prints alone; a fresh phone conn
   await qr.waitFor();
   assert.ok((await qr.evaluate((img) => img.complete && img.naturalWidth)) > 0, 'the QR image loads');
   await sheet.getByText(/Agregar a pantalla de inicio/).waitFor();
-  await bothSizes(desk, '64-patients-handout', 'the handout');
+  await bothSizes(desk, '84-patients-handout', 'the handout');
   // Printed: only the handout.
   await desk.emulateMedia({ media: 'print' });
   assert.equal(await desk.locator('.handout-controls').isVisible(), false);
   assert.equal(await desk.locator('.app-header').isVisible(), false);
   assert.ok(await sheet.isVisible());
-  await shot(desk, '64-patients-handout-print');
+  await shot(desk, '84-patients-handout-print');
   await desk.emulateMedia({ media: 'screen' });
 
   // The QR holds the app's address with the code: a fresh phone opening it finds the code filled in.

@@ -97,7 +97,7 @@ test('a medicine started 8 days ago puts the patient on "Follow-up call due"', a
   await item.waitFor();
   assert.match(await item.textContent(), /Temozolomide: call due since/);
   assert.equal(await desk.getByRole('link', { name: /^Follow-up call due/ }).first().getAttribute('aria-current'), 'page');
-  await bothSizes(desk, '65-worklist-follow-up-call-due', 'the follow-up worklist');
+  await bothSizes(desk, '85-worklist-follow-up-call-due', 'the follow-up worklist');
 });
 
 test('the pharmacist documents the call and marks it done: it leaves the list and shows on the patient page', async () => {
@@ -108,7 +108,7 @@ test('the pharmacist documents the call and marks it done: it leaves the list an
   await item.getByLabel('What you did').selectOption({ label: 'Called the patient' });
   await item.getByLabel('Outcome').selectOption({ label: 'Resolved' });
   await item.getByLabel('Note (optional)').fill('Taking it at bedtime on an empty stomach; no nausea.');
-  await shot(desk, '66-worklist-done-with-intervention-1366');
+  await shot(desk, '86-worklist-done-with-intervention-1366');
   assert.deepEqual(await axe(desk), [], 'accessibility violations on the done form');
   await item.getByRole('button', { name: 'Mark done' }).click();
   await desk.getByRole('status').filter({ hasText: 'Marked done. It has left the list.' }).waitFor();
@@ -123,7 +123,7 @@ test('the pharmacist documents the call and marks it done: it leaves the list an
   await interventions.getByText('Called the patient').waitFor();
   assert.match(await interventions.textContent(), /Resolved/);
   assert.match(await interventions.textContent(), /no nausea/);
-  await bothSizes(desk, '67-patient-page-interventions', 'the patient page with an intervention');
+  await bothSizes(desk, '87-patient-page-interventions', 'the patient page with an intervention');
 });
 
 test('the program page counts the intervention and its CSV downloads', async () => {
@@ -133,7 +133,7 @@ test('the program page counts the intervention and its CSV downloads', async () 
   assert.match(await desk.locator('.program-table').first().textContent(), /Called the patient.*Resolved.*1/);
   await desk.getByLabel('Last 90 days').check();
   await desk.getByTestId('intervention-total').filter({ hasText: '1 intervention documented' }).waitFor();
-  await bothSizes(desk, '68-program-figures', 'the program page');
+  await bothSizes(desk, '88-program-figures', 'the program page');
 
   const [download] = await Promise.all([desk.waitForEvent('download'), desk.getByTestId('interventions-csv').click()]);
   assert.equal(download.suggestedFilename(), 'interventions-90-days.csv');
@@ -153,7 +153,7 @@ test('the dashboard shows the worklist counts beside the queue', async () => {
   await desk.goto(`${server.url}/pharmacy`);
   await desk.getByTestId('worklist-counts').getByRole('link', { name: 'Follow-up call due: 0' }).waitFor();
   await desk.setViewportSize(DESKTOP);
-  await shot(desk, '69-dashboard-worklist-counts-1366');
+  await shot(desk, '89-dashboard-worklist-counts-1366');
   assert.deepEqual(await axe(desk), [], 'accessibility violations on the dashboard');
 });
 
