@@ -1,12 +1,13 @@
 //! The desk's patient list (`/pharmacy/patients`): every patient of the pharmacist's site, newest enrolled first,
-//! searched by name (ignoring case and accents) and filtered on what the list knows: a phone connected or not,
-//! when they were enrolled, open alerts. Each name links the patient's page.
+//! searched by name (ignoring case and accents), date of birth or MRN. The server filters on what it keeps per
+//! patient (`?show=` no check-in in 14 days, adherence below 80 %, refill due, on hold; `?drug=`); this page
+//! filters the loaded rows on what the list shows: a phone connected or not, when they were enrolled, open alerts.
+//! Each name links the patient's page.
 //!
-//! The list (`GET /api/pharmacy/patients`) has no date of birth, record number, drug, adherence or refill data
-//! yet, so there are no filters on those. It is asked for as a page (`?limit=&q=`, the name search done by the
-//! server too, so it reaches every patient, not only those loaded) and read as a page (`{patients|items,
-//! next_cursor}`: "Show more patients" asks for the next one) or as the first server's plain array (everyone).
-//! The name is matched here as well, so the list is right whichever server answers.
+//! The list (`GET /api/pharmacy/patients`) is asked for as a page (`?limit=&q=&show=&drug=`, so a search reaches
+//! every patient, not only those loaded) and read as a page (`{patients|items, next_cursor}`: "Show more patients"
+//! asks for the next one) or as the first server's plain array (everyone). The name is matched here as well, so
+//! the list is right whichever server answers.
 
 use std::collections::HashMap;
 
@@ -90,6 +91,44 @@ impl PhoneFilter {
         }
     }
 }
+
+/// What the server keeps (`?show=`): the figures it keeps per patient for the worklists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    All,
+    NoCheckIn,
+    LowAdherence,
+    RefillDue,
+    OnHold,
+}
+
+impl Show {
+    const ALL: [Show; 5] = [Show::All, Show::NoCheckIn, Show::LowAdherence, Show::RefillDue, Show::OnHold];
+
+    /// The `show=` value (the server's names).
+    pub fn key(self) -> &'static str {
+        match self {
+            Show::All => "all",
+            Show::NoCheckIn => "no_check_in",
+            Show::LowAdherence => "low_adherence",
+            Show::RefillDue => "refill_due",
+            Show::OnHold => "on_hold",
+        }
+    }
+
+    fn label(self) -> String {
+        match self {
+            Show::All => tr!("desk-show-all"),
+            Show::NoCheckIn => tr!("desk-show-no-check-in", days = NO_CHECK_IN_DAYS),
+            Show::LowAdherence => tr!("desk-show-low-adherence"),
+            Show::RefillDue => tr!("desk-show-refill-due"),
+            Show::OnHold => tr!("desk-show-on-hold"),
+        }
+    }
+}
+
+/// "No check-in in N days": the list asks for 14 (the server takes 1–90).
+const NO_CHECK_IN_DAYS: u32 = 14;
 
 /// Enrolled within this many days (None: any time).
 const ENROLLED_CHOICES: [Option<i64>; 3] = [None, Some(7), Some(30)];
@@ -181,15 +220,37 @@ const PAGE: u32 = 100;
 /// How long typing pauses before the server is asked (ms).
 const SEARCH_DELAY_MS: u32 = 300;
 
+/// What `encodeURIComponent` leaves as it is: letters, digits and `-_.!~*'()`.
+const COMPONENT: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'!').remove(b'~').remove(b'*').remove(b'\'').remove(b'(').remove(b')');
+
 fn encode(text: &str) -> String {
-    String::from(js_sys::encode_uri_component(text))
+    percent_encoding::utf8_percent_encode(text, COMPONENT).to_string()
 }
 
-fn page_path(query: &str, cursor: Option<&str>) -> String {
+/// The server's side of the list: search, `show` and drug, as one value (a change asks the server again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Asked {
+    pub query: String,
+    pub show: Show,
+    pub drug: String,
+}
+
+fn page_path(asked: &Asked, cursor: Option<&str>) -> String {
     let mut path = format!("/api/pharmacy/patients?limit={PAGE}");
-    let query = query.trim();
+    let query = asked.query.trim();
     if !query.is_empty() {
         path.push_str(&format!("&q={}", encode(query)));
+    }
+    if asked.show != Show::All {
+        path.push_str(&format!("&show={}", asked.show.key()));
+        if asked.show == Show::NoCheckIn {
+            path.push_str(&format!("&days={NO_CHECK_IN_DAYS}"));
+        }
+    }
+    let drug = asked.drug.trim();
+    if !drug.is_empty() {
+        path.push_str(&format!("&drug={}", encode(drug)));
     }
     if let Some(c) = cursor {
         path.push_str(&format!("&cursor={}", encode(c)));
@@ -204,6 +265,9 @@ fn PatientList() -> impl IntoView {
     let phone = RwSignal::new(PhoneFilter::Any);
     let enrolled = RwSignal::new(None::<i64>);
     let open_only = RwSignal::new(false);
+    let show = RwSignal::new(Show::All);
+    let drug = RwSignal::new(String::new());
+    let asked = Memo::new(move |_| Asked { query: query.get().trim().to_string(), show: show.get(), drug: drug.get().trim().to_string() });
 
     let rows = RwSignal::new(Vec::<PatientRow>::new());
     let cursor = RwSignal::new(None::<String>);
@@ -220,7 +284,7 @@ fn PatientList() -> impl IntoView {
         generation.set_value(this);
         busy.set(true);
         failure.set(None);
-        let path = page_path(&query.get_untracked(), next.as_deref());
+        let path = page_path(&asked.get_untracked(), next.as_deref());
         spawn_local(async move {
             let answer = api::get::<PatientsAnswer>(&path, None).await;
             if generation.try_get_value() != Some(this) {
@@ -248,15 +312,15 @@ fn PatientList() -> impl IntoView {
         });
     };
     load(None);
-    // A new search asks the server again once typing pauses.
+    // A new search, filter or drug asks the server again once typing pauses.
     let pending = StoredValue::new(None::<send_wrapper::SendWrapper<gloo::timers::callback::Timeout>>);
-    Effect::new(move |previous: Option<String>| {
-        let typed = query.get().trim().to_string();
-        if previous.is_some_and(|p| p != typed) {
+    Effect::new(move |previous: Option<Asked>| {
+        let now = asked.get();
+        if previous.is_some_and(|p| p != now) {
             let timeout = gloo::timers::callback::Timeout::new(SEARCH_DELAY_MS, move || load(None));
             pending.set_value(Some(send_wrapper::SendWrapper::new(timeout)));
         }
-        typed
+        now
     });
     let alerts = LocalResource::new(|| api::get::<AlertQueue>("/api/pharmacy/alerts", None));
     let open_alerts = Memo::new(move |_| {
@@ -279,11 +343,13 @@ fn PatientList() -> impl IntoView {
             return String::new();
         }
         let (shown, total) = (shown.with(Vec::len), rows.with(Vec::len));
-        if total == 0 {
+        // The server searched and filtered too: no rows then means none matched, not that there are no patients.
+        let narrowed = filters.with(Filters::is_narrowed) || asked.with(|a| a.show != Show::All || !a.drug.is_empty());
+        if total == 0 && !narrowed {
             tr!("desk-patients-none")
         } else if shown == 0 {
             tr!("desk-patients-no-match")
-        } else if filters.with(Filters::is_narrowed) {
+        } else if narrowed {
             // A search the server ran too: how many of all the site's patients is not known here.
             tr!("desk-patients-found", count = shown)
         } else {
@@ -295,6 +361,8 @@ fn PatientList() -> impl IntoView {
         phone.set(PhoneFilter::Any);
         enrolled.set(None);
         open_only.set(false);
+        show.set(Show::All);
+        drug.set(String::new());
         crate::alerts::focus_by_id("patient-search", false);
     };
 
@@ -308,6 +376,23 @@ fn PatientList() -> impl IntoView {
                     <input id="patient-search" type="search" autocomplete="off" spellcheck="false" maxlength="100"
                         aria-describedby="patient-search-hint patient-search-count" bind:value=query/>
                     <p class="hint" id="patient-search-hint">{move || tr!("desk-find-hint")}</p>
+                </div>
+                <div class="field">
+                    <label for="filter-show">{move || tr!("desk-show-label")}</label>
+                    <select id="filter-show" on:change=move |ev| {
+                        let value = event_target_value(&ev);
+                        if let Some(s) = Show::ALL.iter().find(|s| s.key() == value) {
+                            show.set(*s);
+                        }
+                    }>
+                        {Show::ALL.iter().map(|&s| view! {
+                            <option value=s.key() prop:selected=move || show.get() == s>{move || s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-drug">{move || tr!("desk-filter-drug")}</label>
+                    <input id="filter-drug" type="search" autocomplete="off" spellcheck="false" maxlength="60" bind:value=drug/>
                 </div>
                 <div class="field">
                     <label for="filter-phone">{move || tr!("desk-filter-phone")}</label>
@@ -343,7 +428,7 @@ fn PatientList() -> impl IntoView {
             </form>
             <div class="patients-count-row">
                 <p class="search-count" id="patient-search-count" role="status">{count_text}</p>
-                {move || filters.with(Filters::is_narrowed).then(|| view! {
+                {move || (filters.with(Filters::is_narrowed) || asked.with(|a| a.show != Show::All || !a.drug.is_empty())).then(|| view! {
                     <button type="button" class="secondary" on:click=clear>{move || tr!("desk-filters-clear")}</button>
                 })}
             </div>
@@ -457,6 +542,20 @@ mod tests {
         assert!(!identifier_or_name_matches(&rosa, "MRN-004"));
         assert!(identifier_or_name_matches(&rosa, "diaz"));
         assert!(identifier_or_name_matches(&old, ""));
+    }
+
+    #[test]
+    fn the_server_is_asked_for_the_filters_chosen() {
+        let asked = |query: &str, show: Show, drug: &str| Asked { query: query.into(), show, drug: drug.into() };
+        assert_eq!(page_path(&asked("", Show::All, " "), None), format!("/api/pharmacy/patients?limit={PAGE}"));
+        assert_eq!(
+            page_path(&asked("rosa", Show::NoCheckIn, ""), Some("c1")),
+            format!("/api/pharmacy/patients?limit={PAGE}&q=rosa&show=no_check_in&days=14&cursor=c1")
+        );
+        assert_eq!(page_path(&asked("", Show::OnHold, "Capecitabina"), None), format!("/api/pharmacy/patients?limit={PAGE}&show=on_hold&drug=Capecitabina"));
+        assert_eq!(page_path(&asked("", Show::LowAdherence, ""), None), format!("/api/pharmacy/patients?limit={PAGE}&show=low_adherence"));
+        assert_eq!(page_path(&asked("", Show::RefillDue, ""), None), format!("/api/pharmacy/patients?limit={PAGE}&show=refill_due"));
+        assert_eq!(page_path(&asked("Díaz & co", Show::All, ""), None), format!("/api/pharmacy/patients?limit={PAGE}&q=D%C3%ADaz%20%26%20co"));
     }
 
     #[test]

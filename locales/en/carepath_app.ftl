@@ -1056,3 +1056,12 @@ program-pdc-below-50 = Under 50 %
 program-pdc-50-79 = 50 to 79 %
 program-pdc-80-89 = 80 to 89 %
 program-pdc-90 = 90 % or more
+
+## The patient list's filters (#12)
+desk-show-label = Show
+desk-show-all = All patients
+desk-show-no-check-in = No check-in in { $days } days
+desk-show-low-adherence = Adherence below 80 % (30 days)
+desk-show-refill-due = Refill due
+desk-show-on-hold = A medicine on hold
+desk-filter-drug = Taking (drug name)

@@ -1059,3 +1059,12 @@ program-pdc-below-50 = Menos del 50 %
 program-pdc-50-79 = Del 50 al 79 %
 program-pdc-80-89 = Del 80 al 89 %
 program-pdc-90 = 90 % o más
+
+## The patient list's filters (#12)
+desk-show-label = Mostrar
+desk-show-all = Todos los pacientes
+desk-show-no-check-in = Sin registro de síntomas en { $days } días
+desk-show-low-adherence = Adherencia menor del 80 % (30 días)
+desk-show-refill-due = Le toca un resurtido
+desk-show-on-hold = Un medicamento en pausa
+desk-filter-drug = Toma (nombre del medicamento)

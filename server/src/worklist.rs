@@ -108,15 +108,18 @@ pub async fn refresh(conn: &mut SqliteConnection, patient_id: &str, now: DateTim
     }
 
     let time_zone = lines.first().map(|l| l.regimen.time_zone).unwrap_or(chrono_tz::UTC);
+    let (drugs, on_hold) = list_facts(&lines, today);
     sqlx::query(
         "INSERT INTO patient_status (patient_id, site_id, last_check_in, last_dose_date, unrecorded_doses, pdc_30_per_mille,
-                                     refill_due_on, check_in_due_on, logging_alerted, refreshed_at, next_refresh_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     refill_due_on, check_in_due_on, logging_alerted, refreshed_at, next_refresh_at,
+                                     drugs, on_hold)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (patient_id) DO UPDATE SET site_id = excluded.site_id, last_check_in = excluded.last_check_in,
              last_dose_date = excluded.last_dose_date, unrecorded_doses = excluded.unrecorded_doses,
              pdc_30_per_mille = excluded.pdc_30_per_mille, refill_due_on = excluded.refill_due_on,
              check_in_due_on = excluded.check_in_due_on, logging_alerted = excluded.logging_alerted,
-             refreshed_at = excluded.refreshed_at, next_refresh_at = excluded.next_refresh_at",
+             refreshed_at = excluded.refreshed_at, next_refresh_at = excluded.next_refresh_at,
+             drugs = excluded.drugs, on_hold = excluded.on_hold",
     )
     .bind(patient_id)
     .bind(&site_id)
@@ -129,9 +132,30 @@ pub async fn refresh(conn: &mut SqliteConnection, patient_id: &str, now: DateTim
     .bind(logging_alerted)
     .bind(ts(now))
     .bind(ts(next_local_midnight(time_zone, today, now)))
+    .bind(drugs)
+    .bind(on_hold)
     .execute(&mut *conn)
     .await?;
     Ok(status)
+}
+
+/// What the patient list filters on: the folded drug names of the lines not stopped (one per line), and whether a
+/// line is on hold on the patient's `today`.
+fn list_facts(lines: &[carepath_domain::regimen::RegimenLine], today: NaiveDate) -> (String, bool) {
+    use carepath_domain::schedule::DayPlan;
+    let mut drugs = Vec::new();
+    let mut on_hold = false;
+    for line in lines {
+        let plan = line.schedule().map(|s| s.day_plan(today));
+        if matches!(plan, Ok(DayPlan::Stopped { .. })) {
+            continue;
+        }
+        on_hold |= matches!(plan, Ok(DayPlan::Held { .. }));
+        drugs.push(carepath_domain::guide::fold(&line.regimen.drug_name));
+    }
+    drugs.sort_unstable();
+    drugs.dedup();
+    (drugs.join("\n"), on_hold)
 }
 
 /// A few minutes after the patient's next midnight, when their day (and so what is due) changes.

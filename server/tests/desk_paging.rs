@@ -435,6 +435,7 @@ async fn every_desk_query_reads_through_an_index() {
     queries.extend(carepath_server::routes::identity::desk_queries());
     queries.extend(carepath_server::routes::worklists::desk_queries());
     queries.extend(carepath_server::routes::program::desk_queries());
+    queries.extend(carepath_server::routes::patient_filters::desk_queries());
     let sorts_allowed = [
         "program: median by tier",
         "program: interventions",

@@ -173,3 +173,33 @@ test('a new code stops the old one; its handout prints alone; a fresh phone conn
   assert.equal((await enrollCode(newCode)).status, 410, 'the new code works once');
   await phone.context().close();
 });
+
+test('the list shows only the patients with a medicine on hold, or taking a drug, when asked', async () => {
+  const patientId = server.sql(`SELECT id FROM patients WHERE mrn = '${PATIENT.mrn}'`);
+  const lineId = server.sql(`SELECT id FROM regimens WHERE patient_id = '${patientId}'`);
+  const today = new Date().toISOString().slice(0, 10);
+  const hold = await desk.request.post(`${server.url}/api/pharmacy/patients/${patientId}/regimen-changes`, {
+    data: { regimen_line_id: lineId, change: { type: 'hold', from: today, until: null } },
+  });
+  assert.equal(hold.status(), 200, await hold.text());
+  // A second patient, on the same medicine and not on hold.
+  const regimen = JSON.parse(server.sql(`SELECT regimen FROM regimens WHERE id = '${lineId}'`));
+  const second = await desk.request.post(`${server.url}/api/pharmacy/patients`, {
+    data: { display_name: 'Tomás Ibarra', regimen, check_in_every_days: 7, date_of_birth: '1970-06-02', mrn: 'HX-30518' },
+  });
+  assert.equal(second.status(), 201, await second.text());
+  await desk.goto(`${server.url}/pharmacy/patients`);
+  const rows = desk.getByTestId('patient-row');
+  await rows.first().waitFor();
+  const everyone = await rows.count();
+  assert.ok(everyone >= 2, 'more than one patient to filter');
+  await desk.getByLabel('Show', { exact: true }).selectOption({ label: 'A medicine on hold' });
+  await desk.getByRole('status').getByText('1 patient found').waitFor();
+  assert.deepEqual(await rows.locator('.patient-link').allTextContents(), [PATIENT.name]);
+  await bothSizes(desk, '79-patients-filter-on-hold', 'the patient list filtered to patients on hold');
+  // A drug nobody takes: nobody; "Clear" shows everyone again.
+  await desk.getByLabel('Taking (drug name)').fill('olaparib');
+  await desk.getByRole('status').getByText(/No patient matches/).waitFor();
+  await desk.getByRole('button', { name: 'Clear search and filters' }).click();
+  await desk.waitForFunction((n) => document.querySelectorAll('[data-testid="patient-row"]').length === n, everyone);
+});

@@ -23,6 +23,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::SqliteConnection;
 
+use super::patient_filters::{self, ListFilter};
 use super::peer_ip;
 use crate::auth::{new_token, token_hash, verify_password, PharmacistAuth, MAX_PASSWORD};
 use crate::error::{ApiError, ApiJson};
@@ -234,6 +235,10 @@ pub struct PageQuery {
     pub limit: Option<String>,
     pub cursor: Option<String>,
     pub q: Option<String>,
+    /// The patient list's filters (see `patient_filters`): `show`, `days` (for `show=no_check_in`), `drug`.
+    pub show: Option<String>,
+    pub days: Option<String>,
+    pub drug: Option<String>,
 }
 
 impl PageQuery {
@@ -245,7 +250,7 @@ impl PageQuery {
 
     /// Whether the client asked for a page (any of the parameters), rather than calling the list as it always did.
     pub fn paged(&self) -> bool {
-        self.limit.is_some() || self.cursor.is_some() || self.q.is_some()
+        self.limit.is_some() || self.cursor.is_some() || self.q.is_some() || self.show.is_some() || self.drug.is_some()
     }
 
     /// The page size asked for: a whole number from 1, at most `size.max` (larger is clamped).
@@ -362,15 +367,22 @@ pub async fn list_patients(
     if words.len() > 10 || words.iter().map(|w| w.chars().count()).sum::<usize>() > MAX_SEARCH {
         return Err(ApiError::Invalid(ValidationError::TooLong { field: "q", max: MAX_SEARCH }));
     }
+    let filter = ListFilter::parse(query.show.as_deref(), query.days.as_deref(), query.drug.as_deref())?;
     let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
     let typed = query.q.as_deref().map(str::trim).unwrap_or_default();
-    let rows = match carepath_domain::identity::parse_date(typed) {
-        Some(born) => patients_born(&mut conn, &me.site_id, born, after.as_ref(), limit + 1).await?,
+    let (mut rows, by_identifier) = match carepath_domain::identity::parse_date(typed) {
+        Some(born) => (patients_born(&mut conn, &me.site_id, born, after.as_ref(), limit + 1).await?, true),
         None => match by_mrn(&mut conn, &me.site_id, typed, after.is_some()).await? {
-            Some(found) => vec![found],
-            None => site_patients(&mut conn, &me.site_id, after, limit + 1, &words).await?,
+            Some(found) => (vec![found], true),
+            None => (site_patients(&mut conn, &me.site_id, after, limit + 1, &words, &filter).await?, false),
         },
     };
+    if filter.is_active() && by_identifier {
+        // A date or MRN search found these without the filters: keep those the filters keep too.
+        let statuses = patient_filters::statuses(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
+        let (now, today) = (Utc::now(), Utc::now().date_naive());
+        rows.retain(|(id, _, created)| filter.keeps(created, statuses.get(id), now, today));
+    }
     let (rows, next) = split_page(rows, limit, "patients", |(id, _, created_at)| (created_at.clone(), id.clone()));
     let devices = enrolled_devices(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
     let mut identifiers = identifiers(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
@@ -402,7 +414,7 @@ pub async fn list_patients(
 }
 
 /// Up to `want` patients of the site after `after`, newest first, whose folded name holds every word (all, when
-/// there are none): (id, name, created_at). Read from `patients_site_created` (covering) in chunks, so a search
+/// there are none) and whom the filter keeps: (id, name, created_at). Read from `patients_site_created` (covering) in chunks, so a search
 /// stops as soon as it has a page.
 async fn site_patients(
     conn: &mut SqliteConnection,
@@ -410,9 +422,11 @@ async fn site_patients(
     mut after: Option<PatientKey>,
     want: i64,
     words: &[String],
+    filter: &ListFilter,
 ) -> anyhow::Result<Vec<(String, String, String)>> {
     let want = usize::try_from(want)?;
-    let chunk = if words.is_empty() { i64::try_from(want)? } else { SEARCH_CHUNK };
+    let chunk = if words.is_empty() && !filter.is_active() { i64::try_from(want)? } else { SEARCH_CHUNK };
+    let (now, today) = (Utc::now(), Utc::now().date_naive());
     let mut found = Vec::new();
     loop {
         let sql = patients_sql(after.is_some());
@@ -423,9 +437,14 @@ async fn site_patients(
         let rows: Vec<(String, String, String)> = select.bind(chunk).fetch_all(&mut *conn).await?;
         let exhausted = i64::try_from(rows.len())? < chunk;
         after = rows.last().map(|(id, _, created)| (created.clone(), id.clone()));
+        let statuses = if filter.is_active() {
+            patient_filters::statuses(&mut *conn, rows.iter().map(|(id, _, _)| id.as_str())).await?
+        } else {
+            HashMap::new()
+        };
         for row in rows {
             let name = carepath_domain::guide::fold(&row.1);
-            if words.iter().all(|w| name.contains(w.as_str())) {
+            if words.iter().all(|w| name.contains(w.as_str())) && filter.keeps(&row.2, statuses.get(&row.0), now, today) {
                 found.push(row);
                 if found.len() == want {
                     return Ok(found);
