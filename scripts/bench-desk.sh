@@ -9,7 +9,8 @@
 #
 # Environment: BENCH_DB (a file named carepath.db), BENCH_PATIENTS (10000), BENCH_EVENTS (1000000), BENCH_N (200
 # requests per route), BENCH_SECONDS (30: at most this long per route, after 5 requests). Also measures the
-# worklists, the program figures and the CSV exports (issue #12 items 6, 7), after refreshing every patient's status once.
+# worklists, the program figures and the CSV exports (issue #12 items 6, 7), after refreshing every patient's status once,
+# and the patient list's filters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${1:-}" == "--fresh" ]]; then

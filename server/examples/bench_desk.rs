@@ -768,6 +768,11 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
     plan.push(("alerts (small site)".into(), &small, Box::new(|_| "/api/pharmacy/alerts".into())));
     plan.push(("queue (small site)".into(), &small, Box::new(|_| "/api/pharmacy/queue".into())));
     plan.push(("patients (small site)".into(), &small, Box::new(|_| "/api/pharmacy/patients".into())));
+    // The list's filters: one that keeps few patients reads the whole site's list, a chunk at a time.
+    for filter in ["show=on_hold", "show=low_adherence", "show=refill_due", "show=no_check_in&days=14", "drug=olaparib", "drug=nobody-takes-this"] {
+        let path = format!("/api/pharmacy/patients?limit=100&{filter}");
+        plan.push((format!("patients?{filter}"), &main, Box::new(move |_| path.clone())));
+    }
     plan.push(("worklists: counts (small site)".into(), &small, Box::new(|_| "/api/pharmacy/worklists".into())));
     plan.push(("program 90 days (small site)".into(), &small, Box::new(|_| "/api/pharmacy/program?days=90".into())));
 
