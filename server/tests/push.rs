@@ -5,10 +5,9 @@
 //! a few minutes from now; one test lets the real background task send on its own.
 
 mod common;
+#[path = "common/push_service.rs"]
+mod push_service;
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::Duration as StdDuration;
 
 use carepath_domain::push::PushKey;
@@ -18,117 +17,10 @@ use carepath_server::reminders::{self, Round};
 use carepath_server::{auth, store};
 use chrono::{DateTime, Duration, NaiveTime, SubsecRound, Utc};
 use common::*;
+use push_service::{BrowserSubscription, PushService};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
-
-// ---- the push service -------------------------------------------------------------------------------------------
-
-/// `web-push-testing` on a free loopback port, stopped when dropped.
-struct PushService {
-    base: String,
-    child: Child,
-    http: reqwest::Client,
-}
-
-/// A subscription made at the push service, as a browser would hand it to the app.
-#[derive(Debug, Clone)]
-struct BrowserSubscription {
-    endpoint: String,
-    p256dh: String,
-    auth: String,
-    client_hash: String,
-}
-
-fn module_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tools/node_modules/web-push-testing")
-}
-
-impl PushService {
-    fn start() -> PushService {
-        let dir = module_dir();
-        assert!(dir.join("src/server.js").exists(), "{} is missing: run `npm ci` in tools/", dir.display());
-        // The package's own server and model, listening on 127.0.0.1 only, on a port the system picks.
-        const SCRIPT: &str = r#"
-            const dir = process.env.WPT_DIR;
-            const Server = require(dir + '/src/server.js');
-            const { PushApiModel } = require(dir + '/src/PushApiModel.js');
-            const model = new PushApiModel();
-            const server = new Server(model, 0);
-            server.setRequestHandlers();
-            const listener = server._app.listen(0, '127.0.0.1', () => {
-                const port = listener.address().port;
-                model.notifyUrl = 'http://127.0.0.1:' + port + '/notify/';
-                console.log('PORT ' + port);
-            });
-        "#;
-        let mut child = Command::new("node")
-            .arg("-e")
-            .arg(SCRIPT)
-            .env("WPT_DIR", &dir)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start node (web-push-testing)");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read the port");
-        let port: u16 = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).unwrap_or_else(|| panic!("no port: {line:?}"));
-        PushService { base: format!("http://127.0.0.1:{port}"), child, http: reqwest::Client::new() }
-    }
-
-    async fn subscribe(&self, application_server_key: &str) -> BrowserSubscription {
-        let response = self
-            .http
-            .post(format!("{}/subscribe", self.base))
-            .json(&json!({ "userVisibleOnly": "true", "applicationServerKey": application_server_key }))
-            .send()
-            .await
-            .expect("subscribe");
-        assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.expect("subscription JSON");
-        let data = &body["data"];
-        BrowserSubscription {
-            endpoint: data["endpoint"].as_str().expect("endpoint").into(),
-            p256dh: data["keys"]["p256dh"].as_str().expect("p256dh").into(),
-            auth: data["keys"]["auth"].as_str().expect("auth").into(),
-            client_hash: data["clientHash"].as_str().expect("clientHash").into(),
-        }
-    }
-
-    /// Every message received for the subscription, decrypted, as JSON.
-    async fn messages(&self, subscription: &BrowserSubscription) -> Vec<Value> {
-        let response = self
-            .http
-            .post(format!("{}/get-notifications", self.base))
-            .json(&json!({ "clientHash": subscription.client_hash }))
-            .send()
-            .await
-            .expect("get-notifications");
-        assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.expect("notifications JSON");
-        body["data"]["messages"]
-            .as_array()
-            .expect("messages")
-            .iter()
-            .map(|m| serde_json::from_str(m.as_str().expect("text")).expect("a JSON payload"))
-            .collect()
-    }
-
-    /// The push service forgets the subscription: it answers 410 from now on.
-    async fn expire(&self, subscription: &BrowserSubscription) {
-        let response =
-            self.http.post(format!("{}/expire-subscription/{}", self.base, subscription.client_hash)).send().await.expect("expire");
-        assert_eq!(response.status(), StatusCode::OK);
-    }
-}
-
-impl Drop for PushService {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 // ---- set-up ----------------------------------------------------------------------------------------------------
 
@@ -248,7 +140,7 @@ async fn a_reminder_arrives_signed_and_encrypted_with_no_health_information() {
 
     assert_eq!(round(&app, &dosed, -5, -1).await, Round::default(), "nothing before the dose time");
     assert_eq!(round(&app, &dosed, -1, 1).await, delivered(1));
-    let messages = service.messages(&subscription).await;
+    let messages = service.messages_json(&subscription).await;
     assert_eq!(
         messages,
         vec![json!({
@@ -265,7 +157,7 @@ async fn a_reminder_arrives_signed_and_encrypted_with_no_health_information() {
     // The same window again (a restart, an overlapping round): nothing is sent twice.
     assert_eq!(round(&app, &dosed, -1, 1).await, Round::default());
     assert_eq!(round(&app, &dosed, -30, 30).await, Round::default());
-    assert_eq!(service.messages(&subscription).await.len(), 1);
+    assert_eq!(service.messages_json(&subscription).await.len(), 1);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM push_reminders_sent WHERE outcome = 'delivered'").await, 1);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'push.subscribe'").await, 1);
 }
@@ -293,7 +185,7 @@ async fn the_background_task_sends_on_its_own() {
     assert!(Utc::now() < due, "set-up took too long for this test");
     let mut arrived = Vec::new();
     for _ in 0..100 {
-        arrived = service.messages(&subscription).await;
+        arrived = service.messages_json(&subscription).await;
         if !arrived.is_empty() {
             break;
         }
@@ -305,7 +197,7 @@ async fn the_background_task_sends_on_its_own() {
     assert_eq!(arrived[0]["date"], due.date_naive().to_string());
     // More rounds go by: still one.
     tokio::time::sleep(StdDuration::from_millis(1000)).await;
-    assert_eq!(service.messages(&subscription).await.len(), 1);
+    assert_eq!(service.messages_json(&subscription).await.len(), 1);
 }
 
 #[tokio::test]
@@ -328,7 +220,7 @@ async fn no_reminder_for_a_held_day_or_a_logged_dose() {
         .await
         .expect("hold");
     assert_eq!(round(&app, &held, -1, 60).await, Round::default());
-    assert!(service.messages(&subscription).await.is_empty());
+    assert!(service.messages_json(&subscription).await.is_empty());
 
     // Logged: the patient records the dose (taken early) before it is due.
     let logged = patient_with_dose(&app, &pharmacist, 10).await;
@@ -343,7 +235,7 @@ async fn no_reminder_for_a_held_day_or_a_logged_dose() {
     let response = app.sync_json(&logged.token, &json!({ "events": [event] })).await;
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap_or_default());
     assert_eq!(round(&app, &logged, -1, 60).await, Round::default(), "no dose-due and no overdue reminder");
-    assert!(service.messages(&subscription).await.is_empty());
+    assert!(service.messages_json(&subscription).await.is_empty());
 }
 
 #[tokio::test]
@@ -359,7 +251,7 @@ async fn quiet_hours_move_the_reminder_to_their_end() {
     assert_eq!(round(&app, &dosed, 19, 21).await, delivered(1));
     let planned: String = sqlx::query_scalar("SELECT planned_at FROM push_reminders_sent").fetch_one(&app.db).await.expect("sent");
     assert_eq!(planned, store::ts(dosed.due + Duration::minutes(20)));
-    assert_eq!(service.messages(&subscription).await.len(), 1);
+    assert_eq!(service.messages_json(&subscription).await.len(), 1);
 }
 
 #[tokio::test]
@@ -383,7 +275,7 @@ async fn a_snooze_reminds_again_later() {
     assert_eq!(round(&app, &dosed, 0, minutes_to_until - 1).await, Round::default(), "quiet while snoozed");
     assert_eq!(round(&app, &dosed, minutes_to_until - 1, minutes_to_until + 1).await, delivered(1));
     assert_eq!(round(&app, &dosed, 0, minutes_to_until + 30).await, Round::default(), "once per snooze");
-    let messages = service.messages(&subscription).await;
+    let messages = service.messages_json(&subscription).await;
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[0], messages[1]);
 
@@ -426,10 +318,10 @@ async fn a_caregiver_is_told_of_an_overdue_dose_only_if_they_opted_in() {
 
     assert_eq!(round(&app, &dosed, -1, 44).await, Round::default(), "caregivers get no dose-time reminder");
     assert_eq!(round(&app, &dosed, 44, 46).await, delivered(1));
-    let messages = service.messages(&opted_in).await;
+    let messages = service.messages_json(&opted_in).await;
     assert_eq!(messages.len(), 1);
     assert_eq!(messages[0]["kind"], "overdue");
-    assert!(service.messages(&not_opted_in).await.is_empty());
+    assert!(service.messages_json(&not_opted_in).await.is_empty());
 }
 
 /// The overdue opt-in is configurable per regimen line: a caregiver told only about another line hears nothing
@@ -455,8 +347,8 @@ async fn a_caregivers_overdue_opt_in_names_the_regimen_lines_it_is_for() {
     assert_error(put_subscription(&app, &for_this, foreign).await, 422, "invalid").await;
 
     assert_eq!(round(&app, &dosed, 44, 46).await, delivered(1));
-    assert_eq!(service.messages(&subscriptions[0]).await.len(), 1);
-    assert!(service.messages(&subscriptions[1]).await.is_empty(), "opted in for no line of this patient");
+    assert_eq!(service.messages_json(&subscriptions[0]).await.len(), 1);
+    assert!(service.messages_json(&subscriptions[1]).await.is_empty(), "opted in for no line of this patient");
 }
 
 #[tokio::test]
@@ -486,8 +378,8 @@ async fn subscriptions_are_checked_replaced_and_deleted() {
     let second = subscribe(&app, &service, &dosed.token, None, None).await;
     assert_eq!(app.count("push_subscriptions").await, 1);
     assert_eq!(round(&app, &dosed, -1, 1).await, delivered(1));
-    assert!(service.messages(&first).await.is_empty());
-    assert_eq!(service.messages(&second).await.len(), 1);
+    assert!(service.messages_json(&first).await.is_empty());
+    assert_eq!(service.messages_json(&second).await.len(), 1);
 
     let response = app.client.delete(app.url("/api/device/push/subscription")).bearer_auth(&dosed.token).send().await.expect("delete");
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -532,7 +424,7 @@ async fn the_push_service_refuses_a_message_signed_with_another_key() {
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
 
     assert_eq!(round(&app, &dosed, -1, 1).await, Round { failed: 1, ..Round::default() });
-    assert!(service.messages(&subscription).await.is_empty());
+    assert!(service.messages_json(&subscription).await.is_empty());
     assert_eq!(app.count("push_reminders_sent").await, 0, "the claim is given back, to be tried again");
     assert_eq!(app.count("push_subscriptions").await, 1, "a refused message does not delete the subscription");
 }

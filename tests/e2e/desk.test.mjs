@@ -6,11 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, enrollAndConnect, overflowing, PHONE, ARTIFACTS, waitFor, fillIdentity } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, enrollAndConnect, overflowing, PHONE, ARTIFACTS, waitFor, fillIdentity, bothSizes, DESKTOP, PHONE_SIZE } from './harness.mjs';
 
 const PHARMACIST = { username: 'd.mensah', password: 'a desk with a long passphrase', site: 'Harbor Oncology Pharmacy', phone: '+1 555 0166' };
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE_SIZE = { width: PHONE.viewport.width, height: PHONE.viewport.height };
 
 let server;
 let browser;
@@ -33,17 +31,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** Screenshots of the page at desk size and at phone size, each checked with axe (and for sideways scrolling on the phone). */
-async function bothSizes(page, name, what) {
-  await page.setViewportSize(DESKTOP);
-  await shot(page, `${name}-1366`);
-  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at 1366×768`);
-  await page.setViewportSize(PHONE_SIZE);
-  assert.deepEqual(await overflowing(page), [], `${what} scrolls sideways at phone width`);
-  await shot(page, `${name}-phone`);
-  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at phone size`);
-  await page.setViewportSize(DESKTOP);
-}
 
 /** A check-in with a fever of 38.6 °C: an urgent alert once the phone has synced. */
 async function feverCheckIn(phone) {

@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 
 const require = createRequire(new URL('../../tools/package.json', import.meta.url));
 export const { chromium } = require('playwright-core');
@@ -20,6 +21,9 @@ export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+/** The desk's test sizes: a 1366×768 screen, and a phone. */
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE_SIZE = { width: PHONE.viewport.width, height: PHONE.viewport.height };
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -196,4 +200,16 @@ export async function overflowing(page) {
       .slice(0, 8)
       .map((el) => `${el.tagName.toLowerCase()}.${el.className?.baseVal ?? el.className} right=${Math.round(el.getBoundingClientRect().right)}`);
   });
+}
+
+/** Screenshots of the page at desk size and at phone size, each checked with axe (and for sideways scrolling on the phone). */
+export async function bothSizes(page, name, what) {
+  await page.setViewportSize(DESKTOP);
+  await shot(page, `${name}-1366`);
+  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at 1366×768`);
+  await page.setViewportSize(PHONE_SIZE);
+  assert.deepEqual(await overflowing(page), [], `${what} scrolls sideways at phone width`);
+  await shot(page, `${name}-phone`);
+  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at phone size`);
+  await page.setViewportSize(DESKTOP);
 }

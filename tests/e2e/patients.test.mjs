@@ -7,11 +7,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, fillIdentity, overflowing, PHONE, ARTIFACTS } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, fillIdentity, overflowing, PHONE, ARTIFACTS, bothSizes, DESKTOP, PHONE_SIZE } from './harness.mjs';
 
 const PHARMACIST = { username: 'p.alvarez', password: 'a desk passphrase that is long', site: 'Riverside Oncology Pharmacy', phone: '+1 555 0177' };
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE_SIZE = { width: PHONE.viewport.width, height: PHONE.viewport.height };
 const PATIENT = { name: 'Marisol Vega', dob: '1958-03-21', us: '03/21/1958', mrn: 'HX-20417', phone: '+1 555 0142' };
 
 let server;
@@ -47,17 +45,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** Screenshots at desk size and at phone size, each checked with axe (and for sideways scrolling on the phone). */
-async function bothSizes(page, name, what) {
-  await page.setViewportSize(DESKTOP);
-  await shot(page, `${name}-1366`);
-  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at 1366×768`);
-  await page.setViewportSize(PHONE_SIZE);
-  assert.deepEqual(await overflowing(page), [], `${what} scrolls sideways at phone width`);
-  await shot(page, `${name}-phone`);
-  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at phone size`);
-  await page.setViewportSize(DESKTOP);
-}
 
 async function enrollCode(code) {
   return fetch(`${server.url}/api/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });

@@ -5,11 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, waitFor } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, waitFor, bothSizes, DESKTOP, PHONE_SIZE } from './harness.mjs';
 
 const PHARMACIST = { username: 'r.alvarez', password: 'a worklist with a long passphrase', site: 'Bayview Oncology Pharmacy', phone: '+1 555 0177' };
-const DESKTOP = { width: 1366, height: 768 };
-const PHONE_SIZE = { width: PHONE.viewport.width, height: PHONE.viewport.height };
 const NAME = 'Lucía Romero';
 
 let server;
@@ -33,17 +31,6 @@ after(async () => {
   await server?.stop();
 });
 
-/** Screenshots of the page at desk size and at phone size, each checked with axe (and for sideways scrolling on the phone). */
-async function bothSizes(page, name, what) {
-  await page.setViewportSize(DESKTOP);
-  await shot(page, `${name}-1366`);
-  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at 1366×768`);
-  await page.setViewportSize(PHONE_SIZE);
-  assert.deepEqual(await overflowing(page), [], `${what} scrolls sideways at phone width`);
-  await shot(page, `${name}-phone`);
-  assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at phone size`);
-  await page.setViewportSize(DESKTOP);
-}
 
 /** A JSON request from the signed-in desk page (its session cookie). */
 async function api(method, path, body) {

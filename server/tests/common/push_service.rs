@@ -1,6 +1,6 @@
 //! `web-push-testing` (npm, pinned in tools/) on a free loopback port: a real push service stand-in that checks each
 //! request's VAPID JWT and decrypts the aes128gcm payload. For test files that include it with
-//! `#[path = "common/push_service.rs"] mod push_service;` (server/tests/push.rs keeps its own copy).
+//! `#[path = "common/push_service.rs"] mod push_service;` (server/tests/push.rs, messages.rs).
 
 #![allow(dead_code)]
 
@@ -93,6 +93,18 @@ impl PushService {
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.expect("notifications JSON");
         body["data"]["messages"].as_array().expect("messages").iter().map(|m| m.as_str().expect("text").to_string()).collect()
+    }
+
+    /// Every message received for the subscription, decrypted, as JSON.
+    pub async fn messages_json(&self, subscription: &BrowserSubscription) -> Vec<Value> {
+        self.messages(subscription).await.iter().map(|m| serde_json::from_str(m).expect("a JSON payload")).collect()
+    }
+
+    /// The push service forgets the subscription: it answers 410 from now on.
+    pub async fn expire(&self, subscription: &BrowserSubscription) {
+        let response =
+            self.http.post(format!("{}/expire-subscription/{}", self.base, subscription.client_hash)).send().await.expect("expire");
+        assert_eq!(response.status(), StatusCode::OK);
     }
 }
 
