@@ -218,6 +218,9 @@ pub async fn queue_pushes(conn: &mut SqliteConnection, patient_id: &str, message
 pub fn spawn(db: Db, settings: Arc<Settings>, push: Push, waker: PushWaker) {
     tokio::spawn(async move {
         loop {
+            if let Err(e) = prune_settled(&db, Utc::now()).await {
+                tracing::error!(error = %format!("{e:#}"), "message pushes: pruning failed");
+            }
             let wait = match deliver_due(&db, &settings, &push).await {
                 Ok(Some(next)) => (next - Utc::now()).to_std().unwrap_or_default().min(IDLE_CHECK),
                 Ok(None) => IDLE_CHECK,
@@ -232,6 +235,17 @@ pub fn spawn(db: Db, settings: Arc<Settings>, push: Push, waker: PushWaker) {
             }
         }
     });
+}
+
+/// How long a settled push's record is kept.
+pub const KEEP_SETTLED_DAYS: i64 = 30;
+
+/// Deletes the records of pushes settled more than [`KEEP_SETTLED_DAYS`] before `now` (read through
+/// `message_pushes_settled`); returns how many.
+pub async fn prune_settled(db: &Db, now: DateTime<Utc>) -> anyhow::Result<u64> {
+    let before = ts(now - Duration::days(KEEP_SETTLED_DAYS));
+    let done = sqlx::query("DELETE FROM message_pushes WHERE outcome IS NOT NULL AND next_attempt_at < ?").bind(before).execute(db).await?;
+    Ok(done.rows_affected())
 }
 
 /// One topic for every message push: a newer one replaces one still waiting at the push service (it says the same).

@@ -226,3 +226,35 @@ async fn a_push_that_fails_is_retried_and_never_loses_the_message() {
     let profile: carepath_domain::sync::DeviceProfile = app.profile_response(&patient.token).await.json().await.unwrap();
     assert_eq!(profile.messages.iter().map(|m| m.id).collect::<Vec<_>>(), [message.id]);
 }
+
+#[tokio::test]
+async fn settled_push_records_are_kept_thirty_days_and_waiting_ones_always() {
+    let (app, desk) = setup("pruned").await;
+    let patient = app.new_patient(&desk, "Rosa", Frequency::OnceDaily).await;
+    let device: String = sqlx::query_scalar("SELECT id FROM devices").fetch_one(&app.db).await.unwrap();
+    let mut messages = Vec::new();
+    for text in ["one", "two", "three", "four"] {
+        messages.push(reply(&app, &desk, patient.id, text, None).await.id);
+    }
+    let now = chrono::Utc::now();
+    let at = |days: i64| carepath_server::store::ts(now - chrono::Duration::days(days));
+    // Settled 31 days ago, settled 29 days ago, failed 40 days ago, and one still waiting since 40 days.
+    for (message, outcome, days) in [(&messages[0], Some("delivered"), 31), (&messages[1], Some("gone"), 29), (&messages[2], Some("failed"), 40), (&messages[3], None, 40)] {
+        sqlx::query("INSERT INTO message_pushes (message_id, device_id, created_at, next_attempt_at, outcome) VALUES (?, ?, ?, ?, ?)")
+            .bind(message.to_string())
+            .bind(&device)
+            .bind(at(days))
+            .bind(at(days))
+            .bind(outcome)
+            .execute(&app.db)
+            .await
+            .unwrap();
+    }
+    // The server's own push task prunes too, at each of its rounds; whichever runs first, the same two go.
+    let pruned = carepath_server::messages::prune_settled(&app.db, now).await.unwrap();
+    assert!(pruned <= 2);
+    let left: Vec<String> =
+        sqlx::query_scalar("SELECT message_id FROM message_pushes ORDER BY created_at DESC").fetch_all(&app.db).await.unwrap();
+    assert_eq!(left, [messages[1].to_string(), messages[3].to_string()]);
+    assert_eq!(app.count("messages").await, 4, "the messages themselves stay");
+}

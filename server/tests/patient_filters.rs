@@ -50,6 +50,14 @@ async fn the_list_keeps_patients_on_hold_taking_a_drug_or_without_a_recent_check
     assert_eq!(names(&app, &client, "drug=olaparib&show=on_hold").await, Vec::<String>::new(), "both must hold");
     assert_eq!(names(&app, &client, "show=on_hold&q=ana").await, ["Ana Held"]);
     assert_eq!(names(&app, &client, "show=all").await.len(), 3);
+    // A search by date of birth or MRN is filtered too.
+    for (id, mrn) in [(ana.id, "M-1"), (ben.id, "M-2")] {
+        app.execute(&format!("UPDATE patients SET date_of_birth = '1960-01-01', mrn = '{mrn}' WHERE id = '{id}'")).await.unwrap();
+    }
+    assert_eq!(names(&app, &client, "q=1960-01-01").await, ["Ana Held", "Ben Olaparib"]);
+    assert_eq!(names(&app, &client, "q=01/01/1960&show=on_hold").await, ["Ana Held"]);
+    assert_eq!(names(&app, &client, "q=M-2&drug=olaparib").await, ["Ben Olaparib"]);
+    assert_eq!(names(&app, &client, "q=M-2&show=on_hold").await, Vec::<String>::new());
 
     // Ana and Ben were enrolled 20 days ago; Ana checked in 30 hours ago; Cleo was enrolled today.
     let back = carepath_server::store::ts(Utc::now() - Duration::days(20));

@@ -1,11 +1,11 @@
 //! The patient list's filters (`GET /api/pharmacy/patients?show=…&days=…&drug=…`): patients with no check-in in
-//! N days, with adherence (30-day PDC) below 80 %, with a refill due, on hold, or taking a drug. They read the
-//! figures `patient_status` keeps for the worklists (server/src/worklist.rs), one query per chunk of the list.
+//! N days, with adherence (30-day PDC) below 80 %, with a refill due, on hold, or taking a drug. They are SQL
+//! conditions on the figures `patient_status` keeps for the worklists (server/src/worklist.rs), in the page query.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
 use carepath_domain::ValidationError;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::SqliteConnection;
 
 use crate::error::ApiError;
@@ -58,6 +58,9 @@ impl ListFilter {
             _ => return Err(invalid("show must be all, no_check_in, low_adherence, refill_due or on_hold")),
         };
         let drug = drug.map(carepath_domain::guide::fold).map(|d| d.trim().to_string()).filter(|d| !d.is_empty());
+        if drug.as_ref().is_some_and(|d| d.contains('\n')) {
+            return Err(invalid("drug must be one line"));
+        }
         if drug.as_ref().is_some_and(|d| d.chars().count() > MAX_DRUG) {
             return Err(ApiError::Invalid(ValidationError::TooLong { field: "drug", max: MAX_DRUG }));
         }
@@ -68,102 +71,81 @@ impl ListFilter {
         self.show.is_some() || self.drug.is_some()
     }
 
-    /// Whether a patient enrolled at `enrolled_at`, with this status, is kept. `now` and `today` (UTC) are the
-    /// server's.
-    pub fn keeps(&self, enrolled_at: &str, status: Option<&ListStatus>, now: DateTime<Utc>, today: NaiveDate) -> bool {
-        let Some(status) = status else { return !self.is_active() };
+    /// The filter as SQL over `patients p JOIN patient_status ps`: the conditions (each starting with AND) and
+    /// their parameters, in order. `now` is the server's; "today" is its UTC date. The one place the filters are
+    /// defined: the list's page query and the check of a date or MRN search both use it.
+    pub fn conditions(&self, now: DateTime<Utc>) -> (String, Vec<String>) {
+        let mut sql = String::new();
+        let mut binds = Vec::new();
         if let Some(drug) = &self.drug {
-            if !status.drugs.lines().any(|d| d.contains(drug.as_str())) {
-                return false;
-            }
+            sql.push_str(" AND instr(ps.drugs, ?) > 0");
+            binds.push(drug.clone());
         }
         match self.show {
-            None => true,
+            None => {}
             Some(Show::NoCheckIn { days }) => {
                 let since = crate::store::ts(now - Duration::days(days));
-                enrolled_at <= since.as_str() && status.last_check_in.as_deref().is_none_or(|last| last < since.as_str())
+                sql.push_str(" AND p.created_at <= ? AND (ps.last_check_in IS NULL OR ps.last_check_in < ?)");
+                binds.extend([since.clone(), since]);
             }
-            Some(Show::LowAdherence) => status.pdc_30_per_mille.is_some_and(|p| p < LOW_PDC_PER_MILLE),
+            Some(Show::LowAdherence) => sql.push_str(&format!(" AND ps.pdc_30_per_mille < {LOW_PDC_PER_MILLE}")),
             Some(Show::RefillDue) => {
-                status.refill_due_on.as_deref().is_some_and(|due| due <= today.to_string().as_str())
+                sql.push_str(" AND ps.refill_due_on <= ?");
+                binds.push(now.date_naive().to_string());
             }
-            Some(Show::OnHold) => status.on_hold,
+            Some(Show::OnHold) => sql.push_str(" AND ps.on_hold = 1"),
         }
+        (sql, binds)
     }
 }
 
-/// A patient's figures, as the list's filters read them.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ListStatus {
-    pub patient_id: String,
-    pub last_check_in: Option<String>,
-    pub pdc_30_per_mille: Option<i64>,
-    pub refill_due_on: Option<String>,
-    pub on_hold: bool,
-    pub drugs: String,
+/// A page of the site's patients the filter keeps, newest first (`after`: from a cursor, two more parameters),
+/// read along `patients_site_created` with each patient's figures by primary key: (id, name, created_at).
+pub fn page_sql(conditions: &str, after: bool) -> String {
+    format!(
+        "SELECT p.id, p.display_name, p.created_at FROM patients p JOIN patient_status ps ON ps.patient_id = p.id
+         WHERE p.site_id = ?{conditions} {} ORDER BY p.created_at DESC, p.id DESC LIMIT ?",
+        if after { "AND (p.created_at, p.id) < (?, ?)" } else { "" }
+    )
 }
 
-/// The figures of a chunk of patients (their ids as a JSON array), by primary key.
-pub const STATUS_SQL: &str = "SELECT patient_id, last_check_in, pdc_30_per_mille, refill_due_on, on_hold, drugs
-     FROM patient_status WHERE patient_id IN (SELECT value FROM json_each(?))";
+/// Which of these patients (their ids as a JSON array) the filter keeps.
+fn kept_sql(conditions: &str) -> String {
+    format!(
+        "SELECT p.id FROM patients p JOIN patient_status ps ON ps.patient_id = p.id
+         WHERE p.id IN (SELECT value FROM json_each(?)){conditions}"
+    )
+}
 
 pub fn desk_queries() -> Vec<(&'static str, String)> {
-    vec![("patients: figures of a chunk (filters)", STATUS_SQL.into())]
+    let every = " AND instr(ps.drugs, ?) > 0 AND p.created_at <= ? AND (ps.last_check_in IS NULL OR ps.last_check_in < ?)";
+    vec![
+        ("patients: filtered page", page_sql(every, false)),
+        ("patients: filtered page after a cursor", page_sql(every, true)),
+        ("patients: filter of a date or MRN search", kept_sql(every)),
+    ]
 }
 
-/// The figures of these patients, by id.
-pub async fn statuses<'a>(
+/// The ids of these patients that the filter keeps.
+pub async fn kept<'a>(
     conn: &mut SqliteConnection,
+    filter: &ListFilter,
     ids: impl Iterator<Item = &'a str>,
-) -> anyhow::Result<HashMap<String, ListStatus>> {
-    let ids = serde_json::to_string(&ids.collect::<Vec<_>>())?;
-    let rows: Vec<ListStatus> = sqlx::query_as(STATUS_SQL).bind(ids).fetch_all(&mut *conn).await?;
-    Ok(rows.into_iter().map(|s| (s.patient_id.clone(), s)).collect())
+    now: DateTime<Utc>,
+) -> anyhow::Result<HashSet<String>> {
+    let (conditions, binds) = filter.conditions(now);
+    let sql = kept_sql(&conditions);
+    let mut select = sqlx::query_scalar(&sql).bind(serde_json::to_string(&ids.collect::<Vec<_>>())?);
+    for b in &binds {
+        select = select.bind(b);
+    }
+    let rows: Vec<String> = select.fetch_all(&mut *conn).await?;
+    Ok(rows.into_iter().collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn status() -> ListStatus {
-        ListStatus {
-            patient_id: "p".into(),
-            last_check_in: Some("2026-11-25T10:00:00Z".into()),
-            pdc_30_per_mille: Some(790),
-            refill_due_on: Some("2026-12-03".into()),
-            on_hold: false,
-            drugs: "capecitabine\nondansetron".into(),
-        }
-    }
-
-    #[test]
-    fn each_filter_keeps_what_it_names() {
-        let now: DateTime<Utc> = "2026-12-01T12:00:00Z".parse().unwrap();
-        let today = now.date_naive();
-        let enrolled = "2026-10-01T09:00:00Z";
-        let keeps = |show: Option<&str>, days: Option<&str>, drug: Option<&str>, s: &ListStatus| {
-            ListFilter::parse(show, days, drug).unwrap().keeps(enrolled, Some(s), now, today)
-        };
-        let s = status();
-        assert!(keeps(None, None, None, &s));
-        assert!(keeps(Some("low_adherence"), None, None, &s), "79 % is below 80 %");
-        assert!(!keeps(Some("low_adherence"), None, None, &ListStatus { pdc_30_per_mille: Some(800), ..s.clone() }));
-        assert!(!keeps(Some("low_adherence"), None, None, &ListStatus { pdc_30_per_mille: None, ..s.clone() }), "no PDC is not low");
-        assert!(!keeps(Some("refill_due"), None, None, &s), "due in 2 days is not due yet");
-        assert!(keeps(Some("refill_due"), None, None, &ListStatus { refill_due_on: Some("2026-12-01".into()), ..s.clone() }));
-        assert!(!keeps(Some("no_check_in"), None, None, &s), "a check-in 6 days ago is within 14 days");
-        assert!(keeps(Some("no_check_in"), Some("5"), None, &s));
-        assert!(keeps(Some("no_check_in"), None, None, &ListStatus { last_check_in: None, ..s.clone() }));
-        let new_patient = ListFilter::parse(Some("no_check_in"), None, None).unwrap();
-        assert!(!new_patient.keeps("2026-11-30T09:00:00Z", Some(&ListStatus { last_check_in: None, ..s.clone() }), now, today),
-            "enrolled yesterday: not yet asked");
-        assert!(!keeps(Some("on_hold"), None, None, &s));
-        assert!(keeps(Some("on_hold"), None, None, &ListStatus { on_hold: true, ..s.clone() }));
-        assert!(keeps(None, None, Some("Capecitabina"), &ListStatus { drugs: "capecitabina".into(), ..s.clone() }));
-        assert!(keeps(None, None, Some("CAPE"), &s), "a drug filter matches the start of a name, any case");
-        assert!(!keeps(None, None, Some("olaparib"), &s));
-        assert!(!keeps(Some("low_adherence"), None, Some("olaparib"), &s), "both must hold");
-    }
 
     #[test]
     fn bad_parameters_are_refused() {
@@ -172,6 +154,7 @@ mod tests {
         assert!(ListFilter::parse(Some("no_check_in"), Some("91"), None).is_err());
         assert!(ListFilter::parse(Some("no_check_in"), Some("two"), None).is_err());
         assert!(ListFilter::parse(None, None, Some(&"x".repeat(61))).is_err());
+        assert!(ListFilter::parse(None, None, Some("cape\nola")).is_err());
         assert_eq!(ListFilter::parse(Some("all"), None, Some("  ")).unwrap(), ListFilter::default());
     }
 }

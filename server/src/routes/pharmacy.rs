@@ -379,9 +379,8 @@ pub async fn list_patients(
     };
     if filter.is_active() && by_identifier {
         // A date or MRN search found these without the filters: keep those the filters keep too.
-        let statuses = patient_filters::statuses(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
-        let (now, today) = (Utc::now(), Utc::now().date_naive());
-        rows.retain(|(id, _, created)| filter.keeps(created, statuses.get(id), now, today));
+        let kept = patient_filters::kept(&mut conn, &filter, rows.iter().map(|(id, _, _)| id.as_str()), Utc::now()).await?;
+        rows.retain(|(id, _, _)| kept.contains(id));
     }
     let (rows, next) = split_page(rows, limit, "patients", |(id, _, created_at)| (created_at.clone(), id.clone()));
     let devices = enrolled_devices(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
@@ -425,26 +424,24 @@ async fn site_patients(
     filter: &ListFilter,
 ) -> anyhow::Result<Vec<(String, String, String)>> {
     let want = usize::try_from(want)?;
-    let chunk = if words.is_empty() && !filter.is_active() { i64::try_from(want)? } else { SEARCH_CHUNK };
-    let (now, today) = (Utc::now(), Utc::now().date_naive());
+    let chunk = if words.is_empty() { i64::try_from(want)? } else { SEARCH_CHUNK };
+    let (conditions, filter_binds) = filter.conditions(Utc::now());
     let mut found = Vec::new();
     loop {
-        let sql = patients_sql(after.is_some());
+        let sql = if filter.is_active() { patient_filters::page_sql(&conditions, after.is_some()) } else { patients_sql(after.is_some()) };
         let mut select = sqlx::query_as(&sql).bind(site_id);
+        for b in &filter_binds {
+            select = select.bind(b);
+        }
         if let Some((created, id)) = &after {
             select = select.bind(created).bind(id);
         }
         let rows: Vec<(String, String, String)> = select.bind(chunk).fetch_all(&mut *conn).await?;
         let exhausted = i64::try_from(rows.len())? < chunk;
         after = rows.last().map(|(id, _, created)| (created.clone(), id.clone()));
-        let statuses = if filter.is_active() {
-            patient_filters::statuses(&mut *conn, rows.iter().map(|(id, _, _)| id.as_str())).await?
-        } else {
-            HashMap::new()
-        };
         for row in rows {
             let name = carepath_domain::guide::fold(&row.1);
-            if words.iter().all(|w| name.contains(w.as_str())) && filter.keeps(&row.2, statuses.get(&row.0), now, today) {
+            if words.iter().all(|w| name.contains(w.as_str())) {
                 found.push(row);
                 if found.len() == want {
                     return Ok(found);
