@@ -1037,12 +1037,18 @@ program-percent = { $value } %
 program-period-dates = Del { $from } al { $to }
 program-check-ins-title = Registros de síntomas y alertas
 program-completion = Registros de síntomas completados
-program-received-of-expected = ({ $received } recibidos de { $expected } esperados)
+program-received-of-expected = { $received ->
+    [one] (1 recibido de { $expected } esperados)
+   *[other] ({ $received } recibidos de { $expected } esperados)
+}
 program-alerted = Registros que dieron una alerta
 program-alerted-count = ({ $count })
 program-median-urgent = Mediana del tiempo hasta verla, urgentes
 program-median-routine = Mediana del tiempo hasta verla, de rutina
-program-acknowledged-count = ({ $count } vistas)
+program-acknowledged-count = { $count ->
+    [one] (1 vista)
+   *[other] ({ $count } vistas)
+}
 program-interventions-title = Intervenciones
 program-interventions-total = { $count ->
     [one] 1 intervención registrada

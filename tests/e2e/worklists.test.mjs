@@ -167,3 +167,17 @@ test('an intervention documented on the alert card is saved with the alert and a
   assert.match(await interventions.textContent(), /Follow-up needed.*call back on Friday/s);
   assert.equal(await interventions.locator('li').count(), 2);
 });
+
+test('the worklists and the program page in Spanish', async () => {
+  await desk.goto(`${server.url}/pharmacy/worklists`);
+  await desk.getByLabel('Language', { exact: true }).selectOption('es');
+  await desk.getByRole('heading', { name: 'Listas de trabajo', level: 1 }).waitFor();
+  await desk.getByText('Llamada de seguimiento pendiente').first().waitFor();
+  await bothSizes(desk, '90-worklists-es', 'the worklists in Spanish');
+  await desk.goto(`${server.url}/pharmacy/program`);
+  await desk.getByRole('heading', { name: 'Programa', level: 1 }).waitFor();
+  await desk.getByText('Registros de síntomas completados').waitFor();
+  await bothSizes(desk, '91-program-es', 'the program page in Spanish');
+  await desk.getByLabel('Idioma').selectOption('en');
+  await desk.getByRole('heading', { name: 'Program', level: 1 }).waitFor();
+});
