@@ -136,7 +136,9 @@ pub fn router(state: AppState) -> Router {
         .route("/guides/{lang}/{file}", get(guides::guide));
 
     let dir = &state.settings.static_dir;
-    let app_shell = ServeDir::new(dir).precompressed_gzip().fallback(ServeFile::new(dir.join("index.html")));
+    // Brotli where the browser asks for it, else gzip (both made by scripts/build-app.sh).
+    let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
+    let app_shell = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
     let static_files = Router::new()
         .fallback_service(app_shell)
         // Always revalidate: the service worker keeps the offline copy; the network copy must be current.
