@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, enrollAndConnect, overflowing, PHONE, ARTIFACTS, waitFor, fillIdentity, bothSizes, DESKTOP, PHONE_SIZE } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, fillRegimen, enrollAndConnect, overflowing, PHONE, ARTIFACTS, waitFor, fillIdentity, bothSizes, DESKTOP, PHONE_SIZE, noteCheckIn } from './harness.mjs';
 
 const PHARMACIST = { username: 'd.mensah', password: 'a desk with a long passphrase', site: 'Harbor Oncology Pharmacy', phone: '+1 555 0166' };
 
@@ -40,26 +40,6 @@ async function feverCheckIn(phone) {
   await phone.getByLabel(/If you took your temperature/).fill('38.6');
   await phone.getByRole('button', { name: 'Next' }).click();
   await phone.getByTestId('call-now').waitFor();
-  await phone.locator('.sync-status[data-waiting="0"]').waitFor({ timeout: 20_000 });
-}
-
-/** A check-in with nothing but a note: a routine alert. */
-async function noteCheckIn(phone, note) {
-  await phone.goto(`${server.url}/check-in`);
-  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
-  await phone.getByRole('button', { name: 'Next' }).click();
-  let guard = 0;
-  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 20) {
-    if (await phone.getByRole('heading', { name: /Bowel movements|A few more questions/ }).isVisible()) {
-      await phone.getByRole('button', { name: 'Next' }).click();
-    } else if (await phone.getByRole('button', { name: 'Skip this question' }).isVisible()) {
-      await phone.getByRole('button', { name: 'Skip this question' }).click();
-    }
-    await phone.waitForTimeout(100);
-  }
-  await phone.getByLabel(/Tell us about anything else/).fill(note);
-  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
-  await phone.getByTestId('within-a-day').waitFor();
   await phone.locator('.sync-status[data-waiting="0"]').waitFor({ timeout: 20_000 });
 }
 
@@ -183,7 +163,7 @@ test('a new urgent alert is the first card, above the fold at 1366×768, while t
     await waitFor(() => server.sql('SELECT COUNT(*) FROM alerts WHERE acknowledged_at IS NOT NULL') === String(i + 1), `acknowledgement ${i + 1}`, 20_000);
   }
   await desk.locator('[data-testid="alert"][data-acknowledged="true"]').nth(1).waitFor();
-  await noteCheckIn(phones.rosa, 'My feet feel a bit sore since Tuesday');
+  await noteCheckIn(phones.rosa, server, 'My feet feel a bit sore since Tuesday');
   await waitFor(() => server.sql("SELECT COUNT(*) FROM alerts WHERE tier = 'routine'") === '1', 'the routine alert', 20_000);
   await desk.getByRole('button', { name: 'Check for new alerts' }).click();
   await desk.locator('[data-testid="alert"][data-tier="routine"]').waitFor();

@@ -213,3 +213,23 @@ export async function bothSizes(page, name, what) {
   assert.deepEqual(await axe(page), [], `accessibility violations on ${what} at phone size`);
   await page.setViewportSize(DESKTOP);
 }
+
+/** A check-in with nothing but a note, sent from `phone` (enrolled at `server`): a routine alert. */
+export async function noteCheckIn(phone, server, note) {
+  await phone.goto(`${server.url}/check-in`);
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  await phone.getByRole('button', { name: 'Next' }).click();
+  let guard = 0;
+  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 20) {
+    if (await phone.getByRole('heading', { name: /Bowel movements|A few more questions/ }).isVisible()) {
+      await phone.getByRole('button', { name: 'Next' }).click();
+    } else if (await phone.getByRole('button', { name: 'Skip this question' }).isVisible()) {
+      await phone.getByRole('button', { name: 'Skip this question' }).click();
+    }
+    await phone.waitForTimeout(100);
+  }
+  await phone.getByLabel(/Tell us about anything else/).fill(note);
+  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
+  await phone.getByTestId('within-a-day').waitFor();
+  await phone.locator('.sync-status[data-waiting="0"]').waitFor({ timeout: 20_000 });
+}

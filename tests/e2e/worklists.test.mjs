@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, waitFor, bothSizes, DESKTOP, PHONE_SIZE } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, waitFor, bothSizes, DESKTOP, PHONE_SIZE, noteCheckIn } from './harness.mjs';
 
 const PHARMACIST = { username: 'r.alvarez', password: 'a worklist with a long passphrase', site: 'Bayview Oncology Pharmacy', phone: '+1 555 0177' };
 const NAME = 'Lucía Romero';
@@ -38,26 +38,6 @@ async function api(method, path, body) {
     const res = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
     return { status: res.status, body: await res.json().catch(() => null) };
   }, { method, path, body });
-}
-
-/** A check-in with nothing but a note: a routine alert. */
-async function noteCheckIn(note) {
-  await phone.goto(`${server.url}/check-in`);
-  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
-  await phone.getByRole('button', { name: 'Next' }).click();
-  let guard = 0;
-  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 20) {
-    if (await phone.getByRole('heading', { name: /Bowel movements|A few more questions/ }).isVisible()) {
-      await phone.getByRole('button', { name: 'Next' }).click();
-    } else if (await phone.getByRole('button', { name: 'Skip this question' }).isVisible()) {
-      await phone.getByRole('button', { name: 'Skip this question' }).click();
-    }
-    await phone.waitForTimeout(100);
-  }
-  await phone.getByLabel(/Tell us about anything else/).fill(note);
-  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
-  await phone.getByTestId('within-a-day').waitFor();
-  await phone.locator('.sync-status[data-waiting="0"]').waitFor({ timeout: 20_000 });
 }
 
 test('a medicine started 8 days ago puts the patient on "Follow-up call due"', async () => {
@@ -145,7 +125,7 @@ test('the dashboard shows the worklist counts beside the queue', async () => {
 });
 
 test('an intervention documented on the alert card is saved with the alert and acknowledges it', async () => {
-  await noteCheckIn('The capsules make me very tired');
+  await noteCheckIn(phone, server, 'The capsules make me very tired');
   await desk.goto(`${server.url}/pharmacy`);
   const card = desk.getByTestId('alert').filter({ hasText: NAME });
   await card.waitFor();
