@@ -1,12 +1,20 @@
-// Carepath service worker: the app shell is cached at install so the app opens and works offline.
+// Carepath service worker: the patient app's shell is cached at install so the app opens and works offline.
+// The pharmacist's desk (/pharmacy/…, a bundle of its own) is never cached at install: a patient's phone never
+// downloads it. Its files are kept once a desk page has fetched them, for the next visit.
 // Medication guides (/guides/*.json: public education, no patient data) are kept in a runtime cache as they are
 // opened: served from the cache at once and refreshed in the background (stale-while-revalidate).
 // The API is never cached (health data; and the app's own outbox handles offline writes).
-// The build script fills in the version (a hash of the built files, so each build installs fresh) and the pkg file list.
+// The build script fills in the version (a hash of the built files, so each build installs fresh) and the bundles'
+// file lists. Bundle files have content-hashed names (/pkg/patient-3f2a….wasm): a new worker copies those it already
+// has from the old cache instead of downloading them again, so an update to the CSS or a guide leaves the wasm alone.
 const VERSION = '__BUILD_VERSION__';
 const CACHE = `carepath-shell-${VERSION}`;
 // Not tied to the build: guides already read stay available offline across app updates.
 const GUIDES_CACHE = 'carepath-guides-v1';
+// The desk's page and bundle, as fetched; files of older builds are dropped when a new worker takes over.
+const DESK_CACHE = 'carepath-desk-v1';
+const PATIENT_FILES = __PATIENT_FILES__;
+const DESK_FILES = __DESK_FILES__;
 const SHELL = [
   '/',
   '/index.html',
@@ -16,20 +24,32 @@ const SHELL = [
   '/icons/icon.svg',
   '/icons/icon-192.png',
   '/icons/icon-512.png',
-  // Every file wasm-bindgen emitted (the app, its wasm, JS snippets), listed by the build.
-  ...__PKG_FILES__,
 ];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE);
+    await cache.addAll(SHELL);
+    // Content-hashed: the same name is the same bytes, so a copy from the previous build's cache is as good.
+    await Promise.all(PATIENT_FILES.map(async (url) => {
+      const kept = await caches.match(url);
+      await (kept ? cache.put(url, kept) : cache.add(url));
+    }));
+    await self.skipWaiting();
+  })());
 });
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil(
-    caches.keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('carepath-') && k !== CACHE && k !== GUIDES_CACHE).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
-  );
+  event.waitUntil((async () => {
+    const keys = await caches.keys();
+    await Promise.all(keys.filter((k) => k.startsWith('carepath-shell-') && k !== CACHE).map((k) => caches.delete(k)));
+    const desk = await caches.open(DESK_CACHE);
+    const current = new Set(['/desk.html', ...DESK_FILES]);
+    for (const request of await desk.keys()) {
+      if (!current.has(new URL(request.url).pathname)) await desk.delete(request);
+    }
+    await self.clients.claim();
+  })());
 });
 
 self.addEventListener('fetch', (event) => {
@@ -41,13 +61,49 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(staleWhileRevalidate(event));
     return;
   }
+  if (event.request.mode === 'navigate' && isDeskPage(url)) {
+    event.respondWith(deskPage(event.request));
+    return;
+  }
   if (event.request.mode === 'navigate') {
-    // Every page of the app is the same shell; the router inside picks the screen.
+    // Every page of the patient app is the same shell; the router inside picks the screen.
     event.respondWith(caches.match('/index.html').then((cached) => cached || fetch(event.request)));
+    return;
+  }
+  if (DESK_FILES.includes(url.pathname)) {
+    event.respondWith(keptOnceFetched(event.request));
     return;
   }
   event.respondWith(caches.match(event.request).then((cached) => cached || fetch(event.request)));
 });
+
+function isDeskPage(url) {
+  return url.pathname === '/pharmacy' || url.pathname.startsWith('/pharmacy/');
+}
+
+/** The desk page from the network (a pharmacist is online to work), the copy from its last visit otherwise. */
+async function deskPage(request) {
+  const desk = await caches.open(DESK_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await desk.put('/desk.html', response.clone());
+    return response;
+  } catch (err) {
+    const kept = await desk.match('/desk.html');
+    if (kept) return kept;
+    throw err;
+  }
+}
+
+/** A desk bundle file: from the desk cache when it was fetched before, else fetched and kept. */
+async function keptOnceFetched(request) {
+  const desk = await caches.open(DESK_CACHE);
+  const kept = await desk.match(request);
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (response.ok) await desk.put(request, response.clone());
+  return response;
+}
 
 /** The guide list and each guide's JSON (not the /guides pages themselves, which are the app shell). */
 function isGuideData(url) {

@@ -10,7 +10,7 @@ ensure_native_build_deps
 say "Domain and server tests"
 cargo test   # default members: domain and server
 say "App unit tests (pure parts of the app, run natively)"
-cargo test -p carepath-app --lib
+cargo test -p carepath-ui -p carepath-patient -p carepath-desk --lib
 
 say "Browser tests (Chromium, screenshots in tests/artifacts/)"
 export CAREPATH_SERVER_BIN="$ROOT/target/debug/carepath-server" CAREPATH_DIST="$ROOT/dist"

@@ -136,13 +136,23 @@ pub fn router(state: AppState) -> Router {
         .route("/guides/{lang}/{file}", get(guides::guide));
 
     let dir = &state.settings.static_dir;
-    // Brotli where the browser asks for it, else gzip (both made by scripts/build-app.sh).
-    let index = ServeFile::new(dir.join("index.html")).precompressed_br().precompressed_gzip();
-    let app_shell = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(index);
+    // Brotli where the browser asks for it, else gzip (both made by scripts/build-app.sh). Two pages: the desk's
+    // (its own bundle) for /pharmacy and everything under it, the patient app's for every other path.
+    let page = |file: &str| ServeFile::new(dir.join(file)).precompressed_br().precompressed_gzip();
+    let app_shell = ServeDir::new(dir).precompressed_br().precompressed_gzip().fallback(page("index.html"));
+    // The bundles' files have content-hashed names: the same name is always the same bytes.
+    let bundles = Router::new()
+        .nest_service("/pkg", ServeDir::new(dir.join("pkg")).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, |res: &axum::response::Response| {
+            Some(HeaderValue::from_static(if res.status().is_success() { "public, max-age=31536000, immutable" } else { "no-cache" }))
+        }));
     let static_files = Router::new()
+        .route_service("/pharmacy", page("desk.html"))
+        .route_service("/pharmacy/{*rest}", page("desk.html"))
         .fallback_service(app_shell)
         // Always revalidate: the service worker keeps the offline copy; the network copy must be current.
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")));
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .merge(bundles);
 
     let all = Router::new()
         .nest("/api", api)

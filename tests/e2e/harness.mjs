@@ -125,7 +125,7 @@ export async function signedInDesk(browser, server, { username, password }) {
 }
 
 /**
- * Fills the enroll form's regimen fields (app/src/regimen_form.rs) by their labels. `dose` is the tablets per
+ * Fills the enroll form's regimen fields (app/desk/src/regimen_form.rs) by their labels. `dose` is the tablets per
  * dose: a number, or text starting with one ("3 tablets", "1 capsule", "2.5"); `mg` is optional. `strength`
  * defaults to the part of `drug` from its first digit ("Capecitabine 500 mg tablets" → drug name "Capecitabine",
  * strength "500 mg tablets").
@@ -155,7 +155,7 @@ export async function fillRegimen(desk, { drug, strength, dose, mg, frequency = 
 let mrnCounter = 0;
 
 /**
- * Fills the enroll form's identifiers (app/src/identity_fields.rs): date of birth (YYYY-MM-DD) and MRN are required;
+ * Fills the enroll form's identifiers (app/desk/src/identity_fields.rs): date of birth (YYYY-MM-DD) and MRN are required;
  * by default a plausible date and an MRN unique to this test run (MRNs are unique per site).
  */
 export async function fillIdentity(desk, { dob = '1960-05-17', mrn, phone, language } = {}) {

@@ -168,7 +168,7 @@ pub async fn handout(
     }))
 }
 
-/// The app's enroll screen with the code filled in (app/src/patient.rs reads `?code=`).
+/// The app's enroll screen with the code filled in (app/patient/src/patient.rs reads `?code=`).
 pub fn enroll_link(app_url: &str, code: &EnrollmentCode) -> String {
     format!("{}/?code={code}", app_url.trim_end_matches('/'))
 }
