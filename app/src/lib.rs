@@ -28,6 +28,7 @@ pub mod regimen_admin;
 pub mod regimen_form;
 pub mod regimen_text;
 pub mod reminders;
+pub mod shell;
 pub mod text_size;
 pub mod trends;
 pub mod worklists;
@@ -96,5 +97,6 @@ pub fn start() {
     i18n::init();
     text_size::init();
     guides::expand_details_when_printing();
+    shell::remove_static_shell();
     mount_to_body(App);
 }
