@@ -33,7 +33,7 @@ function get(url, acceptEncoding) {
   });
 }
 
-for (const file of ['pkg/carepath_app_bg.wasm', 'pkg/carepath_app.js', 'styles.css', 'index.html']) {
+for (const file of ['pkg/carepath_app_bg.wasm', 'pkg/carepath_app.js', 'styles.css', 'index.html', 'shell.js']) {
   test(`/${file} is sent as brotli, gzip or plain, as the browser asks`, async () => {
     const url = `${server.url}/${file}`;
     const plain = readFileSync(path.join(DIST, file));
