@@ -19,6 +19,7 @@ const SHELL = [
   '/',
   '/index.html',
   '/boot.js',
+  '/shell.js',
   '/styles.css',
   '/manifest.webmanifest',
   '/icons/icon.svg',

@@ -54,7 +54,7 @@ function get(url, acceptEncoding) {
   });
 }
 
-const FILES = [bundleFile('patient', 'wasm'), bundleFile('patient', 'js'), bundleFile('desk', 'wasm'), 'styles.css', 'index.html', 'desk.html'];
+const FILES = [bundleFile('patient', 'wasm'), bundleFile('patient', 'js'), bundleFile('desk', 'wasm'), 'styles.css', 'index.html', 'desk.html', 'shell.js'];
 for (const file of FILES) {
   test(`/${file} is sent as brotli, gzip or plain, as the browser asks`, async () => {
     const url = `${server.url}/${file}`;

@@ -157,6 +157,7 @@ impl Device {
         };
         spawn_local(async move { device.load().await });
         device.start_background_sync();
+        crate::shell::keep_call_numbers(device);
         device
     }
 

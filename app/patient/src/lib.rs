@@ -10,6 +10,7 @@ pub mod messages;
 pub mod outbox;
 pub mod patient;
 pub mod reminders;
+pub mod shell;
 
 use carepath_ui::{text, AppFrame};
 use leptos::prelude::*;

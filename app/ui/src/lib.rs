@@ -43,10 +43,23 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     }
 }
 
-/// What both bundles do first when their wasm starts: panics to the console, the saved language and text size.
+/// What both bundles do when their wasm starts, right before they mount: panics to the console, the saved language
+/// and text size, and the static shell of `index.html` / `desk.html` taken away (exactly one app on screen).
 pub fn start_common() {
     console_error_panic_hook::set_once();
     i18n::init();
     text_size::init();
     printing::expand_details_when_printing();
+    remove_static_shell();
+}
+
+/// The root element of the static shell in `public/index.html` and `public/desk.html` (issue #13): what paints
+/// before the wasm has arrived.
+pub const STATIC_SHELL_ID: &str = "static-shell";
+
+/// Takes the static shell away; the app mounts right after.
+pub fn remove_static_shell() {
+    if let Some(shell) = document().get_element_by_id(STATIC_SHELL_ID) {
+        shell.remove();
+    }
 }
