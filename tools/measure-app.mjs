@@ -168,7 +168,10 @@ async function waitUsable(page, what, millis) {
 
 /** The page shows what it must (address, enrolled or not) — else its figures would be of another screen. */
 async function checkScreen(page, spec) {
-  await page.locator(spec.check).first().waitFor({ state: 'attached', timeout: 10_000 }).catch(() => {});
+  // (Polled with evaluate: the page is Playwright's or, for Lighthouse, puppeteer's.) The screen may still be filling in.
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    if (await evaluate(page, (check) => !!document.querySelector(check), spec.check)) break;
+  }
   const seen = await evaluate(page, ({ check, usable }) => ({
     path: location.pathname, check: !!document.querySelector(check), usable: !!document.querySelector(usable),
     h1: document.querySelector('main h1')?.textContent?.trim() ?? '',
