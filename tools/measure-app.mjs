@@ -550,7 +550,7 @@ async function main() {
 
   print('### Lighthouse, mobile defaults (simulated slow 4G, 4× CPU), performance only');
   print();
-  table(['page', 'performance', 'FCP', 'LCP', 'TBT', 'Speed Index', 'bytes (KiB)', 'LCP element', 'screen checked']);
+  table(['page', 'performance', 'FCP', 'LCP', 'TBT', 'Speed Index', 'bytes (KiB, Lighthouse)', 'LCP element', 'screen checked']);
   PATIENT_PAGES.forEach((spec, i) => {
     const r = lh[i];
     if (!r) { row([spec.name, missing('lighthouse'), '', '', '', '', '', '', '']); return; }
