@@ -21,10 +21,11 @@ ensure_wasm_bindgen() {
   fi
 }
 
-# wasm-opt (npm binaryen), Playwright (driving Debian's Chromium), axe-core and web-push-testing (the push tests), pinned in tools/package-lock.json.
+# wasm-opt (npm binaryen), Playwright (driving Debian's Chromium), axe-core, web-push-testing (the push tests) and
+# Lighthouse (scripts/measure-app.sh), pinned in tools/package-lock.json.
 ensure_node_tools() {
   if [ ! -x "$ROOT/tools/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/tools/node_modules/playwright-core" ] || [ ! -d "$ROOT/tools/node_modules/axe-core" ] \
-     || [ ! -d "$ROOT/tools/node_modules/web-push-testing" ]; then
+     || [ ! -d "$ROOT/tools/node_modules/web-push-testing" ] || [ ! -d "$ROOT/tools/node_modules/lighthouse" ]; then
     say "Installing pinned node tools"
     (cd "$ROOT/tools" && npm ci --no-audit --no-fund)
   fi
