@@ -402,12 +402,16 @@ async fn an_unknown_api_route_is_a_json_404() {
 #[tokio::test]
 async fn an_unknown_page_outside_the_api_falls_back_to_the_app_shell() {
     let app = spawn_app().await;
-    for path in ["/pharmacy", "/pharmacy/queue", "/checkin/today"] {
+    // The desk's page (its own bundle) for /pharmacy and everything under it; the patient app's everywhere else.
+    for (path, page) in [("/pharmacy", DESK_HTML), ("/pharmacy/queue", DESK_HTML), ("/pharmacy/patients/0b6c/handout", DESK_HTML),
+        ("/checkin/today", INDEX_HTML), ("/pharmacyx", INDEX_HTML)]
+    {
         let response = app.client.get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert!(header(&response, "content-type").starts_with("text/html"), "{path}");
         assert!(header(&response, "content-security-policy").contains("'wasm-unsafe-eval'"), "{path}");
-        assert_eq!(response.text().await.unwrap(), INDEX_HTML, "{path}");
+        assert_eq!(header(&response, "cache-control"), "no-cache", "{path}");
+        assert_eq!(response.text().await.unwrap(), page, "{path}");
     }
 }
 

@@ -21,6 +21,8 @@ use uuid::Uuid;
 
 /// What the static folder's `index.html` holds, so tests can recognise the SPA shell.
 pub const INDEX_HTML: &str = "<!doctype html><html><head><title>Carepath test shell</title></head><body>carepath-test-shell</body></html>";
+/// The desk's page (its own bundle), sent for `/pharmacy` and every path under it.
+pub const DESK_HTML: &str = "<!doctype html><html><head><title>Carepath test desk</title></head><body>carepath-test-desk</body></html>";
 /// Every pharmacist made by [`TestApp::add_pharmacist`] gets this password.
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const SESSION_COOKIE: &str = "carepath_session";
@@ -107,6 +109,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let static_dir = dir.path().join("static");
     std::fs::create_dir_all(&static_dir).expect("static dir");
     std::fs::write(static_dir.join("index.html"), INDEX_HTML).expect("index.html");
+    std::fs::write(static_dir.join("desk.html"), DESK_HTML).expect("desk.html");
     let mut settings = Settings {
         bind: "127.0.0.1:0".parse().expect("address"),
         data_dir: dir.path().join("data"),
