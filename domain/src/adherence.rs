@@ -5,6 +5,7 @@
 //! nobody supersedes count. For one dose (date and time of day), the last counting record wins.
 //! All ratios are kept as integers: no floating-point drift near a threshold.
 
+use crate::sorting;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
@@ -251,7 +252,7 @@ pub fn pdc(dispenses: &[Dispense], start: NaiveDate, end: NaiveDate) -> Result<P
         return Err(ValidationError::Inconsistent("the measurement period ends before it starts"));
     }
     let mut fills = dispenses.to_vec();
-    fills.sort_by_key(|f| f.date);
+    sorting::sort_by_key(&mut fills, |f| f.date);
     let mut next_free: Option<NaiveDate> = None; // first day no earlier fill covers
     let mut covered = 0;
     for fill in fills {
@@ -281,7 +282,7 @@ pub fn estimate_run_out(
         dose.amount.half_tablets.map(i64::from).ok_or(ValidationError::Required("tablets per dose"))
     };
     let mut doses: Vec<&ExpectedDose> = expected.iter().collect();
-    doses.sort_by_key(|d| (d.date, d.local_time, d.slot));
+    sorting::sort_by_key(&mut doses, |d| (d.date, d.local_time, d.slot));
     let outcomes = outcomes(entries);
     let taken = |d: &ExpectedDose| outcomes.get(&(d.date, d.slot)).is_some_and(|o| o.counts_as_taken());
 
@@ -393,7 +394,7 @@ pub fn extra_doses(
     let entries = resolve_supersession(records);
     let expected = schedule.expected_doses(schedule.regimen().start, add_days(today, 1));
     let mut dates = extra_dose_dates(&expected, &entries, &outcomes(&entries));
-    dates.sort();
+    sorting::sort(&mut dates);
     dates.dedup();
     dates
 }

@@ -19,6 +19,7 @@
 //!
 //! Nothing here reads the clock: `today` is the patient's calendar date, passed in.
 
+use crate::sorting;
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
@@ -321,7 +322,7 @@ impl<'a> Timeline<'a> {
                 _ => None,
             })
             .collect();
-        restarts.sort_by_key(|(on, _)| *on); // stable, like the schedule: ties stay in recorded order
+        sorting::sort_by_key(&mut restarts, |(on, _)| *on); // stable, like the schedule: ties stay in recorded order
         let mut cycle_starts = vec![(regimen.start, regimen.first_cycle)];
         cycle_starts.extend(restarts);
         Timeline { schedule, cycle_starts }

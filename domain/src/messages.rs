@@ -6,6 +6,7 @@
 //! plain text of at most [`MAX_PATIENT_MESSAGE`] characters, with no control characters ([`crate::check_free_text`]).
 //! The messages are not for emergencies: the phone says so next to the form, and the check-in's "Call now" stays.
 
+use crate::sorting;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -100,7 +101,7 @@ impl ThreadEntry<'_> {
 pub fn thread<'a>(pharmacy: &'a [PharmacyMessage], patient: &'a [PatientMessage]) -> Vec<ThreadEntry<'a>> {
     let mut all: Vec<ThreadEntry<'a>> =
         pharmacy.iter().map(ThreadEntry::Pharmacy).chain(patient.iter().map(ThreadEntry::Patient)).collect();
-    all.sort_by_key(|e| (e.at(), e.id()));
+    sorting::sort_by_key(&mut all, |e| (e.at(), e.id()));
     all
 }
 

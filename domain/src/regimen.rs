@@ -3,6 +3,7 @@
 //! [`RecordedChange`]s, and the supply dispensed. The schedule, adherence and run-out estimates are all
 //! computed from this one record, on the device and on the server alike.
 
+use crate::sorting;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -139,7 +140,7 @@ impl RegimenLine {
                 slots.extend(doses.iter().map(|d| d.slot));
             }
         }
-        slots.sort();
+        sorting::sort(&mut slots);
         slots.dedup();
         slots
     }

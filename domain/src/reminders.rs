@@ -11,6 +11,7 @@
 //! wrap midnight) moves to the end of them. Planning consecutive windows gives each reminder exactly once: a
 //! reminder belongs to the window that holds its instant. Nothing here reads the clock.
 
+use crate::sorting;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -178,7 +179,7 @@ pub fn due_reminders_in<Z: TimeZone + Copy>(
             }
         }
     }
-    reminders.sort_by_key(|r| (r.at, r.date, r.slot, r.kind));
+    sorting::sort_by_key(&mut reminders, |r| (r.at, r.date, r.slot, r.kind));
     reminders
 }
 

@@ -14,6 +14,7 @@
 //!
 //! All dates are the patient's own calendar dates. Nothing here reads the clock.
 
+use crate::sorting;
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -404,7 +405,7 @@ impl Schedule {
             regimen,
         };
         let mut ordered: Vec<(usize, &RegimenChange)> = changes.iter().enumerate().collect();
-        ordered.sort_by_key(|(_, change)| change.effective()); // stable: ties stay in recorded order
+        sorting::sort_by_key(&mut ordered, |(_, change)| change.effective()); // stable: ties stay in recorded order
         for (seq, change) in ordered {
             schedule.apply(seq, change)?;
         }
@@ -519,7 +520,7 @@ impl Schedule {
                 day_of_cycle,
             })
             .collect();
-        doses.sort_by_key(|dose| (dose.local_time, dose.slot));
+        sorting::sort_by_key(&mut doses, |dose| (dose.local_time, dose.slot));
         DayPlan::Taking { doses }
     }
 

@@ -4,6 +4,7 @@
 //! its outbox until the server acknowledges them; the server stores each id once (a grow-only set), so
 //! re-sending is a no-op and an interrupted sync simply resumes. A batch is stored all-or-nothing.
 
+use crate::sorting;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -219,7 +220,7 @@ pub fn diary_records<'a>(events: impl IntoIterator<Item = &'a PatientEvent>, reg
         .into_iter()
         .filter_map(|e| e.diary_record().filter(|(line, _)| *line == regimen_line_id).map(|(_, record)| (e, record)))
         .collect();
-    found.sort_by_key(|(e, _)| (e.recorded_at, e.id));
+    sorting::sort_by_key(&mut found, |(e, _)| (e.recorded_at, e.id));
     found.into_iter().map(|(_, record)| record).collect()
 }
 

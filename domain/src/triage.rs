@@ -26,6 +26,7 @@
 //! Temperatures are integer tenths of a degree Celsius (`385` = 38.5 °C): no floating point near a threshold.
 //! Nothing here reads the clock; `now` is passed in.
 
+use crate::sorting;
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -356,7 +357,7 @@ impl Alert {
     /// The alert for these reasons, if any.
     pub fn of(mut reasons: Vec<(Action, AlertReason)>) -> Option<Alert> {
         let action = reasons.iter().map(|(a, _)| *a).max()?;
-        reasons.sort_by_key(|(a, _)| std::cmp::Reverse(*a)); // stable: keeps the order found within an action
+        sorting::sort_by_key(&mut reasons, |(a, _)| std::cmp::Reverse(*a)); // stable: keeps the order found within an action
         Some(Alert { tier: action.tier(), action, reasons: reasons.into_iter().map(|(_, r)| r).collect() })
     }
 }

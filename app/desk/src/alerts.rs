@@ -11,6 +11,7 @@
 //! `?alert=<id>` in the address (the link in an urgent alert's webhook or e-mail) scrolls to that alert and
 //! focuses it once the queue has loaded.
 
+use carepath_domain::sorting;
 use std::collections::{HashMap, HashSet};
 
 use carepath_domain::sync::{
@@ -281,12 +282,12 @@ pub fn queue_rank(a: &AlertView) -> (u8, u8, chrono::DateTime<chrono::Utc>, Uuid
 
 /// Sorts open alerts in [`queue_rank`] order.
 pub fn sort_for_queue(alerts: &mut [AlertView]) {
-    alerts.sort_by_key(queue_rank);
+    sorting::sort_by_key(alerts, queue_rank);
 }
 
 /// The patient page's order: open alerts as on the queue, then resolved ones, newest first.
 pub fn sort_for_patient(alerts: &mut [AlertView]) {
-    alerts.sort_by(|a, b| match (a.resolved.is_some(), b.resolved.is_some()) {
+    sorting::sort_by(alerts, |a, b| match (a.resolved.is_some(), b.resolved.is_some()) {
         (false, false) => queue_rank(a).cmp(&queue_rank(b)),
         (true, true) => b.raised_at.cmp(&a.raised_at).then(a.id.cmp(&b.id)),
         (resolved_a, _) => resolved_a.cmp(&!resolved_a),

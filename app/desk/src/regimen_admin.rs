@@ -5,6 +5,7 @@
 //! Every change is reviewed in words before it is recorded; the server checks it against the plan again
 //! (422 with a reason when it does not fit).
 
+use carepath_domain::sorting;
 use carepath_domain::regimen::{ChangeRequest, DispenseRequest, RefillReminderRequest, RegimenLine};
 use carepath_domain::schedule::{DayPlan, RegimenChange, SlotDose};
 use carepath_domain::sync::{CaregiverRequest, CaregiverResponse, CaregiverView, DiaryItem, Empty, LineDiary, PatientDiary};
@@ -35,7 +36,7 @@ fn diary_path(patient_id: Uuid) -> String {
 /// The changes in effective order (ties in recorded order), as the schedule applies them.
 fn changes_by_date(line: &RegimenLine) -> Vec<&RegimenChange> {
     let mut changes: Vec<&RegimenChange> = line.changes.iter().map(|c| &c.change).collect();
-    changes.sort_by_key(|c| c.effective());
+    sorting::sort_by_key(&mut changes, |c| c.effective());
     changes
 }
 
@@ -227,7 +228,7 @@ fn LineCard(patient_id: Uuid, line_id: Uuid, line: Signal<Option<LineDiary>>, to
             return view! { <p>{text!("admin-history-empty")}</p> }.into_any();
         }
         let mut changes = l.changes.clone();
-        changes.sort_by_key(|c| std::cmp::Reverse(c.recorded_at));
+        sorting::sort_by_key(&mut changes, |c| std::cmp::Reverse(c.recorded_at));
         view! {
             <ol class="change-history" role="list">
                 {changes.into_iter().map(|c| {

@@ -6,6 +6,7 @@
 //! Records come from two places: events recorded on this device (its outbox, sent or not), and the dose records
 //! of the patient's other devices that the server sends in the profile. Both are merged by event id.
 
+use carepath_domain::sorting;
 use std::collections::{BTreeSet, HashMap};
 
 use carepath_domain::adherence::{summarize, DiaryRecord, DoseOutcome, SkipReason};
@@ -83,7 +84,7 @@ pub fn merge_records(events: &[StoredEvent], profile: &DeviceProfile) -> Vec<Dos
         }
     }
     let mut records: Vec<DoseRecord> = by_id.into_values().collect();
-    records.sort_by_key(|r| (r.recorded_at, r.id));
+    sorting::sort_by_key(&mut records, |r| (r.recorded_at, r.id));
     records
 }
 

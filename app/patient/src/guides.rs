@@ -2,6 +2,7 @@
 //! reader's language. Public content: works before enrollment too; once opened, a guide also opens offline (the
 //! service worker keeps a copy). For an enrolled patient, opening a guide is noted for the pharmacy team.
 
+use carepath_domain::sorting;
 use carepath_domain::guide::{self, Block, Guide, GuideIndex, GuideListing, Inline, Placeholder};
 use carepath_domain::sync::{DeviceProfile, SiteInfo};
 use carepath_domain::triage::{celsius_tenths_to_fahrenheit_tenths, format_tenths, DEFAULT_FEVER_THRESHOLD_C_TENTHS};
@@ -97,7 +98,7 @@ fn GuideLists(index: GuideIndex, query: RwSignal<String>) -> impl IntoView {
                 .cloned()
                 .collect()
         });
-        list.sort_by_cached_key(|g| g.names_in(&lang).map(|n| guide::fold(&n.generic_name)).unwrap_or_default());
+        sorting::sort_by_cached_key(&mut list, |g| g.names_in(&lang).map(|n| guide::fold(&n.generic_name)).unwrap_or_default());
         list
     };
     // Each list is worked out once per change of search, language or regimen, and shared by the count and the list.

@@ -7,6 +7,7 @@
 //! device of the patient sent, and from this phone's outbox for what is not there yet). It is not for emergencies:
 //! the screen says so, and the "Call now" numbers stay below it.
 
+use carepath_domain::sorting;
 use carepath_domain::messages::{check_patient_text, MAX_PATIENT_MESSAGE};
 use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent};
 use carepath_domain::ValidationError;
@@ -64,7 +65,7 @@ fn entries(profile: &DeviceProfile, local: &[(PatientEvent, Delivery)], you: &st
             }
         }
     }
-    all.sort_by_key(|e| std::cmp::Reverse((e.at, e.id)));
+    sorting::sort_by_key(&mut all, |e| std::cmp::Reverse((e.at, e.id)));
     all
 }
 

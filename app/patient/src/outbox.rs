@@ -1,6 +1,7 @@
 //! Rust side of the device store (see `outbox.js`): events waiting to be sent, and small settings; and the
 //! outbox's send logic ([`send_order`], [`drain`]), pure of any browser API so that it is tested natively.
 
+use carepath_domain::sorting;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::cmp::Reverse;
 
@@ -102,7 +103,7 @@ pub async fn of_owner(owner: &str) -> Result<Vec<StoredEvent>, StoreError> {
     let rows: Vec<Row> = serde_json::from_str(&text).map_err(json_err)?;
     let mut events: Vec<StoredEvent> =
         rows.into_iter().map(|row| StoredEvent { event: row.event, delivery: Delivery::from_state(row.synced), owner: owner.to_string() }).collect();
-    events.sort_by_key(|e| Reverse((e.event.recorded_at, e.event.id)));
+    sorting::sort_by_key(&mut events, |e| Reverse((e.event.recorded_at, e.event.id)));
     Ok(events)
 }
 
@@ -202,7 +203,7 @@ pub fn corrects(event: &PatientEvent) -> Option<Uuid> {
 /// cut from this order, so a correction always travels in the same batch as its record or a later one.
 pub fn send_order(events: Vec<PatientEvent>) -> Vec<PatientEvent> {
     let mut events = events;
-    events.sort_by_key(|e| (e.recorded_at, e.id));
+    sorting::sort_by_key(&mut events, |e| (e.recorded_at, e.id));
     // The same id twice (should not happen in a keyed store): keep one.
     events.dedup_by_key(|e| e.id);
     let position: HashMap<Uuid, usize> = events.iter().enumerate().map(|(i, e)| (e.id, i)).collect();

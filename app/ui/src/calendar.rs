@@ -10,6 +10,7 @@
 //! plain `<table>` (weeks as rows, Monday first, weekday column headers), fixed to the width of the page so it
 //! never scrolls sideways at 360 px.
 
+use carepath_domain::sorting;
 use carepath_domain::adherence::{Adherence, AdherenceSummary, DiaryRecord};
 use carepath_domain::calendar::{calendar_days, cycles_in_view, CalendarDay, CalendarPeriod, DayStatus, PeriodKind};
 use carepath_domain::regimen::RegimenLine;
@@ -269,7 +270,7 @@ pub fn upcoming_plan(lines: &[RegimenLine], today: NaiveDate, days: u32) -> (Vec
                     DayPlan::Stopped { .. } | DayPlan::NotStarted => {}
                 }
             }
-            doses.sort_by(|a, b| match (a, b) {
+            sorting::sort_by(&mut doses, |a, b| match (a, b) {
                 (UpcomingItem::Dose { drug: da, dose: a }, UpcomingItem::Dose { drug: db, dose: b }) => {
                     (a.local_time, da, a.slot).cmp(&(b.local_time, db, b.slot))
                 }

@@ -2,6 +2,7 @@
 //!
 //! Reactive like `tr!`: call these inside `move ||` closures so a language switch re-renders them.
 
+use carepath_domain::sorting;
 use carepath_domain::adherence::{DoseOutcome, SkipReason};
 use carepath_domain::schedule::{CyclePattern, DoseAmount, DoseSlot, FoodInstruction, RegimenChange, SlotDose};
 use chrono::{NaiveDate, NaiveTime, Weekday};
@@ -126,7 +127,7 @@ pub fn pattern_text(p: &CyclePattern) -> String {
         CyclePattern::OnOff { days_on, days_off } => tr!("regimen-pattern-on-off", on = u32::from(*days_on), off = u32::from(*days_off)),
         CyclePattern::DaysOfWeek { days } => {
             let mut days = days.clone();
-            days.sort_by_key(|d| d.num_days_from_monday());
+            sorting::sort_by_key(&mut days, |d| d.num_days_from_monday());
             days.dedup();
             let names: Vec<String> = days.into_iter().map(weekdays_name).collect();
             tr!("regimen-pattern-days", days = list_text(&names))

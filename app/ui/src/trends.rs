@@ -8,6 +8,7 @@
 //! without colour (each grade has its own marker shape as well as its height) and without sight (the SVG has a
 //! one-line summary as its name, and a visually hidden table has every point).
 
+use carepath_domain::sorting;
 use carepath_domain::checkin::CheckInAnswers;
 use carepath_domain::grading::Grade;
 use chrono::{DateTime, Utc};
@@ -47,7 +48,7 @@ pub fn trend_points(check_ins: &[(DateTime<Utc>, &CheckInAnswers)]) -> Vec<Trend
         }
     }
     for (_, points) in &mut series {
-        points.sort_by_key(|(at, _)| *at);
+        sorting::sort_by_key(points, |(at, _)| *at);
     }
     series
 }
@@ -103,7 +104,7 @@ fn marker(grade: u8) -> AnyView {
 #[component]
 pub fn SymptomTrend(name: String, points: Vec<(DateTime<Utc>, u8)>) -> impl IntoView {
     let mut points = points;
-    points.sort_by_key(|(at, _)| *at);
+    sorting::sort_by_key(&mut points, |(at, _)| *at);
     let (Some(&(first, _)), Some(&(last, latest))) = (points.first(), points.last()) else {
         return view! {
             <figure class="trend">
