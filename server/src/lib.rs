@@ -131,9 +131,11 @@ pub fn router(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
 
     // Public, cacheable education (no patient data), outside /api. Other paths under /guides are app pages.
+    // Compressed (brotli or gzip, as the browser asks): no secrets in them, so no compression side channel.
     let guides = Router::new()
         .route("/guides/index.json", get(guides::index))
-        .route("/guides/{lang}/{file}", get(guides::guide));
+        .route("/guides/{lang}/{file}", get(guides::guide))
+        .layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true));
 
     let dir = &state.settings.static_dir;
     // Brotli where the browser asks for it, else gzip (both made by scripts/build-app.sh). Two pages: the desk's

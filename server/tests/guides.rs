@@ -74,6 +74,37 @@ async fn the_index_lists_every_drug_with_its_names_in_both_languages() {
     assert!(capecitabine.names.iter().any(|n| n.lang == "en" && n.generic_name == "capecitabine"));
 }
 
+/// The raw answer with `Accept-Encoding` set (reqwest here neither asks for nor decodes compression).
+async fn get_encoded(url: &str, accept: &str) -> (Option<String>, Vec<u8>) {
+    let response = reqwest::Client::new().get(url).header("accept-encoding", accept).send().await.unwrap();
+    assert_eq!(response.status(), 200, "{url}");
+    let encoding = response.headers().get("content-encoding").map(|v| v.to_str().unwrap().to_string());
+    (encoding, response.bytes().await.unwrap().to_vec())
+}
+
+#[tokio::test]
+async fn guides_are_sent_compressed_to_a_browser_that_asks() {
+    use std::io::Read;
+    let server = start(&repo_guides());
+    for path in ["/guides/index.json", "/guides/en/capecitabine.json", "/guides/es/capecitabine.json"] {
+        let url = format!("{}{path}", server.url);
+        let (none, plain) = get_encoded(&url, "identity").await;
+        assert_eq!(none, None, "{path}");
+        serde_json::from_slice::<serde_json::Value>(&plain).expect("plain JSON");
+        let (br, body) = get_encoded(&url, "gzip, deflate, br").await;
+        assert_eq!(br.as_deref(), Some("br"), "{path}");
+        assert!(body.len() * 2 < plain.len(), "{path}: brotli {} of {} bytes", body.len(), plain.len());
+        let mut decoded = Vec::new();
+        brotli_decompressor::Decompressor::new(&body[..], 4096).read_to_end(&mut decoded).unwrap();
+        assert_eq!(decoded, plain, "{path}");
+        let (gzip, body) = get_encoded(&url, "gzip").await;
+        assert_eq!(gzip.as_deref(), Some("gzip"), "{path}");
+        let mut decoded = Vec::new();
+        flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut decoded).unwrap();
+        assert_eq!(decoded, plain, "{path}");
+    }
+}
+
 #[tokio::test]
 async fn a_guide_has_every_section_and_can_be_revalidated() {
     let server = start(&repo_guides());
