@@ -45,8 +45,13 @@ pub fn App() -> impl IntoView {
     }
 }
 
+/// The messages this bundle can show, in every language (written by `build.rs`: see `app/ui/locale_subset.rs`).
+#[derive(rust_embed::RustEmbed)]
+#[folder = "$OUT_DIR/locales/"]
+struct Messages;
+
 #[wasm_bindgen(start)]
 pub fn start() {
-    carepath_ui::start_common();
+    carepath_ui::start_common(&Messages);
     mount_to_body(App);
 }

@@ -1,21 +1,41 @@
 //! Translations: Fluent files in `locales/<lang>/carepath_app.ftl`, embedded in the app and checked at compile time
 //! by `fl!`. The language follows the browser, can be switched, and the choice is remembered.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use i18n_embed::fluent::{fluent_language_loader, FluentLanguageLoader};
-use i18n_embed::{LanguageLoader, WebLanguageRequester};
+use i18n_embed::{I18nAssets, LanguageLoader, WebLanguageRequester};
 use leptos::prelude::*;
-use rust_embed::RustEmbed;
 use i18n_embed::unic_langid::LanguageIdentifier;
 
-#[derive(RustEmbed)]
-#[folder = "../../locales/"]
-struct Localizations;
+/// The messages a bundle embeds (only those it can show: see `app/ui/locale_subset.rs`), given at start-up.
+pub type Messages = dyn I18nAssets + Send + Sync;
+static MESSAGES: OnceLock<&'static Messages> = OnceLock::new();
+
+/// The bundle's embedded messages; call once, before anything is translated ([`crate::start_common`] does).
+pub fn use_messages(messages: &'static Messages) {
+    let _ = MESSAGES.set(messages);
+}
+
+fn messages() -> &'static Messages {
+    if let Some(messages) = MESSAGES.get() {
+        return *messages;
+    }
+    // The app's unit tests run natively: every message, from the repository's files.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        #[derive(rust_embed::RustEmbed)]
+        #[folder = "../../locales/"]
+        struct Every;
+        &Every
+    }
+    #[cfg(target_arch = "wasm32")]
+    panic!("the bundle gives its messages at start-up (carepath_ui::start_common)")
+}
 
 pub static LOADER: LazyLock<FluentLanguageLoader> = LazyLock::new(|| {
     let loader: FluentLanguageLoader = fluent_language_loader!();
-    loader.load_fallback_language(&Localizations).expect("the English messages are embedded");
+    loader.load_fallback_language(messages()).expect("the English messages are embedded");
     // No right-to-left languages yet; isolation marks would only get in the way of screen readers and tests.
     loader.set_use_isolating(false);
     loader
@@ -83,8 +103,8 @@ pub fn tr_args(id: &str, args: &[(&'static str, String)]) -> String {
 pub fn loader_for(code: &str) -> FluentLanguageLoader {
     let loader: FluentLanguageLoader = fluent_language_loader!();
     let lang = code.parse::<LanguageIdentifier>().unwrap_or_else(|_| loader.fallback_language().clone());
-    if loader.load_languages(&Localizations, &[lang]).is_err() {
-        let _ = loader.load_fallback_language(&Localizations);
+    if loader.load_languages(messages(), &[lang]).is_err() {
+        let _ = loader.load_fallback_language(messages());
     }
     loader.set_use_isolating(false);
     loader
@@ -92,7 +112,7 @@ pub fn loader_for(code: &str) -> FluentLanguageLoader {
 
 pub fn set_language(code: &str) {
     let Ok(lang) = code.parse::<LanguageIdentifier>() else { return };
-    if LOADER.load_languages(&Localizations, &[lang]).is_err() {
+    if LOADER.load_languages(messages(), &[lang]).is_err() {
         return;
     }
     // The setting applies to loaded bundles only, so set it again after every load.

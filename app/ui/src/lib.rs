@@ -43,10 +43,12 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     }
 }
 
-/// What both bundles do when their wasm starts, right before they mount: panics to the console, the saved language
-/// and text size, and the static shell of `index.html` / `desk.html` taken away (exactly one app on screen).
-pub fn start_common() {
+/// What both bundles do when their wasm starts, right before they mount: panics to the console, the bundle's
+/// messages and the saved language, the text size, and the static shell of `index.html` / `desk.html` taken away
+/// (exactly one app on screen).
+pub fn start_common(messages: &'static i18n::Messages) {
     console_error_panic_hook::set_once();
+    i18n::use_messages(messages);
     i18n::init();
     text_size::init();
     printing::expand_details_when_printing();
