@@ -23,7 +23,7 @@
 //    CPU throttling and without.
 //
 // "Usable button": the first element matching the page's selector below that is visible and enabled (no
-// `disabled`, no aria-disabled="true"), seen by a MutationObserver injected before the page's own scripts,
+// `disabled`, no aria-disabled="true", not in index.html's static shell), seen by a MutationObserver injected before the page's own scripts,
 // timed with performance.now() (from navigation start).
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
@@ -134,7 +134,8 @@ async function attempt(what, fn) {
 
 /** Injected before the page's scripts: records when the first visible, enabled match of `selector` appears. */
 function usableProbe(selector) {
-  const ok = (el) => !el.disabled && el.getAttribute('aria-disabled') !== 'true'
+  // The app's own button: the static shell's Call buttons (painted before the wasm, see FCP) do not count.
+  const ok = (el) => !el.closest('#static-shell') && !el.disabled && el.getAttribute('aria-disabled') !== 'true'
     && (el.checkVisibility ? el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true }) : true)
     && el.getBoundingClientRect().width > 0;
   const check = () => {
