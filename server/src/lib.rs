@@ -87,7 +87,10 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/enroll", post(routes::device::enroll))
-        .route("/device/profile", get(routes::device::profile))
+        // The phone's profile (regimens, 60 days of diary, messages) is the largest answer a phone gets: compressed as
+        // the browser asks. It holds no secret (the device token travels only in the request, and the answer to
+        // /enroll, which carries one, stays uncompressed), so compression leaks nothing worth guessing.
+        .route("/device/profile", get(routes::device::profile).layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true)))
         .route("/device/sync", post(routes::device::sync))
         .route("/device/push/key", get(routes::push::key))
         .route("/device/push/subscription", axum::routing::put(routes::push::subscribe).delete(routes::push::unsubscribe))

@@ -617,3 +617,43 @@ async fn parallel_wrong_passwords_cannot_get_past_the_five_attempt_limit() {
     assert!(statuses.iter().all(|s| *s == 401 || *s == 429), "{statuses:?}");
     assert!(checked <= 5, "{checked} passwords were tried in one burst (limit 5): {statuses:?}");
 }
+
+#[tokio::test]
+async fn the_profile_is_compressed_as_asked_but_never_an_answer_carrying_a_device_token() {
+    use std::io::Read;
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let enrolled = app.enroll_patient(&client, "Ana", Frequency::TwiceDaily).await;
+    // The answer to /enroll holds the new device token: sent as is, whatever the phone asks for.
+    let enroll = app
+        .client
+        .post(app.url("/api/enroll"))
+        .header("accept-encoding", "gzip, deflate, br")
+        .json(&json!({ "code": enrolled.code }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(enroll.status(), StatusCode::OK);
+    assert!(enroll.headers().get("content-encoding").is_none(), "the enroll answer must not be compressed");
+    let token = enroll.json::<Value>().await.unwrap()["device_token"].as_str().unwrap().to_string();
+
+    let plain = app.profile_response(&token).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain = plain.bytes().await.unwrap();
+    let compressed = app
+        .client
+        .get(app.url("/api/device/profile"))
+        .bearer_auth(&token)
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&compressed, "content-encoding"), "br");
+    assert_eq!(header(&compressed, "cache-control"), "no-store");
+    let body = compressed.bytes().await.unwrap();
+    let mut decoded = Vec::new();
+    brotli_decompressor::Decompressor::new(&body[..], 4096).read_to_end(&mut decoded).unwrap();
+    let (decoded, plain): (Value, Value) = (serde_json::from_slice(&decoded).unwrap(), serde_json::from_slice(&plain).unwrap());
+    assert_eq!(decoded, plain, "the same profile");
+    assert!(body.len() < serde_json::to_vec(&plain).unwrap().len(), "smaller");
+}
