@@ -154,6 +154,21 @@ test("a patient's phone never requests or keeps a desk file, before or after enr
   await first.context().close();
 });
 
+test("the desk's page registers no service worker and downloads no patient bundle", async () => {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const requested = [];
+  context.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  const desk = await context.newPage();
+  await desk.goto(`${server.url}/pharmacy`);
+  await desk.getByLabel('Username').waitFor();
+  await desk.waitForLoadState('load');
+  await desk.waitForTimeout(500);
+  assert.equal(await desk.evaluate(async () => (await navigator.serviceWorker.getRegistration()) ?? null), null, 'no service worker');
+  assert.ok(requested.some((p) => p.startsWith('/pkg/desk-')), 'the desk bundle was loaded');
+  assert.deepEqual(requested.filter((p) => p.startsWith('/pkg/patient-')), [], 'no patient bundle file requested');
+  await context.close();
+});
+
 test('an update that changes only the CSS installs without downloading the wasm again', async () => {
   // A copy of the build to change, served by a server of its own.
   const dir = mkdtempSync(path.join(os.tmpdir(), 'carepath-dist-'));
