@@ -1,6 +1,6 @@
 // The static shell's script (issue #13). Before the wasm has arrived, the page shows the app's name and "Loading…"
 // in the saved language and, on a patient's page of an enrolled phone, the "call right away" advice with the site's
-// two numbers, read from what the app saved (app/src/shell.rs: localStorage "carepath.call-numbers", only the site's
+// two numbers, read from what the app saved (app/patient/src/shell.rs: localStorage "carepath.call-numbers", only the site's
 // numbers and fever threshold). The app removes the shell as it mounts.
 //
 // A classic script (the CSP allows no inline script), loaded synchronously right after the shell's markup. The
@@ -50,7 +50,7 @@
     return document.getElementById(id);
   }
 
-  /** The app's choice (app/src/i18n.rs): the saved language, else the browser's first one we have, else English. */
+  /** The app's choice (app/ui/src/i18n.rs): the saved language, else the browser's first one we have, else English. */
   function language() {
     var saved = stored('carepath.lang');
     if (saved && Object.prototype.hasOwnProperty.call(WORDS, saved)) return saved;
@@ -76,12 +76,12 @@
     return digits.length >= 3 && digits.length <= 20 ? text : null;
   }
 
-  /** The `tel:` target the app makes (app/src/format.rs `tel_href`): digits and + only. */
+  /** The `tel:` target the app makes (app/ui/src/format.rs `tel_href`): digits and + only. */
   function telHref(phone) {
     return 'tel:' + phone.replace(/[^0-9+]/g, '');
   }
 
-  /** "38.0 °C (100.4 °F)", or "38,0 °C (100,4 °F)" in Spanish (app/src/guides.rs `fever_threshold_text`). */
+  /** "38.0 °C (100.4 °F)", or "38,0 °C (100,4 °F)" in Spanish (app/patient/src/guides.rs `fever_threshold_text`). */
   function feverText(tenths, lang) {
     // domain/src/triage.rs celsius_tenths_to_fahrenheit_tenths and format_tenths (positive values only here).
     var fahrenheit = Math.floor((tenths * 9 + 2) / 5) + 320;
@@ -111,7 +111,7 @@
   var lang = language();
   var words = WORDS[lang];
   document.documentElement.lang = lang;
-  // The reader's text size, as the app will set it (app/src/text_size.rs): no jump when it mounts.
+  // The reader's text size, as the app will set it (app/ui/src/text_size.rs): no jump when it mounts.
   var size = Number(stored('carepath.text_size'));
   if (Number.isInteger(size) && size >= 2 && size <= 4) document.documentElement.classList.add('text-size-' + size);
 

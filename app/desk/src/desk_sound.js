@@ -1,4 +1,4 @@
-// A short two-note tone for a new urgent alert on the pharmacist's desk (app/src/desk_sound.rs), made in code with
+// A short two-note tone for a new urgent alert on the pharmacist's desk (app/desk/src/desk_sound.rs), made in code with
 // the Web Audio API: no audio file is downloaded. Browsers let a page play sound only after the user interacted
 // with it; the setting's own checkbox counts, and a tone the browser blocks is simply not heard (the banner and the
 // title still say it).

@@ -1,4 +1,4 @@
-// Web Push glue for the reminders card (app/src/reminders.rs): what this browser can do, the notification
+// Web Push glue for the reminders card (app/patient/src/reminders.rs): what this browser can do, the notification
 // permission, and this browser's push subscription. Kept in JS because PushManager and the permission prompt are
 // small promise-based APIs that web-sys would need many feature flags for.
 
