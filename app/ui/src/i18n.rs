@@ -54,7 +54,8 @@ pub fn current() -> String {
     CURRENT.with(|c| c.get())
 }
 
-/// Translate a message id, reactively: use inside `text!("id")` closures.
+/// Translate a message id, reactively: use inside `move || tr!("id", arg = …)` closures (for a text without
+/// arguments, [`text!`]).
 #[macro_export]
 macro_rules! tr {
     ($id:literal) => {{

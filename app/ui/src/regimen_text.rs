@@ -275,19 +275,9 @@ mod tests {
         assert_eq!(change_text(&cycle), "Cycle 3 starts on Thu 5 March 2026");
     }
 
-    use i18n_embed::LanguageLoader;
-
-    #[derive(rust_embed::RustEmbed)]
-    #[folder = "../../locales/"]
-    struct TestLocales;
-
     /// A loader of its own per language, so these tests never switch the language under the others.
     fn loader(lang: &str) -> FluentLanguageLoader {
-        let loader = FluentLanguageLoader::new("carepath_app", "en".parse().unwrap());
-        loader.load_fallback_language(&TestLocales).unwrap();
-        loader.load_languages(&TestLocales, &[lang.parse().unwrap()]).unwrap();
-        loader.set_use_isolating(false);
-        loader
+        crate::i18n::loader_for(lang)
     }
 
     #[test]
