@@ -90,7 +90,7 @@ pub fn router(state: AppState) -> Router {
         // The phone's profile (regimens, 60 days of diary, messages) is the largest answer a phone gets: compressed as
         // the browser asks. It holds no secret (the device token travels only in the request, and the answer to
         // /enroll, which carries one, stays uncompressed), so compression leaks nothing worth guessing.
-        .route("/device/profile", get(routes::device::profile).layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true)))
+        .route("/device/profile", get(routes::device::profile).layer(compressed()))
         .route("/device/sync", post(routes::device::sync))
         .route("/device/push/key", get(routes::push::key))
         .route("/device/push/subscription", axum::routing::put(routes::push::subscribe).delete(routes::push::unsubscribe))
@@ -138,7 +138,7 @@ pub fn router(state: AppState) -> Router {
     let guides = Router::new()
         .route("/guides/index.json", get(guides::index))
         .route("/guides/{lang}/{file}", get(guides::guide))
-        .layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true));
+        .layer(compressed());
 
     let dir = &state.settings.static_dir;
     // Brotli where the browser asks for it, else gzip (both made by scripts/build-app.sh). Two pages: the desk's
@@ -169,6 +169,11 @@ pub fn router(state: AppState) -> Router {
     with_security_headers(all)
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Brotli or gzip, as the browser asks: only for answers that carry no secret (no compression side channel).
+fn compressed() -> tower_http::compression::CompressionLayer {
+    tower_http::compression::CompressionLayer::new().br(true).gzip(true)
 }
 
 /// CSP (with 'wasm-unsafe-eval', which Chrome needs to compile the app's wasm), HSTS and friends.
