@@ -118,8 +118,7 @@
   var loading = byId('shell-loading');
   if (loading) loading.textContent = words.loading;
 
-  // The desk is for pharmacists: its shell is only the name and "Loading…".
-  if (location.pathname.indexOf('/pharmacy') === 0) return;
+  // Only index.html (the patient app) has the call block; the desk's page (desk.html) has none.
   var numbers = callNumbers();
   var block = byId('shell-call-now');
   if (!numbers || !block) return;
