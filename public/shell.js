@@ -1,19 +1,21 @@
 // The static shell's script (issue #13). Before the wasm has arrived, the page shows the app's name and "Loading…"
-// in the saved language and, on a patient's page of an enrolled phone, the "call right away" advice with the site's
-// two numbers, read from what the app saved (app/patient/src/shell.rs: localStorage "carepath.call-numbers", only the site's
-// numbers and fever threshold). The app removes the shell as it mounts.
+// in the saved language; on a phone that has not enrolled yet, the enroll screen's heading and first words; and on a
+// patient's page of an enrolled phone, the "call right away" advice with the site's two numbers, read from what the
+// app saved (app/patient/src/shell.rs: localStorage "carepath.call-numbers", only the site's numbers and fever
+// threshold). The app removes the shell as it mounts.
 //
 // A classic script (the CSP allows no inline script), loaded synchronously right after the shell's markup. The
 // preload scanner fetches it at once, alongside styles.css, and it runs the moment it has arrived (and the styles
 // are in), with the markup it fills already parsed. It is not render-blocking: "Carepath" and "Loading…" paint
-// without waiting for it, and the call block, which sits below everything else, appears as soon as it has run
+// without waiting for it, and the enroll card or the call block, below everything else, appears as soon as it has run
 // without moving anything (no layout shift). `defer` in <head> would run it no sooner (after the parse, and in
 // order with the boot.js module), and `blocking="render"` would make the first paint wait for one more request.
-// It is small and does no more than this, so nothing waits on it long (boot.js runs after it; the wasm download,
-// started by the preload in <head>, does not wait).
+// It is small and does no more than this, so nothing waits on it long (boot.js runs after it, and starts the wasm
+// download once this has painted).
 //
-// The words are the app's own (locales/*/carepath_app.ftl: loading, call-now-title, call-now-body, call-now-pharmacy,
-// call-now-after-hours, guide-fever-threshold); tests/e2e/static-shell.test.mjs checks them against those files.
+// The words are the app's own (locales/*/carepath_app.ftl: loading, enroll-title, enroll-intro, call-now-title,
+// call-now-body, call-now-pharmacy, call-now-after-hours, guide-fever-threshold); tests/e2e/static-shell.test.mjs
+// checks them against those files.
 // Everything read is checked, and shown as text only (textContent), never as HTML.
 (function () {
   'use strict';
@@ -21,6 +23,8 @@
   var WORDS = {
     en: {
       loading: 'Loading…',
+      enrollTitle: 'Connect to your pharmacy',
+      enrollIntro: 'Your pharmacy gave you a code. Type it here to connect this phone to your care team. You only do this once.',
       title: 'Call right away if you have',
       body: 'A fever of {fever} or higher, shaking chills, bleeding that will not stop, trouble breathing, chest pain, or diarrhea or vomiting that does not stop. If it is an emergency, call 911.',
       pharmacy: 'Call your pharmacy: {phone}',
@@ -28,6 +32,8 @@
     },
     es: {
       loading: 'Cargando…',
+      enrollTitle: 'Conéctese con su farmacia',
+      enrollIntro: 'Su farmacia le dio un código. Escríbalo aquí para conectar este teléfono con su equipo de atención. Solo se hace una vez.',
       title: 'Llame de inmediato si tiene',
       body: 'Fiebre de {fever} o más, escalofríos fuertes, sangrado que no para, dificultad para respirar, dolor de pecho, o diarrea o vómitos que no paran. Si es una emergencia, llame al 911.',
       pharmacy: 'Llame a su farmacia: {phone}',
@@ -117,6 +123,16 @@
 
   var loading = byId('shell-loading');
   if (loading) loading.textContent = words.loading;
+
+  // A phone that has never enrolled (the app writes the entry at its first profile) opens on the enroll screen: its
+  // heading and first words paint at once, as the app will show them, below "Loading…" (so that nothing moves).
+  var enroll = byId('shell-enroll');
+  if (enroll && location.pathname === '/' && stored('carepath.call-numbers') === null) {
+    byId('shell-enroll-title').textContent = words.enrollTitle;
+    byId('shell-enroll-intro').textContent = words.enrollIntro;
+    enroll.hidden = false;
+    return;
+  }
 
   // Only index.html (the patient app) has the call block; the desk's page (desk.html) has none.
   var numbers = callNumbers();

@@ -38,8 +38,9 @@ for bundle in patient desk; do
   cp "$out/carepath_${bundle}_bg.wasm" "dist/pkg/$wasm_name"
   cp "$js" "dist/pkg/$js_name"
   page=$([ "$bundle" = desk ] && echo dist/desk.html || echo dist/index.html)
-  sed -i "s|__APP_JS__|/pkg/$js_name|g; s|__APP_WASM__|/pkg/$wasm_name|g" "$page"
-  printf '%s\n' "/pkg/$js_name" "/pkg/$wasm_name" $(grep '^import ' "$js" | grep -o "\./snippets/[^'\"]*" | sed 's|^\./|/pkg/|' | sort -u) > "target/app-pkg/$bundle.files"
+  modules=$(grep '^import ' "$js" | grep -o "\./snippets/[^'\"]*" | sed 's|^\./|/pkg/|' | sort -u)
+  sed -i "s|__APP_JS__|/pkg/$js_name|g; s|__APP_WASM__|/pkg/$wasm_name|g; s|__APP_MODULES__|$(echo $modules)|g" "$page"
+  printf '%s\n' "/pkg/$js_name" "/pkg/$wasm_name" $modules > "target/app-pkg/$bundle.files"
 done
 
 # The service worker: the patient app's files are kept for offline use at install; the desk's only once opened.

@@ -152,7 +152,10 @@ function usableProbe(selector) {
   observer.observe(document, { childList: true, subtree: true, attributes: true });
   window.__lcp = null;
   try {
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__lcp = e.startTime; })
+    // The element too (its tag, id or class and first words): a later, larger paint moves the LCP, and the table says which.
+    const describe = (el) => !el ? '(removed)' : `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : el.className ? `.${String(el.className).split(' ')[0]}` : ''} `
+      + `"${(el.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 30)}"`;
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__lcp = { at: e.startTime, element: describe(e.element) }; })
       .observe({ type: 'largest-contentful-paint', buffered: true });
   } catch { /* not supported */ }
 }
@@ -372,7 +375,7 @@ async function lighthouseRuns(server, specs, userDataDir) {
           const lcpNode = lcpItems[0]?.items?.[0]?.node ?? lcpItems[0]?.node;
           return {
             spec, score: lhr.categories.performance.score, fcp: audit('first-contentful-paint'), lcp: audit('largest-contentful-paint'),
-            tbt: audit('total-blocking-time'), si: audit('speed-index'), bytes: audit('total-byte-weight'),
+            tbt: audit('total-blocking-time'), cls: audit('cumulative-layout-shift'), si: audit('speed-index'), bytes: audit('total-byte-weight'),
             lcpElement: lcpNode?.nodeLabel || lcpNode?.snippet || '', h1: seen.h1, finalUrl: lhr.finalDisplayedUrl,
             benchmark: lhr.environment?.benchmarkIndex, version: lhr.lighthouseVersion, warnings: lhr.runWarnings ?? [],
           };
@@ -539,23 +542,23 @@ async function main() {
 
   print(`### Cold first visit, throttled (CDP: 1.6 Mbps down, 750 kbps up, 150 ms RTT, ${CPU_SLOWDOWN}× CPU; phone viewport)`);
   print();
-  table(['page', 'blank for (FCP)', 'LCP (in page)', 'usable button', 'usable element']);
+  table(['page', 'blank for (FCP)', 'LCP (in page)', 'LCP element (in page)', 'usable button', 'usable element']);
   for (const { spec, visit } of visits) {
-    if (visit) row([spec.name, sec(visit.fcp), sec(visit.lcp), sec(visit.usable.at), `"${mdText(visit.usable.label)}"`]);
-    else row([spec.name, missing('cold'), '', '', '']);
+    if (visit) row([spec.name, sec(visit.fcp), sec(visit.lcp?.at), mdText(visit.lcp?.element ?? ''), sec(visit.usable.at), `"${mdText(visit.usable.label)}"`]);
+    else row([spec.name, missing('cold'), '', '', '', '']);
   }
-  if (!visits.length) row(['all', missing('cold'), '', '', '']);
+  if (!visits.length) row(['all', missing('cold'), '', '', '', '']);
   print();
   print('One run per page; times from navigation start. The service worker\'s own requests are not throttled.');
   print();
 
   print('### Lighthouse, mobile defaults (simulated slow 4G, 4× CPU), performance only');
   print();
-  table(['page', 'performance', 'FCP', 'LCP', 'TBT', 'Speed Index', 'bytes (KiB, Lighthouse)', 'LCP element', 'screen checked']);
+  table(['page', 'performance', 'FCP', 'LCP', 'TBT', 'CLS', 'Speed Index', 'bytes (KiB, Lighthouse)', 'LCP element', 'screen checked']);
   PATIENT_PAGES.forEach((spec, i) => {
     const r = lh[i];
-    if (!r) { row([spec.name, missing('lighthouse'), '', '', '', '', '', '', '']); return; }
-    row([spec.name, `**${Math.round(r.score * 100)}**`, sec(r.fcp), `**${sec(r.lcp)}**`, `**${ms(r.tbt)}**`, sec(r.si), kib(r.bytes),
+    if (!r) { row([spec.name, missing('lighthouse'), '', '', '', '', '', '', '', '']); return; }
+    row([spec.name, `**${Math.round(r.score * 100)}**`, sec(r.fcp), `**${sec(r.lcp)}**`, `**${ms(r.tbt)}**`, r.cls == null ? '—' : r.cls.toFixed(3), sec(r.si), kib(r.bytes),
       mdText(r.lcpElement).slice(0, 40), `${new URL(r.finalUrl).pathname} "${mdText(r.h1)}"${spec.enrolled ? ', enrolled' : ', not enrolled'}`]);
   });
   print();

@@ -101,12 +101,21 @@ after(async () => {
   await server?.stop();
 });
 
-test('a fresh phone: the app name and "Loading…" paint before the wasm arrives, and no call block', async () => {
+/** The shell's enroll card shows the enroll screen's heading and first words, in `lang`. */
+async function enrollCardShown(page, lang) {
+  const card = page.locator('#static-shell #shell-enroll');
+  assert.equal(await card.isVisible(), true, 'the enroll card is shown');
+  assert.equal(await card.getByRole('heading', { level: 1 }).textContent(), ftl(lang, 'enroll-title'));
+  assert.equal(await card.locator('p').textContent(), ftl(lang, 'enroll-intro'));
+}
+
+test('a fresh phone: the app name, "Loading…" and the enroll screen\'s first words paint before the wasm arrives, and no call block', async () => {
   const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
   const page = await context.newPage();
   await shellOnly(page, server.url);
   assert.equal(await page.locator('#static-shell .app-header .brand').textContent(), 'Carepath');
   assert.equal(await page.getByRole('status').textContent(), 'Loading…');
+  await enrollCardShown(page, 'en');
   assert.equal(await page.locator('#shell-call-now').isVisible(), false, 'no call block without saved numbers');
   assert.equal(await page.locator('a[href^="tel:"]:visible').count(), 0);
   assert.equal(await page.locator('.skip-link').count(), 0, 'the app has not mounted');
@@ -119,7 +128,15 @@ test('a fresh phone: the app name and "Loading…" paint before the wasm arrives
   await shellOnly(es, server.url);
   assert.equal(await es.getByRole('status').textContent(), 'Cargando…');
   assert.equal(await es.locator('html').getAttribute('lang'), 'es');
+  await enrollCardShown(es, 'es');
   await es.context().close();
+  // The guides open before enrolling too, and are not the enroll screen. (A new phone: on the first one, the service
+  // worker may already be serving the wasm, past the route that holds it.)
+  const guides = await (await browser.newContext({ ...PHONE, locale: 'es-MX' })).newPage();
+  await shellOnly(guides, `${server.url}/guides`);
+  assert.equal(await guides.getByRole('status').textContent(), 'Cargando…');
+  assert.equal(await guides.locator('#shell-enroll').isVisible(), false, 'no enroll card on the guides');
+  await guides.context().close();
 
   // The service worker keeps shell.js for offline use, with index.html.
   await page.unroute(WASM, never);
@@ -132,6 +149,22 @@ test('a fresh phone: the app name and "Loading…" paint before the wasm arrives
     return Boolean(key && (await (await caches.open(key)).match('/shell.js')));
   }), true, 'shell.js is in the offline cache');
   assert.equal(await page.evaluate((key) => localStorage.getItem(key), ENTRY), null, 'nothing saved before enrollment');
+  await context.close();
+});
+
+test('a first visit\'s largest paint is the shell\'s: the app\'s enroll screen paints nothing larger when it mounts', async () => {
+  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.locator('#enroll-code').waitFor();
+  assert.equal(await page.locator('#static-shell').count(), 0, 'the app replaced the shell');
+  // Each entry is a paint larger than all before it; the last one's element is gone with the shell (null) when the
+  // shell's card was the largest thing painted. Lighthouse's LCP is then the shell's first paint, before the wasm.
+  const paints = await page.evaluate(() => new Promise((resolve) => {
+    new PerformanceObserver((list) => resolve(list.getEntries().map((e) => ({ size: e.size, element: e.element?.outerHTML.slice(0, 80) ?? null }))))
+      .observe({ type: 'largest-contentful-paint', buffered: true });
+  }));
+  assert.equal(paints.at(-1).element, null, `the app painted something larger than the shell: ${JSON.stringify(paints)}`);
   await context.close();
 });
 

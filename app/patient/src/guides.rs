@@ -34,10 +34,24 @@ fn enrolled_profile() -> Option<DeviceProfile> {
     expect_context::<Device>().profile.get().flatten()
 }
 
-/// The sync status, for an enrolled patient only (guides need no enrollment).
+/// A guides page: once the phone's stored state has been read (from IndexedDB, a moment after the app starts), the
+/// sync status for an enrolled patient (guides need no enrollment) and the page. Until then "Loading…", as on the
+/// patient's other pages: the status must not arrive later and push the page down under the reader's eyes.
 #[component]
-fn StatusIfEnrolled() -> impl IntoView {
-    move || enrolled_profile().is_some().then(|| view! { <SyncStatus/> })
+fn GuidePage(children: ChildrenFn) -> impl IntoView {
+    let device = expect_context::<Device>();
+    let known = Memo::new(move |_| device.profile.with(Option::is_some));
+    move || {
+        if known.get() {
+            view! {
+                {move || enrolled_profile().is_some().then(|| view! { <SyncStatus/> })}
+                {children()}
+            }
+            .into_any()
+        } else {
+            view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any()
+        }
+    }
 }
 
 /// Back to Today for an enrolled patient; back to the start (connect) page before enrollment.
@@ -53,10 +67,14 @@ fn BackHome() -> impl IntoView {
 /// `/guides`.
 #[component]
 pub fn GuideListScreen() -> impl IntoView {
+    view! { <GuidePage><GuideListContent/></GuidePage> }
+}
+
+#[component]
+fn GuideListContent() -> impl IntoView {
     let index = LocalResource::new(load_index);
     let query = RwSignal::new(String::new());
     view! {
-        <StatusIfEnrolled/>
         <section class="guides" aria-labelledby="guides-title">
             <h1 id="guides-title">{text!("guides-title")}</h1>
             <p>{text!("guides-intro")}</p>
@@ -66,12 +84,12 @@ pub fn GuideListScreen() -> impl IntoView {
                 <input id="guide-search" type="search" autocomplete="off" spellcheck="false"
                     aria-describedby="guide-search-hint" bind:value=query/>
             </div>
+            // "Back" comes with the answer, below it, rather than moving down when the list arrives.
             {move || match index.get() {
                 None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="error" role="alert">{list_error_text(&e)}</p> }.into_any(),
-                Some(Ok(index)) => view! { <GuideLists index=index query=query/> }.into_any(),
+                Some(Err(e)) => view! { <p class="error" role="alert">{list_error_text(&e)}</p> <BackHome/> }.into_any(),
+                Some(Ok(index)) => view! { <GuideLists index=index query=query/> <BackHome/> }.into_any(),
             }}
-            <BackHome/>
         </section>
     }
 }
@@ -155,6 +173,11 @@ fn GuideLink(listing: GuideListing) -> impl IntoView {
 /// `/guides/:drug`.
 #[component]
 pub fn GuideScreen() -> impl IntoView {
+    view! { <GuidePage><GuideContent/></GuidePage> }
+}
+
+#[component]
+fn GuideContent() -> impl IntoView {
     let device = expect_context::<Device>();
     let params = use_params_map();
     let drug = move || params.read().get("drug").unwrap_or_default();
@@ -169,7 +192,6 @@ pub fn GuideScreen() -> impl IntoView {
         }
     });
     view! {
-        <StatusIfEnrolled/>
         <div class="guide-tools">
             <A href="/guides" attr:class="back-to-list">{text!("guide-back-list")}</A>
             <TextSizeControl/>
@@ -179,10 +201,10 @@ pub fn GuideScreen() -> impl IntoView {
             Some(Err(e)) => view! {
                 <h1>{text!("guides-title")}</h1>
                 <p class="error" role="alert">{guide_error_text(&e)}</p>
+                <BackHome/>
             }.into_any(),
-            Some(Ok((_, g))) => view! { <GuideArticle guide=g/> }.into_any(),
+            Some(Ok((_, g))) => view! { <GuideArticle guide=g/> <BackHome/> }.into_any(),
         }}
-        <BackHome/>
     }
 }
 
