@@ -48,6 +48,5 @@ struct Messages;
 
 #[wasm_bindgen(start)]
 pub fn start() {
-    carepath_ui::start_common(&Messages);
-    mount_to_body(App);
+    carepath_ui::start_app(&Messages, App);
 }

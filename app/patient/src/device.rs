@@ -162,25 +162,33 @@ impl Device {
     }
 
     async fn load(self) {
-        let enrollments = match outbox::get_setting(ENROLLMENTS_KEY).await {
-            Ok(Some(json)) => serde_json::from_str::<Vec<Enrollment>>(&json).unwrap_or_default(),
-            _ => self.legacy_enrollment().await.into_iter().collect(),
+        // What the first screen needs, in one read of the store (the app's start waits on it).
+        let [enrollments, saved_active, last_synced, legacy_token] =
+            outbox::get_settings([ENROLLMENTS_KEY, ACTIVE_KEY, LAST_SYNC_KEY, LEGACY_TOKEN_KEY]).await.unwrap_or_default();
+        let enrollments = match enrollments {
+            Some(json) => serde_json::from_str::<Vec<Enrollment>>(&json).unwrap_or_default(),
+            None => self.legacy_enrollment(legacy_token).await.into_iter().collect(),
         };
-        let active = outbox::get_setting(ACTIVE_KEY).await.ok().flatten();
-        if let Ok(Some(ts)) = outbox::get_setting(LAST_SYNC_KEY).await {
+        if let Some(ts) = last_synced {
             self.last_synced.set(ts.parse().ok());
         }
-        let active = active.filter(|key| enrollments.iter().any(|e| e.key == *key)).or_else(|| enrollments.first().map(|e| e.key.clone()));
+        let active = saved_active
+            .clone()
+            .filter(|key| enrollments.iter().any(|e| e.key == *key))
+            .or_else(|| enrollments.first().map(|e| e.key.clone()));
         self.enrollments.set(enrollments);
         // Old acknowledged events go before anything is read: a screen never reads what it does not need.
         self.prune().await;
-        self.show(active).await;
+        self.put_on_screen(active.clone()).await;
+        if let Some(key) = active.filter(|key| saved_active.as_ref() != Some(key)) {
+            let _ = outbox::set_setting(ACTIVE_KEY, &key).await;
+        }
         self.sync().await;
     }
 
     /// The one profile a device kept before it could hold several, if any.
-    async fn legacy_enrollment(self) -> Option<Enrollment> {
-        let token = outbox::get_setting(LEGACY_TOKEN_KEY).await.ok().flatten()?;
+    async fn legacy_enrollment(self, token: Option<String>) -> Option<Enrollment> {
+        let token = token?;
         let json = outbox::get_setting(LEGACY_PROFILE_KEY).await.ok().flatten().unwrap_or_default();
         // A profile saved by an older app may not read any more (regimens gained cycles): ask the server again.
         let profile = match serde_json::from_str::<DeviceProfile>(&json) {
@@ -206,13 +214,26 @@ impl Device {
 
     /// Puts the profile `key` on screen (none: the enrollment screen).
     pub async fn show(self, key: Option<String>) {
-        let profile = key.as_ref().and_then(|k| self.enrollments.with_untracked(|list| list.iter().find(|e| e.key == *k).map(|e| e.profile.clone())));
+        self.put_on_screen(key.clone()).await;
         if let Some(k) = &key {
             let _ = outbox::set_setting(ACTIVE_KEY, k).await;
         }
+    }
+
+    /// Puts a profile on screen. Its events are read first; then the profile, its events and which one is active
+    /// change together (one render, and no moment with one profile's events under another's name).
+    async fn put_on_screen(self, key: Option<String>) {
+        let profile = key.as_ref().and_then(|k| self.enrollments.with_untracked(|list| list.iter().find(|e| e.key == *k).map(|e| e.profile.clone())));
+        match &key {
+            Some(owner) => match outbox::of_owner(owner).await {
+                Ok(events) => self.events.set(events),
+                Err(e) => self.storage_error.set(Some(e.to_string())),
+            },
+            None => self.events.set(Vec::new()),
+        }
         self.active.set(key);
         self.profile.set(Some(profile));
-        self.refresh_local().await;
+        self.refresh_counts().await;
     }
 
     async fn save_enrollments(self) {

@@ -10,6 +10,10 @@ const DB_NAME = 'carepath';
 const DB_VERSION = 2;
 let opening = null;
 
+// The store opens as soon as this module loads (the page's first moments), while the wasm is still compiling: the
+// app's first read then finds it open. A failure here is seen again, and reported, by the first call that needs it.
+open().catch(() => {});
+
 function eventFields(row) {
   let at = 0;
   let kind = '';
@@ -187,6 +191,16 @@ export async function kvGet(key) {
   const db = await open();
   const value = await request(db.transaction('kv', 'readonly').objectStore('kv').get(key));
   return value === undefined ? null : value;
+}
+
+/** Several settings in one read-only transaction: `keysJson` a JSON array of keys; a JSON array of their values
+ * (strings), null where a key has none. */
+export async function kvGetMany(keysJson) {
+  const keys = JSON.parse(keysJson);
+  const db = await open();
+  const store = db.transaction('kv', 'readonly').objectStore('kv');
+  const values = await Promise.all(keys.map((key) => request(store.get(key))));
+  return JSON.stringify(values.map((value) => (typeof value === 'string' ? value : null)));
 }
 
 export async function kvSet(key, value) {

@@ -33,6 +33,8 @@ extern "C" {
     async fn storage_estimate_js() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = kvGet)]
     async fn kv_get_js(key: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = kvGetMany)]
+    async fn kv_get_many_js(keys_json: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = kvSet)]
     async fn kv_set_js(key: &str, value: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearAll)]
@@ -171,6 +173,14 @@ pub async fn storage_use() -> Option<StorageUse> {
 
 pub async fn get_setting(key: &str) -> Result<Option<String>, StoreError> {
     Ok(kv_get_js(key).await.map_err(js_err)?.as_string())
+}
+
+/// Several settings in one read of the store, in the order of `keys`.
+pub async fn get_settings<const N: usize>(keys: [&str; N]) -> Result<[Option<String>; N], StoreError> {
+    let keys_json = serde_json::to_string(&keys[..]).unwrap_or_default();
+    let text = kv_get_many_js(&keys_json).await.map_err(js_err)?.as_string().unwrap_or_default();
+    let values: Vec<Option<String>> = serde_json::from_str(&text).map_err(json_err)?;
+    values.try_into().map_err(|_| StoreError("the store answered for other settings".to_string()))
 }
 
 pub async fn set_setting(key: &str, value: &str) -> Result<(), StoreError> {

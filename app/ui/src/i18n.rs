@@ -12,7 +12,7 @@ use i18n_embed::unic_langid::LanguageIdentifier;
 pub type Messages = dyn I18nAssets + Send + Sync;
 static MESSAGES: OnceLock<&'static Messages> = OnceLock::new();
 
-/// The bundle's embedded messages; call once, before anything is translated ([`crate::start_common`] does).
+/// The bundle's embedded messages; call once, before anything is translated ([`crate::start_app`] does).
 pub fn use_messages(messages: &'static Messages) {
     let _ = MESSAGES.set(messages);
 }
@@ -30,7 +30,7 @@ fn messages() -> &'static Messages {
         &Every
     }
     #[cfg(target_arch = "wasm32")]
-    panic!("the bundle gives its messages at start-up (carepath_ui::start_common)")
+    panic!("the bundle gives its messages at start-up (carepath_ui::start_app)")
 }
 
 pub static LOADER: LazyLock<FluentLanguageLoader> = LazyLock::new(|| {
@@ -113,7 +113,10 @@ pub fn loader_for(code: &str) -> FluentLanguageLoader {
 
 pub fn set_language(code: &str) {
     let Ok(lang) = code.parse::<LanguageIdentifier>() else { return };
-    if LOADER.load_languages(messages(), &[lang]).is_err() {
+    // At start-up in English the loader has just read the English messages (its fallback): parsing them again
+    // would only cost a phone's time.
+    let loaded = LOADER.current_languages() == [lang.clone()];
+    if !loaded && LOADER.load_languages(messages(), &[lang]).is_err() {
         return;
     }
     // The setting applies to loaded bundles only, so set it again after every load.

@@ -43,16 +43,27 @@ pub fn AppFrame(children: Children) -> impl IntoView {
     }
 }
 
-/// What both bundles do when their wasm starts, right before they mount: panics to the console, the bundle's
-/// messages and the saved language, the text size, and the static shell of `index.html` / `desk.html` taken away
-/// (exactly one app on screen).
-pub fn start_common(messages: &'static i18n::Messages) {
+/// What both bundles do when their wasm starts: panics to the console, the bundle's messages and the saved language,
+/// the text size; then, in a task of its own, the static shell of `index.html` / `desk.html` taken away and the app
+/// mounted in its place (exactly one app on screen). Two tasks rather than one long one: the browser can paint and
+/// answer a tap in between (Lighthouse counts every task over 50 ms against the page).
+pub fn start_app<F, N>(messages: &'static i18n::Messages, app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: IntoView + 'static,
+{
     console_error_panic_hook::set_once();
     i18n::use_messages(messages);
     i18n::init();
     text_size::init();
     printing::expand_details_when_printing();
-    remove_static_shell();
+    set_timeout(
+        move || {
+            remove_static_shell();
+            mount_to_body(app);
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// The root element of the static shell in `public/index.html` and `public/desk.html` (issue #13): what paints
