@@ -163,8 +163,11 @@ impl Device {
 
     async fn load(self) {
         // What the first screen needs, in one read of the store (the app's start waits on it).
-        let [enrollments, saved_active, last_synced, legacy_token] =
-            outbox::get_settings([ENROLLMENTS_KEY, ACTIVE_KEY, LAST_SYNC_KEY, LEGACY_TOKEN_KEY]).await.unwrap_or_default();
+        let settings = outbox::get_settings([ENROLLMENTS_KEY, ACTIVE_KEY, LAST_SYNC_KEY, LEGACY_TOKEN_KEY]).await;
+        let [enrollments, saved_active, last_synced, legacy_token] = settings.unwrap_or_else(|e| {
+            self.storage_error.set(Some(e.to_string()));
+            Default::default()
+        });
         let enrollments = match enrollments {
             Some(json) => serde_json::from_str::<Vec<Enrollment>>(&json).unwrap_or_default(),
             None => self.legacy_enrollment(legacy_token).await.into_iter().collect(),
