@@ -180,9 +180,11 @@ impl Device {
             .filter(|key| enrollments.iter().any(|e| e.key == *key))
             .or_else(|| enrollments.first().map(|e| e.key.clone()));
         self.enrollments.set(enrollments);
-        // Old acknowledged events go before anything is read: a screen never reads what it does not need.
+        // The screen shows at once; its events follow. Old acknowledged events go before they are read: a screen
+        // never reads what it does not need.
+        self.put_on_screen(active.clone());
         self.prune().await;
-        self.put_on_screen(active.clone()).await;
+        self.refresh_local().await;
         if let Some(key) = active.filter(|key| saved_active.as_ref() != Some(key)) {
             let _ = outbox::set_setting(ACTIVE_KEY, &key).await;
         }
@@ -217,26 +219,22 @@ impl Device {
 
     /// Puts the profile `key` on screen (none: the enrollment screen).
     pub async fn show(self, key: Option<String>) {
-        self.put_on_screen(key.clone()).await;
+        self.put_on_screen(key.clone());
+        self.refresh_local().await;
         if let Some(k) = &key {
             let _ = outbox::set_setting(ACTIVE_KEY, k).await;
         }
     }
 
-    /// Puts a profile on screen. Its events are read first; then the profile, its events and which one is active
-    /// change together (one render, and no moment with one profile's events under another's name).
-    async fn put_on_screen(self, key: Option<String>) {
+    /// Puts a profile on screen, before its events are read ([`Device::refresh_local`]): on a switch to another
+    /// person the events on screen are emptied first, so one person's events never show under another's name.
+    fn put_on_screen(self, key: Option<String>) {
         let profile = key.as_ref().and_then(|k| self.enrollments.with_untracked(|list| list.iter().find(|e| e.key == *k).map(|e| e.profile.clone())));
-        match &key {
-            Some(owner) => match outbox::of_owner(owner).await {
-                Ok(events) => self.events.set(events),
-                Err(e) => self.storage_error.set(Some(e.to_string())),
-            },
-            None => self.events.set(Vec::new()),
+        if self.active.get_untracked() != key {
+            self.events.set(Vec::new());
         }
         self.active.set(key);
         self.profile.set(Some(profile));
-        self.refresh_counts().await;
     }
 
     async fn save_enrollments(self) {
