@@ -4,7 +4,7 @@
 // acknowledged ones pruned, and a dose tap that still answers at once; storage use shown in words when large.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, waitFor } from './harness.mjs';
 
 const PHARMACIST = { username: 'k.nakamura', password: 'a long robust passphrase', site: 'Lakeside Oncology Pharmacy' };
 const SYNC = '**/api/device/sync';
@@ -233,9 +233,12 @@ test('5,000 events on the device: old acknowledged ones are pruned and a dose ta
 
   await storePhone.reload();
   await storePhone.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).waitFor();
+  // Today shows before the store is pruned (the events follow the profile): wait for the pruning itself.
+  const oldAcknowledged = (rows) => rows.filter((r) => r.synced === 1 && r.at < now - 60 * DAY).length;
+  await waitFor(async () => oldAcknowledged(await storedRows(storePhone)) === 0, 'acknowledged events older than 60 days pruned');
   await storePhone.locator('.sync-status[data-state="synced"][data-syncing="false"]').waitFor({ timeout: 20_000 });
   const left = await storedRows(storePhone);
-  const oldSent = left.filter((r) => r.synced === 1 && r.at < now - 60 * DAY).length;
+  const oldSent = oldAcknowledged(left);
   console.log(`device store: 5000 events seeded, ${left.length} kept after pruning`);
   assert.equal(oldSent, 0, 'acknowledged events older than 60 days are pruned');
   assert.equal(left.filter((r) => r.synced === 2).length, 2, 'refused events are kept');
@@ -320,7 +323,8 @@ test('a device store of the previous version is upgraded in place: nothing lost,
     db.close();
   }, [legacy, owned]);
   await page.goto(server.url);
-  await page.getByRole('heading', { name: 'Connect to your pharmacy' }).waitFor();
+  // The app's own form (the static shell shows the heading before the app has opened the store).
+  await page.getByLabel('Your code').waitFor();
   const rows = await page.evaluate(async () => {
     const db = await new Promise((resolve) => { const req = indexedDB.open('carepath'); req.onsuccess = () => resolve(req.result); });
     const store = db.transaction('events', 'readonly').objectStore('events');

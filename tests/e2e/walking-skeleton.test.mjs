@@ -64,6 +64,7 @@ test('the patient connects a phone with the code, without a password', async () 
   phone = await context.newPage();
   await phone.goto(server.url);
   await phone.getByRole('heading', { name: 'Connect to your pharmacy' }).waitFor();
+  await phone.getByLabel('Your code').waitFor(); // the app's form, not the static shell's first words
   await shot(phone, '02-patient-enroll');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on the enroll screen');
 
@@ -230,5 +231,7 @@ test('the UI follows a Spanish browser and can be switched', async () => {
   // The choice is remembered.
   await page.reload();
   await page.getByRole('heading', { name: 'Connect to your pharmacy' }).waitFor();
+  await page.getByLabel('Your code').waitFor();
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
   await context.close();
 });
