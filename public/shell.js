@@ -40,6 +40,8 @@
       afterHours: 'Noches y fines de semana: {phone}',
     },
   };
+  // The entry the app writes (app/patient/src/shell.rs CALL_NUMBERS_KEY), at the phone's first profile.
+  var ENTRY = 'carepath.call-numbers';
   // The bounds the app applies (domain/src/triage.rs): a site's threshold is 37.5–38.3 °C, in tenths.
   var FEVER_MIN = 375;
   var FEVER_MAX = 383;
@@ -102,7 +104,7 @@
   function callNumbers() {
     var entry;
     try {
-      entry = JSON.parse(stored('carepath.call-numbers') || 'null');
+      entry = JSON.parse(stored(ENTRY) || 'null');
     } catch (e) {
       return null;
     }
@@ -127,7 +129,7 @@
   // A phone that has never enrolled (the app writes the entry at its first profile) opens on the enroll screen: its
   // heading and first words paint at once, as the app will show them, below "Loading…" (so that nothing moves).
   var enroll = byId('shell-enroll');
-  if (enroll && location.pathname === '/' && stored('carepath.call-numbers') === null) {
+  if (enroll && location.pathname === '/' && stored(ENTRY) === null) {
     byId('shell-enroll-title').textContent = words.enrollTitle;
     byId('shell-enroll-intro').textContent = words.enrollIntro;
     enroll.hidden = false;

@@ -40,17 +40,11 @@ fn enrolled_profile() -> Option<DeviceProfile> {
 #[component]
 fn GuidePage(children: ChildrenFn) -> impl IntoView {
     let device = expect_context::<Device>();
-    let known = Memo::new(move |_| device.profile.with(Option::is_some));
-    move || {
-        if known.get() {
-            view! {
-                {move || enrolled_profile().is_some().then(|| view! { <SyncStatus/> })}
-                {children()}
-            }
-            .into_any()
-        } else {
-            view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any()
-        }
+    // As `PatientShell` reads it: not known yet, or whether a profile is on this phone (no copy of the profile).
+    let enrolled = Memo::new(move |_| device.profile.with(|p| p.as_ref().map(Option::is_some)));
+    move || match enrolled.get() {
+        None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
+        Some(enrolled) => view! { {enrolled.then(|| view! { <SyncStatus/> })} {children()} }.into_any(),
     }
 }
 
