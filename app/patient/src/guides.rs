@@ -274,21 +274,7 @@ fn label_revision_text(revised: &str) -> String {
 
 /// "December 1, 2026" / "1 de diciembre de 2026".
 fn review_date_text(d: NaiveDate, lang: &str) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use chrono::Datelike;
-        let date = js_sys::Date::new_with_year_month_day(d.year() as u32, d.month0() as i32, d.day() as i32);
-        let options = js_sys::Object::new();
-        for (k, v) in [("month", "long"), ("day", "numeric"), ("year", "numeric")] {
-            let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
-        }
-        date.to_locale_date_string(lang, &options).into()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = lang;
-        d.format("%Y-%m-%d").to_string()
-    }
+    carepath_ui::format::date_with_year(d, lang)
 }
 
 /// Has the site an after-hours number of its own? Only then does "Call us now" say "day or night".

@@ -139,38 +139,12 @@ pub fn weekday_abbreviation(wd: Weekday) -> String {
 
 /// "Tuesday, March 3" in the reader's language.
 pub fn weekday_date_text(d: NaiveDate) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        intl_date(d, &[("weekday", "long"), ("month", "long"), ("day", "numeric")])
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = crate::i18n::current();
-        d.format("%A %-d %B").to_string()
-    }
+    crate::format::long_date(d, &crate::i18n::current())
 }
 
 /// "March 3" in the reader's language.
 pub fn day_month_text(d: NaiveDate) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        intl_date(d, &[("month", "long"), ("day", "numeric")])
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = crate::i18n::current();
-        d.format("%-d %B").to_string()
-    }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn intl_date(d: NaiveDate, pairs: &[(&str, &str)]) -> String {
-    let date = js_sys::Date::new_with_year_month_day(d.year() as u32, d.month0() as i32, d.day() as i32);
-    let options = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&options, &(*k).into(), &(*v).into());
-    }
-    date.to_locale_date_string(&crate::i18n::current(), &options).into()
+    crate::format::day_month(d, &crate::i18n::current())
 }
 
 /// A day in words, for the cell's accessible text: "Tuesday, March 3: taken, 2 of 2 doses".
@@ -644,35 +618,35 @@ mod tests {
         let today = d("2026-03-05");
         assert_eq!(
             day_description(&day("2026-03-03", DayStatus::Taken, 2, 2), today),
-            "Tuesday 3 March: taken, 2 of 2 doses"
+            "Tuesday, March 3: taken, 2 of 2 doses"
         );
         assert_eq!(
             day_description(&day("2026-03-04", DayStatus::Partial, 2, 1), today),
-            "Wednesday 4 March: partly taken, 1 of 2 doses"
+            "Wednesday, March 4: partly taken, 1 of 2 doses"
         );
         assert_eq!(
             day_description(&day("2026-03-05", DayStatus::Today, 1, 0), today),
-            "Thursday 5 March: today, 0 of 1 dose"
+            "Thursday, March 5: today, 0 of 1 dose"
         );
         assert_eq!(
             day_description(&day("2026-03-06", DayStatus::Upcoming, 2, 0), today),
-            "Friday 6 March: coming up, 2 doses"
+            "Friday, March 6: coming up, 2 doses"
         );
         let extra = CalendarDay { extra: true, ..day("2026-03-02", DayStatus::OffDay, 0, 0) };
-        assert_eq!(day_description(&extra, today), "Monday 2 March: rest day, extra dose recorded");
+        assert_eq!(day_description(&extra, today), "Monday, March 2: rest day, extra dose recorded");
         assert_eq!(
             day_description(&day("2026-03-05", DayStatus::Held, 0, 0), today),
-            "Thursday 5 March: today, on hold (no doses)"
+            "Thursday, March 5: today, on hold (no doses)"
         );
     }
 
     #[test]
     fn periods_have_titles() {
         let cycle = CalendarPeriod { kind: PeriodKind::Cycle, number: 3, from: d("2026-03-02"), to: d("2026-03-22") };
-        assert_eq!(period_title(&cycle), "Cycle 3: 2 March to 22 March");
+        assert_eq!(period_title(&cycle), "Cycle 3: March 2 to March 22");
         let block =
             CalendarPeriod { kind: PeriodKind::FourWeeks, number: 2, from: d("2026-03-30"), to: d("2026-04-26") };
-        assert_eq!(period_title(&block), "Weeks 5 to 8: 30 March to 26 April");
+        assert_eq!(period_title(&block), "Weeks 5 to 8: March 30 to April 26");
     }
 
     #[test]
@@ -731,6 +705,6 @@ mod tests {
         assert_eq!(summary(&plan[0]), ["08:00 Capecitabine", "20:00 Capecitabine"]);
         assert_eq!(summary(&plan[1]), ["08:00 Capecitabine", "09:00 Olaparib", "20:00 Capecitabine"]);
         assert_eq!(summary(&plan[2]), ["off Capecitabine", "held Olaparib since 2026-03-04"]);
-        assert_eq!(upcoming_day_name(d("2026-03-03"), d("2026-03-02")), "Tomorrow, Tue 3 March 2026");
+        assert_eq!(upcoming_day_name(d("2026-03-03"), d("2026-03-02")), "Tomorrow, Tue, March 3, 2026");
     }
 }

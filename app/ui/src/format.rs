@@ -1,39 +1,136 @@
-//! Dates and times in the reader's language, via the browser's Intl (no locale data in the wasm).
+//! Dates and times in the reader's language (English or Spanish), written here rather than asked of the
+//! browser's `Intl`: on a phone the first `Intl` date format of a page loads the browser's locale data, which
+//! measured 150 ms of a slow phone's start (issue #13), more than the whole first screen takes to draw. The words
+//! and patterns are the ones Chromium's `Intl` gives for `en` and `es`, so the texts read as before.
+//!
+//! Times are shown on the phone's own clock and time zone (`chrono::Local`, which in the browser asks the JS
+//! `Date` for the offset of that instant).
 
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use wasm_bindgen::JsValue;
+use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveTime, Timelike, Utc};
 
-fn options(pairs: &[(&str, &str)]) -> JsValue {
-    let obj = js_sys::Object::new();
-    for (k, v) in pairs {
-        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(k), &JsValue::from_str(v));
+/// The languages the app is written in; anything else reads English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lang {
+    En,
+    Es,
+}
+
+impl Lang {
+    fn of(lang: &str) -> Self {
+        if lang.starts_with("es") {
+            Lang::Es
+        } else {
+            Lang::En
+        }
     }
-    obj.into()
 }
 
-fn js_date(t: DateTime<Utc>) -> js_sys::Date {
-    js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
+const WEEKDAYS_SHORT: [[&str; 7]; 2] =
+    [["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]];
+const WEEKDAYS_LONG: [[&str; 7]; 2] = [
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
+];
+const MONTHS_SHORT: [[&str; 12]; 2] = [
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"],
+];
+const MONTHS_LONG: [[&str; 12]; 2] = [
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+    ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+];
+
+fn weekday_short(d: NaiveDate, lang: Lang) -> &'static str {
+    WEEKDAYS_SHORT[lang as usize][d.weekday().num_days_from_monday() as usize]
 }
 
-/// "8:05 AM" / "8:05".
+fn weekday_long(d: NaiveDate, lang: Lang) -> &'static str {
+    WEEKDAYS_LONG[lang as usize][d.weekday().num_days_from_monday() as usize]
+}
+
+fn month_short(d: NaiveDate, lang: Lang) -> &'static str {
+    MONTHS_SHORT[lang as usize][d.month0() as usize]
+}
+
+fn month_long(d: NaiveDate, lang: Lang) -> &'static str {
+    MONTHS_LONG[lang as usize][d.month0() as usize]
+}
+
+fn local(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    t.with_timezone(&Local).naive_local()
+}
+
+/// A clock time: "8:05 AM" / "8:05" (Spanish reads the 24-hour clock: "20:05").
+pub fn clock(t: NaiveTime, lang: &str) -> String {
+    match Lang::of(lang) {
+        Lang::En => {
+            let (pm, hour) = t.hour12();
+            format!("{hour}:{:02} {}", t.minute(), if pm { "PM" } else { "AM" })
+        }
+        Lang::Es => format!("{}:{:02}", t.hour(), t.minute()),
+    }
+}
+
+/// An instant's time on this phone's clock: "8:05 AM" / "8:05".
 pub fn time(t: DateTime<Utc>, lang: &str) -> String {
-    js_date(t).to_locale_time_string_with_options(lang, &options(&[("hour", "numeric"), ("minute", "2-digit")])).into()
+    clock(local(t).time(), lang)
 }
 
-/// "Mon, Nov 23, 8:05 AM".
+/// An instant's day and time on this phone's clock: "Mon, Nov 23, 8:05 AM" / "lun, 23 nov, 8:05".
 pub fn date_time(t: DateTime<Utc>, lang: &str) -> String {
-    js_date(t)
-        .to_locale_string(
-            lang,
-            &options(&[("weekday", "short"), ("month", "short"), ("day", "numeric"), ("hour", "numeric"), ("minute", "2-digit")]),
-        )
-        .into()
+    let at = local(t);
+    let (d, l) = (at.date(), Lang::of(lang));
+    let time = clock(at.time(), lang);
+    match l {
+        Lang::En => format!("{}, {} {}, {time}", weekday_short(d, l), month_short(d, l), d.day()),
+        Lang::Es => format!("{}, {} {}, {time}", weekday_short(d, l), d.day(), month_short(d, l)),
+    }
 }
 
-/// "Monday, November 23".
+/// "Monday, November 23" / "lunes, 23 de noviembre".
 pub fn long_date(d: NaiveDate, lang: &str) -> String {
-    let date = js_sys::Date::new_with_year_month_day(d.year_ce().1, d.month0() as i32, d.day() as i32);
-    date.to_locale_date_string(lang, &options(&[("weekday", "long"), ("month", "long"), ("day", "numeric")])).into()
+    let l = Lang::of(lang);
+    match l {
+        Lang::En => format!("{}, {} {}", weekday_long(d, l), month_long(d, l), d.day()),
+        Lang::Es => format!("{}, {} de {}", weekday_long(d, l), d.day(), month_long(d, l)),
+    }
+}
+
+/// "November 23" / "23 de noviembre".
+pub fn day_month(d: NaiveDate, lang: &str) -> String {
+    let l = Lang::of(lang);
+    match l {
+        Lang::En => format!("{} {}", month_long(d, l), d.day()),
+        Lang::Es => format!("{} de {}", d.day(), month_long(d, l)),
+    }
+}
+
+/// "Nov 23" / "23 nov": a short date, for a chart's axis.
+pub fn short_day_month(d: NaiveDate, lang: &str) -> String {
+    let l = Lang::of(lang);
+    match l {
+        Lang::En => format!("{} {}", month_short(d, l), d.day()),
+        Lang::Es => format!("{} {}", d.day(), month_short(d, l)),
+    }
+}
+
+/// An instant's date on this phone's calendar, short: "Nov 23" / "23 nov".
+pub fn short_date(t: DateTime<Utc>, lang: &str) -> String {
+    short_day_month(local(t).date(), lang)
+}
+
+/// "December 1, 2026" / "1 de diciembre de 2026".
+pub fn date_with_year(d: NaiveDate, lang: &str) -> String {
+    let l = Lang::of(lang);
+    match l {
+        Lang::En => format!("{} {}, {}", month_long(d, l), d.day(), d.year()),
+        Lang::Es => format!("{} de {} de {}", d.day(), month_long(d, l), d.year()),
+    }
+}
+
+/// "Thu, March 5, 2026" / "jue, 5 de marzo de 2026".
+pub fn weekday_date_with_year(d: NaiveDate, lang: &str) -> String {
+    format!("{}, {}", weekday_short(d, Lang::of(lang)), date_with_year(d, lang))
 }
 
 /// Today's date on this device's clock and time zone.
@@ -45,4 +142,56 @@ pub fn today() -> NaiveDate {
 pub fn tel_href(phone: &str) -> String {
     let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
     format!("tel:{digits}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn at(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    // The expected texts are what Chromium 156's Intl gives for the same options (`en`, `es`).
+    #[test]
+    fn clock_times_read_as_the_browser_writes_them() {
+        assert_eq!(clock(at(8, 5), "en"), "8:05 AM");
+        assert_eq!(clock(at(0, 0), "en"), "12:00 AM");
+        assert_eq!(clock(at(12, 30), "en"), "12:30 PM");
+        assert_eq!(clock(at(23, 59), "en"), "11:59 PM");
+        assert_eq!(clock(at(8, 5), "es"), "8:05");
+        assert_eq!(clock(at(0, 0), "es"), "0:00");
+        assert_eq!(clock(at(20, 5), "es"), "20:05");
+        assert_eq!(clock(at(20, 5), "fr"), "8:05 PM", "a language the app is not written in reads English");
+    }
+
+    #[test]
+    fn dates_read_as_the_browser_writes_them() {
+        let thu = day(2026, 3, 5);
+        assert_eq!(long_date(day(2026, 11, 23), "en"), "Monday, November 23");
+        assert_eq!(long_date(day(2026, 11, 23), "es"), "lunes, 23 de noviembre");
+        assert_eq!(long_date(day(2026, 9, 2), "es"), "miércoles, 2 de septiembre");
+        assert_eq!(day_month(thu, "en"), "March 5");
+        assert_eq!(day_month(thu, "es"), "5 de marzo");
+        assert_eq!(short_day_month(thu, "en"), "Mar 5");
+        assert_eq!(short_day_month(day(2026, 9, 5), "es"), "5 sept");
+        assert_eq!(date_with_year(day(2026, 12, 1), "en"), "December 1, 2026");
+        assert_eq!(date_with_year(day(2026, 12, 1), "es"), "1 de diciembre de 2026");
+        assert_eq!(weekday_date_with_year(thu, "en"), "Thu, March 5, 2026");
+        assert_eq!(weekday_date_with_year(thu, "es"), "jue, 5 de marzo de 2026");
+        assert_eq!(weekday_date_with_year(day(2026, 5, 9), "es"), "sáb, 9 de mayo de 2026");
+    }
+
+    #[test]
+    fn an_instant_reads_on_the_phones_own_clock() {
+        let t = day(2026, 5, 5).and_time(at(8, 5)).and_local_timezone(Local).single().unwrap().with_timezone(&Utc);
+        assert_eq!(time(t, "en"), "8:05 AM");
+        assert_eq!(date_time(t, "en"), "Tue, May 5, 8:05 AM");
+        assert_eq!(date_time(t, "es"), "mar, 5 may, 8:05");
+        assert_eq!(short_date(t, "es"), "5 may");
+    }
 }

@@ -138,39 +138,12 @@ pub fn pattern_text(p: &CyclePattern) -> String {
 
 /// A local clock time in the reader's language: "8:00 AM" / "8:00".
 pub fn time_text(t: NaiveTime) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use chrono::Timelike;
-        let date = js_sys::Date::new_with_year_month_day_hr_min(2000, 0, 1, t.hour() as i32, t.minute() as i32);
-        let options = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&options, &"hour".into(), &"numeric".into());
-        let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
-        date.to_locale_time_string_with_options(&current(), &options).into()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = current();
-        t.format("%H:%M").to_string()
-    }
+    crate::format::clock(t, &current())
 }
 
 /// A calendar date in the reader's language, with the weekday and year: "Thu, March 5, 2026".
 pub fn date_text(d: NaiveDate) -> String {
-    #[cfg(target_arch = "wasm32")]
-    {
-        use chrono::Datelike;
-        let date = js_sys::Date::new_with_year_month_day(d.year() as u32, d.month0() as i32, d.day() as i32);
-        let options = js_sys::Object::new();
-        for (k, v) in [("weekday", "short"), ("month", "long"), ("day", "numeric"), ("year", "numeric")] {
-            let _ = js_sys::Reflect::set(&options, &k.into(), &v.into());
-        }
-        date.to_locale_date_string(&current(), &options).into()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = current();
-        d.format("%a %-d %B %Y").to_string()
-    }
+    crate::format::weekday_date_with_year(d, &current())
 }
 
 /// "Morning at 8:00 AM: 1500 mg (3 tablets)".
@@ -265,14 +238,14 @@ mod tests {
     #[test]
     fn changes_in_words() {
         let hold = RegimenChange::Hold { from: date("2026-03-05"), until: None };
-        assert_eq!(change_text(&hold), "On hold from Thu 5 March 2026 until the care team says to restart");
+        assert_eq!(change_text(&hold), "On hold from Thu, March 5, 2026 until the care team says to restart");
         let dose = RegimenChange::DoseChanged {
             on: date("2026-03-05"),
             doses: vec![SlotDose::new(DoseSlot::Morning, DoseAmount::mg_tablets(1000, 2))],
         };
-        assert_eq!(change_text(&dose), "Dose changed from Thu 5 March 2026: Morning at 08:00: 1000 mg (2 tablets)");
+        assert_eq!(change_text(&dose), "Dose changed from Thu, March 5, 2026: Morning at 8:00 AM: 1000 mg (2 tablets)");
         let cycle = RegimenChange::NewCycleStart { on: date("2026-03-05"), cycle_number: 3 };
-        assert_eq!(change_text(&cycle), "Cycle 3 starts on Thu 5 March 2026");
+        assert_eq!(change_text(&cycle), "Cycle 3 starts on Thu, March 5, 2026");
     }
 
     /// A loader of its own per language, so these tests never switch the language under the others.

@@ -13,7 +13,6 @@ use carepath_domain::checkin::CheckInAnswers;
 use carepath_domain::grading::Grade;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
 
 use crate::format;
 use crate::i18n::current;
@@ -77,13 +76,6 @@ fn grade(number: u8) -> Grade {
     Grade::try_from(number.min(TOP_GRADE)).unwrap_or(Grade::Severe)
 }
 
-/// "Nov 23" / "23 nov": a short date for the axis, in the reader's language and time zone.
-fn short_date(at: DateTime<Utc>, lang: &str) -> String {
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("month"), &JsValue::from_str("short"));
-    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("day"), &JsValue::from_str("numeric"));
-    js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64)).to_locale_date_string(lang, &options).into()
-}
 
 /// A marker per grade, so the chart does not rely on colour: hollow circle (none), circle (mild), square
 /// (moderate), triangle (severe). Drawn around (0, 0) of a nested `<svg>` placed at the point.
@@ -166,8 +158,8 @@ pub fn SymptomTrend(name: String, points: Vec<(DateTime<Utc>, u8)>) -> impl Into
                     }).collect_view()}
                 </svg>
                 <div class="trend-x" aria-hidden="true">
-                    <span>{move || short_date(first, &current())}</span>
-                    {(!same_day).then(|| view! { <span>{move || short_date(last, &current())}</span> })}
+                    <span>{move || format::short_date(first, &current())}</span>
+                    {(!same_day).then(|| view! { <span>{move || format::short_date(last, &current())}</span> })}
                 </div>
             </div>
             // The wrapper is what is hidden: a table never shrinks below its content, so hiding the table itself
