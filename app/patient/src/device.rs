@@ -180,6 +180,9 @@ impl Device {
             .filter(|key| enrollments.iter().any(|e| e.key == *key))
             .or_else(|| enrollments.first().map(|e| e.key.clone()));
         self.enrollments.set(enrollments);
+        // Reading the store and drawing the first screen are two tasks, not one long one: on a slow phone a tap
+        // or a paint gets its turn between them (issue #13, total blocking time).
+        gloo::timers::future::TimeoutFuture::new(0).await;
         // The screen shows at once; its events follow. Old acknowledged events go before they are read: a screen
         // never reads what it does not need.
         self.put_on_screen(active.clone());
