@@ -7,6 +7,7 @@
 #   CAREPATH_MEASURE_SKIP_BUILD=1   measure what is built (else builds the app and the release server first)
 #   CAREPATH_SERVER_BIN, CAREPATH_DIST   another server binary / app build (default target/release, dist/)
 #   CAREPATH_MEASURE_RUNS=5         runs per page offline (the median is printed)
+#   CAREPATH_MEASURE_LIGHTHOUSE_RUNS=3   Lighthouse runs per page (the median of each figure is printed, TBT with its range)
 #   CAREPATH_MEASURE_REPORTS=DIR    also keep Lighthouse's HTML reports there
 # The tables go to stdout (e.g. `scripts/measure-app.sh > after.md`), progress to stderr.
 source "$(dirname "$0")/lib.sh"
