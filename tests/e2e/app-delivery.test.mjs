@@ -115,6 +115,13 @@ test('each bundle stays within its brotli size budget', () => {
   }
 });
 
+test("the patient app formats no date with the browser's Intl (its locale data costs a slow phone ~150 ms at start)", () => {
+  const glue = readFileSync(path.join(DIST, bundleFile('patient', 'js')), 'utf8');
+  for (const call of ['toLocaleDateString', 'toLocaleTimeString', 'toLocaleString', 'DateTimeFormat']) {
+    assert.ok(!glue.includes(call), `the patient bundle's JS calls ${call}: dates are written by carepath_ui::format`);
+  }
+});
+
 test("a patient's phone never requests or keeps a desk file, before or after enrolling", async () => {
   const desk = await signedInDesk(browser, server, PHARMACIST);
   const phone = await enrollAndConnect(browser, server, desk, { name: 'Ana Ruiz', drug: 'Capecitabine 500 mg tablets', dose: '3 tablets' });
