@@ -8,11 +8,11 @@
 use crate::sorting;
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::schedule::{add_days, DoseSlot, ExpectedDose};
+use crate::schedule::{add_days, DoseSlot, ExpectedDose, Schedule};
 use crate::ValidationError;
 
 /// Why a dose was skipped on purpose.
@@ -71,6 +71,10 @@ pub struct DiaryRecord {
     pub date: NaiveDate,
     pub slot: DoseSlot,
     pub kind: DoseOutcome,
+    /// When it was recorded (the phone's clock), where known: a dose recorded before the care team held the drug
+    /// that same day is not an extra dose ([`Schedule::taken_before_held`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 /// A diary record with its supersession resolved: what adherence reads.
@@ -81,6 +85,8 @@ pub struct DiaryEntry {
     pub kind: DoseOutcome,
     /// A later record corrects this one; it no longer counts.
     pub superseded: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<DateTime<Utc>>,
 }
 
 /// Marks every record that another record supersedes (chains of corrections included), keeping the order.
@@ -88,7 +94,13 @@ pub fn resolve_supersession(records: &[DiaryRecord]) -> Vec<DiaryEntry> {
     let superseded: BTreeSet<Uuid> = records.iter().filter_map(|r| r.supersedes).collect();
     records
         .iter()
-        .map(|r| DiaryEntry { date: r.date, slot: r.slot, kind: r.kind, superseded: superseded.contains(&r.id) })
+        .map(|r| DiaryEntry {
+            date: r.date,
+            slot: r.slot,
+            kind: r.kind,
+            superseded: superseded.contains(&r.id),
+            recorded_at: r.recorded_at,
+        })
         .collect()
 }
 
@@ -160,6 +172,17 @@ impl Adherence {
 /// Adherence over `window`. `expected` must cover the window's days (for a cycle: through the next cycle's
 /// first dose), so that a dose taken on a rest day is known to be extra.
 pub fn adherence(expected: &[ExpectedDose], entries: &[DiaryEntry], window: Window) -> Adherence {
+    adherence_excusing(expected, entries, window, None)
+}
+
+/// [`adherence`], where a dose taken on the day the `schedule`'s care team held or stopped the drug, recorded before
+/// they did, is not counted extra.
+fn adherence_excusing(
+    expected: &[ExpectedDose],
+    entries: &[DiaryEntry],
+    window: Window,
+    schedule: Option<&Schedule>,
+) -> Adherence {
     let (in_scope, from, to): (Vec<&ExpectedDose>, NaiveDate, Option<NaiveDate>) = match window {
         Window::Days { from, to } => {
             (expected.iter().filter(|d| from <= d.date && d.date <= to).collect(), from, Some(to))
@@ -177,7 +200,7 @@ pub fn adherence(expected: &[ExpectedDose], entries: &[DiaryEntry], window: Wind
     let outcomes = outcomes(entries);
     let taken =
         in_scope.iter().filter(|d| outcomes.get(&(d.date, d.slot)).is_some_and(|o| o.counts_as_taken())).count();
-    let extra = extra_dose_dates(expected, entries, &outcomes)
+    let extra = extra_dose_dates(expected, entries, &outcomes, schedule)
         .into_iter()
         .filter(|date| from <= *date && to.is_none_or(|to| *date <= to))
         .count();
@@ -185,17 +208,30 @@ pub fn adherence(expected: &[ExpectedDose], entries: &[DiaryEntry], window: Wind
 }
 
 /// The date of each dose recorded beyond the plan: every extra-dose entry, and every time of day with a
-/// dose recorded as taken when none was due (once, however many entries say so).
+/// dose recorded as taken when none was due (once, however many entries say so). With the `schedule`, a dose the
+/// plan had due on the day a hold or stop began, recorded as taken before the care team decided it, is not extra:
+/// the patient took it as planned (issue #14). Without it (the tablets it used, say) every such dose counts.
 fn extra_dose_dates(
     expected: &[ExpectedDose],
     entries: &[DiaryEntry],
     outcomes: &BTreeMap<(NaiveDate, DoseSlot), DoseOutcome>,
+    schedule: Option<&Schedule>,
 ) -> Vec<NaiveDate> {
     let due: BTreeSet<(NaiveDate, DoseSlot)> = expected.iter().map(|d| (d.date, d.slot)).collect();
     let extra_entries = entries.iter().filter(|e| !e.superseded && e.kind == DoseOutcome::ExtraDose).map(|e| e.date);
+    let taken_before_held = |(date, slot): &(NaiveDate, DoseSlot)| {
+        schedule.is_some_and(|schedule| {
+            entries.iter().any(|e| {
+                !e.superseded
+                    && (e.date, e.slot) == (*date, *slot)
+                    && e.kind.counts_as_taken()
+                    && schedule.taken_before_held(e.date, e.slot, e.recorded_at)
+            })
+        })
+    };
     let taken_when_not_due = outcomes
         .iter()
-        .filter(|(key, outcome)| outcome.counts_as_taken() && !due.contains(key))
+        .filter(|(key, outcome)| outcome.counts_as_taken() && !due.contains(key) && !taken_before_held(key))
         .map(|((date, _), _)| *date);
     extra_entries.chain(taken_when_not_due).collect()
 }
@@ -290,7 +326,8 @@ pub fn estimate_run_out(
     for dose in doses.iter().filter(|d| d.date <= today && taken(d)) {
         on_hand -= halves(dose)?;
     }
-    for date in extra_dose_dates(expected, entries, &outcomes).into_iter().filter(|date| *date <= today) {
+    // Every dose taken used its tablets, planned or not.
+    for date in extra_dose_dates(expected, entries, &outcomes, None).into_iter().filter(|date| *date <= today) {
         if let Some(latest) = doses.iter().rev().find(|d| d.date <= date) {
             on_hand -= halves(latest)?;
         }
@@ -349,7 +386,7 @@ pub fn summarize(
         .first()
         .or(past.last())
         .map(|dose| dose.cycle)
-        .map(|cycle| (cycle, adherence(&past, &entries, Window::Cycle { cycle })));
+        .map(|cycle| (cycle, adherence_excusing(&past, &entries, Window::Cycle { cycle }, Some(&schedule))));
 
     let dispenses = line.dispense_list();
     let first_fill = dispenses.iter().map(|d| d.date).min();
@@ -367,8 +404,8 @@ pub fn summarize(
     let refill_due = run_out.is_some_and(|date| refill_due(date, u32::from(line.refill_reminder_days), today));
     let recent = Window::last_days(today, crate::triage::MISSED_DOSES_DAYS);
     Ok(AdherenceSummary {
-        last_7_days: adherence(&past, &entries, Window::last_7_days(today)),
-        last_30_days: adherence(&past, &entries, Window::last_30_days(today)),
+        last_7_days: adherence_excusing(&past, &entries, Window::last_7_days(today), Some(&schedule)),
+        last_30_days: adherence_excusing(&past, &entries, Window::last_30_days(today), Some(&schedule)),
         cycle,
         pdc,
         run_out,
@@ -393,7 +430,7 @@ pub fn extra_doses(
 ) -> Vec<NaiveDate> {
     let entries = resolve_supersession(records);
     let expected = schedule.expected_doses(schedule.regimen().start, add_days(today, 1));
-    let mut dates = extra_dose_dates(&expected, &entries, &outcomes(&entries));
+    let mut dates = extra_dose_dates(&expected, &entries, &outcomes(&entries), Some(schedule));
     sorting::sort(&mut dates);
     dates.dedup();
     dates

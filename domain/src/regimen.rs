@@ -125,7 +125,12 @@ impl RegimenLine {
     /// The schedule made by the regimen and its changes.
     pub fn schedule(&self) -> Result<Schedule, ScheduleError> {
         let changes: Vec<RegimenChange> = self.changes.iter().map(|c| c.change.clone()).collect();
-        Schedule::new(&self.regimen, &changes)
+        let decisions = self
+            .changes
+            .iter()
+            .filter(|c| matches!(c.change, RegimenChange::Hold { .. } | RegimenChange::Stop { .. }))
+            .map(|c| (c.change.effective(), c.recorded_at));
+        Ok(Schedule::new(&self.regimen, &changes)?.with_decision_times(decisions))
     }
 
     pub fn dispense_list(&self) -> Vec<Dispense> {

@@ -385,6 +385,9 @@ pub struct Schedule {
     zones: Vec<(NaiveDate, Tz)>,
     holds: Vec<Hold>,
     stop: Option<NaiveDate>,
+    /// When the care team decided each hold and stop, by the day it takes effect, where known
+    /// ([`Schedule::with_decision_times`]).
+    decided: Vec<(NaiveDate, DateTime<Utc>)>,
 }
 
 /// The entry in force on `date`: the last one starting on or before it (the first if none does).
@@ -402,6 +405,7 @@ impl Schedule {
             zones: vec![(regimen.start, regimen.time_zone)],
             holds: Vec::new(),
             stop: None,
+            decided: Vec::new(),
             regimen,
         };
         let mut ordered: Vec<(usize, &RegimenChange)> = changes.iter().enumerate().collect();
@@ -473,6 +477,33 @@ impl Schedule {
 
     pub fn regimen(&self) -> &Regimen {
         &self.regimen
+    }
+
+    /// Notes when the care team decided its holds and stops: `(the day it takes effect, when it was recorded)`.
+    pub fn with_decision_times(mut self, times: impl IntoIterator<Item = (NaiveDate, DateTime<Utc>)>) -> Self {
+        self.decided.extend(times);
+        self
+    }
+
+    /// Whether a dose taken on a held (or stopped) `date` at `slot`, recorded at `recorded_at`, was taken as planned
+    /// before the care team decided the hold or stop: the plan without it had that dose due, and it was recorded
+    /// before the decision was. Such a dose is not an extra dose (issue #14: today's dose taken in the morning, the
+    /// drug held from today in the afternoon). Unknown times never excuse a dose.
+    pub fn taken_before_held(&self, date: NaiveDate, slot: DoseSlot, recorded_at: Option<DateTime<Utc>>) -> bool {
+        let Some(recorded_at) = recorded_at else { return false };
+        if date < self.regimen.start {
+            return false;
+        }
+        let began = match (self.stop.filter(|on| *on <= date), self.holds.iter().find(|hold| hold.covers(date))) {
+            (Some(on), _) => on,
+            (None, Some(hold)) => hold.from,
+            (None, None) => return false,
+        };
+        let Some(decided) = self.decided.iter().filter(|(on, _)| *on == began).map(|(_, at)| *at).min() else {
+            return false;
+        };
+        let (_, _, taking) = self.cycle_day(date);
+        recorded_at < decided && taking && in_force(&self.doses, date).1.iter().any(|dose| dose.slot == slot)
     }
 
     /// Cycle number, day of cycle, and whether the pattern has the drug taken on `date` (holds aside).

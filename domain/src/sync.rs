@@ -193,11 +193,25 @@ impl PatientEvent {
         match &self.body {
             EventBody::DoseTaken { regimen_line_id, date, slot, .. } => Some((
                 *regimen_line_id,
-                DiaryRecord { id: self.id, supersedes: None, date: *date, slot: *slot, kind: DoseOutcome::Taken },
+                DiaryRecord {
+                    id: self.id,
+                    supersedes: None,
+                    date: *date,
+                    slot: *slot,
+                    kind: DoseOutcome::Taken,
+                    recorded_at: Some(self.recorded_at),
+                },
             )),
             EventBody::DoseLogged { regimen_line_id, date, slot, outcome, supersedes, .. } => Some((
                 *regimen_line_id,
-                DiaryRecord { id: self.id, supersedes: *supersedes, date: *date, slot: *slot, kind: *outcome },
+                DiaryRecord {
+                    id: self.id,
+                    supersedes: *supersedes,
+                    date: *date,
+                    slot: *slot,
+                    kind: *outcome,
+                    recorded_at: Some(self.recorded_at),
+                },
             )),
             _ => None,
         }

@@ -72,8 +72,14 @@ impl Diary {
 
     fn log_correcting(&mut self, date: &str, slot: DoseSlot, kind: DoseOutcome, supersedes: Option<Uuid>) -> Uuid {
         let id = Uuid::from_u128(self.0.len() as u128 + 1);
-        self.0.push(DiaryRecord { id, supersedes, date: d(date), slot, kind });
+        self.0.push(DiaryRecord { id, supersedes, date: d(date), slot, kind, recorded_at: None });
         id
+    }
+
+    /// Appends a record made at `at` (the phone's clock).
+    fn log_at(&mut self, date: &str, slot: DoseSlot, kind: DoseOutcome, at: &str) {
+        self.log(date, slot, kind);
+        self.0.last_mut().unwrap().recorded_at = Some(at.parse().unwrap());
     }
 
     fn both(&mut self, date: &str, kind: DoseOutcome) {
@@ -158,6 +164,63 @@ fn a_14_on_7_off_twice_daily_cycle_with_a_hold_a_correction_and_an_extra_dose() 
     assert_eq!(last_7.iter().map(|day| day.doses_expected).sum::<u32>(), summary.last_7_days.expected);
     assert_eq!(last_7.iter().map(|day| day.doses_taken).sum::<u32>(), summary.last_7_days.taken);
     assert_eq!(last_7.iter().filter(|day| day.extra).count() as u32, summary.last_7_days.extra_doses);
+}
+
+/// The line with each change recorded at the time given (the care team's decision).
+fn decided(mut line: RegimenLine, at: &[&str]) -> RegimenLine {
+    for (change, at) in line.changes.iter_mut().zip(at) {
+        change.recorded_at = at.parse().unwrap();
+    }
+    line
+}
+
+#[test]
+fn a_dose_taken_before_the_care_team_held_the_drug_that_day_is_not_an_extra_dose() {
+    // Issue #14: the morning dose taken at 8:10, then at 15:00 the pharmacist holds the drug from today.
+    let line = decided(capecitabine(vec![RegimenChange::Hold { from: d("2026-03-12"), until: None }]), &["2026-03-12T14:00:00Z"]);
+    let schedule = line.schedule().unwrap();
+    let today = d("2026-03-12");
+    let mut diary = Diary::new();
+    diary.log_at("2026-03-11", Morning, Taken, "2026-03-11T07:05:00Z");
+    diary.log_at("2026-03-11", Evening, Taken, "2026-03-11T19:05:00Z");
+    diary.log_at("2026-03-12", Morning, Taken, "2026-03-12T07:10:00Z");
+    assert_eq!(extra_doses(&schedule, &diary.0, today), Vec::<NaiveDate>::new(), "taken as planned, before the hold");
+    let days = cycle_days(&line, &diary.0, 1, today).unwrap();
+    let held = day(&days, "2026-03-12");
+    assert_eq!((held.status, held.extra), (DayStatus::Held, false));
+    assert_eq!(summarize(&line, &diary.0, d("2026-03-13")).unwrap().last_7_days.extra_doses, 0);
+
+    // The evening dose, taken after the hold was decided, is beyond the plan: the care team should know.
+    diary.log_at("2026-03-12", Evening, Taken, "2026-03-12T19:00:00Z");
+    assert_eq!(extra_doses(&schedule, &diary.0, today), vec![d("2026-03-12")]);
+    // So is a dose on the hold's second day, and a record without a time.
+    let mut diary = Diary::new();
+    diary.log_at("2026-03-13", Morning, Taken, "2026-03-13T07:10:00Z");
+    diary.log("2026-03-12", Morning, Taken);
+    assert_eq!(extra_doses(&schedule, &diary.0, d("2026-03-13")), vec![d("2026-03-12"), d("2026-03-13")]);
+    // A rest day has no planned dose to excuse, hold or not.
+    let rest = decided(capecitabine(vec![RegimenChange::Hold { from: d("2026-03-16"), until: None }]), &["2026-03-16T14:00:00Z"]);
+    let mut diary = Diary::new();
+    diary.log_at("2026-03-16", Morning, Taken, "2026-03-16T07:10:00Z");
+    assert_eq!(extra_doses(&rest.schedule().unwrap(), &diary.0, d("2026-03-16")), vec![d("2026-03-16")], "day 15 is a rest day");
+}
+
+#[test]
+fn a_hold_decided_in_advance_makes_a_dose_on_its_first_day_extra() {
+    let line = decided(capecitabine(vec![RegimenChange::Hold { from: d("2026-03-12"), until: Some(d("2026-03-13")) }]), &["2026-03-10T09:00:00Z"]);
+    let mut diary = Diary::new();
+    diary.log_at("2026-03-12", Morning, Taken, "2026-03-12T07:10:00Z");
+    assert_eq!(extra_doses(&line.schedule().unwrap(), &diary.0, d("2026-03-12")), vec![d("2026-03-12")]);
+}
+
+#[test]
+fn a_dose_taken_before_the_care_team_stopped_the_drug_that_day_is_not_an_extra_dose() {
+    let line = decided(capecitabine(vec![RegimenChange::Stop { on: d("2026-03-12") }]), &["2026-03-12T14:00:00Z"]);
+    let mut diary = Diary::new();
+    diary.log_at("2026-03-12", Morning, Taken, "2026-03-12T07:10:00Z");
+    assert_eq!(extra_doses(&line.schedule().unwrap(), &diary.0, d("2026-03-12")), Vec::<NaiveDate>::new());
+    diary.log_at("2026-03-12", Evening, Taken, "2026-03-12T19:10:00Z");
+    assert_eq!(extra_doses(&line.schedule().unwrap(), &diary.0, d("2026-03-12")), vec![d("2026-03-12")]);
 }
 
 #[test]
@@ -317,6 +380,7 @@ fn records(start: NaiveDate, twice: bool, raw: &[RawRecord]) -> Vec<DiaryRecord>
             date: after(start, *offset),
             slot,
             kind: *kind,
+            recorded_at: None,
         });
     }
     out

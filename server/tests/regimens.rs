@@ -232,6 +232,30 @@ async fn missed_and_extra_doses_and_refill_requests_reach_the_queue_once() {
 }
 
 #[tokio::test]
+async fn a_dose_taken_before_a_same_day_hold_raises_no_extra_dose_alert_and_one_taken_after_it_does() {
+    // Issue #14: today's morning dose taken, then the pharmacist holds the drug from today.
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::TwiceDaily).await;
+    app.sync_ok(&ana.token, &[logged(ana.line_id, today(), DoseSlot::Morning, DoseOutcome::Taken)]).await;
+    let hold = json!({ "regimen_line_id": ana.line_id, "change": { "type": "hold", "from": today().to_string(), "until": null } });
+    let r = post(&app, &client, &format!("/api/pharmacy/patients/{}/regimen-changes", ana.id), hold).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+
+    // The phone's next diary record runs the diary's triage again: the morning dose was taken as planned.
+    let advised = DoseOutcome::Skipped { reason: SkipReason::CareTeamAdvice };
+    let evening = logged(ana.line_id, today(), DoseSlot::Evening, advised);
+    app.sync_ok(&ana.token, std::slice::from_ref(&evening)).await;
+    let reasons = open_reasons(&app, &client).await;
+    assert!(!reasons.iter().flatten().any(|r| matches!(r, AlertReason::ExtraDose { .. })), "{reasons:?}");
+
+    // The evening dose taken anyway, after the hold: beyond the plan, and the care team hears of it.
+    app.sync_ok(&ana.token, &[correcting(logged(ana.line_id, today(), DoseSlot::Evening, DoseOutcome::Taken), &evening)]).await;
+    let reasons = open_reasons(&app, &client).await;
+    assert!(reasons.iter().flatten().any(|r| r == &AlertReason::ExtraDose { date: today() }), "{reasons:?}");
+}
+
+#[tokio::test]
 async fn dispenses_reach_the_device_and_make_a_run_out_date() {
     let app = spawn_app().await;
     let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;

@@ -162,6 +162,15 @@ test('the pharmacist places a hold: Today says "on hold" and no dose is due', as
   await phone.getByRole('button', { name: 'OK, I understand' }).click();
   assert.equal(await phone.getByTestId('change-notice').count(), 0);
 
+  // Today's two doses were taken before the hold was placed (issue #14): the calendar marks no extra dose.
+  await phone.getByRole('link', { name: 'My dosing diary' }).click();
+  const todayCell = phone.locator('td.calendar-today');
+  await todayCell.waitFor();
+  assert.equal(await todayCell.getAttribute('data-status'), 'held');
+  assert.equal(await phone.locator('td.calendar-has-extra').count(), 0, 'a dose taken before a same-day hold is marked extra');
+  await phone.getByRole('link', { name: 'Back to today' }).click();
+  await phone.getByTestId('on-hold').waitFor();
+
   // Meanwhile the team adds a second medicine, which is not on hold: its dose is due today.
   await openPatientPage();
   const add = desk.locator('.add-medicine');

@@ -288,7 +288,14 @@ fn LineCard(patient_id: Uuid, line_id: Uuid, line: Signal<Option<LineDiary>>, to
                 let records: Vec<carepath_domain::adherence::DiaryRecord> = ld
                     .items
                     .iter()
-                    .map(|i| carepath_domain::adherence::DiaryRecord { id: i.event_id, supersedes: i.supersedes, date: i.date, slot: i.slot, kind: i.outcome })
+                    .map(|i| carepath_domain::adherence::DiaryRecord {
+                        id: i.event_id,
+                        supersedes: i.supersedes,
+                        date: i.date,
+                        slot: i.slot,
+                        kind: i.outcome,
+                        recorded_at: Some(i.recorded_at),
+                    })
                     .collect();
                 let t = today.get();
                 let summary = carepath_domain::adherence::summarize(&ld.line, &records, t).ok();
