@@ -56,7 +56,7 @@ pub fn reason_text(reason: &AlertReason, names: &TermNames) -> String {
             let (count, days): (u32, u32) = (*count, *days);
             crate::tr!("reason-missed-doses", count = count, days = days)
         },
-        AlertReason::ExtraDose { date } => tr_args(id, &[("date", date.format("%Y-%m-%d").to_string())]),
+        AlertReason::ExtraDose { date } => tr_args(id, &[("date", crate::regimen_text::date_text(*date))]),
         AlertReason::RefillRequested | AlertReason::Note => tr_dynamic(id),
         AlertReason::Rule { rule } => tr_args(id, &[("rule", term_name(rule, names))]),
         AlertReason::VomitedDoses { count, hours } => {
@@ -107,4 +107,15 @@ pub fn check_in_summary(answers: &CheckInAnswers, names: &TermNames) -> String {
         text.push_str(&format!(" — “{note}”"));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_extra_dose_reason_names_the_day_in_words() {
+        let reason = AlertReason::ExtraDose { date: "2026-12-01".parse().unwrap() };
+        assert_eq!(reason_text(&reason, &TermNames::new()), "Extra dose taken on Tue, December 1, 2026");
+    }
 }
