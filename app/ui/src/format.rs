@@ -1,7 +1,8 @@
 //! Dates and times in the reader's language (English or Spanish), written here rather than asked of the
 //! browser's `Intl`: on a phone the first `Intl` date format of a page loads the browser's locale data, which
 //! measured 150 ms of a slow phone's start (issue #13), more than the whole first screen takes to draw. The words
-//! and patterns are the ones Chromium's `Intl` gives for `en` and `es`, so the texts read as before.
+//! and patterns are the ones Chromium's `Intl` gives for `en` and `es`, except that Spanish writes weekdays and
+//! months in full where Intl abbreviates them (see [`date_time`]).
 //!
 //! Times are shown on the phone's own clock and time zone (`chrono::Local`, which in the browser asks the JS
 //! `Date` for the offset of that instant).
@@ -76,14 +77,16 @@ pub fn time(t: DateTime<Utc>, lang: &str) -> String {
     clock(local(t).time(), lang)
 }
 
-/// An instant's day and time on this phone's clock: "Mon, Nov 23, 8:05 AM" / "lun, 23 nov, 8:05".
+/// An instant's day and time on this phone's clock: "Mon, Nov 23, 8:05 AM" / "lunes, 23 de noviembre, 8:05".
+/// Spanish names the weekday and month in full (issue #14): its short forms are words of their own ("mar" is
+/// the sea, and both Tuesday and March).
 pub fn date_time(t: DateTime<Utc>, lang: &str) -> String {
     let at = local(t);
     let (d, l) = (at.date(), Lang::of(lang));
     let time = clock(at.time(), lang);
     match l {
         Lang::En => format!("{}, {} {}, {time}", weekday_short(d, l), month_short(d, l), d.day()),
-        Lang::Es => format!("{}, {} {}, {time}", weekday_short(d, l), d.day(), month_short(d, l)),
+        Lang::Es => format!("{}, {time}", long_date(d, lang)),
     }
 }
 
@@ -128,9 +131,14 @@ pub fn date_with_year(d: NaiveDate, lang: &str) -> String {
     }
 }
 
-/// "Thu, March 5, 2026" / "jue, 5 de marzo de 2026".
+/// "Thu, March 5, 2026" / "jueves, 5 de marzo de 2026" (the weekday in full in Spanish, as in [`date_time`]).
 pub fn weekday_date_with_year(d: NaiveDate, lang: &str) -> String {
-    format!("{}, {}", weekday_short(d, Lang::of(lang)), date_with_year(d, lang))
+    let l = Lang::of(lang);
+    let weekday = match l {
+        Lang::En => weekday_short(d, l),
+        Lang::Es => weekday_long(d, l),
+    };
+    format!("{weekday}, {}", date_with_year(d, lang))
 }
 
 /// Today's date on this device's clock and time zone.
@@ -156,7 +164,8 @@ mod tests {
         NaiveTime::from_hms_opt(h, m, 0).unwrap()
     }
 
-    // The expected texts are what Chromium 156's Intl gives for the same options (`en`, `es`).
+    // The expected texts are what Chromium 156's Intl gives for the same options (`en`, `es`), but for Spanish
+    // weekdays and months in full.
     #[test]
     fn clock_times_read_as_the_browser_writes_them() {
         assert_eq!(clock(at(8, 5), "en"), "8:05 AM");
@@ -182,8 +191,8 @@ mod tests {
         assert_eq!(date_with_year(day(2026, 12, 1), "en"), "December 1, 2026");
         assert_eq!(date_with_year(day(2026, 12, 1), "es"), "1 de diciembre de 2026");
         assert_eq!(weekday_date_with_year(thu, "en"), "Thu, March 5, 2026");
-        assert_eq!(weekday_date_with_year(thu, "es"), "jue, 5 de marzo de 2026");
-        assert_eq!(weekday_date_with_year(day(2026, 5, 9), "es"), "sáb, 9 de mayo de 2026");
+        assert_eq!(weekday_date_with_year(thu, "es"), "jueves, 5 de marzo de 2026");
+        assert_eq!(weekday_date_with_year(day(2026, 12, 8), "es"), "martes, 8 de diciembre de 2026");
     }
 
     #[test]
@@ -191,7 +200,7 @@ mod tests {
         let t = day(2026, 5, 5).and_time(at(8, 5)).and_local_timezone(Local).single().unwrap().with_timezone(&Utc);
         assert_eq!(time(t, "en"), "8:05 AM");
         assert_eq!(date_time(t, "en"), "Tue, May 5, 8:05 AM");
-        assert_eq!(date_time(t, "es"), "mar, 5 may, 8:05");
+        assert_eq!(date_time(t, "es"), "martes, 5 de mayo, 8:05", "no 'mar' (the sea, Tuesday or March) in Spanish");
         assert_eq!(short_date(t, "es"), "5 may");
     }
 }
