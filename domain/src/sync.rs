@@ -610,6 +610,9 @@ pub struct Queue {
     /// The cursor of the next page; none on the last page.
     #[serde(default)]
     pub next_cursor: Option<String>,
+    /// The names of the symptoms a check-in can name, in each language (a check-in reads in words, not ids).
+    #[serde(default)]
+    pub term_names: TermNames,
 }
 
 /// Every API error body: a stable code and a human message. Never SQL, stack traces or another patient's data.

@@ -264,6 +264,9 @@ async fn queue_pages_hold_every_event_once_newest_first() {
     assert!(doses.clone().count() > 0 && doses.clone().all(|i| i.drug_name.as_deref() == Some(DRUG)), "each dose names its drug");
     assert!(whole.items.iter().filter(|i| matches!(i.body, EventBody::CheckIn(_))).all(|i| i.drug_name.is_none()));
     assert!(whole.items.iter().all(|i| i.patient_name != "Sol South"));
+    // A check-in reads in the symptoms' names (issue #14: the desk showed "hand foot skin").
+    let hand_foot = whole.term_names.get("hand_foot_skin").and_then(|by_lang| by_lang.get("en")).map(String::as_str);
+    assert_eq!(hand_foot, Some("Hand-foot skin problems (red, sore, swollen or peeling skin)"));
 
     let (mut paged, mut cursor, mut pages) = (Vec::new(), None::<String>, 0);
     loop {

@@ -172,7 +172,8 @@ test('the pharmacist queue lists the new check-in and dose, newest first', async
   const items = desk.locator('.queue-item');
   await items.nth(1).waitFor();
   assert.equal(await items.count(), 2);
-  assert.match(await items.nth(0).textContent(), /Rosa Díaz.*Check-in: .*Diarrhea.*: moderate.*Five times since last night/i);
+  // The symptom by its name, not its id ("diarrhea") (issue #14).
+  assert.match(await items.nth(0).textContent(), /Rosa Díaz.*Check-in: .*Diarrhea \(loose or watery stools\).*: moderate.*Five times since last night/i);
   assert.match(await items.nth(1).textContent(), /Rosa Díaz.*Diary: Capecitabine \(Morning dose\): Taken/);
   await shot(desk, '07-pharmacist-queue');
   assert.deepEqual(await axe(desk), [], 'accessibility violations on the pharmacist queue');

@@ -1,7 +1,7 @@
 //! The pharmacist's page (`/pharmacy`): sign in, enroll a patient, review the queue. The desk's navigation
 //! (review queue, patients) and page titles live here too.
 
-use carepath_domain::sync::{EnrollPatientRequest, DEFAULT_CHECK_IN_EVERY_DAYS, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem};
+use carepath_domain::sync::{EnrollPatientRequest, DEFAULT_CHECK_IN_EVERY_DAYS, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem, TermNames};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -196,11 +196,14 @@ fn Dashboard(info: PharmacistInfo, on_logout: impl Fn() + Copy + 'static) -> imp
                     None => view! { <p aria-busy="true">{text!("loading")}</p> }.into_any(),
                     Some(Err(e)) => view! { <p class="error" role="alert">{error_text(&e)}</p> }.into_any(),
                     Some(Ok(q)) if q.items.is_empty() => view! { <p>{text!("queue-empty")}</p> }.into_any(),
-                    Some(Ok(q)) => view! {
-                        <ol class="queue" role="list">
-                            {q.items.into_iter().map(|item| view! { <QueueRow item=item/> }).collect_view()}
-                        </ol>
-                    }.into_any(),
+                    Some(Ok(q)) => {
+                        let names = std::sync::Arc::new(q.term_names);
+                        view! {
+                            <ol class="queue" role="list">
+                                {q.items.into_iter().map(|item| view! { <QueueRow item=item names=names.clone()/> }).collect_view()}
+                            </ol>
+                        }.into_any()
+                    }
                 }}
             </section>
             <FindPatient/>
@@ -250,7 +253,7 @@ pub(crate) fn error_text(e: &ApiError) -> String {
 }
 
 #[component]
-fn QueueRow(item: QueueItem) -> impl IntoView {
+fn QueueRow(item: QueueItem, names: std::sync::Arc<TermNames>) -> impl IntoView {
     let recorded = item.recorded_at;
     let (kind, detail) = match &item.body {
         EventBody::DoseTaken { slot, .. } => ("dose", {
@@ -264,7 +267,7 @@ fn QueueRow(item: QueueItem) -> impl IntoView {
         }),
         EventBody::CheckIn(answers) => ("check-in", {
             let answers = answers.clone();
-            Signal::derive(move || tr!("queue-check-in", summary = carepath_ui::reasons::check_in_summary(&answers, &Default::default())))
+            Signal::derive(move || tr!("queue-check-in", summary = carepath_ui::reasons::check_in_summary(&answers, &names)))
         }),
         EventBody::MessageRead { .. } => ("message-read", text!("queue-message-read")),
         EventBody::MessageSent { text, .. } => ("message-sent", {

@@ -551,7 +551,7 @@ pub async fn queue(
     let items = with_drug_names(&mut conn, items).await?;
     drop(conn);
     store::audit(&state.db, me.audit("queue.read", None, peer_ip(&connect))).await?;
-    Ok(ApiJson(Queue { items, next_cursor }))
+    Ok(ApiJson(Queue { items, next_cursor, term_names: state.items.term_names().clone() }))
 }
 
 /// The regimen line an event is about, if any.
