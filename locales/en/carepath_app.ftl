@@ -207,6 +207,7 @@ queue-check-in = Check-in: { $summary }
 queue-message-read = Read a message from the pharmacy
 summary-temperature = Temperature { $celsius } °C ({ $fahrenheit } °F)
 summary-no-symptoms = no symptoms
+summary-no-answers = no symptom questions answered (all skipped)
 
 ## Check-in prompt, messages, history
 nav-my-check-ins = My check-ins

@@ -207,6 +207,7 @@ queue-check-in = Registro: { $summary }
 queue-message-read = Leyó un mensaje de la farmacia
 summary-temperature = Temperatura { $celsius } °C ({ $fahrenheit } °F)
 summary-no-symptoms = sin síntomas
+summary-no-answers = no respondió a ninguna pregunta de síntomas (todas omitidas)
 
 ## Check-in prompt, messages, history
 nav-my-check-ins = Mis registros

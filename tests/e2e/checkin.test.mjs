@@ -193,3 +193,30 @@ test("the pharmacist's patient page: trends, alerts, and the check-in cadence", 
   await shot(desk, '24-pharmacist-patient-page');
   assert.deepEqual(await axe(desk), [], 'accessibility violations on the patient page');
 });
+
+test('a check-in with every question skipped reaches the desk as "no answers", not "no symptoms"', async () => {
+  await phone.goto(`${server.url}/check-in`);
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  await phone.getByRole('button', { name: 'Next' }).click();
+  await phone.getByRole('heading', { name: 'Bowel movements' }).waitFor();
+  await phone.getByRole('button', { name: 'Next' }).click();
+  let guard = 0;
+  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 14) {
+    if (await phone.getByRole('heading', { name: 'A few more questions' }).isVisible()) {
+      await phone.getByRole('button', { name: 'Next' }).click();
+    } else {
+      await phone.getByRole('button', { name: 'Skip this question' }).click();
+    }
+    await phone.waitForTimeout(50);
+  }
+  const before = Number(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'check_in'"));
+  await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
+  await phone.locator('.sync-status[data-waiting="0"]').waitFor();
+  await waitFor(() => Number(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'check_in'")) === before + 1, 'the skipped check-in');
+  assert.equal(server.sql("SELECT json_extract(payload, '$.body.answers') FROM events WHERE kind = 'check_in' ORDER BY recorded_at DESC LIMIT 1"), '{}');
+
+  await desk.goto(`${server.url}/pharmacy`);
+  const newest = desk.locator('.queue-item[data-kind="check-in"]').first();
+  await newest.waitFor();
+  assert.match(await newest.textContent(), /Check-in: no symptom questions answered \(all skipped\)/);
+});

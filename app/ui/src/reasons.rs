@@ -100,7 +100,10 @@ pub fn check_in_summary(answers: &CheckInAnswers, names: &TermNames) -> String {
         }
     }
     if parts.is_empty() {
-        parts.push(tr_dynamic("summary-no-symptoms"));
+        // "No symptoms" only where a symptom question was answered: a check-in whose every question was skipped
+        // says nothing about symptoms (issue #14).
+        let answered = !answers.answers.is_empty() || answers.stools_above_usual.is_some() || answers.diarrhea_at_night.is_some();
+        parts.push(tr_dynamic(if answered { "summary-no-symptoms" } else { "summary-no-answers" }));
     }
     let mut text = parts.join("; ");
     if let Some(note) = answers.note.as_deref().filter(|n| !n.trim().is_empty()) {
@@ -117,5 +120,18 @@ mod tests {
     fn an_extra_dose_reason_names_the_day_in_words() {
         let reason = AlertReason::ExtraDose { date: "2026-12-01".parse().unwrap() };
         assert_eq!(reason_text(&reason, &TermNames::new()), "Extra dose taken on Tue, December 1, 2026");
+    }
+
+    #[test]
+    fn a_check_in_with_every_question_skipped_is_no_answers_not_no_symptoms() {
+        let skipped = CheckInAnswers::default();
+        assert_eq!(check_in_summary(&skipped, &TermNames::new()), "no symptom questions answered (all skipped)");
+        let mut none = CheckInAnswers::default();
+        let never = carepath_domain::checkin::ItemAnswer {
+            attributes: carepath_domain::grading::AttributeSet::FrequencySeverity,
+            responses: carepath_domain::grading::Responses::new(Some(0), None, None),
+        };
+        none.answers.insert("nausea".into(), never);
+        assert_eq!(check_in_summary(&none, &TermNames::new()), "no symptoms");
     }
 }
