@@ -5,7 +5,7 @@
 // phone holds two people's diaries.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, fillIdentity } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, fillIdentity, waitFor } from './harness.mjs';
 
 const PHARMACIST = { username: 'm.rossi', password: 'another long passphrase', site: 'Riverside Oncology Pharmacy', phone: '+1 555 0144' };
 const PATIENT = 'Luis Ortega';
@@ -57,9 +57,13 @@ test('the pharmacist enrolls a patient on capecitabine, 14 days on and 7 off, tw
 });
 
 test('one tap logs the morning dose; a correction supersedes it and both stay in the diary', async () => {
-  await phone.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).click();
+  // From the keyboard: Enter on the button; focus then goes to what was recorded, not to the page (issue #14).
+  await phone.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).focus();
+  await phone.keyboard.press('Enter');
   const morning = phone.locator('[data-slot="morning"]');
   await morning.getByText(/Taken · /).waitFor();
+  await waitFor(() => phone.evaluate(() => document.activeElement?.closest('[data-slot="morning"] .slot-done') != null), 'focus on the recorded dose');
+  assert.match(await phone.evaluate(() => document.activeElement.textContent), /Taken · /);
   await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor();
 
   // Then the patient threw up: "Change" opens the other outcomes; the new record names the first.

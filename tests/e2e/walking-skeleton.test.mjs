@@ -106,6 +106,8 @@ test('the patient sends a check-in: safety first, then one symptom per screen', 
   await phone.getByTestId('check-in-due').waitFor();
   await phone.getByRole('link', { name: 'Start my check-in' }).click();
   await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  // Focus is on the first question's heading, not left on the page (issue #14).
+  await phone.waitForFunction(() => document.activeElement?.id === 'step-heading', null, { timeout: 5_000 });
   assert.deepEqual(await axe(phone), [], 'accessibility violations on the safety step');
   // A temperature that is not one is refused on the device.
   await phone.getByLabel(/If you took your temperature/).fill('3 8');

@@ -136,6 +136,8 @@ fn unsent(answers: CheckInAnswers, sent: Option<&CheckInAnswers>) -> CheckInAnsw
 #[component]
 pub fn CheckInScreen() -> impl IntoView {
     let device = expect_context::<Device>();
+    // Opening the check-in puts keyboard and screen-reader focus on its first question (issue #14), as each step does.
+    focus_step_heading();
     let profile = move || device.profile.get().flatten();
     let form = Memo::new(move |_| profile().and_then(|p: DeviceProfile| p.check_in));
     let settings = Memo::new(move |_| profile().map(|p| p.triage).unwrap_or_default());

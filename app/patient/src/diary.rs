@@ -253,6 +253,11 @@ fn UnloggedYesterday(line_id: Uuid, drug: String, doses: Vec<ExpectedDose>) -> i
     }
 }
 
+thread_local! {
+    /// The dose (its row's id) whose recorded state takes the focus once drawn, after "I took it".
+    static FOCUS_AFTER_RECORD: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
 /// One dose due: what to take, and either the buttons to log it or what was logged.
 #[component]
 fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl IntoView {
@@ -265,14 +270,30 @@ fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl IntoView {
     let editing = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let id = format!("dose-{line_id}-{date}-{slot:?}").to_lowercase();
+    // After "I took it" the button is gone: focus goes to what was recorded, not to the page (issue #14). The row
+    // may be drawn anew when the diary changes, so which dose is waiting for focus is kept outside it.
+    let recorded = NodeRef::<leptos::html::Span>::new();
+    let dose_id = id.clone();
+    Effect::new(move || {
+        if let Some(status) = recorded.get() {
+            if FOCUS_AFTER_RECORD.with(|f| f.borrow().as_deref() == Some(dose_id.as_str())) {
+                FOCUS_AFTER_RECORD.with(|f| f.borrow_mut().take());
+                let _ = status.focus();
+            }
+        }
+    });
+    let dose_id = StoredValue::new(id.clone());
     let take = move |_| {
         if busy.get_untracked() || current().is_some() {
             return;
         }
         busy.set(true);
+        FOCUS_AFTER_RECORD.with(|f| *f.borrow_mut() = Some(dose_id.get_value()));
         let event = dose_event(line_id, date, slot, DoseOutcome::Taken, Some(Utc::now()), None);
         spawn_local(async move {
             if device.record(event).await.is_err() {
+                FOCUS_AFTER_RECORD.with(|f| f.borrow_mut().take());
                 error.set(Some(tr!("storage-error")));
             }
             busy.set(false);
@@ -282,7 +303,6 @@ fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl IntoView {
     let food = dose.food;
     let time = dose.local_time;
     let drug_label = drug.clone();
-    let id = format!("dose-{line_id}-{date}-{slot:?}").to_lowercase();
     let heading_id = format!("{id}-name");
     let labelled_by = heading_id.clone();
     view! {
@@ -297,7 +317,8 @@ fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl IntoView {
                     let r = record.clone();
                     view! {
                         <div class="slot-done">
-                            <span class=if r.outcome.counts_as_taken() { "taken" } else { "not-taken" } data-outcome=outcome_key(r.outcome)>
+                            <span class=if r.outcome.counts_as_taken() { "taken" } else { "not-taken" } data-outcome=outcome_key(r.outcome)
+                                tabindex="-1" node_ref=recorded>
                                 <span aria-hidden="true">{if r.outcome.counts_as_taken() { "✓ " } else { "✗ " }}</span>
                                 {move || outcome_text(r.outcome, r.taken_at)}
                             </span>
