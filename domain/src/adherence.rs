@@ -71,10 +71,10 @@ pub struct DiaryRecord {
     pub date: NaiveDate,
     pub slot: DoseSlot,
     pub kind: DoseOutcome,
-    /// When it was recorded (the phone's clock), where known: a dose recorded before the care team held the drug
-    /// that same day is not an extra dose ([`Schedule::taken_before_held`]).
+    /// When the dose was taken, where known: the time the patient gave, else when the record was made. A planned
+    /// dose taken before the care team held the drug is not an extra dose ([`Schedule::taken_before_held`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recorded_at: Option<DateTime<Utc>>,
+    pub taken_at: Option<DateTime<Utc>>,
 }
 
 /// A diary record with its supersession resolved: what adherence reads.
@@ -85,8 +85,9 @@ pub struct DiaryEntry {
     pub kind: DoseOutcome,
     /// A later record corrects this one; it no longer counts.
     pub superseded: bool,
+    /// As [`DiaryRecord::taken_at`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recorded_at: Option<DateTime<Utc>>,
+    pub taken_at: Option<DateTime<Utc>>,
 }
 
 /// Marks every record that another record supersedes (chains of corrections included), keeping the order.
@@ -99,7 +100,7 @@ pub fn resolve_supersession(records: &[DiaryRecord]) -> Vec<DiaryEntry> {
             slot: r.slot,
             kind: r.kind,
             superseded: superseded.contains(&r.id),
-            recorded_at: r.recorded_at,
+            taken_at: r.taken_at,
         })
         .collect()
 }
@@ -175,8 +176,8 @@ pub fn adherence(expected: &[ExpectedDose], entries: &[DiaryEntry], window: Wind
     adherence_excusing(expected, entries, window, None)
 }
 
-/// [`adherence`], where a dose taken on the day the `schedule`'s care team held or stopped the drug, recorded before
-/// they did, is not counted extra.
+/// [`adherence`], where a planned dose taken on a day the `schedule`'s care team held or stopped the drug, before
+/// they decided it, is not counted extra.
 fn adherence_excusing(
     expected: &[ExpectedDose],
     entries: &[DiaryEntry],
@@ -209,8 +210,8 @@ fn adherence_excusing(
 
 /// The date of each dose recorded beyond the plan: every extra-dose entry, and every time of day with a
 /// dose recorded as taken when none was due (once, however many entries say so). With the `schedule`, a dose the
-/// plan had due on the day a hold or stop began, recorded as taken before the care team decided it, is not extra:
-/// the patient took it as planned (issue #14). Without it (the tablets it used, say) every such dose counts.
+/// plan had due on a day that was then held or stopped, taken before the care team decided the hold or stop, is not
+/// extra: the patient took it as planned (issue #14). Without it (the tablets it used, say) every such dose counts.
 fn extra_dose_dates(
     expected: &[ExpectedDose],
     entries: &[DiaryEntry],
@@ -225,7 +226,7 @@ fn extra_dose_dates(
                 !e.superseded
                     && (e.date, e.slot) == (*date, *slot)
                     && e.kind.counts_as_taken()
-                    && schedule.taken_before_held(e.date, e.slot, e.recorded_at)
+                    && schedule.taken_before_held(e.date, e.slot, e.taken_at)
             })
         })
     };

@@ -485,12 +485,12 @@ impl Schedule {
         self
     }
 
-    /// Whether a dose taken on a held (or stopped) `date` at `slot`, recorded at `recorded_at`, was taken as planned
-    /// before the care team decided the hold or stop: the plan without it had that dose due, and it was recorded
-    /// before the decision was. Such a dose is not an extra dose (issue #14: today's dose taken in the morning, the
-    /// drug held from today in the afternoon). Unknown times never excuse a dose.
-    pub fn taken_before_held(&self, date: NaiveDate, slot: DoseSlot, recorded_at: Option<DateTime<Utc>>) -> bool {
-        let Some(recorded_at) = recorded_at else { return false };
+    /// Whether a dose taken on a held (or stopped) `date` at `slot`, at `taken_at`, was taken as planned before the
+    /// care team decided the hold or stop: the plan without it had that dose due, and it was taken before the
+    /// decision was recorded. Such a dose is not an extra dose (issue #14: today's dose taken in the morning, the
+    /// drug held from today in the afternoon). An unknown time never excuses a dose.
+    pub fn taken_before_held(&self, date: NaiveDate, slot: DoseSlot, taken_at: Option<DateTime<Utc>>) -> bool {
+        let Some(taken_at) = taken_at else { return false };
         if date < self.regimen.start {
             return false;
         }
@@ -503,7 +503,7 @@ impl Schedule {
             return false;
         };
         let (_, _, taking) = self.cycle_day(date);
-        recorded_at < decided && taking && in_force(&self.doses, date).1.iter().any(|dose| dose.slot == slot)
+        taken_at < decided && taking && in_force(&self.doses, date).1.iter().any(|dose| dose.slot == slot)
     }
 
     /// Cycle number, day of cycle, and whether the pattern has the drug taken on `date` (holds aside).

@@ -191,7 +191,7 @@ impl PatientEvent {
     /// The dosing-diary record this event makes, with its regimen line: `dose_logged` and the older `dose_taken`.
     pub fn diary_record(&self) -> Option<(Uuid, DiaryRecord)> {
         match &self.body {
-            EventBody::DoseTaken { regimen_line_id, date, slot, .. } => Some((
+            EventBody::DoseTaken { regimen_line_id, date, slot, taken_at } => Some((
                 *regimen_line_id,
                 DiaryRecord {
                     id: self.id,
@@ -199,10 +199,10 @@ impl PatientEvent {
                     date: *date,
                     slot: *slot,
                     kind: DoseOutcome::Taken,
-                    recorded_at: Some(self.recorded_at),
+                    taken_at: Some(*taken_at),
                 },
             )),
-            EventBody::DoseLogged { regimen_line_id, date, slot, outcome, supersedes, .. } => Some((
+            EventBody::DoseLogged { regimen_line_id, date, slot, outcome, supersedes, taken_at } => Some((
                 *regimen_line_id,
                 DiaryRecord {
                     id: self.id,
@@ -210,7 +210,7 @@ impl PatientEvent {
                     date: *date,
                     slot: *slot,
                     kind: *outcome,
-                    recorded_at: Some(self.recorded_at),
+                    taken_at: taken_at.or(Some(self.recorded_at)),
                 },
             )),
             _ => None,
@@ -714,6 +714,28 @@ mod tests {
                 taken_at: at(taken),
             },
         }
+    }
+
+    #[test]
+    fn a_diary_record_is_timed_by_when_the_dose_was_taken_else_when_it_was_recorded() {
+        let logged = |outcome, taken_at| PatientEvent {
+            id: Uuid::nil(),
+            recorded_at: at("2026-03-12T16:00:00Z"),
+            body: EventBody::DoseLogged {
+                regimen_line_id: Uuid::nil(),
+                date: "2026-03-12".parse().unwrap(),
+                slot: DoseSlot::Morning,
+                outcome,
+                taken_at,
+                supersedes: None,
+            },
+        };
+        // Logged in the afternoon, taken in the morning: the morning counts (a hold decided at noon excuses it).
+        let late = logged(DoseOutcome::Taken, Some(at("2026-03-12T07:10:00Z"))).diary_record().unwrap().1;
+        assert_eq!(late.taken_at, Some(at("2026-03-12T07:10:00Z")));
+        let untimed = logged(DoseOutcome::Missed, None).diary_record().unwrap().1;
+        assert_eq!(untimed.taken_at, Some(at("2026-03-12T16:00:00Z")));
+        assert_eq!(dose("2026-03-12", "2026-03-12T08:00:00Z").diary_record().unwrap().1.taken_at, Some(at("2026-03-12T08:00:00Z")));
     }
 
     #[test]

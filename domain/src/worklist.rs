@@ -382,7 +382,7 @@ mod tests {
     }
 
     fn record(date: &str, slot: DoseSlot) -> DiaryRecord {
-        DiaryRecord { id: next_id(), supersedes: None, date: day(date), slot, kind: DoseOutcome::Taken, recorded_at: None }
+        DiaryRecord { id: next_id(), supersedes: None, date: day(date), slot, kind: DoseOutcome::Taken, taken_at: None }
     }
 
     fn facts<'a>(lines: &'a [RegimenLine], records: &'a [(Uuid, Vec<DiaryRecord>)], today: &str) -> PatientFacts<'a> {

@@ -72,14 +72,14 @@ impl Diary {
 
     fn log_correcting(&mut self, date: &str, slot: DoseSlot, kind: DoseOutcome, supersedes: Option<Uuid>) -> Uuid {
         let id = Uuid::from_u128(self.0.len() as u128 + 1);
-        self.0.push(DiaryRecord { id, supersedes, date: d(date), slot, kind, recorded_at: None });
+        self.0.push(DiaryRecord { id, supersedes, date: d(date), slot, kind, taken_at: None });
         id
     }
 
-    /// Appends a record made at `at` (the phone's clock).
+    /// Appends a record of a dose taken at `at`.
     fn log_at(&mut self, date: &str, slot: DoseSlot, kind: DoseOutcome, at: &str) {
         self.log(date, slot, kind);
-        self.0.last_mut().unwrap().recorded_at = Some(at.parse().unwrap());
+        self.0.last_mut().unwrap().taken_at = Some(at.parse().unwrap());
     }
 
     fn both(&mut self, date: &str, kind: DoseOutcome) {
@@ -380,7 +380,7 @@ fn records(start: NaiveDate, twice: bool, raw: &[RawRecord]) -> Vec<DiaryRecord>
             date: after(start, *offset),
             slot,
             kind: *kind,
-            recorded_at: None,
+            taken_at: None,
         });
     }
     out

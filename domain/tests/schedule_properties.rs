@@ -208,7 +208,7 @@ proptest! {
             .enumerate()
             .filter_map(|(i, (kind, superseded))| {
                 let dose = expected.get(i % expected.len().max(1))?;
-                Some(DiaryEntry { date: dose.date, slot: dose.slot, kind: outcomes[*kind], superseded: *superseded, recorded_at: None })
+                Some(DiaryEntry { date: dose.date, slot: dose.slot, kind: outcomes[*kind], superseded: *superseded, taken_at: None })
             })
             .collect();
         let from = after(regimen.start, window_from);

@@ -257,7 +257,7 @@ fn regimen_serializes_time_zone_by_name() {
 // ---- adherence ----
 
 fn entry(date: &str, slot: DoseSlot, kind: DoseOutcome) -> DiaryEntry {
-    DiaryEntry { date: d(date), slot, kind, superseded: false, recorded_at: None }
+    DiaryEntry { date: d(date), slot, kind, superseded: false, taken_at: None }
 }
 
 /// Five days of twice-daily capecitabine: 10 doses, 2026-01-05 to 2026-01-09.
@@ -269,7 +269,7 @@ fn taken_all_but(expected: &[ExpectedDose], skip: usize) -> Vec<DiaryEntry> {
     expected
         .iter()
         .skip(skip)
-        .map(|x| DiaryEntry { date: x.date, slot: x.slot, kind: DoseOutcome::Taken, superseded: false, recorded_at: None })
+        .map(|x| DiaryEntry { date: x.date, slot: x.slot, kind: DoseOutcome::Taken, superseded: false, taken_at: None })
         .collect()
 }
 
@@ -315,7 +315,7 @@ fn superseded_entries_are_ignored() {
             date: d("2026-01-05"),
             slot: DoseSlot::Morning,
             kind: DoseOutcome::Taken,
-            recorded_at: None,
+            taken_at: None,
         },
         // Corrected: it was missed. Then corrected again: taken late.
         DiaryRecord {
@@ -324,7 +324,7 @@ fn superseded_entries_are_ignored() {
             date: d("2026-01-05"),
             slot: DoseSlot::Morning,
             kind: DoseOutcome::Missed,
-            recorded_at: None,
+            taken_at: None,
         },
         DiaryRecord {
             id: Uuid::from_u128(3),
@@ -332,7 +332,7 @@ fn superseded_entries_are_ignored() {
             date: d("2026-01-05"),
             slot: DoseSlot::Evening,
             kind: DoseOutcome::Taken,
-            recorded_at: None,
+            taken_at: None,
         },
     ];
     let entries = resolve_supersession(&records);
@@ -347,7 +347,7 @@ fn superseded_entries_are_ignored() {
         date: d("2026-01-05"),
         slot: DoseSlot::Morning,
         kind: DoseOutcome::TakenLate,
-        recorded_at: None,
+        taken_at: None,
     });
     assert_eq!(adherence(&expected, &resolve_supersession(&records), window).taken, 2);
 }

@@ -250,7 +250,11 @@ async fn a_dose_taken_before_a_same_day_hold_raises_no_extra_dose_alert_and_one_
     assert!(!reasons.iter().flatten().any(|r| matches!(r, AlertReason::ExtraDose { .. })), "{reasons:?}");
 
     // The evening dose taken anyway, after the hold: beyond the plan, and the care team hears of it.
-    app.sync_ok(&ana.token, &[correcting(logged(ana.line_id, today(), DoseSlot::Evening, DoseOutcome::Taken), &evening)]).await;
+    let mut taken = correcting(logged(ana.line_id, today(), DoseSlot::Evening, DoseOutcome::Taken), &evening);
+    if let EventBody::DoseLogged { taken_at, .. } = &mut taken.body {
+        *taken_at = Some(taken.recorded_at.min(Utc::now()));
+    }
+    app.sync_ok(&ana.token, &[taken]).await;
     let reasons = open_reasons(&app, &client).await;
     assert!(reasons.iter().flatten().any(|r| r == &AlertReason::ExtraDose { date: today() }), "{reasons:?}");
 }

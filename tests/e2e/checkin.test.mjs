@@ -124,13 +124,17 @@ test('the pharmacist replies; the patient sees the reply and the pharmacist sees
   assert.equal(server.sql('SELECT COUNT(*) FROM alerts WHERE resolved_at IS NOT NULL'), '1');
 });
 
-test('a new grade 3 (diarrhea almost all the time) shows "Call now" after the questions', async () => {
+/**
+ * Opens a check-in, passes the safety and bowel steps with nothing ticked, and walks the symptom steps up to
+ * "Anything else?": `answer(heading)` answers a step and returns true, or returns false to skip it; the later yes/no
+ * questions are passed with "Next".
+ */
+async function checkInWith(answer) {
   await phone.goto(`${server.url}/check-in`);
   await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
   await phone.getByRole('button', { name: 'Next' }).click();
   await phone.getByRole('heading', { name: 'Bowel movements' }).waitFor();
   await phone.getByRole('button', { name: 'Next' }).click();
-  // Palbociclib's own items: answer diarrhea, skip the rest.
   let guard = 0;
   while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 14) {
     if (await phone.getByRole('heading', { name: 'A few more questions' }).isVisible()) {
@@ -138,14 +142,19 @@ test('a new grade 3 (diarrhea almost all the time) shows "Call now" after the qu
       continue;
     }
     const heading = (await phone.locator('#step-heading').textContent()).trim();
-    if (heading.startsWith('Diarrhea')) {
-      await phone.getByLabel('Almost all the time', { exact: true }).check();
-      await phone.getByRole('button', { name: 'Next' }).click();
-    } else {
-      await phone.getByRole('button', { name: 'Skip this question' }).click();
-    }
+    if (await answer(heading)) await phone.getByRole('button', { name: 'Next' }).click();
+    else await phone.getByRole('button', { name: 'Skip this question' }).click();
     await phone.waitForTimeout(50);
   }
+}
+
+test('a new grade 3 (diarrhea almost all the time) shows "Call now" after the questions', async () => {
+  // Nothing on the safety and bowel steps; of Palbociclib's own items, diarrhea answered and the rest skipped.
+  await checkInWith(async (heading) => {
+    if (!heading.startsWith('Diarrhea')) return false;
+    await phone.getByLabel('Almost all the time', { exact: true }).check();
+    return true;
+  });
   await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
   await phone.getByTestId('call-now').getByText(/Diarrhea.*grade 3/).waitFor();
   await phone.locator('.sync-status[data-waiting="0"]').waitFor();
@@ -195,20 +204,7 @@ test("the pharmacist's patient page: trends, alerts, and the check-in cadence", 
 });
 
 test('a check-in with every question skipped reaches the desk as "no answers", not "no symptoms"', async () => {
-  await phone.goto(`${server.url}/check-in`);
-  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
-  await phone.getByRole('button', { name: 'Next' }).click();
-  await phone.getByRole('heading', { name: 'Bowel movements' }).waitFor();
-  await phone.getByRole('button', { name: 'Next' }).click();
-  let guard = 0;
-  while (!(await phone.getByRole('heading', { name: 'Anything else?' }).isVisible()) && guard++ < 14) {
-    if (await phone.getByRole('heading', { name: 'A few more questions' }).isVisible()) {
-      await phone.getByRole('button', { name: 'Next' }).click();
-    } else {
-      await phone.getByRole('button', { name: 'Skip this question' }).click();
-    }
-    await phone.waitForTimeout(50);
-  }
+  await checkInWith(async () => false);
   const before = Number(server.sql("SELECT COUNT(*) FROM events WHERE kind = 'check_in'"));
   await phone.getByRole('button', { name: 'Send to my pharmacy' }).click();
   await phone.locator('.sync-status[data-waiting="0"]').waitFor();

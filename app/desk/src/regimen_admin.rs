@@ -294,7 +294,7 @@ fn LineCard(patient_id: Uuid, line_id: Uuid, line: Signal<Option<LineDiary>>, to
                         date: i.date,
                         slot: i.slot,
                         kind: i.outcome,
-                        recorded_at: Some(i.recorded_at),
+                        taken_at: i.taken_at.or(Some(i.recorded_at)),
                     })
                     .collect();
                 let t = today.get();

@@ -93,7 +93,7 @@ pub fn diary_records(records: &[DoseRecord], line: Uuid) -> Vec<DiaryRecord> {
     records
         .iter()
         .filter(|r| r.line == line)
-        .map(|r| DiaryRecord { id: r.id, supersedes: r.supersedes, date: r.date, slot: r.slot, kind: r.outcome, recorded_at: Some(r.recorded_at) })
+        .map(|r| DiaryRecord { id: r.id, supersedes: r.supersedes, date: r.date, slot: r.slot, kind: r.outcome, taken_at: r.taken_at.or(Some(r.recorded_at)) })
         .collect()
 }
 
