@@ -490,10 +490,8 @@ impl Schedule {
     /// decision was recorded. Such a dose is not an extra dose (issue #14: today's dose taken in the morning, the
     /// drug held from today in the afternoon). An unknown time never excuses a dose.
     pub fn taken_before_held(&self, date: NaiveDate, slot: DoseSlot, taken_at: Option<DateTime<Utc>>) -> bool {
+        // Holds and a stop never begin before the regimen's start (`apply` refuses them), so neither do held days.
         let Some(taken_at) = taken_at else { return false };
-        if date < self.regimen.start {
-            return false;
-        }
         let began = match (self.stop.filter(|on| *on <= date), self.holds.iter().find(|hold| hold.covers(date))) {
             (Some(on), _) => on,
             (None, Some(hold)) => hold.from,

@@ -345,6 +345,21 @@ pub struct DiaryItem {
     pub superseded: bool,
 }
 
+impl DiaryItem {
+    /// The domain's diary record of this item (what adherence and the calendar read), timed as
+    /// [`PatientEvent::diary_record`] times it: when the dose was taken, else when it was recorded.
+    pub fn diary_record(&self) -> DiaryRecord {
+        DiaryRecord {
+            id: self.event_id,
+            supersedes: self.supersedes,
+            date: self.date,
+            slot: self.slot,
+            kind: self.outcome,
+            taken_at: self.taken_at.or(Some(self.recorded_at)),
+        }
+    }
+}
+
 /// A regimen line with its diary, for the pharmacist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineDiary {

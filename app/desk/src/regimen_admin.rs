@@ -285,18 +285,7 @@ fn LineCard(patient_id: Uuid, line_id: Uuid, line: Signal<Option<LineDiary>>, to
     let adherence = move || {
         line.with(|l| {
             l.as_ref().map(|ld| {
-                let records: Vec<carepath_domain::adherence::DiaryRecord> = ld
-                    .items
-                    .iter()
-                    .map(|i| carepath_domain::adherence::DiaryRecord {
-                        id: i.event_id,
-                        supersedes: i.supersedes,
-                        date: i.date,
-                        slot: i.slot,
-                        kind: i.outcome,
-                        taken_at: i.taken_at.or(Some(i.recorded_at)),
-                    })
-                    .collect();
+                let records: Vec<carepath_domain::adherence::DiaryRecord> = ld.items.iter().map(DiaryItem::diary_record).collect();
                 let t = today.get();
                 let summary = carepath_domain::adherence::summarize(&ld.line, &records, t).ok();
                 view! {

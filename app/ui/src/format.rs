@@ -26,8 +26,8 @@ impl Lang {
     }
 }
 
-const WEEKDAYS_SHORT: [[&str; 7]; 2] =
-    [["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], ["lun", "mar", "mié", "jue", "vie", "sáb", "dom"]];
+/// Short weekdays in English only: Spanish writes them in full (see [`date_time`]).
+const WEEKDAYS_SHORT_EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const WEEKDAYS_LONG: [[&str; 7]; 2] = [
     ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
     ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"],
@@ -41,8 +41,8 @@ const MONTHS_LONG: [[&str; 12]; 2] = [
     ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
 ];
 
-fn weekday_short(d: NaiveDate, lang: Lang) -> &'static str {
-    WEEKDAYS_SHORT[lang as usize][d.weekday().num_days_from_monday() as usize]
+fn weekday_short_en(d: NaiveDate) -> &'static str {
+    WEEKDAYS_SHORT_EN[d.weekday().num_days_from_monday() as usize]
 }
 
 fn weekday_long(d: NaiveDate, lang: Lang) -> &'static str {
@@ -85,7 +85,7 @@ pub fn date_time(t: DateTime<Utc>, lang: &str) -> String {
     let (d, l) = (at.date(), Lang::of(lang));
     let time = clock(at.time(), lang);
     match l {
-        Lang::En => format!("{}, {} {}, {time}", weekday_short(d, l), month_short(d, l), d.day()),
+        Lang::En => format!("{}, {} {}, {time}", weekday_short_en(d), month_short(d, l), d.day()),
         Lang::Es => format!("{}, {time}", long_date(d, lang)),
     }
 }
@@ -135,7 +135,7 @@ pub fn date_with_year(d: NaiveDate, lang: &str) -> String {
 pub fn weekday_date_with_year(d: NaiveDate, lang: &str) -> String {
     let l = Lang::of(lang);
     let weekday = match l {
-        Lang::En => weekday_short(d, l),
+        Lang::En => weekday_short_en(d),
         Lang::Es => weekday_long(d, l),
     };
     format!("{weekday}, {}", date_with_year(d, lang))

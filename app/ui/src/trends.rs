@@ -76,7 +76,6 @@ fn grade(number: u8) -> Grade {
     Grade::try_from(number.min(TOP_GRADE)).unwrap_or(Grade::Severe)
 }
 
-
 /// A marker per grade, so the chart does not rely on colour: hollow circle (none), circle (mild), square
 /// (moderate), triangle (severe). Drawn around (0, 0) of a nested `<svg>` placed at the point.
 fn marker(grade: u8) -> AnyView {
