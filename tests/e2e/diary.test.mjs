@@ -65,6 +65,9 @@ test('one tap logs the morning dose; a correction supersedes it and both stay in
   await waitFor(() => phone.evaluate(() => document.activeElement?.closest('[data-slot="morning"] .slot-done') != null), 'focus on the recorded dose');
   assert.match(await phone.evaluate(() => document.activeElement.textContent), /Taken · /);
   await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor();
+  // The sync that follows does not draw the row anew and drop the focus to the page.
+  assert.equal(await phone.evaluate(() => document.activeElement?.closest('[data-slot="morning"] .slot-done') != null), true,
+    'focus stays on the recorded dose after it is sent');
 
   // Then the patient threw up: "Change" opens the other outcomes; the new record names the first.
   await morning.getByRole('button', { name: 'Change' }).click();

@@ -263,10 +263,13 @@ thread_local! {
 fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl IntoView {
     let device = expect_context::<Device>();
     let (date, slot) = (dose.date, dose.slot);
-    let current = move || {
+    // A memo: the row's state is drawn anew only when its record changes, not whenever any event does (a sync
+    // marking the record sent would otherwise redraw it and drop the keyboard focus to the page).
+    let shown = Memo::new(move |_| {
         let records = all_records(device);
         current_record(&records, line_id, date, slot).cloned()
-    };
+    });
+    let current = move || shown.get();
     let editing = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -285,7 +288,7 @@ fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl IntoView {
     });
     let dose_id = StoredValue::new(id.clone());
     let take = move |_| {
-        if busy.get_untracked() || current().is_some() {
+        if busy.get_untracked() || shown.get_untracked().is_some() {
             return;
         }
         busy.set(true);
