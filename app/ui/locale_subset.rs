@@ -16,13 +16,16 @@ fn write_locale_subset(source_dirs: &[&str]) {
     let locales = manifest.join("../../locales");
     println!("cargo:rerun-if-changed={}", locales.display());
 
+    // Every .rs file under the source folders, modules in subfolders (src/diary/today.rs) included.
     let mut sources = String::new();
-    for dir in source_dirs {
-        let dir = manifest.join(dir);
+    let mut dirs: Vec<PathBuf> = source_dirs.iter().map(|d| manifest.join(d)).collect();
+    while let Some(dir) = dirs.pop() {
         println!("cargo:rerun-if-changed={}", dir.display());
         for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
             let path = entry.expect("a directory entry").path();
-            if path.extension().is_some_and(|e| e == "rs") {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
                 sources.push_str(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())));
             }
         }
