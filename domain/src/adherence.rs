@@ -41,6 +41,9 @@ pub enum DoseOutcome {
     Vomited,
     /// A dose beyond the plan (a second dose, or one on a rest day).
     ExtraDose,
+    /// The record it supersedes was logged by mistake (the phone's "Undo"): as if that dose had no record. A
+    /// correction like any other; nothing is deleted.
+    EnteredInError,
 }
 
 impl DoseOutcome {
@@ -56,9 +59,43 @@ impl DoseOutcome {
             || matches!(self, DoseOutcome::Skipped { reason } if reason != SkipReason::CareTeamAdvice)
     }
 
-    /// Whether the patient should say when they took it.
+    /// Whether the patient should say when they took it (they may not know: the time is then left out).
     pub fn has_time(self) -> bool {
         matches!(self, DoseOutcome::Taken | DoseOutcome::TakenLate | DoseOutcome::Vomited | DoseOutcome::ExtraDose)
+    }
+
+    /// Whether the record says what became of a planned dose: not an extra dose, and not a record withdrawn as
+    /// logged by mistake.
+    pub fn settles_the_dose(self) -> bool {
+        !matches!(self, DoseOutcome::ExtraDose | DoseOutcome::EnteredInError)
+    }
+}
+
+/// A dose recorded taken more than this many hours before it is due is asked about first ("It is 4:20 AM; this
+/// dose is due at 8:00 PM. Did you take it now?"): most often the wrong dose was tapped.
+pub const ASK_IF_EARLY_HOURS: i64 = 3;
+/// A dose taken more than this many hours after it was due is recorded as taken late.
+pub const LATE_AFTER_HOURS: i64 = 2;
+
+/// When a dose was taken against when it was due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoseTiming {
+    /// More than [`ASK_IF_EARLY_HOURS`] before it was due.
+    WellBeforeDue,
+    OnTime,
+    /// More than [`LATE_AFTER_HOURS`] after it was due.
+    Late,
+}
+
+impl DoseTiming {
+    pub fn of(due_at: DateTime<Utc>, taken_at: DateTime<Utc>) -> Self {
+        if taken_at < due_at - chrono::Duration::hours(ASK_IF_EARLY_HOURS) {
+            DoseTiming::WellBeforeDue
+        } else if taken_at > due_at + chrono::Duration::hours(LATE_AFTER_HOURS) {
+            DoseTiming::Late
+        } else {
+            DoseTiming::OnTime
+        }
     }
 }
 
@@ -105,11 +142,12 @@ pub fn resolve_supersession(records: &[DiaryRecord]) -> Vec<DiaryEntry> {
         .collect()
 }
 
-/// The outcome of each dose that has one: the last counting entry for its date and slot (extra doses aside).
+/// The outcome of each dose that has one: the last counting entry for its date and slot (extra doses and
+/// withdrawn records aside).
 fn outcomes(entries: &[DiaryEntry]) -> BTreeMap<(NaiveDate, DoseSlot), DoseOutcome> {
     entries
         .iter()
-        .filter(|e| !e.superseded && e.kind != DoseOutcome::ExtraDose)
+        .filter(|e| !e.superseded && e.kind.settles_the_dose())
         .map(|e| ((e.date, e.slot), e.kind))
         .collect()
 }

@@ -52,14 +52,15 @@ pub enum EventBody {
         taken_at: DateTime<Utc>,
     },
     /// A diary record about one dose: taken, taken late, missed, skipped with a reason, vomited, or an
-    /// extra dose. A correction is a new record naming the one it `supersedes`; nothing is deleted.
+    /// extra dose. A correction is a new record naming the one it `supersedes`, an undo one that says the record
+    /// was entered in error; nothing is deleted.
     DoseLogged {
         regimen_line_id: Uuid,
         /// The day the dose belongs to, in the patient's own calendar.
         date: NaiveDate,
         slot: DoseSlot,
         outcome: DoseOutcome,
-        /// When it was taken (for taken, late, vomited and extra doses).
+        /// When it was taken (for taken, late, vomited and extra doses); left out when the patient does not know.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         taken_at: Option<DateTime<Utc>>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,10 +136,12 @@ impl PatientEvent {
                 }
             }
             EventBody::DoseLogged { outcome, taken_at, date, supersedes, .. } => {
-                match (outcome.has_time(), taken_at) {
-                    (true, None) => return Err(ValidationError::Required("taken_at")),
-                    (false, Some(_)) => return Err(ValidationError::Inconsistent("taken_at is only for doses taken")),
-                    _ => {}
+                // A dose taken may leave out its time (a past day's dose whose time the patient does not know).
+                if !outcome.has_time() && taken_at.is_some() {
+                    return Err(ValidationError::Inconsistent("taken_at is only for doses taken"));
+                }
+                if *outcome == DoseOutcome::EnteredInError && supersedes.is_none() {
+                    return Err(ValidationError::Required("supersedes (the record logged by mistake)"));
                 }
                 if let Some(taken_at) = taken_at {
                     if *taken_at > latest {
@@ -751,6 +754,37 @@ mod tests {
         let untimed = logged(DoseOutcome::Missed, None).diary_record().unwrap().1;
         assert_eq!(untimed.taken_at, Some(at("2026-03-12T16:00:00Z")));
         assert_eq!(dose("2026-03-12", "2026-03-12T08:00:00Z").diary_record().unwrap().1.taken_at, Some(at("2026-03-12T08:00:00Z")));
+    }
+
+    #[test]
+    fn a_dose_taken_at_a_time_not_known_is_valid_and_an_undo_names_what_it_withdraws() {
+        let now = at("2026-03-12T16:00:00Z");
+        let logged = |outcome, taken_at, supersedes| PatientEvent {
+            id: Uuid::from_u128(2),
+            recorded_at: now,
+            body: EventBody::DoseLogged {
+                regimen_line_id: Uuid::nil(),
+                date: "2026-03-11".parse().unwrap(),
+                slot: DoseSlot::Evening,
+                outcome,
+                taken_at,
+                supersedes,
+            },
+        };
+        // Yesterday's evening dose, taken at a time the patient does not remember.
+        assert_eq!(logged(DoseOutcome::Taken, None, None).validate(now), Ok(()));
+        // "Undo": a record that withdraws another; on its own it means nothing.
+        assert_eq!(
+            logged(DoseOutcome::EnteredInError, None, None).validate(now),
+            Err(ValidationError::Required("supersedes (the record logged by mistake)"))
+        );
+        assert_eq!(logged(DoseOutcome::EnteredInError, None, Some(Uuid::from_u128(1))).validate(now), Ok(()));
+        assert_eq!(
+            logged(DoseOutcome::EnteredInError, Some(now), Some(Uuid::from_u128(1))).validate(now),
+            Err(ValidationError::Inconsistent("taken_at is only for doses taken"))
+        );
+        let json = serde_json::to_value(logged(DoseOutcome::EnteredInError, None, Some(Uuid::from_u128(1)))).unwrap();
+        assert_eq!(json["body"]["outcome"], serde_json::json!({ "type": "entered_in_error" }));
     }
 
     #[test]

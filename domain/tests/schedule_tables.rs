@@ -353,6 +353,48 @@ fn superseded_entries_are_ignored() {
 }
 
 #[test]
+fn a_dose_hours_before_it_is_due_is_early_and_hours_after_is_late() {
+    let due: DateTime<Utc> = "2026-01-05T20:00:00Z".parse().unwrap();
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    // The evening dose tapped at 4:20 in the morning.
+    assert_eq!(DoseTiming::of(due, at("2026-01-05T04:20:00Z")), DoseTiming::WellBeforeDue);
+    assert_eq!(DoseTiming::of(due, at("2026-01-05T16:59:00Z")), DoseTiming::WellBeforeDue);
+    assert_eq!(DoseTiming::of(due, at("2026-01-05T17:00:00Z")), DoseTiming::OnTime);
+    assert_eq!(DoseTiming::of(due, at("2026-01-05T22:00:00Z")), DoseTiming::OnTime);
+    assert_eq!(DoseTiming::of(due, at("2026-01-05T22:01:00Z")), DoseTiming::Late);
+}
+
+#[test]
+fn a_record_undone_as_entered_in_error_leaves_the_dose_unlogged() {
+    let expected = expected_doses(&capecitabine(), &[], d("2026-01-05"), d("2026-01-31")).unwrap();
+    let record = |id: u128, supersedes: Option<u128>, date: &str, kind| DiaryRecord {
+        id: Uuid::from_u128(id),
+        supersedes: supersedes.map(Uuid::from_u128),
+        date: d(date),
+        slot: DoseSlot::Morning,
+        kind,
+        taken_at: None,
+    };
+    let records = vec![
+        // Tapped on a rest day by mistake, then undone: not an extra dose.
+        record(1, None, "2026-01-20", DoseOutcome::Taken),
+        record(2, Some(1), "2026-01-20", DoseOutcome::EnteredInError),
+        // A planned dose logged and undone: not taken, and still waiting for a record.
+        record(3, None, "2026-01-05", DoseOutcome::Taken),
+        record(4, Some(3), "2026-01-05", DoseOutcome::EnteredInError),
+    ];
+    let entries = resolve_supersession(&records);
+    let a = adherence(&expected, &entries, Window::Days { from: d("2026-01-05"), to: d("2026-01-20") });
+    assert_eq!((a.taken, a.extra_doses, a.over_adherence), (0, 0, false));
+    let monday = expected.iter().filter(|x| x.date == d("2026-01-05")).cloned().collect::<Vec<_>>();
+    assert!(dose_outcomes(&monday, &entries).iter().all(|(_, outcome)| outcome.is_none()), "the undone dose has no outcome");
+    // Logged again after the undo: the new record counts.
+    let mut again = records.clone();
+    again.push(record(5, None, "2026-01-05", DoseOutcome::Taken));
+    assert_eq!(adherence(&expected, &resolve_supersession(&again), Window::Days { from: d("2026-01-05"), to: d("2026-01-05") }).taken, 1);
+}
+
+#[test]
 fn extra_doses_are_counted_apart_and_flagged() {
     let expected = expected_doses(&capecitabine(), &[], d("2026-01-05"), d("2026-01-31")).unwrap();
     let mut entries = taken_all_but(&expected[..28], 0);

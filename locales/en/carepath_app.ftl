@@ -51,8 +51,14 @@ slot-daily = Today's dose
 slot-morning = Morning dose
 slot-evening = Evening dose
 dose-take = I took it
-dose-take-aria = I took my { $slot } of { $drug }
+dose-take-aria = { $day ->
+    [yesterday] I took yesterday's { $slot } of { $drug }
+   *[today] I took my { $slot } of { $drug }
+}
 dose-taken-at = Taken at { $time }
+dose-early-question = It is { $now }. This dose is due at { $due }. Did you take it now?
+dose-early-yes = Yes, I took it now
+dose-early-not-yet = Not yet
 
 ## Call now (red flags)
 call-now-title = Call right away if you have
@@ -425,6 +431,7 @@ regimen-outcome-missed = Missed
 regimen-outcome-skipped = Skipped: { $reason }
 regimen-outcome-vomited = Taken, then vomited
 regimen-outcome-extra = Extra dose
+regimen-outcome-entered-in-error = Logged by mistake (undone)
 regimen-skip-side-effects = side effects
 regimen-skip-forgot = forgot
 regimen-skip-care-team = the care team said to skip it
@@ -451,6 +458,23 @@ diary-logged-by = Logged by { $name }
 diary-change = Change
 diary-other = Something else
 diary-other-legend = What happened with this dose?
+diary-other-aria = { $day ->
+    [yesterday] Something else about yesterday's { $slot }
+   *[today] Something else about my { $slot }
+}
+diary-change-aria = { $day ->
+    [yesterday] Change yesterday's { $slot }
+   *[today] Change my { $slot }
+}
+diary-undo = Undo
+diary-undo-aria = { $day ->
+    [yesterday] Undo what was logged for yesterday's { $slot }
+   *[today] Undo what was logged for my { $slot }
+}
+diary-choice-taken = I took it
+diary-choice-mistake = I logged this by mistake
+diary-time-unknown = I don't know the time
+diary-outcome-time-unknown = { $outcome } · time not known
 diary-correct-legend = Correct this dose. The first record stays in your diary, marked as corrected.
 diary-choice-taken-at = I took it at another time
 diary-choice-missed = I missed it
@@ -607,6 +631,7 @@ admin-error-hold-order = The last day on hold cannot be before the first.
 admin-diary-title = Dosing diary
 admin-diary-empty = Nothing logged yet.
 admin-diary-item = { $date }, { $slot }: { $outcome }
+admin-diary-time-unknown = (time not known)
 admin-diary-at = at { $time }
 admin-diary-logged-by = logged by { $name }
 admin-diary-corrected = corrected

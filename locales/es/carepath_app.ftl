@@ -51,8 +51,14 @@ slot-daily = Dosis de hoy
 slot-morning = Dosis de la mañana
 slot-evening = Dosis de la noche
 dose-take = Ya la tomé
-dose-take-aria = Ya tomé mi { $slot } de { $drug }
+dose-take-aria = { $day ->
+    [yesterday] Ya tomé la { $slot } de ayer de { $drug }
+   *[today] Ya tomé mi { $slot } de { $drug }
+}
 dose-taken-at = Tomada a las { $time }
+dose-early-question = Hora actual: { $now }. Esta dosis es a las { $due }. ¿La tomó ahora?
+dose-early-yes = Sí, la tomé ahora
+dose-early-not-yet = Todavía no
 
 ## Llame ya (señales de alarma)
 call-now-title = Llame de inmediato si tiene
@@ -425,6 +431,7 @@ regimen-outcome-missed = Olvidada
 regimen-outcome-skipped = No tomada: { $reason }
 regimen-outcome-vomited = Tomada y luego vomitada
 regimen-outcome-extra = Dosis de más
+regimen-outcome-entered-in-error = Anotada por error (deshecha)
 regimen-skip-side-effects = efectos secundarios
 regimen-skip-forgot = se le olvidó
 regimen-skip-care-team = el equipo de atención indicó no tomarla
@@ -451,6 +458,23 @@ diary-logged-by = Registrado por { $name }
 diary-change = Cambiar
 diary-other = Otra cosa
 diary-other-legend = ¿Qué pasó con esta dosis?
+diary-other-aria = { $day ->
+    [yesterday] Otra cosa sobre la { $slot } de ayer
+   *[today] Otra cosa sobre mi { $slot }
+}
+diary-change-aria = { $day ->
+    [yesterday] Cambiar la { $slot } de ayer
+   *[today] Cambiar mi { $slot }
+}
+diary-undo = Deshacer
+diary-undo-aria = { $day ->
+    [yesterday] Deshacer lo anotado para la { $slot } de ayer
+   *[today] Deshacer lo anotado para mi { $slot }
+}
+diary-choice-taken = La tomé
+diary-choice-mistake = Lo anoté por error
+diary-time-unknown = No sé a qué hora
+diary-outcome-time-unknown = { $outcome } · hora desconocida
 diary-correct-legend = Corrija esta dosis. El primer registro queda en su diario, marcado como corregido.
 diary-choice-taken-at = La tomé a otra hora
 diary-choice-missed = Se me pasó
@@ -604,6 +628,7 @@ admin-error-hold-order = El último día en pausa no puede ser anterior al prime
 admin-diary-title = Diario de dosis
 admin-diary-empty = Todavía no hay anotaciones.
 admin-diary-item = { $date }, { $slot }: { $outcome }
+admin-diary-time-unknown = (hora desconocida)
 admin-diary-at = a las { $time }
 admin-diary-logged-by = anotado por { $name }
 admin-diary-corrected = corregido

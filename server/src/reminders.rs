@@ -16,7 +16,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
-use carepath_domain::adherence::DoseOutcome;
 use carepath_domain::push::PushPayload;
 use carepath_domain::regimen::DoseSlot;
 use carepath_domain::reminders::{due_reminders, QuietHours, ReminderSettings, Snoozes};
@@ -155,7 +154,7 @@ async fn patient_lines(db: &Db, patient_id: &str) -> anyhow::Result<Vec<Line>> {
         let logged = crate::regimens::logged_doses(db, patient_id, line.id)
             .await?
             .into_iter()
-            .filter(|e| !e.superseded && e.kind != DoseOutcome::ExtraDose)
+            .filter(|e| !e.superseded && e.kind.settles_the_dose())
             .map(|e| (e.date, e.slot))
             .collect();
         lines.push(Line { id: line.id, schedule, logged });

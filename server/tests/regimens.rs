@@ -148,15 +148,27 @@ async fn diary_records_are_append_only_and_corrections_supersede() {
     assert_error(app.sync(&ana.token, &[ghost]).await, 409, "correction_target_missing").await;
     let other_day = correcting(logged(ana.line_id, today(), DoseSlot::Evening, DoseOutcome::Missed), &skipped);
     assert_error(app.sync(&ana.token, &[other_day]).await, 422, "invalid_event").await;
-    // A time of day the regimen does not have, and a taken dose without a time.
+    // A time of day the regimen does not have, and an undo that names no record.
     let daily = logged(ana.line_id, yesterday, DoseSlot::Daily, DoseOutcome::Missed);
     assert_error(app.sync(&ana.token, &[daily]).await, 422, "invalid_event").await;
+    let undo_of_nothing = logged(ana.line_id, yesterday, DoseSlot::Evening, DoseOutcome::EnteredInError);
+    assert_error(app.sync(&ana.token, &[undo_of_nothing]).await, 422, "invalid_event").await;
+    assert_eq!(app.count("events").await, 3);
+    // Yesterday's evening dose, taken at a time the patient does not know (issue #14): kept without a time.
     let mut no_time = logged(ana.line_id, yesterday, DoseSlot::Evening, DoseOutcome::Taken);
     if let EventBody::DoseLogged { taken_at, .. } = &mut no_time.body {
         *taken_at = None;
     }
-    assert_error(app.sync(&ana.token, &[no_time]).await, 422, "invalid_event").await;
-    assert_eq!(app.count("events").await, 3);
+    app.sync_ok(&ana.token, &[no_time.clone()]).await;
+    // And undone as logged by mistake: a correction, so nothing is deleted, and the dose is taken no more.
+    let undo = correcting(logged(ana.line_id, yesterday, DoseSlot::Evening, DoseOutcome::EnteredInError), &no_time);
+    app.sync_ok(&ana.token, &[undo.clone()]).await;
+    assert_eq!(app.count("events").await, 5);
+    let seen = diary(&app, &client, ana.id).await;
+    let untimed = seen.lines[0].items.iter().find(|i| i.event_id == no_time.id).unwrap();
+    assert_eq!((untimed.outcome, untimed.taken_at, untimed.superseded), (DoseOutcome::Taken, None, true), "no time made up");
+    let withdrawn = seen.lines[0].items.iter().find(|i| i.event_id == undo.id).unwrap();
+    assert_eq!((withdrawn.outcome, withdrawn.supersedes), (DoseOutcome::EnteredInError, Some(no_time.id)));
 }
 
 #[tokio::test]

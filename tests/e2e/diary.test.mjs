@@ -5,7 +5,7 @@
 // phone holds two people's diaries.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, fillIdentity, waitFor } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, overflowing, PHONE, EVENING, fillIdentity, waitFor } from './harness.mjs';
 
 const PHARMACIST = { username: 'm.rossi', password: 'another long passphrase', site: 'Riverside Oncology Pharmacy', phone: '+1 555 0144' };
 const PATIENT = 'Luis Ortega';
@@ -43,7 +43,7 @@ async function resync(page) {
 }
 
 test('the pharmacist enrolls a patient on capecitabine, 14 days on and 7 off, twice a day', async () => {
-  desk = await signedInDesk(browser, server, PHARMACIST);
+  desk = await signedInDesk(browser, server, PHARMACIST, EVENING);
   phone = await enrollAndConnect(browser, server, desk, {
     name: PATIENT, drug: 'Capecitabine', strength: '500 mg tablets', dose: '3 tablets', mg: 1500, frequency: 'Twice a day',
     pattern: { on: 14, off: 7 },
@@ -102,7 +102,7 @@ test('a caregiver connects with their own code, logs the evening dose, and the p
   await desk.getByRole('button', { name: 'Add caregiver' }).click();
   const code = (await desk.getByTestId('caregiver-code').textContent()).trim();
 
-  helper = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
+  helper = await (await browser.newContext({ ...PHONE, ...EVENING, locale: 'en-US' })).newPage();
   await helper.goto(server.url);
   await helper.getByLabel('Your code').fill(code);
   await helper.getByRole('button', { name: 'Connect' }).click();

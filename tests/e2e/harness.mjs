@@ -21,6 +21,16 @@ export const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 mkdirSync(ARTIFACTS, { recursive: true });
 
 export const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+/**
+ * An IANA zone (Etc/GMT±N) where the local hour is now `hour`. A dose tapped hours before it is due is asked about
+ * first ("Did you take it now?"), so tests that tap doses as due run where it is evening, whenever CI runs them.
+ */
+export function zoneWhereItIs(hour, now = new Date()) {
+  const ahead = ((hour - now.getUTCHours() + 36) % 24) - 12; // hours ahead of UTC, -12..11
+  return ahead === 0 ? 'Etc/GMT' : `Etc/GMT${ahead > 0 ? '-' : '+'}${Math.abs(ahead)}`;
+}
+/** Context options where it is about 9 PM now: the morning (8 AM) and evening (8 PM) doses are both due. */
+export const EVENING = { timezoneId: zoneWhereItIs(21) };
 /** The desk's test sizes: a 1366×768 screen, and a phone. */
 export const DESKTOP = { width: 1366, height: 768 };
 export const PHONE_SIZE = { width: PHONE.viewport.width, height: PHONE.viewport.height };
@@ -102,6 +112,9 @@ export async function launchBrowser() {
 
 export async function shot(page, name) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  // A message id the bundle did not embed shows as this text instead of words.
+  const missing = await page.evaluate(() => document.body.innerText.match(/No localization for id: "[^"]*"/g) ?? []);
+  assert.deepEqual(missing, [], `texts missing on ${name}`);
 }
 
 /** Runs axe-core (WCAG 2.x A/AA rules) in the page and returns its violations. */
@@ -115,8 +128,8 @@ export async function axe(page) {
 }
 
 /** A pharmacist's desk page (desktop size), signed in. */
-export async function signedInDesk(browser, server, { username, password }) {
-  const desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+export async function signedInDesk(browser, server, { username, password }, contextOptions = {}) {
+  const desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, ...contextOptions })).newPage();
   await desk.goto(`${server.url}/pharmacy`);
   await desk.getByLabel('Username').fill(username);
   await desk.getByLabel('Password').fill(password);
@@ -166,13 +179,14 @@ export async function fillIdentity(desk, { dob = '1960-05-17', mrn, phone, langu
 }
 
 /** Enrolls a patient from the desk page and connects a new phone with the code; returns the phone's page on Today. */
-export async function enrollAndConnect(browser, server, desk, { name, drug, dose, frequency, strength, mg, pattern }) {
+export async function enrollAndConnect(browser, server, desk, { name, drug, dose, frequency, strength, mg, pattern, start, context = {} }) {
   await desk.getByLabel('Patient name').fill(name);
   await fillIdentity(desk);
   await fillRegimen(desk, { drug, strength, dose, mg, frequency, pattern });
+  if (start) await desk.getByLabel('Start date (day 1)').fill(start);
   await desk.getByRole('button', { name: 'Enroll and get a code' }).click();
   const code = (await desk.getByTestId('enrollment-code').textContent()).trim();
-  const phone = await (await browser.newContext({ ...PHONE, locale: 'en-US' })).newPage();
+  const phone = await (await browser.newContext({ ...PHONE, locale: 'en-US', ...context })).newPage();
   await phone.goto(server.url);
   await phone.getByLabel('Your code').fill(code);
   await phone.getByRole('button', { name: 'Connect' }).click();
@@ -200,6 +214,28 @@ export async function overflowing(page) {
       .slice(0, 8)
       .map((el) => `${el.tagName.toLowerCase()}.${el.className?.baseVal ?? el.className} right=${Math.round(el.getBoundingClientRect().right)}`);
   });
+}
+
+/**
+ * 200 % text: twice the app's 112.5 % base (the browser's text size setting scales the root size the same way).
+ * `on` false puts it back.
+ */
+export async function largeText(page, on = true) {
+  await page.evaluate((size) => { document.documentElement.style.fontSize = size; }, on ? '225%' : '');
+}
+
+/** A screenshot at 100 % and at 200 % text (`name`-200), each checked for sideways scrolling and with axe. */
+export async function shotBothTextSizes(page, name, what) {
+  assert.deepEqual(await overflowing(page), [], `${what} scrolls sideways at phone width`);
+  assert.deepEqual(await axe(page), [], `accessibility violations on ${what}`);
+  await shot(page, name);
+  await largeText(page);
+  try {
+    assert.deepEqual(await overflowing(page), [], `${what} scrolls sideways at 200 % text`);
+    await shot(page, `${name}-200`);
+  } finally {
+    await largeText(page, false);
+  }
 }
 
 /** Screenshots of the page at desk size and at phone size, each checked with axe (and for sideways scrolling on the phone). */

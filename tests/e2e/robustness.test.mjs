@@ -4,7 +4,7 @@
 // acknowledged ones pruned, and a dose tap that still answers at once; storage use shown in words when large.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, waitFor } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, signedInDesk, enrollAndConnect, waitFor, EVENING } from './harness.mjs';
 
 const PHARMACIST = { username: 'k.nakamura', password: 'a long robust passphrase', site: 'Lakeside Oncology Pharmacy' };
 const SYNC = '**/api/device/sync';
@@ -21,7 +21,7 @@ before(async () => {
   await server.start();
   server.createPharmacist(PHARMACIST);
   browser = await launchBrowser();
-  desk = await signedInDesk(browser, server, PHARMACIST);
+  desk = await signedInDesk(browser, server, PHARMACIST, EVENING);
   await desk.getByRole('heading', { name: 'Review queue' }).waitFor();
 });
 
@@ -37,7 +37,7 @@ const dosesOf = (name) => Number(server.sql(`SELECT COUNT(*) FROM events WHERE k
 async function connect(name) {
   await desk.goto(`${server.url}/pharmacy`);
   const page = await enrollAndConnect(browser, server, desk, {
-    name, drug: 'Capecitabine', strength: '500 mg tablets', dose: 3, mg: 1500, frequency: 'Twice a day',
+    name, drug: 'Capecitabine', strength: '500 mg tablets', dose: 3, mg: 1500, frequency: 'Twice a day', context: EVENING,
   });
   await page.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor({ timeout: 20_000 });
   return page;
@@ -300,7 +300,7 @@ test('storage use is shown in words in the status area when it is large', async 
 });
 
 test('a device store of the previous version is upgraded in place: nothing lost, every row indexed', async () => {
-  const context = await browser.newContext({ locale: 'en-US' });
+  const context = await browser.newContext({ locale: 'en-US', ...EVENING });
   const page = await context.newPage();
   // A page of the same origin that does not start the app, to write the store as the previous app did.
   await page.goto(`${server.url}/manifest.webmanifest`);

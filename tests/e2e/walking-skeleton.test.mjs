@@ -2,7 +2,7 @@
 // logs a dose and a check-in, the pharmacist sees them; a dose logged while the server is down arrives exactly once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, PHONE, overflowing, fillRegimen, fillIdentity } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, PHONE, EVENING, overflowing, fillRegimen, fillIdentity } from './harness.mjs';
 
 const PHARMACIST = { username: 'r.okafor', password: 'correct horse battery staple', site: 'Riverside Oncology Pharmacy' };
 const OTHER_SITE = { username: 'm.lee', password: 'another long passphrase', site: 'Hillside Cancer Center', phone: '+1 555 0142' };
@@ -35,7 +35,7 @@ async function signIn(page, { username, password }) {
 }
 
 test('a wrong password is refused with a clear message', async () => {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  const page = await (await browser.newContext({ ...EVENING, locale: 'en-US' })).newPage();
   await page.goto(`${server.url}/pharmacy`);
   await page.getByLabel('Username').fill(PHARMACIST.username);
   await page.getByLabel('Password').fill('not the password');
@@ -45,7 +45,7 @@ test('a wrong password is refused with a clear message', async () => {
 });
 
 test('the pharmacist signs in and enrolls a patient with a regimen', async () => {
-  desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
+  desk = await (await browser.newContext({ ...EVENING, locale: 'en-US', viewport: { width: 1280, height: 900 } })).newPage();
   await signIn(desk, PHARMACIST);
   await desk.getByLabel('Patient name').fill('Rosa Díaz');
   await fillIdentity(desk);
@@ -60,7 +60,7 @@ test('the pharmacist signs in and enrolls a patient with a regimen', async () =>
 });
 
 test('the patient connects a phone with the code, without a password', async () => {
-  const context = await browser.newContext({ ...PHONE, locale: 'en-US' });
+  const context = await browser.newContext({ ...EVENING, ...PHONE, locale: 'en-US' });
   phone = await context.newPage();
   await phone.goto(server.url);
   await phone.getByRole('heading', { name: 'Connect to your pharmacy' }).waitFor();
@@ -182,7 +182,7 @@ test('the pharmacist queue lists the new check-in and dose, newest first', async
 });
 
 test("a pharmacist of another site does not see this site's reports", async () => {
-  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  const page = await (await browser.newContext({ ...EVENING, locale: 'en-US' })).newPage();
   await signIn(page, OTHER_SITE);
   await page.getByText('No reports yet.').waitFor();
   assert.equal(await page.getByText('Rosa Díaz').count(), 0);
@@ -219,7 +219,7 @@ test('a dose logged while the server is down is kept on the phone and arrives ex
 });
 
 test('the UI follows a Spanish browser and can be switched', async () => {
-  const context = await browser.newContext({ ...PHONE, locale: 'es-ES' });
+  const context = await browser.newContext({ ...EVENING, ...PHONE, locale: 'es-ES' });
   const page = await context.newPage();
   await page.goto(server.url);
   await page.getByRole('heading', { name: 'Conéctese con su farmacia' }).waitFor();

@@ -333,8 +333,10 @@ fn DiaryRow(item: DiaryItem) -> impl IntoView {
     let DiaryItem { date, slot, outcome, taken_at, logged_by, superseded, supersedes, .. } = item;
     let text = move || {
         let mut text = tr!("admin-diary-item", date = date_text(date), slot = slot_name(slot), outcome = outcome_text(outcome));
-        if let Some(at) = taken_at.filter(|_| outcome.has_time()) {
-            text.push_str(&format!(" {}", tr!("admin-diary-at", time = format::time(at, &current()))));
+        match taken_at {
+            Some(at) if outcome.has_time() => text.push_str(&format!(" {}", tr!("admin-diary-at", time = format::time(at, &current())))),
+            None if outcome.has_time() => text.push_str(&format!(" {}", tr!("admin-diary-time-unknown"))),
+            _ => {}
         }
         text
     };

@@ -194,6 +194,7 @@ pub fn outcome_text(o: DoseOutcome) -> String {
         DoseOutcome::Skipped { reason } => tr!("regimen-outcome-skipped", reason = skip_reason_text(reason)),
         DoseOutcome::Vomited => tr!("regimen-outcome-vomited"),
         DoseOutcome::ExtraDose => tr!("regimen-outcome-extra"),
+        DoseOutcome::EnteredInError => tr!("regimen-outcome-entered-in-error"),
     }
 }
 

@@ -104,7 +104,7 @@ pub fn superseded(records: &[DoseRecord]) -> BTreeSet<Uuid> {
     records.iter().filter_map(|r| r.supersedes).collect()
 }
 
-/// The record that stands for one dose: the latest one nobody corrected (extra doses aside). A correction names a
+/// The record that stands for one dose: the latest one nobody corrected (extra doses aside; none if it was undone). A correction names a
 /// record of the same line and day (the server refuses any other), so only that day's records are looked at: one
 /// pass, no set of every record ever made, however long the diary.
 pub fn current_record<'a>(records: &'a [DoseRecord], line: Uuid, date: NaiveDate, slot: DoseSlot) -> Option<&'a DoseRecord> {
@@ -112,7 +112,7 @@ pub fn current_record<'a>(records: &'a [DoseRecord], line: Uuid, date: NaiveDate
     same_day
         .iter()
         .copied()
-        .filter(|r| r.slot == slot && r.outcome != DoseOutcome::ExtraDose)
+        .filter(|r| r.slot == slot && r.outcome.settles_the_dose())
         .filter(|r| !same_day.iter().any(|c| c.supersedes == Some(r.id)))
         .next_back()
 }
@@ -136,11 +136,12 @@ pub(super) fn local_instant(date: NaiveDate, time: NaiveTime) -> Option<DateTime
     chrono::Local.from_local_datetime(&date.and_time(time)).earliest().map(|t| t.with_timezone(&Utc))
 }
 
-/// "Taken · 8:05 AM", "Missed", "Skipped: side effects"…
+/// "Taken · 8:05 AM", "Taken · time not known", "Missed", "Skipped: side effects"…
 pub fn outcome_text(outcome: DoseOutcome, taken_at: Option<DateTime<Utc>>) -> String {
     let words = carepath_ui::regimen_text::outcome_text(outcome);
     match taken_at {
         Some(t) => tr!("diary-outcome-at", outcome = words, time = format::time(t, &current())),
+        None if outcome.has_time() => tr!("diary-outcome-time-unknown", outcome = words),
         None => words,
     }
 }

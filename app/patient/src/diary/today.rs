@@ -103,16 +103,26 @@ fn day_plan_view(plan: DayPlan, line_id: Uuid, drug: String) -> AnyView {
     }
 }
 
-/// Yesterday's doses with no record, so a forgotten log can still be made.
+/// Yesterday's doses with no record, so a forgotten log can still be made. A dose logged here a moment ago stays
+/// (with what was recorded, "Undo" and "Change") instead of vanishing under the patient's finger.
 #[component]
 fn UnloggedYesterday(line_id: Uuid, drug: String, doses: Vec<ExpectedDose>) -> impl IntoView {
     let device = expect_context::<Device>();
-    let unlogged = move || {
+    // A memo: the rows are drawn anew only when which doses show changes (a sync must not close a half-filled form).
+    let shown = Memo::new(move |_| {
         let records = all_records(device);
-        doses.iter().filter(|d| current_record(&records, line_id, d.date, d.slot).is_none()).cloned().collect::<Vec<_>>()
-    };
+        let just_now = Utc::now() - chrono::Duration::minutes(KEEP_LOGGED_MINUTES);
+        doses
+            .iter()
+            .filter(|d| {
+                current_record(&records, line_id, d.date, d.slot)
+                    .is_none_or(|r| r.recorded_at > just_now)
+            })
+            .cloned()
+            .collect::<Vec<_>>()
+    });
     move || {
-        let list = unlogged();
+        let list = shown.get();
         let drug = drug.clone();
         (!list.is_empty()).then(|| view! {
             <div class="unlogged">
@@ -124,6 +134,9 @@ fn UnloggedYesterday(line_id: Uuid, drug: String, doses: Vec<ExpectedDose>) -> i
         })
     }
 }
+
+/// How long a dose of yesterday's logged on this screen stays in "Not logged yesterday".
+const KEEP_LOGGED_MINUTES: i64 = 10;
 
 /// "I took an extra dose": recorded with its time, and the pharmacy is told (extra doses are dangerous).
 #[component]
