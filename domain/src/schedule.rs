@@ -553,6 +553,33 @@ impl Schedule {
         DayPlan::Taking { doses }
     }
 
+    /// The doses in force on `date` (by the dose changes alone: also on a held day, what a restart would take).
+    pub fn doses_on(&self, date: NaiveDate) -> &[SlotDose] {
+        &in_force(&self.doses, date).1
+    }
+
+    /// The first day after `today`, within `days` days, whose plan is not like today's: a restart, another dose, a
+    /// rest day, a hold or a stop. A rest day is like another rest day, a dose like the same dose on another day.
+    pub fn next_change(&self, today: NaiveDate, days: u32) -> Option<(NaiveDate, DayPlan)> {
+        fn alike(a: &DayPlan, b: &DayPlan) -> bool {
+            match (a, b) {
+                (DayPlan::Taking { doses: x }, DayPlan::Taking { doses: y }) => {
+                    x.len() == y.len()
+                        && x.iter().zip(y).all(|(x, y)| (x.slot, x.local_time, x.amount, x.food) == (y.slot, y.local_time, y.amount, y.food))
+                }
+                (DayPlan::OffDay { .. }, DayPlan::OffDay { .. }) => true,
+                (a, b) => a == b,
+            }
+        }
+        let now = self.day_plan(today);
+        today
+            .iter_days()
+            .skip(1)
+            .take(days as usize)
+            .map(|date| (date, self.day_plan(date)))
+            .find(|(_, plan)| !alike(&now, plan))
+    }
+
     /// Every dose due from `from` through `to` (inclusive), by date then time of day.
     pub fn expected_doses(&self, from: NaiveDate, to: NaiveDate) -> Vec<ExpectedDose> {
         from.iter_days()

@@ -136,6 +136,28 @@ fn dose_reduction_shows_the_new_amount_from_its_date() {
 }
 
 #[test]
+fn the_next_change_is_the_first_day_unlike_today() {
+    // Day 10 of 14: the next change is the first rest day; a rest day's next change is the new cycle.
+    let plain = Schedule::new(&capecitabine(), &[]).unwrap();
+    assert_eq!(plain.next_change(d("2026-01-14"), 60).map(|(date, _)| date), Some(d("2026-01-19")));
+    let (date, plan) = plain.next_change(d("2026-01-20"), 60).unwrap();
+    assert_eq!(date, d("2026-01-26"));
+    assert!(matches!(plan, DayPlan::Taking { .. }));
+    // Held from today with no end, and a lower dose from a later date: nothing changes until the team restarts
+    // it, and the dose a restart would take is the new one.
+    let changes = [
+        RegimenChange::Hold { from: d("2026-01-07"), until: None },
+        RegimenChange::DoseChanged { on: d("2026-01-12"), doses: twice_daily(2) },
+    ];
+    let held = Schedule::new(&capecitabine(), &changes).unwrap();
+    assert_eq!(held.next_change(d("2026-01-07"), 60), None);
+    assert_eq!(held.doses_on(d("2026-01-12"))[0].amount, DoseAmount::mg_tablets(1000, 2));
+    // A dose reduction from a date: that date.
+    let reduced = Schedule::new(&capecitabine(), &[RegimenChange::DoseChanged { on: d("2026-01-12"), doses: twice_daily(2) }]).unwrap();
+    assert_eq!(reduced.next_change(d("2026-01-07"), 60).map(|(date, _)| date), Some(d("2026-01-12")));
+}
+
+#[test]
 fn new_cycle_start_restarts_counting() {
     // Cycle 2 is delayed: held from its day 1 and restarted a week later as cycle 2.
     let changes = [

@@ -495,6 +495,21 @@ diary-extra-recorded = Extra dose saved. Your pharmacy will be told. Call them i
 diary-change-notice = Your pharmacy changed your plan on { $date }:
 diary-change-ask = Questions? Call your pharmacy.
 diary-change-ok = OK, I understand
+change-today = Today: { $plan }.
+change-next-from = From { $date }: { $plan }.
+change-next-restart = Next: wait until your care team tells you to start again. Then take { $doses }.
+change-plan-take = take { $doses }
+change-plan-dose = { $amount } { $slot ->
+    [morning] in the morning
+    [evening] in the evening
+   *[daily] once a day
+}
+change-plan-and = { $first } and { $last }
+change-plan-held = do not take { $drug }: it is on hold
+change-plan-off = a rest day, no { $drug }
+change-plan-stopped = do not take { $drug } any more
+change-plan-not-started = { $drug } has not started yet
+diary-change-list = What changed:
 diary-supply-until = Your medicine should last until { $date }.
 diary-refill-due = You may run out around { $date }. Ask for a refill now.
 diary-refill-request = Request a refill
@@ -560,7 +575,8 @@ adherence-of = { $taken } of { $expected ->
     [one] 1 dose
    *[other] { $expected } doses
 } taken ({ $percent }%)
-adherence-none-due = No doses were due
+adherence-none-due = None due before today
+adherence-none-yet = Your figures start once a day with doses is over.
 adherence-extra-count = { $count ->
     [one] 1 extra dose
    *[other] { $count } extra doses
@@ -573,9 +589,10 @@ adherence-pdc-adherent = adherent (≥ 80%)
 adherence-pdc-below = below 80%
 adherence-run-out = Medicine expected to run out
 adherence-refill-due = time to ask for a refill
-adherence-note = Doses taken out of doses due. Rest days and days on hold are not counted.
+adherence-note = Doses taken out of doses due, up to yesterday: today's doses count once the day is over. Rest days and days on hold are not counted.
 upcoming-today = Today, { $date }
 upcoming-tomorrow = Tomorrow, { $date }
+upcoming-days = { $from } to { $to }: the same each day
 upcoming-nothing = No doses this day.
 upcoming-off = { $drug }: rest day, no doses
 upcoming-held = { $drug }: on hold since { $since }. Do not take it until your care team says to restart.

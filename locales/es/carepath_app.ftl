@@ -495,6 +495,21 @@ diary-extra-recorded = Dosis de más guardada. Se avisará a su farmacia. Lláme
 diary-change-notice = Su farmacia cambió su plan el { $date }:
 diary-change-ask = ¿Tiene preguntas? Llame a su farmacia.
 diary-change-ok = Entendido
+change-today = Hoy: { $plan }.
+change-next-from = Desde el { $date }: { $plan }.
+change-next-restart = Después: espere a que su equipo de atención le diga que vuelva a empezar. Entonces tome { $doses }.
+change-plan-take = tome { $doses }
+change-plan-dose = { $amount } { $slot ->
+    [morning] por la mañana
+    [evening] por la noche
+   *[daily] una vez al día
+}
+change-plan-and = { $first } y { $last }
+change-plan-held = no tome { $drug }: está en pausa
+change-plan-off = día de descanso, sin { $drug }
+change-plan-stopped = no tome más { $drug }
+change-plan-not-started = { $drug } todavía no ha empezado
+diary-change-list = Qué cambió:
 diary-supply-until = Su medicamento debería durar hasta el { $date }.
 diary-refill-due = Podría quedarse sin medicamento alrededor del { $date }. Pida un resurtido ahora.
 diary-refill-request = Pedir un resurtido
@@ -557,7 +572,8 @@ adherence-last-7 = Últimos 7 días
 adherence-last-30 = Últimos 30 días
 adherence-cycle = Ciclo { $cycle } hasta hoy
 adherence-of = Dosis tomadas: { $taken } de { $expected } ({ $percent } %)
-adherence-none-due = No había dosis previstas
+adherence-none-due = Ninguna prevista antes de hoy
+adherence-none-yet = Sus cifras empiezan cuando termine un día con dosis.
 adherence-extra-count = { $count ->
     [one] 1 dosis extra
    *[other] { $count } dosis extra
@@ -570,9 +586,10 @@ adherence-pdc-adherent = adherente (≥ 80 %)
 adherence-pdc-below = por debajo del 80 %
 adherence-run-out = Fecha en que se le acabará el medicamento (aproximada)
 adherence-refill-due = es momento de pedir un resurtido
-adherence-note = Dosis tomadas de las dosis previstas. No se cuentan los días de descanso ni los días en pausa.
+adherence-note = Dosis tomadas de las dosis previstas, hasta ayer: las de hoy cuentan cuando termine el día. Los días de descanso y en pausa no se cuentan.
 upcoming-today = Hoy, { $date }
 upcoming-tomorrow = Mañana, { $date }
+upcoming-days = Del { $from } al { $to }: lo mismo cada día
 upcoming-nothing = No hay dosis este día.
 upcoming-off = { $drug }: día de descanso, sin dosis
 upcoming-held = { $drug }: en pausa desde el { $since }. No lo tome hasta que su equipo de atención le diga que vuelva a empezar.

@@ -46,12 +46,12 @@ test('the pharmacist enrolls a patient on capecitabine, 14 days on and 7 off, tw
   desk = await signedInDesk(browser, server, PHARMACIST, EVENING);
   phone = await enrollAndConnect(browser, server, desk, {
     name: PATIENT, drug: 'Capecitabine', strength: '500 mg tablets', dose: '3 tablets', mg: 1500, frequency: 'Twice a day',
-    pattern: { on: 14, off: 7 },
+    pattern: { on: 14, off: 7 }, context: EVENING,
   });
   const regimen = JSON.parse(server.sql('SELECT regimen FROM regimens'));
   assert.deepEqual(regimen.pattern, { type: 'on_off', days_on: 14, days_off: 7 });
   assert.deepEqual(regimen.doses.map((d) => [d.slot, d.amount.mg, d.amount.half_tablets]), [['morning', 1500, 6], ['evening', 1500, 6]]);
-  await phone.locator('[data-slot="morning"]').getByText('1500 mg (3 tablets)').waitFor();
+  await phone.locator('li.slot[data-slot="morning"]').getByText('1500 mg (3 tablets)').waitFor();
   await phone.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).waitFor();
   await phone.getByRole('button', { name: 'I took my Evening dose of Capecitabine' }).waitFor();
 });
@@ -60,7 +60,7 @@ test('one tap logs the morning dose; a correction supersedes it and both stay in
   // From the keyboard: Enter on the button; focus then goes to what was recorded, not to the page (issue #14).
   await phone.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).focus();
   await phone.keyboard.press('Enter');
-  const morning = phone.locator('[data-slot="morning"]');
+  const morning = phone.locator('li.slot[data-slot="morning"]');
   await morning.getByText(/Taken · /).waitFor();
   await waitFor(() => phone.evaluate(() => document.activeElement?.closest('[data-slot="morning"] .slot-done') != null), 'focus on the recorded dose');
   assert.match(await phone.evaluate(() => document.activeElement.textContent), /Taken · /);
@@ -108,9 +108,9 @@ test('a caregiver connects with their own code, logs the evening dose, and the p
   await helper.getByRole('button', { name: 'Connect' }).click();
   await helper.getByText(`Hello, ${CAREGIVER}. You are logging doses for ${PATIENT}.`).waitFor();
   // The morning dose the patient logged on their own phone shows here too, so nobody gives it twice.
-  await helper.locator('[data-slot="morning"]').getByText(/Taken, then vomited · /).waitFor();
+  await helper.locator('li.slot[data-slot="morning"]').getByText(/Taken, then vomited · /).waitFor();
   await helper.getByRole('button', { name: 'I took my Evening dose of Capecitabine' }).click();
-  await helper.locator('[data-slot="evening"]').getByText(/Taken · /).waitFor();
+  await helper.locator('li.slot[data-slot="evening"]').getByText(/Taken · /).waitFor();
   await helper.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor();
   await shot(helper, '32-caregiver-today');
 
@@ -122,7 +122,7 @@ test('a caregiver connects with their own code, logs the evening dose, and the p
   await shot(desk, '33-pharmacist-diary-logged-by');
   // And the patient's phone learns of it at its next sync.
   await resync(phone);
-  await phone.locator('[data-slot="evening"]').getByText(`Logged by ${CAREGIVER}`).waitFor();
+  await phone.locator('li.slot[data-slot="evening"]').getByText(`Logged by ${CAREGIVER}`).waitFor();
   assert.equal(await phone.getByRole('button', { name: 'I took my Evening dose of Capecitabine' }).count(), 0);
 });
 
@@ -149,8 +149,8 @@ test('a small dispense runs out soon: the patient requests a refill and it reach
 test('the pharmacist places a hold: Today says "on hold" and no dose is due', async () => {
   await openPatientPage();
   await desk.getByText('Put on hold').first().click();
-  const today = new Date();
-  const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  // Today where the pharmacy is (the browser's date, not this test's).
+  const iso = await desk.evaluate(() => new Date().toLocaleDateString('sv'));
   await desk.getByLabel('Hold from').fill(iso);
   await desk.getByRole('button', { name: 'Review the hold' }).click();
   await desk.getByRole('button', { name: 'Yes, record it' }).click();
@@ -162,7 +162,14 @@ test('the pharmacist places a hold: Today says "on hold" and no dose is due', as
   await phone.getByTestId('on-hold').waitFor();
   await phone.getByText(/Do not take it until they tell you to start again/).waitFor();
   assert.equal(await phone.locator('button.take').count(), 0, 'no dose is due while on hold');
-  await phone.getByTestId('change-notice').getByText(/Your pharmacy changed your plan on/).waitFor();
+  const notice = phone.getByTestId('change-notice');
+  await notice.getByText(/Your pharmacy changed your plan on/).waitFor();
+  // What to do today first, then what happens next, then the change itself (issue #14).
+  assert.deepEqual(await notice.locator('p').allInnerTexts().then((ps) => ps.slice(1, 3)), [
+    'Today: do not take Capecitabine: it is on hold.',
+    'Next: wait until your care team tells you to start again. Then take 1500 mg (3 tablets) in the morning and 1500 mg (3 tablets) in the evening.',
+  ]);
+  await notice.locator('.change-list li').filter({ hasText: /^On hold from / }).waitFor();
   assert.deepEqual(await overflowing(phone), [], 'Today scrolls sideways at phone width');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on Today, on hold');
   await shot(phone, '35-patient-on-hold');

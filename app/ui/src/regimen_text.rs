@@ -4,8 +4,9 @@
 
 use carepath_domain::sorting;
 use carepath_domain::adherence::{DoseOutcome, SkipReason};
-use carepath_domain::schedule::{CyclePattern, DoseAmount, DoseSlot, FoodInstruction, RegimenChange, SlotDose};
-use chrono::{NaiveDate, NaiveTime, Weekday};
+use carepath_domain::regimen::RegimenLine;
+use carepath_domain::schedule::{CyclePattern, DayPlan, DoseAmount, DoseSlot, FoodInstruction, RegimenChange, SlotDose};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc, Weekday};
 
 use i18n_embed::fluent::FluentLanguageLoader;
 use i18n_embed_fl::fl;
@@ -174,6 +175,73 @@ pub fn change_text(c: &RegimenChange) -> String {
     }
 }
 
+/// A care-team change told to the patient (issue #14): what to do today first, then what happens next, then the
+/// changes themselves. "Today: do not take Capecitabine: it is on hold." / "Next: wait until your care team tells
+/// you to restart. Then: 1000 mg (2 tablets) in the morning and …" / "On hold from …", "Dose changed from …".
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeNoticeText {
+    pub today: String,
+    pub next: Option<String>,
+    pub changes: Vec<String>,
+}
+
+/// [`ChangeNoticeText`] for `line` on `today`, naming the changes recorded since `since`.
+pub fn change_notice_text(line: &RegimenLine, today: NaiveDate, since: DateTime<Utc>) -> Option<ChangeNoticeText> {
+    let schedule = line.schedule().ok()?;
+    let drug = line.drug_name();
+    let now = schedule.day_plan(today);
+    let next = match schedule.next_change(today, 60) {
+        Some((date, plan)) => Some(tr!("change-next-from", date = date_text(date), plan = plan_text(&plan, drug))),
+        None if matches!(now, DayPlan::Held { .. }) => {
+            // Held until the team says: the dose a restart takes is the one in force after every dose change.
+            let after = line.changes.iter().map(|c| c.change.effective()).max().unwrap_or(today).max(today);
+            let doses: Vec<String> = schedule.doses_on(after).iter().map(|d| plan_dose_text(d.slot, &d.amount)).collect();
+            Some(tr!("change-next-restart", doses = join_doses(doses)))
+        }
+        None => None,
+    };
+    let mut recent: Vec<&RegimenChange> = line.changes.iter().filter(|c| c.recorded_at >= since).map(|c| &c.change).collect();
+    sorting::sort_by_key(&mut recent, |c| c.effective());
+    Some(ChangeNoticeText {
+        today: tr!("change-today", plan = plan_text(&now, drug)),
+        next,
+        changes: recent.into_iter().map(change_text).collect(),
+    })
+}
+
+/// A day's plan as what to do: "take 1000 mg (2 tablets) in the morning and 1000 mg (2 tablets) in the evening",
+/// "do not take Capecitabine: it is on hold", "a rest day: no Capecitabine".
+fn plan_text(plan: &DayPlan, drug: &str) -> String {
+    match plan {
+        DayPlan::Taking { doses } => {
+            tr!("change-plan-take", doses = join_doses(doses.iter().map(|d| plan_dose_text(d.slot, &d.amount)).collect()))
+        }
+        DayPlan::Held { .. } => tr!("change-plan-held", drug = drug),
+        DayPlan::OffDay { .. } => tr!("change-plan-off", drug = drug),
+        DayPlan::Stopped { .. } => tr!("change-plan-stopped", drug = drug),
+        DayPlan::NotStarted => tr!("change-plan-not-started", drug = drug),
+    }
+}
+
+fn plan_dose_text(slot: DoseSlot, amount: &DoseAmount) -> String {
+    let slot = match slot {
+        DoseSlot::Daily => "daily",
+        DoseSlot::Morning => "morning",
+        DoseSlot::Evening => "evening",
+    };
+    tr!("change-plan-dose", amount = amount_text(amount), slot = slot)
+}
+
+fn join_doses(mut doses: Vec<String>) -> String {
+    match doses.len() {
+        0 | 1 => doses.pop().unwrap_or_default(),
+        _ => {
+            let last = doses.pop().unwrap_or_default();
+            tr!("change-plan-and", first = doses.join(", "), last = last)
+        }
+    }
+}
+
 /// Why a dose was skipped, in words.
 pub fn skip_reason_text(r: SkipReason) -> String {
     match r {
@@ -234,6 +302,55 @@ mod tests {
             "Mondays, Wednesdays and Fridays"
         );
         assert_eq!(pattern_text(&CyclePattern::Weekly { weekday: Weekday::Sun }), "Once a week on Sunday");
+    }
+
+    #[test]
+    fn a_change_notice_says_today_first_then_next_then_what_changed() {
+        use carepath_domain::regimen::RecordedChange;
+        use carepath_domain::schedule::{CyclePattern, Regimen};
+        let at: DateTime<Utc> = "2026-12-01T15:00:00Z".parse().unwrap();
+        let change = |change| RecordedChange { id: uuid::Uuid::new_v4(), change, recorded_at: at, by: "Pat".into() };
+        let two = |mg, tablets| vec![
+            SlotDose::new(DoseSlot::Morning, DoseAmount::mg_tablets(mg, tablets)),
+            SlotDose::new(DoseSlot::Evening, DoseAmount::mg_tablets(mg, tablets)),
+        ];
+        let mut line = RegimenLine {
+            id: uuid::Uuid::nil(),
+            regimen: Regimen {
+                version: 1,
+                drug_name: "Capecitabine".into(),
+                strength: "500 mg tablets".into(),
+                doses: two(1500, 3),
+                pattern: CyclePattern::OnOff { days_on: 14, days_off: 7 },
+                start: date("2026-11-30"),
+                first_cycle: 1,
+                time_zone: chrono_tz::America::New_York,
+            },
+            changes: Vec::new(),
+            dispenses: Vec::new(),
+            refill_reminder_days: 7,
+        };
+        // The issue's case: held from today until the team says, and a lower dose from Dec 8 (which a restart takes).
+        line.changes.push(change(RegimenChange::DoseChanged { on: date("2026-12-08"), doses: two(1000, 2) }));
+        line.changes.push(change(RegimenChange::Hold { from: date("2026-12-01"), until: None }));
+        let notice = change_notice_text(&line, date("2026-12-01"), at - chrono::Duration::days(30)).unwrap();
+        assert_eq!(notice.today, "Today: do not take Capecitabine: it is on hold.");
+        assert_eq!(
+            notice.next.as_deref(),
+            Some("Next: wait until your care team tells you to start again. Then take 1000 mg (2 tablets) in the morning and 1000 mg (2 tablets) in the evening.")
+        );
+        assert_eq!(notice.changes.len(), 2);
+        assert!(notice.changes[0].starts_with("On hold from Tue, December 1, 2026"), "{:?}", notice.changes);
+        assert!(notice.changes[1].starts_with("Dose changed from Tue, December 8, 2026"), "{:?}", notice.changes);
+
+        // A dose reduction alone: today's dose, then the new one from its date.
+        line.changes.pop();
+        let notice = change_notice_text(&line, date("2026-12-01"), at - chrono::Duration::days(30)).unwrap();
+        assert_eq!(notice.today, "Today: take 1500 mg (3 tablets) in the morning and 1500 mg (3 tablets) in the evening.");
+        assert_eq!(
+            notice.next.as_deref(),
+            Some("From Tue, December 8, 2026: take 1000 mg (2 tablets) in the morning and 1000 mg (2 tablets) in the evening.")
+        );
     }
 
     #[test]

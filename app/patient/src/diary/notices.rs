@@ -14,7 +14,7 @@ use super::{all_records, diary_records};
 use crate::device::Device;
 use carepath_ui::format;
 use carepath_ui::i18n::current;
-use carepath_ui::regimen_text::{change_text, date_text};
+use carepath_ui::regimen_text::{change_notice_text, change_text, date_text};
 use carepath_ui::{text, tr};
 
 /// Storage key of the care-team changes the patient has already seen (change ids).
@@ -26,12 +26,14 @@ fn seen_changes() -> BTreeSet<Uuid> {
 
 use gloo::storage::Storage as _;
 
-/// "Your pharmacy changed your plan on …": the latest care-team change of the last 30 days until the patient says OK.
+/// "Your pharmacy changed your plan on …": what to do today, what happens next, then the changes themselves (the
+/// care team's of the last 30 days), until the patient says OK to the latest.
 #[component]
 pub(super) fn ChangeNotice(line: RegimenLine) -> impl IntoView {
     let since = Utc::now() - chrono::Duration::days(30);
     let latest = line.latest_change_since(since).cloned();
     let dismissed = RwSignal::new(latest.as_ref().is_some_and(|c| seen_changes().contains(&c.id)));
+    let line = StoredValue::new(line);
     latest.map(|change| {
         let id = change.id;
         let dismiss = move |_| {
@@ -41,12 +43,22 @@ pub(super) fn ChangeNotice(line: RegimenLine) -> impl IntoView {
             dismissed.set(true);
         };
         let recorded = change.recorded_at;
-        let what = change.change.clone();
+        let what = StoredValue::new(change.change.clone());
+        // Reactive like tr!: read again when the language changes.
+        let words = move || line.with_value(|l| change_notice_text(l, format::today(), since));
         view! {
             <Show when=move || !dismissed.get()>
                 <div class="notice change-notice" role="status" data-testid="change-notice">
                     <p><strong>{move || tr!("diary-change-notice", date = format::long_date(recorded.with_timezone(&chrono::Local).date_naive(), &current()))}</strong></p>
-                    <p>{let what = what.clone(); move || change_text(&what)}</p>
+                    {move || match words() {
+                        Some(notice) => view! {
+                            <p class="change-today"><strong>{notice.today}</strong></p>
+                            {notice.next.map(|next| view! { <p class="change-next">{next}</p> })}
+                            <p class="hint">{text!("diary-change-list")}</p>
+                            <ul class="change-list">{notice.changes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                        }.into_any(),
+                        None => view! { <p>{move || what.with_value(change_text)}</p> }.into_any(),
+                    }}
                     <p class="hint">{text!("diary-change-ask")}</p>
                     <button type="button" class="secondary" on:click=dismiss>{text!("diary-change-ok")}</button>
                 </div>
