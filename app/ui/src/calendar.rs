@@ -177,7 +177,7 @@ pub fn period_title(period: &CalendarPeriod) -> String {
     }
 }
 
-/// "12 of 14 doses taken (85%)", or "No doses were due".
+/// "12 of 14 doses taken (85%)", or "None due before today" (a day's doses count once it is over).
 pub fn adherence_text(a: &Adherence) -> String {
     match a.percent() {
         Some(percent) => tr!("adherence-of", taken = a.taken, expected = a.expected, percent = percent),
@@ -258,6 +258,45 @@ pub fn upcoming_plan(lines: &[RegimenLine], today: NaiveDate, days: u32) -> (Vec
 }
 
 /// "Today", "Tomorrow", or the date.
+/// Days of [`upcoming_plan`] in a row with the same plan, as one entry: "Thu, December 3 to Mon, December 7: every
+/// day" instead of the same lines five times. Today and tomorrow always stand alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpcomingRun {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub items: Vec<UpcomingItem>,
+}
+
+pub fn upcoming_runs(plan: Vec<UpcomingDay>, today: NaiveDate) -> Vec<UpcomingRun> {
+    // What is taken, when and how: the same on two days even though each dose names its own date and cycle day.
+    fn same_plan(a: &[UpcomingItem], b: &[UpcomingItem]) -> bool {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|pair| match pair {
+                (UpcomingItem::Dose { drug: d1, dose: x }, UpcomingItem::Dose { drug: d2, dose: y }) => {
+                    d1 == d2 && (x.slot, x.local_time, x.amount, x.food) == (y.slot, y.local_time, y.amount, y.food)
+                }
+                (x, y) => x == y,
+            })
+    }
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    let mut runs: Vec<UpcomingRun> = Vec::new();
+    for day in plan {
+        match runs.last_mut() {
+            Some(run) if run.from > tomorrow && day.date > tomorrow && same_plan(&run.items, &day.items) => run.to = day.date,
+            _ => runs.push(UpcomingRun { from: day.date, to: day.date, items: day.items }),
+        }
+    }
+    runs
+}
+
+fn upcoming_run_name(run: &UpcomingRun, today: NaiveDate) -> String {
+    if run.from == run.to {
+        upcoming_day_name(run.from, today)
+    } else {
+        tr!("upcoming-days", from = date_text(run.from), to = date_text(run.to))
+    }
+}
+
 fn upcoming_day_name(date: NaiveDate, today: NaiveDate) -> String {
     if date == today {
         tr!("upcoming-today", date = date_text(date))
@@ -408,6 +447,8 @@ pub fn AdherenceFigures(summary: AdherenceSummary, #[prop(optional)] for_pharmac
         rows
     };
     let any_extra = rows.iter().any(|(_, a)| a.extra_doses > 0);
+    // Day 1 (or only rest days and holds so far): one line, not "None due before today" three times.
+    let none_yet = rows.iter().all(|(_, a)| a.per_mille.is_none() && a.extra_doses == 0);
     let pdc = summary.pdc.filter(|_| for_pharmacist);
     let run_out = summary.run_out;
     let refill_due = summary.refill_due;
@@ -419,8 +460,9 @@ pub fn AdherenceFigures(summary: AdherenceSummary, #[prop(optional)] for_pharmac
                     {move || if for_pharmacist { tr!("adherence-extra-pharmacist") } else { tr!("adherence-extra-patient") }}
                 </p>
             })}
+            {none_yet.then(|| view! { <p class="adherence-none-yet">{text!("adherence-none-yet")}</p> })}
             <dl class="adherence-figures">
-                {rows.into_iter().map(|(label, a)| view! {
+                {rows.into_iter().filter(|_| !none_yet).map(|(label, a)| view! {
                     <div class="adherence-row">
                         <dt>{label}</dt>
                         <dd>
@@ -476,12 +518,12 @@ pub fn UpcomingDoses(lines: Vec<RegimenLine>, today: NaiveDate, days: u32) -> im
                 <p class="error">{move || tr!("upcoming-unreadable", drug = drug.clone())}</p>
             }).collect_view()}
             <ol class="upcoming-days">
-                {plan.into_iter().map(|day| {
-                    let date = day.date;
+                {upcoming_runs(plan, today).into_iter().map(|day| {
+                    let name = upcoming_run_name(&day, today);
                     let empty = day.items.is_empty();
                     view! {
                         <li class="upcoming-day">
-                            <p class="upcoming-date">{move || upcoming_day_name(date, today)}</p>
+                            <p class="upcoming-date">{name}</p>
                             {empty.then(|| view! { <p class="hint">{text!("upcoming-nothing")}</p> })}
                             {(!empty).then(|| view! {
                                 <ul class="upcoming-items">
@@ -654,7 +696,7 @@ mod tests {
         let a = Adherence { taken: 12, expected: 14, per_mille: Some(857), extra_doses: 0, over_adherence: false };
         assert_eq!(adherence_text(&a), "12 of 14 doses taken (85%)");
         let none = Adherence { taken: 0, expected: 0, per_mille: None, extra_doses: 0, over_adherence: false };
-        assert_eq!(adherence_text(&none), "No doses were due");
+        assert_eq!(adherence_text(&none), "None due before today");
     }
 
     #[test]
@@ -706,5 +748,33 @@ mod tests {
         assert_eq!(summary(&plan[1]), ["08:00 Capecitabine", "09:00 Olaparib", "20:00 Capecitabine"]);
         assert_eq!(summary(&plan[2]), ["off Capecitabine", "held Olaparib since 2026-03-04"]);
         assert_eq!(upcoming_day_name(d("2026-03-03"), d("2026-03-02")), "Tomorrow, Tue, March 3, 2026");
+    }
+
+    #[test]
+    fn days_in_a_row_with_the_same_doses_are_one_entry_today_and_tomorrow_apart() {
+        let capecitabine = line(
+            "Capecitabine",
+            CyclePattern::OnOff { days_on: 14, days_off: 7 },
+            "2026-03-02",
+            vec![
+                SlotDose::new(DoseSlot::Morning, DoseAmount::mg_tablets(1500, 3)),
+                SlotDose::new(DoseSlot::Evening, DoseAmount::mg_tablets(1500, 3)),
+            ],
+        );
+        // Day 10 of 14: today, tomorrow, days 12 to 14 alike, then the rest days alike.
+        let (plan, _) = upcoming_plan(&[capecitabine], d("2026-03-11"), 7);
+        let runs = upcoming_runs(plan, d("2026-03-11"));
+        assert_eq!(
+            runs.iter().map(|r| (r.from, r.to, r.items.len())).collect::<Vec<_>>(),
+            vec![
+                (d("2026-03-11"), d("2026-03-11"), 2),
+                (d("2026-03-12"), d("2026-03-12"), 2),
+                (d("2026-03-13"), d("2026-03-15"), 2),
+                (d("2026-03-16"), d("2026-03-17"), 1),
+            ]
+        );
+        assert!(matches!(runs[3].items[0], UpcomingItem::OffDay { .. }));
+        let words = upcoming_run_name(&runs[2], d("2026-03-11"));
+        assert_eq!(words, "Fri, March 13, 2026 to Sun, March 15, 2026: the same each day");
     }
 }
