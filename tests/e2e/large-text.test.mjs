@@ -90,7 +90,7 @@ test('Today, with the dose options open', async () => {
   await reflows(phone, '74-today-dose-options', 'the dose options');
   await phone.getByRole('button', { name: 'Cancel' }).click();
   await phone.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).click();
-  await phone.locator('[data-slot="morning"]').getByText(/Taken · /).waitFor();
+  await phone.locator('li.slot[data-slot="morning"]').getByText(/Taken · /).waitFor();
   await reflows(phone, '75-today-dose-taken', 'Today with a dose taken');
 });
 

@@ -113,7 +113,7 @@ test('a network that never answers: the sync times out, the phone says it waits,
   await context.route(SYNC, never);
   const start = Date.now();
   await phone.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).click();
-  await phone.locator('[data-slot="morning"]').getByText(/Taken · /).waitFor();
+  await phone.locator('li.slot[data-slot="morning"]').getByText(/Taken · /).waitFor();
   await phone.locator('.sync-status[data-waiting="1"][data-syncing="true"]').waitFor();
   // Not stuck sending: after the timeout the phone says it is offline, with the dose saved on it.
   await phone.locator('.sync-status[data-state="offline"][data-waiting="1"][data-syncing="false"]').waitFor({ timeout: 40_000 });
@@ -138,7 +138,7 @@ test('the browser set offline: the dose is kept, and sent when the browser is ba
   await context.setOffline(true);
   await phone.locator('.sync-status[data-state="offline"]').waitFor();
   await phone.getByRole('button', { name: 'I took my Evening dose of Capecitabine' }).click();
-  await phone.locator('[data-slot="evening"]').getByText(/Taken · /).waitFor();
+  await phone.locator('li.slot[data-slot="evening"]').getByText(/Taken · /).waitFor();
   await phone.locator('.sync-status[data-state="offline"][data-waiting="1"]').waitFor();
   await phone.waitForTimeout(6_000); // a retry or two while offline
   await phone.locator('.sync-status[data-state="offline"][data-waiting="1"][data-syncing="false"]').waitFor();
@@ -157,7 +157,7 @@ test('a dose and its correction recorded offline both arrive, and a refused batc
   await context.setOffline(true);
   await page.locator('.sync-status[data-state="offline"]').waitFor();
   // Through the diary: the dose, then "I took it, then threw up" correcting it.
-  const morning = page.locator('[data-slot="morning"]');
+  const morning = page.locator('li.slot[data-slot="morning"]');
   await page.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).click();
   await morning.getByText(/Taken · /).waitFor();
   await morning.getByRole('button', { name: 'Change' }).click();

@@ -81,8 +81,8 @@ test('the patient connects a phone with the code, without a password', async () 
   await phone.getByText('Hello, Rosa Díaz.').waitFor();
   await phone.getByText('Capecitabine 500 mg tablets').waitFor();
   // The regimen as the pharmacy set it: both doses of day 1 of cycle 1, in words.
-  await phone.locator('[data-slot="morning"]').getByText('1500 mg (3 tablets)').waitFor();
-  await phone.locator('[data-slot="evening"]').getByText('1500 mg (3 tablets)').waitFor();
+  await phone.locator('li.slot[data-slot="morning"]').getByText('1500 mg (3 tablets)').waitFor();
+  await phone.locator('li.slot[data-slot="evening"]').getByText('1500 mg (3 tablets)').waitFor();
   assert.equal(server.sql('SELECT COUNT(*) FROM devices'), '1');
   // The pharmacy's number is a tap away, from the device itself.
   assert.equal(await phone.getByRole('link', { name: /Call your pharmacy/ }).getAttribute('href'), 'tel:+15550100');
@@ -92,7 +92,7 @@ test('the patient connects a phone with the code, without a password', async () 
 
 test('the patient logs the morning dose with one tap and it syncs', async () => {
   await phone.getByRole('button', { name: /I took my Morning dose/ }).click();
-  await phone.locator('[data-slot="morning"]').getByText(/Taken · /).waitFor();
+  await phone.locator('li.slot[data-slot="morning"]').getByText(/Taken · /).waitFor();
   await phone.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor();
   await phone.getByText(/All sent to your pharmacy/).waitFor();
   assert.equal(server.sql("SELECT json_extract(payload, '$.body.outcome.type') FROM events WHERE kind = 'dose_logged'"), 'taken');
@@ -198,14 +198,14 @@ test('a dose logged while the server is down is kept on the phone and arrives ex
 
   await server.stop();
   await phone.getByRole('button', { name: /I took my Evening dose/ }).click();
-  await phone.locator('[data-slot="evening"]').getByText(/Taken · /).waitFor();
+  await phone.locator('li.slot[data-slot="evening"]').getByText(/Taken · /).waitFor();
   await phone.locator('.sync-status[data-state="offline"][data-waiting="1"]').waitFor();
   await phone.getByText(/You are offline\. 1 entry is saved on this phone/).waitFor();
   await shot(phone, '08-patient-offline-dose-saved');
 
   // Even a reload with the server down opens the app (service worker) and shows the saved dose.
   await phone.reload();
-  await phone.locator('[data-slot="evening"]').getByText(/Taken · /).waitFor();
+  await phone.locator('li.slot[data-slot="evening"]').getByText(/Taken · /).waitFor();
   await phone.locator('.sync-status[data-waiting="1"]').waitFor();
   await shot(phone, '09-patient-offline-after-reload');
 
