@@ -59,6 +59,13 @@ dose-taken-at = Taken at { $time }
 dose-early-question = It is { $now }. This dose is due at { $due }. Did you take it now?
 dose-early-yes = Yes, I took it now
 dose-early-not-yet = Not yet
+dose-take-for = { $patient } took it
+dose-take-for-aria = { $day ->
+    [yesterday] { $patient } took yesterday's { $slot } of { $drug }
+   *[today] { $patient } took the { $slot } of { $drug }
+}
+dose-early-question-for = It is { $now }. This dose is due at { $due }. Did { $patient } take it now?
+dose-early-yes-for = Yes, { $patient } took it now
 
 ## Call now (red flags)
 call-now-title = Call right away if you have
@@ -68,6 +75,7 @@ call-now-after-hours = Nights and weekends: { $phone }
 
 ## Check-in
 check-in-title = How are you feeling?
+check-in-title-for = How is { $patient } feeling?
 check-in-intro = A few questions about the last 7 days. It takes about 2 minutes. Your pharmacy team reviews answers during opening hours, not at once. This is not for emergencies: if you need help now, call.
 check-in-next = Next
 check-in-back = Back
@@ -218,7 +226,9 @@ summary-no-answers = no symptom questions answered (all skipped)
 ## Check-in prompt, messages, history
 nav-my-check-ins = My check-ins
 check-in-due-title = Time for your check-in
+check-in-due-title-for = Time for { $patient }'s check-in
 check-in-start = Start my check-in
+check-in-start-for = Start { $patient }'s check-in
 check-in-next-due = Next check-in: { $date }. You can report a symptom at any time.
 messages-title = Messages from your pharmacy
 messages-new = New
@@ -472,6 +482,7 @@ diary-undo-aria = { $day ->
    *[today] Undo what was logged for my { $slot }
 }
 diary-choice-taken = I took it
+diary-choice-taken-for = { $patient } took it
 diary-choice-mistake = I logged this by mistake
 diary-time-unknown = I don't know the time
 diary-outcome-time-unknown = { $outcome } · time not known
@@ -489,6 +500,7 @@ diary-vomited-advice = Do not take another dose unless your care team tells you 
 diary-save = Save
 diary-cancel = Cancel
 diary-extra-open = I took an extra dose
+diary-extra-open-for = { $patient } took an extra dose
 diary-extra-advice = An extra dose can be harmful with this medicine. Your pharmacy will be told. If you feel unwell, call them now.
 diary-extra-save = Save extra dose
 diary-extra-recorded = Extra dose saved. Your pharmacy will be told. Call them if you feel unwell.

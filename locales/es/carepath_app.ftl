@@ -59,6 +59,13 @@ dose-taken-at = Tomada a las { $time }
 dose-early-question = Hora actual: { $now }. Esta dosis es a las { $due }. ¿La tomó ahora?
 dose-early-yes = Sí, la tomé ahora
 dose-early-not-yet = Todavía no
+dose-take-for = { $patient } la tomó
+dose-take-for-aria = { $day ->
+    [yesterday] { $patient } tomó la { $slot } de ayer de { $drug }
+   *[today] { $patient } tomó la { $slot } de { $drug }
+}
+dose-early-question-for = Hora actual: { $now }. Esta dosis es a las { $due }. ¿La tomó { $patient } ahora?
+dose-early-yes-for = Sí, { $patient } la tomó ahora
 
 ## Llame ya (señales de alarma)
 call-now-title = Llame de inmediato si tiene
@@ -68,6 +75,7 @@ call-now-after-hours = Noches y fines de semana: { $phone }
 
 ## Síntomas
 check-in-title = ¿Cómo se siente?
+check-in-title-for = ¿Cómo se siente { $patient }?
 check-in-intro = Unas preguntas sobre los últimos 7 días. Toma unos 2 minutos. Su equipo de farmacia revisa las respuestas en su horario de atención, no al momento. No es para emergencias: si necesita ayuda ahora, llame.
 check-in-next = Siguiente
 check-in-back = Atrás
@@ -218,7 +226,9 @@ summary-no-answers = no respondió a ninguna pregunta de síntomas (todas omitid
 ## Check-in prompt, messages, history
 nav-my-check-ins = Mis registros
 check-in-due-title = Es hora de su registro
+check-in-due-title-for = Es hora del registro de { $patient }
 check-in-start = Empezar mi registro
+check-in-start-for = Empezar el registro de { $patient }
 check-in-next-due = Próximo registro: { $date }. Puede avisar de un síntoma en cualquier momento.
 messages-title = Mensajes de su farmacia
 messages-new = Nuevo
@@ -472,6 +482,7 @@ diary-undo-aria = { $day ->
    *[today] Deshacer lo anotado para mi { $slot }
 }
 diary-choice-taken = La tomé
+diary-choice-taken-for = { $patient } la tomó
 diary-choice-mistake = Lo anoté por error
 diary-time-unknown = No sé a qué hora
 diary-outcome-time-unknown = { $outcome } · hora desconocida
@@ -489,6 +500,7 @@ diary-vomited-advice = No tome otra dosis a menos que su equipo de atención se 
 diary-save = Guardar
 diary-cancel = Cancelar
 diary-extra-open = Tomé una dosis de más
+diary-extra-open-for = { $patient } tomó una dosis de más
 diary-extra-advice = Una dosis de más puede ser dañina con este medicamento. Se avisará a su farmacia. Si se siente mal, llámela ahora.
 diary-extra-save = Guardar dosis de más
 diary-extra-recorded = Dosis de más guardada. Se avisará a su farmacia. Llámela si se siente mal.

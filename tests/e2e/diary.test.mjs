@@ -109,7 +109,13 @@ test('a caregiver connects with their own code, logs the evening dose, and the p
   await helper.getByText(`Hello, ${CAREGIVER}. You are logging doses for ${PATIENT}.`).waitFor();
   // The morning dose the patient logged on their own phone shows here too, so nobody gives it twice.
   await helper.locator('li.slot[data-slot="morning"]').getByText(/Taken, then vomited · /).waitFor();
-  await helper.getByRole('button', { name: 'I took my Evening dose of Capecitabine' }).click();
+  // In the caregiver's own words (issue #14): the patient took it, and it is the patient's check-in.
+  const take = helper.getByRole('button', { name: `${PATIENT} took the Evening dose of Capecitabine` });
+  assert.equal((await take.textContent()).trim(), `${PATIENT} took it`);
+  assert.equal(await helper.getByRole('button', { name: /^I took/ }).count(), 0, 'no "I took it" on a caregiver\'s phone');
+  await helper.getByTestId('check-in-due').getByRole('heading', { name: `Time for ${PATIENT}'s check-in` }).waitFor();
+  await helper.getByRole('link', { name: `Start ${PATIENT}'s check-in` }).waitFor();
+  await take.click();
   await helper.locator('li.slot[data-slot="evening"]').getByText(/Taken · /).waitFor();
   await helper.locator('.sync-status[data-state="synced"][data-waiting="0"]').waitFor();
   await shot(helper, '32-caregiver-today');

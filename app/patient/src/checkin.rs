@@ -281,7 +281,10 @@ pub fn CheckInScreen() -> impl IntoView {
 
     view! {
         <section class="check-in" aria-labelledby="check-in-title">
-            <h1 id="check-in-title">{text!("check-in-title")}</h1>
+            <h1 id="check-in-title">{move || match crate::patient::caring_for() {
+                Some(patient) => tr!("check-in-title-for", patient = patient),
+                None => tr!("check-in-title"),
+            }}</h1>
             {move || match step.get() {
                 Step::Safety => view! {
                     <p class="hint check-in-intro">{text!("check-in-intro")}</p>

@@ -235,6 +235,12 @@ pub fn profile() -> DeviceProfile {
     expect_context::<Device>().profile.get().flatten().expect("shown only when enrolled")
 }
 
+/// The patient's name when a caregiver's profile is on screen (the screens then say "Rosa took it", "Rosa's
+/// check-in"), `None` on the patient's own. Reactive.
+pub fn caring_for() -> Option<String> {
+    expect_context::<Device>().profile.with(|p| p.as_ref().flatten().filter(|p| p.caregiver.is_some()).map(|p| p.display_name.clone()))
+}
+
 #[component]
 pub fn TodayScreen() -> impl IntoView {
     let device = expect_context::<Device>();
@@ -288,9 +294,15 @@ fn CheckInPrompt() -> impl IntoView {
         match next_due.filter(|due| *due > Utc::now()) {
             None => view! {
                 <div class="card check-in-due" data-testid="check-in-due">
-                    <h2>{text!("check-in-due-title")}</h2>
+                    <h2>{move || match caring_for() {
+                        Some(patient) => tr!("check-in-due-title-for", patient = patient),
+                        None => tr!("check-in-due-title"),
+                    }}</h2>
                     <p>{text!("check-in-intro")}</p>
-                    <A href="/check-in" attr:class="button primary wide">{text!("check-in-start")}</A>
+                    <A href="/check-in" attr:class="button primary wide">{move || match caring_for() {
+                        Some(patient) => tr!("check-in-start-for", patient = patient),
+                        None => tr!("check-in-start"),
+                    }}</A>
                 </div>
             }
             .into_any(),

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::{all_records, current_record, dose_event, local_instant, outcome_text, SKIP_REASONS};
 use crate::device::Device;
-use crate::patient::slot_label;
+use crate::patient::{caring_for, slot_label};
 use carepath_ui::format;
 use carepath_ui::i18n::current as current_lang;
 use carepath_ui::regimen_text::{amount_text, food_text, skip_reason_text, time_text};
@@ -207,8 +207,14 @@ pub(super) fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl I
                     <div class="slot-actions">
                         <button type="button" class="primary take" node_ref=take_button on:click=take
                             disabled=move || busy.get()
-                            aria-label=move || tr!("dose-take-aria", day = day, slot = slot_words(), drug = drug.get_value())>
-                            {text!("dose-take")}
+                            aria-label=move || match caring_for() {
+                                Some(patient) => tr!("dose-take-for-aria", day = day, slot = slot_words(), drug = drug.get_value(), patient = patient),
+                                None => tr!("dose-take-aria", day = day, slot = slot_words(), drug = drug.get_value()),
+                            }>
+                            {move || match caring_for() {
+                                Some(patient) => tr!("dose-take-for", patient = patient),
+                                None => tr!("dose-take"),
+                            }}
                         </button>
                         <button type="button" class="secondary" on:click=move |_| editing.update(|e| *e = !*e)
                             aria-expanded=move || editing.get().to_string()
@@ -219,10 +225,19 @@ pub(super) fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl I
             <Show when=move || asking_early.get()>
                 <div class="ask-early notice" role="group" aria-labelledby=format!("{}-early", row.get_value())>
                     <p id=format!("{}-early", row.get_value()) tabindex="-1" node_ref=early_question>
-                        {move || tr!("dose-early-question", now = format::clock(chrono::Local::now().time(), &current_lang()), due = time_text(due))}
+                        {move || {
+                            let (now, due) = (format::clock(chrono::Local::now().time(), &current_lang()), time_text(due));
+                            match caring_for() {
+                                Some(patient) => tr!("dose-early-question-for", now = now, due = due, patient = patient),
+                                None => tr!("dose-early-question", now = now, due = due),
+                            }
+                        }}
                     </p>
                     <div class="button-row">
-                        <button type="button" class="primary" on:click=move |_| taken_now()>{text!("dose-early-yes")}</button>
+                        <button type="button" class="primary" on:click=move |_| taken_now()>{move || match caring_for() {
+                            Some(patient) => tr!("dose-early-yes-for", patient = patient),
+                            None => tr!("dose-early-yes"),
+                        }}</button>
                         <button type="button" class="secondary" on:click=not_yet>{text!("dose-early-not-yet")}</button>
                     </div>
                 </div>
@@ -349,7 +364,7 @@ fn DoseDetails(
             <fieldset>
                 <legend>{move || if supersedes.is_some() { tr!("diary-correct-legend") } else { tr!("diary-other-legend") }}</legend>
                 <div class="choices">
-                    {option(Choice::TakenAt, if taking { || tr!("diary-choice-taken") } else { || tr!("diary-choice-taken-at") })}
+                    {option(Choice::TakenAt, if taking { taken_words } else { || tr!("diary-choice-taken-at") })}
                     {option(Choice::Missed, || tr!("diary-choice-missed"))}
                     {option(Choice::Skipped, || tr!("diary-choice-skipped"))}
                     {option(Choice::Vomited, || tr!("diary-choice-vomited"))}
@@ -388,5 +403,13 @@ fn DoseDetails(
                 <button type="button" class="secondary" on:click=move |_| on_cancel.run(())>{text!("diary-cancel")}</button>
             </div>
         </form>
+    }
+}
+
+/// "I took it", or for a caregiver "Rosa took it".
+fn taken_words() -> String {
+    match caring_for() {
+        Some(patient) => tr!("diary-choice-taken-for", patient = patient),
+        None => tr!("diary-choice-taken"),
     }
 }

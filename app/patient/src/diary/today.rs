@@ -171,7 +171,10 @@ fn ExtraDose(line: RegimenLine, today: NaiveDate) -> impl IntoView {
     view! {
         <div class="extra-dose">
             <button type="button" class="link-button" aria-expanded=move || open.get().to_string()
-                on:click=move |_| open.update(|o| *o = !*o)>{text!("diary-extra-open")}</button>
+                on:click=move |_| open.update(|o| *o = !*o)>{move || match crate::patient::caring_for() {
+                    Some(patient) => tr!("diary-extra-open-for", patient = patient),
+                    None => tr!("diary-extra-open"),
+                }}</button>
             <Show when=move || done.get()>
                 <p class="notice warning" role="status">{text!("diary-extra-recorded")}</p>
             </Show>
