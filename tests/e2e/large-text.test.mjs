@@ -1,5 +1,6 @@
 // Every phone screen at 200 % text and at 320 px wide (issue #14, item 5; WCAG 1.4.4 and 1.4.10): nothing runs off
-// the edge or scrolls sideways, the language menu still reads its language, and screenshots of each at both.
+// the edge or scrolls sideways, the language menu still reads its language, every link and button is at least 44 px
+// tall to tap (item 6), and screenshots of each at both.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -49,9 +50,19 @@ async function languageMenuReads(page) {
   });
 }
 
+/** Links and buttons on screen less than 44 px tall to tap (issue #14, item 6); [] when none. */
+async function smallTargets(page) {
+  return page.evaluate(() => [...document.querySelectorAll('main a, main button, main label.choice')]
+    .filter((el) => el.offsetParent !== null)
+    .map((el) => ({ el, rect: el.getBoundingClientRect() }))
+    .filter(({ rect }) => rect.height < 44)
+    .map(({ el, rect }) => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${Math.round(rect.height)} px`));
+}
+
 /** At 390 px with 200 % text, then at 320 px: no sideways scrolling, the language readable; a screenshot of each. */
 async function reflows(page, name, what) {
   await page.setViewportSize(PHONE.viewport);
+  assert.deepEqual(await smallTargets(page), [], `targets under 44 px on ${what}`);
   await largeText(page);
   try {
     assert.deepEqual(await overflowing(page), [], `${what} scrolls sideways at 200 % text`);
