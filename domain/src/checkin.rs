@@ -449,6 +449,19 @@ impl Temperature {
         reading.is_plausible().then_some(reading)
     }
 
+    /// What `text` reads as in the other unit, when it is no body temperature in `unit` but is one in the other
+    /// ("38.6" with °F chosen: 38.6 °C): the patient is asked, not just refused.
+    pub fn in_the_other_unit(text: &str, unit: TemperatureUnit) -> Option<Temperature> {
+        if Temperature::parse(text, unit).is_some() {
+            return None;
+        }
+        let other = match unit {
+            TemperatureUnit::Celsius => TemperatureUnit::Fahrenheit,
+            TemperatureUnit::Fahrenheit => TemperatureUnit::Celsius,
+        };
+        Temperature::parse(text, other)
+    }
+
     /// Within [`TEMPERATURE_RANGE_C_TENTHS`]: a body temperature, not a typo.
     pub fn is_plausible(self) -> bool {
         let (low, high) = TEMPERATURE_RANGE_C_TENTHS;
@@ -557,6 +570,12 @@ mod tests {
             assert_eq!(Temperature::parse(bad, c), None, "{bad:?}");
         }
         assert_eq!(Temperature::parse("38.5", TemperatureUnit::Fahrenheit), None, "38.5 °F is not a body temperature");
+        // ...but 38.5 °C is: the phone asks "did you mean °C?".
+        let f = TemperatureUnit::Fahrenheit;
+        assert_eq!(Temperature::in_the_other_unit("38.6", f), Some(Temperature { tenths: 386, unit: c }));
+        assert_eq!(Temperature::in_the_other_unit("101.3", c), Some(Temperature { tenths: 1013, unit: f }));
+        assert_eq!(Temperature::in_the_other_unit("38.6", c), None, "already a body temperature");
+        assert_eq!(Temperature::in_the_other_unit("12", f), None, "in neither unit");
     }
 
     #[test]

@@ -88,6 +88,7 @@ check-in-temperature-label = If you took your temperature today, type it here (o
 check-in-temperature-hint = For example 37.2 (°C) or 99.0 (°F).
 check-in-temperature-unit = Temperature unit
 check-in-temperature-invalid = Please type a temperature like 37.5 °C or 99.5 °F, or leave it empty.
+check-in-temperature-other-unit = { $typed } { $typed_unit } is not a body temperature. Did you mean { $typed } { $other_unit }? Choose { $other_unit }, or check the number.
 check-in-progress = Symptom { $current } of { $total }
 check-in-no-items = There are no symptom questions for you yet.
 check-in-note-title = Anything else?

@@ -88,6 +88,7 @@ check-in-temperature-label = Si se tomó la temperatura hoy, escríbala aquí (o
 check-in-temperature-hint = Por ejemplo 37.2 (°C) o 99.0 (°F).
 check-in-temperature-unit = Unidad de temperatura
 check-in-temperature-invalid = Escriba una temperatura como 37.5 °C o 99.5 °F, o déjelo vacío.
+check-in-temperature-other-unit = { $typed } { $typed_unit } no es una temperatura del cuerpo. ¿Quiso decir { $typed } { $other_unit }? Elija { $other_unit } o revise el número.
 check-in-progress = Síntoma { $current } de { $total }
 check-in-no-items = Todavía no hay preguntas de síntomas para usted.
 check-in-note-title = ¿Algo más?

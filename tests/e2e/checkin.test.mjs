@@ -216,3 +216,23 @@ test('a check-in with every question skipped reaches the desk as "no answers", n
   await newest.waitFor();
   assert.match(await newest.textContent(), /Check-in: no symptom questions answered \(all skipped\)/);
 });
+
+test('the temperature: 38.6 with °F chosen asks "did you mean 38.6 °C?", and Enter moves on as Next does', async () => {
+  await phone.goto(`${server.url}/check-in`);
+  await phone.getByRole('heading', { name: 'First, your safety' }).waitFor();
+  await phone.getByLabel('°F').check();
+  const field = phone.getByLabel(/If you took your temperature/);
+  await field.fill('38.6');
+  await field.press('Enter');
+  await phone.getByText('38.6 °F is not a body temperature. Did you mean 38.6 °C? Choose °C, or check the number.').waitFor();
+  assert.equal(await phone.getByRole('heading', { name: 'First, your safety' }).count(), 1, 'still on the safety step');
+  await shot(phone, '25-check-in-did-you-mean-celsius');
+  await phone.getByLabel('°C').check();
+  await field.fill('37.2');
+  await field.press('Enter');
+  await phone.getByRole('heading', { name: 'Bowel movements' }).waitFor();
+  const stools = phone.getByLabel(/how many more stools/);
+  await stools.fill('0');
+  await stools.press('Enter');
+  await phone.getByText(/^Symptom 1 of \d+$/).waitFor();
+});

@@ -16,6 +16,7 @@ use carepath_domain::rules::{Advice, MAX_STOOLS_ABOVE_USUAL};
 use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent};
 use carepath_domain::triage::{check_in_reasons, Action, AlertReason, SiteSettings, SymptomReport};
 use chrono::Utc;
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -80,6 +81,13 @@ fn saved_unit() -> TemperatureUnit {
         // Thermometers in the US read °F; elsewhere °C.
         _ if current() == "en" => TemperatureUnit::Fahrenheit,
         _ => TemperatureUnit::Celsius,
+    }
+}
+
+fn unit_symbol(unit: TemperatureUnit) -> &'static str {
+    match unit {
+        TemperatureUnit::Celsius => "°C",
+        TemperatureUnit::Fahrenheit => "°F",
     }
 }
 
@@ -208,7 +216,18 @@ pub fn CheckInScreen() -> impl IntoView {
         let temperature = if text.trim().is_empty() {
             None
         } else {
-            Some(Temperature::parse(&text, unit.get_untracked()).ok_or_else(|| tr!("check-in-temperature-invalid"))?)
+            let unit = unit.get_untracked();
+            match Temperature::parse(&text, unit) {
+                Some(reading) => Some(reading),
+                // "38.6" in °F is not a body temperature, but in °C it is: ask, do not just refuse.
+                None => match Temperature::in_the_other_unit(&text, unit) {
+                    Some(other) => {
+                        return Err(tr!("check-in-temperature-other-unit", typed = text.trim().to_string(),
+                            typed_unit = unit_symbol(unit), other_unit = unit_symbol(other.unit)))
+                    }
+                    None => return Err(tr!("check-in-temperature-invalid")),
+                },
+            }
         };
         Ok(CheckInAnswers {
             temperature,
@@ -242,11 +261,16 @@ pub fn CheckInScreen() -> impl IntoView {
             go(next);
         }
     };
-    let after_safety = move |_| {
+    // Each a form's submit: Enter in the temperature or the stool count moves on, as "Next" does.
+    let after_safety = move |ev: SubmitEvent| {
+        ev.prevent_default();
         let next = if asks_stools() { Step::Stools } else if item_count() > 0 { Step::Item(0) } else { Step::MoreQuestions };
         check_so_far(next)
     };
-    let after_stools = move |_| check_so_far(if item_count() > 0 { Step::Item(0) } else { Step::MoreQuestions });
+    let after_stools = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        check_so_far(if item_count() > 0 { Step::Item(0) } else { Step::MoreQuestions })
+    };
     let after_items = move || if later_questions().is_empty() { Step::Note } else { Step::MoreQuestions };
 
     let submit = move |_| {
@@ -288,20 +312,24 @@ pub fn CheckInScreen() -> impl IntoView {
             {move || match step.get() {
                 Step::Safety => view! {
                     <p class="hint check-in-intro">{text!("check-in-intro")}</p>
-                    <SafetyStep questions=form.with_untracked(|f| f.as_ref().map(|f| f.yes_no.iter().filter(|q| q.is_safety()).cloned().collect()).unwrap_or_default())
-                        emergency=emergency temperature_text=temperature_text unit=unit/>
-                    <p class="error" role="alert">{move || error.get()}</p>
-                    <button type="button" class="primary wide" on:click=after_safety disabled=move || busy.get()>
-                        {text!("check-in-next")}
-                    </button>
+                    <form on:submit=after_safety novalidate>
+                        <SafetyStep questions=form.with_untracked(|f| f.as_ref().map(|f| f.yes_no.iter().filter(|q| q.is_safety()).cloned().collect()).unwrap_or_default())
+                            emergency=emergency temperature_text=temperature_text unit=unit/>
+                        <p class="error" role="alert">{move || error.get()}</p>
+                        <button type="submit" class="primary wide" disabled=move || busy.get()>
+                            {text!("check-in-next")}
+                        </button>
+                    </form>
                 }.into_any(),
                 Step::Stools => view! {
-                    <StoolsStep stools_text=stools_text at_night=at_night/>
-                    <p class="error" role="alert">{move || error.get()}</p>
-                    <div class="step-buttons">
-                        <button type="button" class="primary wide" on:click=after_stools disabled=move || busy.get()>{text!("check-in-next")}</button>
-                        <button type="button" class="secondary" on:click=move |_| go(Step::Safety)>{text!("check-in-back")}</button>
-                    </div>
+                    <form on:submit=after_stools novalidate>
+                        <StoolsStep stools_text=stools_text at_night=at_night/>
+                        <p class="error" role="alert">{move || error.get()}</p>
+                        <div class="step-buttons">
+                            <button type="submit" class="primary wide" disabled=move || busy.get()>{text!("check-in-next")}</button>
+                            <button type="button" class="secondary" on:click=move |_| go(Step::Safety)>{text!("check-in-back")}</button>
+                        </div>
+                    </form>
                 }.into_any(),
                 Step::Item(index) => {
                     let item = form.with_untracked(|f| f.as_ref().and_then(|f| f.items.get(index).cloned()));
