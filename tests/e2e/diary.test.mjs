@@ -54,6 +54,13 @@ test('the pharmacist enrolls a patient on capecitabine, 14 days on and 7 off, tw
   await phone.locator('li.slot[data-slot="morning"]').getByText('1500 mg (3 tablets)').waitFor();
   await phone.getByRole('button', { name: 'I took my Morning dose of Capecitabine' }).waitFor();
   await phone.getByRole('button', { name: 'I took my Evening dose of Capecitabine' }).waitFor();
+  // Where the patient is in the cycle, and when the break starts (day 15).
+  const breakStarts = await phone.evaluate(() => {
+    const d = new Date();
+    d.setDate(d.getDate() + 14);
+    return d.toLocaleDateString('en-US', { month: 'long', day: 'numeric' });
+  });
+  assert.equal(await phone.getByTestId('cycle-day').textContent(), `Day 1 of 21 · break starts ${breakStarts}`);
 });
 
 test('one tap logs the morning dose; a correction supersedes it and both stay in the diary', async () => {

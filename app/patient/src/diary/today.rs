@@ -3,7 +3,7 @@
 
 use carepath_domain::adherence::DoseOutcome;
 use carepath_domain::regimen::{DoseSlot, RegimenLine};
-use carepath_domain::schedule::{DayPlan, ExpectedDose};
+use carepath_domain::schedule::{CyclePattern, DayPlan, ExpectedDose, Schedule};
 use chrono::{NaiveDate, NaiveTime, Utc};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +15,7 @@ use super::{all_records, current_record, dose_event, local_instant};
 use crate::device::Device;
 use crate::patient::profile;
 use carepath_ui::format;
+use carepath_ui::i18n::current;
 use carepath_ui::regimen_text::date_text;
 use carepath_ui::{text, tr};
 
@@ -49,9 +50,11 @@ fn LineToday(line: RegimenLine, today: NaiveDate) -> impl IntoView {
             let yesterday = today.pred_opt().unwrap_or(today);
             let missed_yesterday = schedule.expected_doses(yesterday, yesterday);
             let plan = schedule.day_plan(today);
+            let cycle = cycle_day(&line, schedule, &plan, today);
             let line_id = line.id;
             let drug_y = drug.clone();
             view! {
+                {cycle.map(|words| view! { <p class="cycle-day" data-testid="cycle-day">{words}</p> })}
                 {day_plan_view(plan, line_id, drug.clone())}
                 <UnloggedYesterday line_id=line_id drug=drug_y doses=missed_yesterday/>
             }
@@ -70,6 +73,22 @@ fn LineToday(line: RegimenLine, today: NaiveDate) -> impl IntoView {
             <RefillCard line=line_for_refill today=today/>
         </li>
     }
+}
+
+/// "Day 5 of 21 · break starts December 15" on a day of a cycle with a break (issue #14): where the patient is.
+fn cycle_day(line: &RegimenLine, schedule: &Schedule, plan: &DayPlan, today: NaiveDate) -> Option<impl Fn() -> String + Send + Sync + 'static> {
+    let CyclePattern::OnOff { days_on, days_off } = line.regimen.pattern else { return None };
+    let DayPlan::Taking { doses } = plan else { return None };
+    let day = doses.first()?.day_of_cycle;
+    let length = u32::from(days_on) + u32::from(days_off);
+    let break_on = match schedule.next_change(today, u32::from(days_on)) {
+        Some((date, DayPlan::OffDay { .. })) => Some(date),
+        _ => None,
+    };
+    Some(move || match break_on {
+        Some(date) => tr!("diary-cycle-day-break", day = day, length = length, date = format::day_month(date, &current())),
+        None => tr!("diary-cycle-day", day = day, length = length),
+    })
 }
 
 fn day_plan_view(plan: DayPlan, line_id: Uuid, drug: String) -> AnyView {
