@@ -93,12 +93,13 @@ pub(super) fn DoseRow(line_id: Uuid, drug: String, dose: ExpectedDose) -> impl I
             Some(ms) if ms > 0.0 => {
                 undo_open.set(true);
                 gloo::timers::callback::Timeout::new(ms as u32, move || {
-                    // The button goes: if it had the focus, the focus stays in the row, on what was recorded.
-                    let focused = undo_button.get_untracked().is_some_and(|b| {
+                    // The button goes: if it had the focus, the focus stays in the row, on what was recorded. The
+                    // row may be gone by now (another screen): try_ reads, which do nothing then.
+                    let focused = undo_button.try_get_untracked().flatten().is_some_and(|b| {
                         document().active_element().is_some_and(|a| a == **b)
                     });
                     if undo_open.try_set(false).is_none() && focused {
-                        if let Some(status) = recorded.get_untracked() {
+                        if let Some(status) = recorded.try_get_untracked().flatten() {
                             let _ = status.focus();
                         }
                     }
