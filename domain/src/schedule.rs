@@ -335,6 +335,11 @@ pub struct ExpectedDose {
 }
 
 impl ExpectedDose {
+    /// The same dose on another day: what is taken, when and how (each dose names its own date and cycle day).
+    pub fn same_dose_as(&self, other: &ExpectedDose) -> bool {
+        (self.slot, self.local_time, self.amount, self.food) == (other.slot, other.local_time, other.amount, other.food)
+    }
+
     /// The instant the dose is due; see [`dose_instant`].
     pub fn due_at(&self) -> DateTime<Utc> {
         dose_instant(self.time_zone, self.date, self.local_time)
@@ -564,8 +569,7 @@ impl Schedule {
         fn alike(a: &DayPlan, b: &DayPlan) -> bool {
             match (a, b) {
                 (DayPlan::Taking { doses: x }, DayPlan::Taking { doses: y }) => {
-                    x.len() == y.len()
-                        && x.iter().zip(y).all(|(x, y)| (x.slot, x.local_time, x.amount, x.food) == (y.slot, y.local_time, y.amount, y.food))
+                    x.len() == y.len() && x.iter().zip(y).all(|(x, y)| x.same_dose_as(y))
                 }
                 (DayPlan::OffDay { .. }, DayPlan::OffDay { .. }) => true,
                 (a, b) => a == b,

@@ -484,8 +484,6 @@ diary-undo-aria = { $day ->
     [yesterday] Undo what was logged for yesterday's { $slot }
    *[today] Undo what was logged for my { $slot }
 }
-diary-choice-taken = I took it
-diary-choice-taken-for = { $patient } took it
 diary-choice-mistake = I logged this by mistake
 diary-time-unknown = I don't know the time
 diary-outcome-time-unknown = { $outcome } · time not known
@@ -519,7 +517,6 @@ change-plan-dose = { $amount } { $slot ->
     [evening] in the evening
    *[daily] once a day
 }
-change-plan-and = { $first } and { $last }
 change-plan-held = do not take { $drug }: it is on hold
 change-plan-off = a rest day, no { $drug }
 change-plan-stopped = do not take { $drug } any more

@@ -484,8 +484,6 @@ diary-undo-aria = { $day ->
     [yesterday] Deshacer lo anotado para la { $slot } de ayer
    *[today] Deshacer lo anotado para mi { $slot }
 }
-diary-choice-taken = La tomé
-diary-choice-taken-for = { $patient } la tomó
 diary-choice-mistake = Lo anoté por error
 diary-time-unknown = No sé a qué hora
 diary-outcome-time-unknown = { $outcome } · hora desconocida
@@ -519,7 +517,6 @@ change-plan-dose = { $amount } { $slot ->
     [evening] por la noche
    *[daily] una vez al día
 }
-change-plan-and = { $first } y { $last }
 change-plan-held = no tome { $drug }: está en pausa
 change-plan-off = día de descanso, sin { $drug }
 change-plan-stopped = no tome más { $drug }

@@ -450,7 +450,8 @@ fn SafetyStep(
             let _ = storage.set_item(UNIT_KEY, if u == TemperatureUnit::Celsius { "celsius" } else { "fahrenheit" });
         }
     };
-    let unit_choice = move |u: TemperatureUnit, id: &'static str, label: &'static str| {
+    let unit_choice = move |u: TemperatureUnit, id: &'static str| {
+        let label = unit_symbol(u);
         view! {
             <label class="choice compact" for=id>
                 <input type="radio" id=id name="temperature-unit" prop:checked=move || unit.get() == u on:change=move |_| set_unit(u)/>
@@ -473,8 +474,8 @@ fn SafetyStep(
                 <input id="temperature" name="temperature" type="text" inputmode="decimal" autocomplete="off"
                     aria-describedby="temperature-hint" bind:value=temperature_text/>
                 <div class="choices inline" role="radiogroup" aria-label=text!("check-in-temperature-unit")>
-                    {unit_choice(TemperatureUnit::Celsius, "unit-celsius", "°C")}
-                    {unit_choice(TemperatureUnit::Fahrenheit, "unit-fahrenheit", "°F")}
+                    {unit_choice(TemperatureUnit::Celsius, "unit-celsius")}
+                    {unit_choice(TemperatureUnit::Fahrenheit, "unit-fahrenheit")}
                 </div>
             </div>
         </fieldset>

@@ -272,9 +272,7 @@ pub fn upcoming_runs(plan: Vec<UpcomingDay>, today: NaiveDate) -> Vec<UpcomingRu
     fn same_plan(a: &[UpcomingItem], b: &[UpcomingItem]) -> bool {
         a.len() == b.len()
             && a.iter().zip(b).all(|pair| match pair {
-                (UpcomingItem::Dose { drug: d1, dose: x }, UpcomingItem::Dose { drug: d2, dose: y }) => {
-                    d1 == d2 && (x.slot, x.local_time, x.amount, x.food) == (y.slot, y.local_time, y.amount, y.food)
-                }
+                (UpcomingItem::Dose { drug: d1, dose: x }, UpcomingItem::Dose { drug: d2, dose: y }) => d1 == d2 && x.same_dose_as(y),
                 (x, y) => x == y,
             })
     }

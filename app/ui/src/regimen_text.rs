@@ -196,7 +196,7 @@ pub fn change_notice_text(line: &RegimenLine, today: NaiveDate, since: DateTime<
             // Held until the team says: the dose a restart takes is the one in force after every dose change.
             let after = line.changes.iter().map(|c| c.change.effective()).max().unwrap_or(today).max(today);
             let doses: Vec<String> = schedule.doses_on(after).iter().map(|d| plan_dose_text(d.slot, &d.amount)).collect();
-            Some(tr!("change-next-restart", doses = join_doses(doses)))
+            Some(tr!("change-next-restart", doses = list_text(&doses)))
         }
         None => None,
     };
@@ -214,7 +214,8 @@ pub fn change_notice_text(line: &RegimenLine, today: NaiveDate, since: DateTime<
 fn plan_text(plan: &DayPlan, drug: &str) -> String {
     match plan {
         DayPlan::Taking { doses } => {
-            tr!("change-plan-take", doses = join_doses(doses.iter().map(|d| plan_dose_text(d.slot, &d.amount)).collect()))
+            let doses: Vec<String> = doses.iter().map(|d| plan_dose_text(d.slot, &d.amount)).collect();
+            tr!("change-plan-take", doses = list_text(&doses))
         }
         DayPlan::Held { .. } => tr!("change-plan-held", drug = drug),
         DayPlan::OffDay { .. } => tr!("change-plan-off", drug = drug),
@@ -230,16 +231,6 @@ fn plan_dose_text(slot: DoseSlot, amount: &DoseAmount) -> String {
         DoseSlot::Evening => "evening",
     };
     tr!("change-plan-dose", amount = amount_text(amount), slot = slot)
-}
-
-fn join_doses(mut doses: Vec<String>) -> String {
-    match doses.len() {
-        0 | 1 => doses.pop().unwrap_or_default(),
-        _ => {
-            let last = doses.pop().unwrap_or_default();
-            tr!("change-plan-and", first = doses.join(", "), last = last)
-        }
-    }
 }
 
 /// Why a dose was skipped, in words.

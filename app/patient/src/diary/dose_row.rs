@@ -407,10 +407,10 @@ fn DoseDetails(
     }
 }
 
-/// "I took it", or for a caregiver "Rosa took it".
+/// "I took it", or for a caregiver "Rosa took it": the words of the button that opened the question.
 fn taken_words() -> String {
     match caring_for() {
-        Some(patient) => tr!("diary-choice-taken-for", patient = patient),
-        None => tr!("diary-choice-taken"),
+        Some(patient) => tr!("dose-take-for", patient = patient),
+        None => tr!("dose-take"),
     }
 }
