@@ -488,6 +488,36 @@ pub struct CheckInAnswers {
     /// "Something else" in the patient's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The whole check-in, "I feel fine, nothing new", or one symptom reported between check-ins.
+    #[serde(default, skip_serializing_if = "CheckInScope::is_full")]
+    pub scope: CheckInScope,
+}
+
+/// How much of the form a check-in covers (issue #14 item 8). Stored as `"scope": "feeling_fine"` /
+/// `"one_symptom"`; a check-in without the field is a whole one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckInScope {
+    /// The safety questions, the stool count where asked, every item, the other questions, a note.
+    #[default]
+    Full,
+    /// "I feel fine, nothing new": the safety page was seen and nothing on it answered yes; no item was asked. The
+    /// desk reads it as that, not as "no symptoms" for each item.
+    FeelingFine,
+    /// One symptom reported between check-ins, with its questions and maybe a note: it does not stand in for the
+    /// check-in that is due.
+    OneSymptom,
+}
+
+impl CheckInScope {
+    pub fn is_full(&self) -> bool {
+        *self == CheckInScope::Full
+    }
+
+    /// Whether it is the check-in the pharmacy asks for at its cadence ("I feel fine" is; one symptom is not).
+    pub fn counts_as_check_in(self) -> bool {
+        self != CheckInScope::OneSymptom
+    }
 }
 
 /// A check-in that cannot be graded or stored.
@@ -509,6 +539,10 @@ pub enum CheckInError {
     TooManyStools,
     #[error("note contains a control character")]
     ControlCharacter,
+    #[error("an \"I feel fine\" check-in has no symptom answers and no yes to a question")]
+    FeelingFineWithAnswers,
+    #[error("a one-symptom report answers exactly one symptom")]
+    NotOneSymptom,
 }
 
 impl CheckInAnswers {
@@ -532,6 +566,20 @@ impl CheckInAnswers {
         }
         if self.stools_above_usual.is_some_and(|n| n > MAX_STOOLS_ABOVE_USUAL) {
             return Err(CheckInError::TooManyStools);
+        }
+        match self.scope {
+            CheckInScope::Full => {}
+            CheckInScope::FeelingFine => {
+                let said_something = !self.answers.is_empty()
+                    || !self.emergency_yes.is_empty()
+                    || self.stools_above_usual.is_some_and(|n| n > 0)
+                    || self.diarrhea_at_night == Some(true);
+                if said_something {
+                    return Err(CheckInError::FeelingFineWithAnswers);
+                }
+            }
+            CheckInScope::OneSymptom if self.answers.len() != 1 => return Err(CheckInError::NotOneSymptom),
+            CheckInScope::OneSymptom => {}
         }
         let temperature = self.temperature.map(Temperature::celsius_tenths);
         let mut answers = Vec::with_capacity(self.answers.len());
@@ -576,6 +624,33 @@ mod tests {
         assert_eq!(Temperature::in_the_other_unit("101.3", c), Some(Temperature { tenths: 1013, unit: f }));
         assert_eq!(Temperature::in_the_other_unit("38.6", c), None, "already a body temperature");
         assert_eq!(Temperature::in_the_other_unit("12", f), None, "in neither unit");
+    }
+
+    #[test]
+    fn a_feeling_fine_check_in_says_nothing_and_a_one_symptom_report_one_thing() {
+        let nausea = ItemAnswer { attributes: AttributeSet::FrequencySeverity, responses: Responses::new(Some(2), Some(1), None) };
+        let fine = CheckInAnswers { scope: CheckInScope::FeelingFine, ..CheckInAnswers::default() };
+        assert!(fine.report().is_ok());
+        let json = serde_json::to_value(&fine).unwrap();
+        assert_eq!(json["scope"], "feeling_fine");
+        assert!(serde_json::to_value(CheckInAnswers::default()).unwrap().get("scope").is_none(), "a whole check-in stays as it was stored");
+        let with_temperature = CheckInAnswers { temperature: Some(Temperature { tenths: 368, unit: TemperatureUnit::Celsius }), ..fine.clone() };
+        assert!(with_temperature.report().is_ok(), "a normal reading may come with it");
+        let mut yes = fine.clone();
+        yes.emergency_yes.insert("chest_pain".into());
+        assert_eq!(yes.report(), Err(CheckInError::FeelingFineWithAnswers));
+        let mut symptom = fine.clone();
+        symptom.answers.insert("nausea".into(), nausea);
+        assert_eq!(symptom.report(), Err(CheckInError::FeelingFineWithAnswers));
+        assert_eq!(CheckInAnswers { stools_above_usual: Some(3), ..fine.clone() }.report(), Err(CheckInError::FeelingFineWithAnswers));
+
+        let mut one = CheckInAnswers { scope: CheckInScope::OneSymptom, ..CheckInAnswers::default() };
+        assert_eq!(one.report(), Err(CheckInError::NotOneSymptom), "no symptom at all");
+        one.answers.insert("nausea".into(), nausea);
+        assert_eq!(one.report().unwrap().grade_of("nausea"), Some(Grade::Mild));
+        one.answers.insert("fatigue".into(), nausea);
+        assert_eq!(one.report(), Err(CheckInError::NotOneSymptom), "two symptoms");
+        assert!(CheckInScope::FeelingFine.counts_as_check_in() && !CheckInScope::OneSymptom.counts_as_check_in());
     }
 
     #[test]

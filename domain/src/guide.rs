@@ -258,6 +258,27 @@ impl GuideListing {
         query.is_empty() || self.all_names().any(|name| fold(name).contains(&query))
     }
 
+    /// The drug's generic name in each language, when `typed` (a regimen line's drug name, as the pharmacist
+    /// typed it) is the generic name in one of them, ignoring case and accents: "Capecitabine" reads "Capecitabina"
+    /// in Spanish. A brand name ("Xeloda") or anything else typed stays as typed: `None`.
+    /// A name typed with a capital ("Capecitabine") keeps it ("Capecitabina").
+    pub fn generic_names_for(&self, typed: &str) -> Option<std::collections::BTreeMap<String, String>> {
+        let capital = typed.trim().chars().next().is_some_and(char::is_uppercase);
+        let typed = fold(typed.trim());
+        self.names.iter().any(|n| fold(&n.generic_name) == typed).then(|| {
+            self.names
+                .iter()
+                .map(|n| {
+                    let mut name = n.generic_name.clone();
+                    if capital {
+                        name = name.chars().take(1).flat_map(char::to_uppercase).chain(name.chars().skip(1)).collect();
+                    }
+                    (n.lang.clone(), name)
+                })
+                .collect()
+        })
+    }
+
     /// Is this one of the patient's medicines? True when a name appears as a whole word (or words) in the
     /// regimen's drug line, e.g. "Capecitabine 500 mg tablets" or "XELODA 150 mg".
     pub fn is_named_in(&self, regimen_drug_name: &str) -> bool {
@@ -384,6 +405,23 @@ pub fn inlines(text: &str) -> Vec<Inline> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_generic_name_reads_in_each_language_and_a_brand_stays() {
+        let listing = GuideListing {
+            drug: "capecitabine".into(),
+            names: vec![
+                GuideNames { lang: "en".into(), generic_name: "capecitabine".into(), brand_names: vec!["Xeloda".into()] },
+                GuideNames { lang: "es".into(), generic_name: "capecitabina".into(), brand_names: vec!["Xeloda".into()] },
+            ],
+            food: FoodInstruction::AfterMeal { within_minutes: 30 },
+        };
+        let names = listing.generic_names_for(" Capecitabine ").unwrap();
+        assert_eq!((names["en"].as_str(), names["es"].as_str()), ("Capecitabine", "Capecitabina"));
+        assert_eq!(listing.generic_names_for("capecitabína").unwrap()["en"], "capecitabine", "typed in Spanish, lower case");
+        assert_eq!(listing.generic_names_for("Xeloda"), None, "a brand name is the same in every language");
+        assert_eq!(listing.generic_names_for("Capecitabine 500 mg"), None, "only the name itself");
+    }
 
     fn listing() -> GuideListing {
         GuideListing {

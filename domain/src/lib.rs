@@ -15,6 +15,7 @@ pub mod regimen;
 pub mod reminders;
 pub mod rules;
 pub mod schedule;
+pub mod site;
 pub mod sorting;
 pub mod sync;
 pub mod triage;

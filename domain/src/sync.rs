@@ -4,6 +4,8 @@
 //! its outbox until the server acknowledges them; the server stores each id once (a grow-only set), so
 //! re-sending is a no-op and an interrupted sync simply resumes. A batch is stored all-or-nothing.
 
+use std::collections::BTreeMap;
+
 use crate::sorting;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -262,6 +264,9 @@ pub struct SiteInfo {
     pub name: String,
     pub phone: String,
     pub after_hours_phone: String,
+    /// When `phone` is answered; outside them (or at night, when unset) the phone puts `after_hours_phone` first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub office_hours: Option<crate::site::OfficeHours>,
 }
 
 /// What a device knows about its patient: sent at enrollment and on every sync.
@@ -290,6 +295,22 @@ pub struct DeviceProfile {
     /// caregivers'), so that a dose logged on one phone shows as logged on the others.
     #[serde(default)]
     pub diary: Vec<DiaryItem>,
+    /// A regimen line's drug name in each language, for lines whose typed name is a guide's generic name
+    /// (issue #14 item 3): the phone shows "Capecitabina" to a patient reading Spanish.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub drug_names: BTreeMap<Uuid, BTreeMap<String, String>>,
+}
+
+impl DeviceProfile {
+    /// The profile with each regimen line's drug name in `lang` where [`DeviceProfile::drug_names`] has it.
+    pub fn in_language(mut self, lang: &str) -> Self {
+        for line in &mut self.regimen {
+            if let Some(name) = self.drug_names.get(&line.id).and_then(|names| names.get(lang)) {
+                line.regimen.drug_name = name.clone();
+            }
+        }
+        self
+    }
 }
 
 /// How many days of dose records a device profile carries.

@@ -112,6 +112,10 @@ pub struct SiteSettings {
     pub fever_threshold_c_tenths: i32,
     /// How long an acknowledgement of an unchanged symptom holds, in hours.
     pub acknowledged_window_hours: u32,
+    /// The unit the site's patients' thermometers read, when the site set one; else the phone goes by its
+    /// language (English °F, Spanish °C). A patient's own choice on the phone wins over both.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature_unit: Option<crate::checkin::TemperatureUnit>,
 }
 
 impl Default for SiteSettings {
@@ -119,6 +123,7 @@ impl Default for SiteSettings {
         SiteSettings {
             fever_threshold_c_tenths: DEFAULT_FEVER_THRESHOLD_C_TENTHS,
             acknowledged_window_hours: DEFAULT_ACKNOWLEDGED_WINDOW_HOURS,
+            temperature_unit: None,
         }
     }
 }

@@ -717,7 +717,7 @@ fn diary_table() {
 
 #[test]
 fn site_settings_are_bounded() {
-    let s = |fever, window| SiteSettings { fever_threshold_c_tenths: fever, acknowledged_window_hours: window };
+    let s = |fever, window| SiteSettings { fever_threshold_c_tenths: fever, acknowledged_window_hours: window, ..SiteSettings::default() };
     assert_eq!(SiteSettings::default(), s(380, 72));
     assert_eq!(SiteSettings::default().validated(), Ok(s(380, 72)));
     for ok in [s(375, 0), s(383, 720), s(380, 72)] {

@@ -138,6 +138,12 @@ impl GuideLibrary {
         self.listings.iter().filter(|l| l.is_named_in(regimen_drug_name)).map(|l| l.drug.as_str()).collect()
     }
 
+    /// A regimen line's drug name in each language, when it is a guide's generic name (see
+    /// [`GuideListing::generic_names_for`]).
+    pub fn generic_names_for(&self, regimen_drug_name: &str) -> Option<std::collections::BTreeMap<String, String>> {
+        self.listings.iter().find_map(|l| l.generic_names_for(regimen_drug_name))
+    }
+
     /// Every drug id that has a guide.
     pub fn drug_ids(&self) -> impl Iterator<Item = &str> {
         self.listings.iter().map(|l| l.drug.as_str())

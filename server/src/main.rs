@@ -59,6 +59,16 @@ enum Command {
         /// routine alert (2–28; default 4).
         #[arg(long)]
         unrecorded_doses_alert: Option<u32>,
+        /// The unit the site's patients' thermometers read: celsius or fahrenheit ("none": by the phone's language).
+        #[arg(long)]
+        temperature_unit: Option<String>,
+        /// When the site's own line is answered, e.g. 08:00-17:00, with --office-days; outside them the patient's
+        /// phone puts the after-hours number first ("none": after hours is 20:00–08:00).
+        #[arg(long, requires = "office_days")]
+        office_hours: Option<String>,
+        /// The days the site opens, e.g. mon-fri or mon-fri,sat.
+        #[arg(long, requires = "office_hours")]
+        office_days: Option<String>,
     },
     /// Set up a demo site, pharmacist (with a new random password) and patient with a fresh enrollment code.
     Demo,
@@ -85,7 +95,16 @@ async fn main() -> anyhow::Result<()> {
             println!("Created pharmacist {username} at {site}.");
             Ok(())
         }
-        Command::SiteSettings { site, fever_threshold_c, fever_threshold_f, acknowledged_window_hours, unrecorded_doses_alert } => {
+        Command::SiteSettings {
+            site,
+            fever_threshold_c,
+            fever_threshold_f,
+            acknowledged_window_hours,
+            unrecorded_doses_alert,
+            temperature_unit,
+            office_hours,
+            office_days,
+        } => {
             use carepath_domain::checkin::{Temperature, TemperatureUnit};
             let threshold = match (fever_threshold_c, fever_threshold_f) {
                 (Some(c), _) => Some((c, TemperatureUnit::Celsius)),
@@ -99,7 +118,34 @@ async fn main() -> anyhow::Result<()> {
                         .with_context(|| format!("{text:?} is not a temperature like 38.0 (°C) or 100.4 (°F)"))
                 })
                 .transpose()?;
+            let temperature_unit = temperature_unit
+                .map(|u| match u.to_ascii_lowercase().as_str() {
+                    "celsius" | "c" => Ok(Some(TemperatureUnit::Celsius)),
+                    "fahrenheit" | "f" => Ok(Some(TemperatureUnit::Fahrenheit)),
+                    "none" => Ok(None),
+                    _ => Err(anyhow::anyhow!("{u:?} is not a thermometer unit: celsius, fahrenheit or none")),
+                })
+                .transpose()?;
+            let office_hours = match (office_hours, office_days) {
+                (Some(h), _) if h.eq_ignore_ascii_case("none") => Some(None),
+                (Some(h), Some(d)) => Some(Some(carepath_domain::site::OfficeHours::parse(&h, &d)?)),
+                _ => None,
+            };
             let db = store::open(&cli.settings.database_path()).await?;
+            if temperature_unit.is_some() || office_hours.is_some() {
+                let change = patients::SiteContactSettings { temperature_unit, office_hours };
+                let (info, settings) = patients::update_site_contact(&db, &site, change).await?;
+                let unit = match settings.temperature_unit {
+                    Some(TemperatureUnit::Celsius) => "°C",
+                    Some(TemperatureUnit::Fahrenheit) => "°F",
+                    None => "the phone's language (English °F, Spanish °C)",
+                };
+                let hours = match &info.office_hours {
+                    Some(h) => format!("{}–{} on {:?}", h.opens.format("%H:%M"), h.closes.format("%H:%M"), h.days),
+                    None => "not set (after hours is 20:00–08:00)".to_string(),
+                };
+                println!("{site}: thermometers read {unit}; office hours {hours}.");
+            }
             if let Some(n) = unrecorded_doses_alert {
                 carepath_server::worklist::update_site_setting(&db, &site, n).await?;
                 println!("{site}: {n} unrecorded doses put a patient on the stopped-logging list.");

@@ -3,7 +3,11 @@
 use chrono::{DateTime, Duration, Utc};
 use carepath_domain::enrollment::EnrollmentCode;
 use carepath_domain::schedule::Regimen;
+use anyhow::Context;
+use carepath_domain::checkin::TemperatureUnit;
+use carepath_domain::site::OfficeHours;
 use carepath_domain::sync::{CaregiverInfo, DeviceProfile, EnrollPatientResponse, SiteInfo};
+use carepath_domain::triage::SiteSettings;
 use uuid::Uuid;
 
 use crate::auth::{random_bytes, token_hash};
@@ -121,15 +125,12 @@ pub async fn insert_code(
 /// triage settings, messages, and who the device belongs to.
 pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Option<&str>) -> anyhow::Result<DeviceProfile> {
     let db = &state.db;
-    type Row = (String, String, String, String, i64, i64, i64);
-    let (display_name, site_name, phone, after_hours_phone, every_days, fever, window): Row = sqlx::query_as(
-        "SELECT p.display_name, s.name, s.phone, s.after_hours_phone, p.check_in_every_days,
-                s.fever_threshold_c_tenths, s.acknowledged_window_hours
-         FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?",
-    )
-    .bind(patient_id)
-    .fetch_one(db)
-    .await?;
+    let (display_name, site_id, every_days): (String, String, i64) =
+        sqlx::query_as("SELECT display_name, site_id, check_in_every_days FROM patients WHERE id = ?")
+            .bind(patient_id)
+            .fetch_one(db)
+            .await?;
+    let (site, triage) = site_for_devices(db, &site_id).await?;
     let regimen = crate::regimens::lines(db, patient_id).await?;
     let check_in = state.items.form_for(&state.guides, regimen.iter().map(|l| l.drug_name()), u16::try_from(every_days)?);
     let events = crate::regimens::diary_events(&mut *db.acquire().await?, patient_id).await?;
@@ -146,11 +147,12 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
         }
         None => None,
     };
-    let triage = crate::triage::site_settings(fever, window)?;
+    let drug_names =
+        regimen.iter().filter_map(|line| Some((line.id, state.guides.generic_names_for(line.drug_name())?))).collect();
     Ok(DeviceProfile {
         patient_id: parse_uuid(patient_id)?,
         display_name,
-        site: SiteInfo { name: site_name, phone, after_hours_phone },
+        site,
         regimen,
         check_in: Some(check_in),
         triage,
@@ -158,13 +160,67 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
         caregiver,
         sent_messages: crate::messages::thread(&mut *db.acquire().await?, patient_id).await?,
         diary,
+        drug_names,
     })
 }
 
 pub async fn site_info(db: &Db, site_id: &str) -> anyhow::Result<SiteInfo> {
-    let (name, phone, after_hours_phone): (String, String, String) =
-        sqlx::query_as("SELECT name, phone, after_hours_phone FROM sites WHERE id = ?").bind(site_id).fetch_one(db).await?;
-    Ok(SiteInfo { name, phone, after_hours_phone })
+    Ok(site_for_devices(db, site_id).await?.0)
+}
+
+/// The site as its patients' phones know it: numbers and office hours, and the triage settings with the
+/// thermometer unit.
+async fn site_for_devices(db: &Db, site_id: &str) -> anyhow::Result<(SiteInfo, SiteSettings)> {
+    type Row = (String, String, String, Option<String>, i64, i64, Option<String>);
+    let (name, phone, after_hours_phone, office_hours, fever, window, unit): Row = sqlx::query_as(
+        "SELECT name, phone, after_hours_phone, office_hours, fever_threshold_c_tenths, acknowledged_window_hours,
+                temperature_unit FROM sites WHERE id = ?",
+    )
+    .bind(site_id)
+    .fetch_one(db)
+    .await?;
+    let office_hours = office_hours.map(|json| serde_json::from_str(&json)).transpose().context("a site's office hours")?;
+    let temperature_unit = unit.map(|u| serde_json::from_value(serde_json::Value::String(u))).transpose().context("a site's thermometer unit")?;
+    let triage = SiteSettings { temperature_unit, ..crate::triage::site_settings(fever, window)? };
+    Ok((SiteInfo { name, phone, after_hours_phone, office_hours }, triage))
+}
+
+/// What the site tells its patients' phones besides the triage thresholds: the thermometer unit and office hours.
+/// `None` leaves a setting as it is; `Some(None)` clears it.
+pub struct SiteContactSettings {
+    pub temperature_unit: Option<Option<TemperatureUnit>>,
+    pub office_hours: Option<Option<OfficeHours>>,
+}
+
+/// Changes the site's thermometer unit and office hours (each only if given); returns what its phones now get.
+pub async fn update_site_contact(db: &Db, site_name: &str, change: SiteContactSettings) -> anyhow::Result<(SiteInfo, SiteSettings)> {
+    let mut tx = crate::store::begin_write(db).await?;
+    let site: Option<(String,)> = sqlx::query_as("SELECT id FROM sites WHERE name = ?").bind(site_name).fetch_optional(&mut *tx).await?;
+    let Some((site_id,)) = site else { anyhow::bail!("there is no site named {site_name:?}") };
+    if let Some(unit) = change.temperature_unit {
+        let unit = unit.map(|u| if u == TemperatureUnit::Celsius { "celsius" } else { "fahrenheit" });
+        sqlx::query("UPDATE sites SET temperature_unit = ? WHERE id = ?").bind(unit).bind(&site_id).execute(&mut *tx).await?;
+    }
+    if let Some(hours) = &change.office_hours {
+        let json = hours.as_ref().map(serde_json::to_string).transpose()?;
+        sqlx::query("UPDATE sites SET office_hours = ? WHERE id = ?").bind(json).bind(&site_id).execute(&mut *tx).await?;
+    }
+    let detail = format!("temperature_unit={:?} office_hours={:?}", change.temperature_unit, change.office_hours);
+    crate::store::audit(
+        &mut *tx,
+        crate::store::Audit {
+            actor_kind: "system",
+            actor_id: None,
+            patient_id: None,
+            action: "site.settings",
+            outcome: "success",
+            detail: Some(detail),
+            source_ip: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    site_for_devices(db, &site_id).await
 }
 
 /// Changes a site's triage settings (each only if given) and returns them, within the domain's safe bounds
@@ -179,6 +235,7 @@ pub async fn update_site_settings(
     let bounds = carepath_domain::triage::SiteSettings {
         fever_threshold_c_tenths: fever_threshold_c_tenths.unwrap_or(carepath_domain::triage::DEFAULT_FEVER_THRESHOLD_C_TENTHS),
         acknowledged_window_hours: acknowledged_window_hours.unwrap_or(carepath_domain::triage::DEFAULT_ACKNOWLEDGED_WINDOW_HOURS),
+        temperature_unit: None,
     };
     bounds.validated()?;
     let mut tx = crate::store::begin_write(db).await?;

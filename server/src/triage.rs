@@ -41,6 +41,7 @@ pub fn site_settings(fever_threshold_c_tenths: i64, acknowledged_window_hours: i
     Ok(SiteSettings {
         fever_threshold_c_tenths: i32::try_from(fever_threshold_c_tenths)?,
         acknowledged_window_hours: u32::try_from(acknowledged_window_hours)?,
+        temperature_unit: None,
     })
 }
 

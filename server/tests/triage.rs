@@ -458,6 +458,67 @@ async fn a_site_sets_its_own_fever_threshold_and_devices_get_it_at_the_next_sync
 }
 
 #[tokio::test]
+async fn a_sites_thermometer_unit_and_office_hours_reach_its_phones_and_a_typed_drug_name_reads_in_each_language() {
+    use carepath_server::patients::{update_site_contact, SiteContactSettings};
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    assert_eq!((ana.profile.triage.temperature_unit, ana.profile.site.office_hours.clone()), (None, None), "nothing set: by language, night");
+    // "Capecitabine" as the pharmacist typed it is the guide's generic name: the phone gets it in each language.
+    let names = &ana.profile.drug_names[&ana.line_id];
+    assert_eq!((names["en"].as_str(), names["es"].as_str()), ("Capecitabine", "Capecitabina"));
+    assert_eq!(ana.profile.clone().in_language("es").regimen[0].drug_name(), "Capecitabina");
+
+    let hours = carepath_domain::site::OfficeHours::parse("08:00-17:00", "mon-fri").unwrap();
+    let change = SiteContactSettings { temperature_unit: Some(Some(TemperatureUnit::Celsius)), office_hours: Some(Some(hours.clone())) };
+    assert!(update_site_contact(&app.db, "Nowhere", change).await.is_err(), "an unknown site");
+    let change = SiteContactSettings { temperature_unit: Some(Some(TemperatureUnit::Celsius)), office_hours: Some(Some(hours.clone())) };
+    update_site_contact(&app.db, "North", change).await.unwrap();
+    let on_device = profile(&app, &ana.token).await;
+    assert_eq!(on_device.triage.temperature_unit, Some(TemperatureUnit::Celsius));
+    assert_eq!(on_device.site.office_hours, Some(hours.clone()));
+    assert_eq!(on_device.triage.fever_threshold_c_tenths, 380, "the fever threshold is untouched");
+
+    // One setting changed, the other kept; `Some(None)` clears.
+    let change = SiteContactSettings { temperature_unit: Some(None), office_hours: None };
+    let (info, settings) = update_site_contact(&app.db, "North", change).await.unwrap();
+    assert_eq!((settings.temperature_unit, info.office_hours), (None, Some(hours)));
+    // A fever threshold change keeps the thermometer unit and hours (they are other columns).
+    carepath_server::patients::update_site_settings(&app.db, "North", Some(383), None).await.unwrap();
+    assert!(profile(&app, &ana.token).await.site.office_hours.is_some());
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'site.settings'").await, 3);
+}
+
+#[tokio::test]
+async fn i_feel_fine_and_one_symptom_are_stored_as_such_and_refused_when_they_say_otherwise() {
+    use carepath_domain::checkin::CheckInScope;
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let ana = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
+    let fine = check_in_with(CheckInAnswers { scope: CheckInScope::FeelingFine, ..CheckInAnswers::default() });
+    app.sync_ok(&ana.token, &[fine.clone()]).await;
+    assert_eq!(app.count("alerts").await, 0, "feeling fine raises nothing");
+
+    // "Fine" with a yes to a danger sign, or "one symptom" with two, is refused and nothing of the batch is stored.
+    let mut fine_but = CheckInAnswers { scope: CheckInScope::FeelingFine, ..CheckInAnswers::default() };
+    fine_but.emergency_yes.insert("chest_pain".into());
+    let mut two = answers(Symptom::Pain, 1, None);
+    two.answers.extend(answers(Symptom::Nausea, 1, None).answers);
+    two.scope = CheckInScope::OneSymptom;
+    for bad in [fine_but, two] {
+        let response = app.sync(&ana.token, &[check_in(Symptom::Pain, 1, None), check_in_with(bad)]).await;
+        assert_error(response, 422, "invalid_event").await;
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM events WHERE kind = 'check_in'").await, 1);
+
+    // One severe symptom on its own is triaged like any check-in.
+    let mut one = answers(Symptom::Pain, 3, None);
+    one.scope = CheckInScope::OneSymptom;
+    app.sync_ok(&ana.token, &[check_in_with(one)]).await;
+    assert_eq!(app.count("alerts").await, 1);
+}
+
+#[tokio::test]
 async fn failing_notices_show_on_the_pharmacists_dashboard_until_delivered() {
     // The receiver refuses the first request; the retry comes 3 s later and is delivered.
     let hook = webhook_receiver(1).await;

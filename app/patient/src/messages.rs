@@ -226,7 +226,7 @@ mod tests {
         DeviceProfile {
             patient_id: Uuid::nil(),
             display_name: "Ana".into(),
-            site: SiteInfo { name: "North".into(), phone: "1".into(), after_hours_phone: "2".into() },
+            site: SiteInfo { name: "North".into(), phone: "1".into(), after_hours_phone: "2".into(), office_hours: None },
             regimen: Vec::new(),
             check_in: None,
             triage: Default::default(),
@@ -237,6 +237,7 @@ mod tests {
                 PatientMessage { id: Uuid::from_u128(3), body: "She ate".into(), recorded_at: at("2026-11-23T11:00:00Z"), received_at: at("2026-11-23T11:00:00Z"), in_reply_to: None, caregiver: Some("Maria".into()), alert_id: None },
             ],
             diary: Vec::new(),
+            drug_names: Default::default(),
         }
     }
 

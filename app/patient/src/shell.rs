@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn the_entry_holds_only_the_sites_numbers_and_threshold() {
-        let site = SiteInfo { name: "Riverside Oncology".into(), phone: "+1 555 0100".into(), after_hours_phone: "+1 555 0199".into() };
+        let site = SiteInfo { name: "Riverside Oncology".into(), phone: "+1 555 0100".into(), after_hours_phone: "+1 555 0199".into(), office_hours: None };
         assert_eq!(
             call_numbers_json(&site, 380),
             r#"{"v":1,"phone":"+1 555 0100","after_hours_phone":"+1 555 0199","fever_threshold_c_tenths":380}"#

@@ -159,7 +159,7 @@ mod tests {
         DeviceProfile {
             patient_id: Uuid::nil(),
             display_name: "Ana".into(),
-            site: SiteInfo { name: "North".into(), phone: "1".into(), after_hours_phone: "2".into() },
+            site: SiteInfo { name: "North".into(), phone: "1".into(), after_hours_phone: "2".into(), office_hours: None },
             regimen: Vec::new(),
             check_in: None,
             triage: Default::default(),
@@ -167,6 +167,7 @@ mod tests {
             caregiver: None,
             sent_messages: Vec::new(),
             diary,
+            drug_names: Default::default(),
         }
     }
 
