@@ -43,7 +43,7 @@ sync-refused = { $count ->
 
 ## Today
 nav-today = Back to today
-nav-check-in = How are you feeling? Report a symptom
+nav-check-in = Do a whole check-in now
 today-title = Today
 today-greeting = Hello, { $name }.
 dose-text = Your dose: { $dose }
@@ -1118,3 +1118,38 @@ desk-show-low-adherence = Adherence below 80 % (30 days)
 desk-show-refill-due = Refill due
 desk-show-on-hold = A medicine on hold
 desk-filter-drug = Taking (drug name)
+
+## Issue #14: after hours, "I feel fine", one symptom any time, a shorter Today
+weekday-short = { $day ->
+    [0] Mon
+    [1] Tue
+    [2] Wed
+    [3] Thu
+    [4] Fri
+    [5] Sat
+   *[6] Sun
+}
+call-after-hours-now = The pharmacy is closed now. Call the after-hours line: { $phone }
+call-pharmacy-opens = Your pharmacy, open { $hours }: { $phone }
+call-pharmacy-daytime = Your pharmacy, in the daytime: { $phone }
+quick-contact-title = Call or write to your pharmacy
+report-symptom-title = Report a symptom
+report-symptom-intro = Something new or worse since your last check-in? Choose it here. You do not need to answer the whole check-in.
+report-symptom-emergency = If you feel very sick, do not wait: call your pharmacy now or call 911. The numbers are below.
+report-symptom-open = Report a symptom now
+report-symptom-open-for = Report a symptom for { $patient }
+check-in-feeling-fine = I feel fine, nothing new
+check-in-feeling-fine-hint = None of these, and nothing new since last time? You can send your check-in now.
+summary-feeling-fine = feels fine, nothing new (symptoms not asked)
+summary-one-symptom = One symptom, between check-ins: { $report }
+nav-more = More
+messages-earlier = { $count ->
+    [one] Earlier message (1)
+   *[other] Earlier messages ({ $count })
+}
+messages-all = All messages
+reminders-change = Change reminder settings
+reminders-about = About reminders, and quiet hours
+reminders-short = Get a reminder on this phone at each dose time.
+reminders-short-caregiver = Be told on this phone when a dose has not been logged.
+check-in-due-intro = A few questions about the last 7 days, about 2 minutes.

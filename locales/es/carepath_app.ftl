@@ -43,7 +43,7 @@ sync-refused = { $count ->
 
 ## Hoy
 nav-today = Volver a hoy
-nav-check-in = ¿Cómo se siente? Avise de un síntoma
+nav-check-in = Hacer un registro completo ahora
 today-title = Hoy
 today-greeting = Hola, { $name }.
 dose-text = Su dosis: { $dose }
@@ -1127,3 +1127,38 @@ desk-show-low-adherence = Adherencia menor del 80 % (30 días)
 desk-show-refill-due = Le toca un resurtido
 desk-show-on-hold = Un medicamento en pausa
 desk-filter-drug = Toma (nombre del medicamento)
+
+## Issue #14: after hours, "I feel fine", one symptom any time, a shorter Today
+weekday-short = { $day ->
+    [0] lun
+    [1] mar
+    [2] mié
+    [3] jue
+    [4] vie
+    [5] sáb
+   *[6] dom
+}
+call-after-hours-now = La farmacia está cerrada ahora. Llame a la línea fuera de horario: { $phone }
+call-pharmacy-opens = Su farmacia, abierta { $hours }: { $phone }
+call-pharmacy-daytime = Su farmacia, durante el día: { $phone }
+quick-contact-title = Llame o escriba a su farmacia
+report-symptom-title = Avisar de un síntoma
+report-symptom-intro = ¿Algo nuevo o peor desde su último registro? Elíjalo aquí. No tiene que contestar todo el registro.
+report-symptom-emergency = Si se siente muy mal, no espere: llame ahora a su farmacia o al 911. Los números están abajo.
+report-symptom-open = Avisar de un síntoma ahora
+report-symptom-open-for = Avisar de un síntoma de { $patient }
+check-in-feeling-fine = Me siento bien, nada nuevo
+check-in-feeling-fine-hint = ¿Nada de esto y nada nuevo desde la última vez? Puede enviar su registro ahora.
+summary-feeling-fine = se siente bien, nada nuevo (no se preguntaron síntomas)
+summary-one-symptom = Un síntoma, entre registros: { $report }
+nav-more = Más
+messages-earlier = { $count ->
+    [one] Mensaje anterior (1)
+   *[other] Mensajes anteriores ({ $count })
+}
+messages-all = Todos los mensajes
+reminders-change = Cambiar los recordatorios
+reminders-about = Sobre los recordatorios, y horas de silencio
+reminders-short = Reciba un recordatorio en este teléfono a la hora de cada dosis.
+reminders-short-caregiver = Sepa en este teléfono cuando una dosis no se ha anotado.
+check-in-due-intro = Unas preguntas sobre los últimos 7 días, unos 2 minutos.

@@ -56,7 +56,7 @@ test('offline, a fever of 38.5 °C shows "Call now" at once, with the pharmacy n
   const callNow = phone.getByTestId('call-now');
   await callNow.getByRole('heading', { name: 'Call your pharmacy now' }).waitFor();
   await callNow.getByText('Fever of 38.5 °C (101.3 °F)').waitFor();
-  assert.equal(await callNow.getByRole('link', { name: /Call your pharmacy/ }).getAttribute('href'), 'tel:+15550133');
+  assert.equal(await callNow.locator('a[href="tel:+15550133"]').count(), 1);
   await phone.getByText(/saved on this phone and marked urgent/).waitFor();
   await phone.locator('.sync-status[data-state="offline"][data-waiting="1"]').waitFor();
   // The heading has focus, so a screen reader announces the new screen.

@@ -47,8 +47,9 @@ test('offline, 5 stools more than usual on capecitabine shows "Call us now" at o
   const callNow = phone.getByTestId('call-now');
   await callNow.getByRole('heading', { name: 'Call your pharmacy now' }).waitFor();
   await callNow.getByText('4 or more stools a day more than usual, on capecitabine').waitFor();
-  assert.equal(await callNow.getByRole('link', { name: /Call your pharmacy/ }).getAttribute('href'), 'tel:+15550144');
-  assert.equal(await callNow.getByRole('link', { name: /Nights and weekends/ }).getAttribute('href'), 'tel:+15550188');
+  // Both numbers, whatever the hour (at night the after-hours line is the first and big one).
+  assert.equal(await callNow.locator('a[href="tel:+15550144"]').count(), 1);
+  assert.equal(await callNow.locator('a[href="tel:+15550188"]').count(), 1);
   await phone.getByText(/saved on this phone and marked urgent/).waitFor();
   assert.equal(await phone.evaluate(() => document.activeElement?.id), 'step-heading');
   assert.deepEqual(await overflowing(phone), [], 'Call us now scrolls sideways at phone width');

@@ -78,7 +78,10 @@ test('a reply appears on the open phone within 45 s, at the top of Today, and is
   await region.waitFor({ state: 'detached' });
   // Focus goes back to the screen's heading, not lost to the page.
   await phone.waitForFunction(() => document.activeElement?.id === 'today-title', null, { timeout: 2000 });
-  await phone.getByTestId('messages').getByText(REPLY).waitFor();
+  // A read message is folded under "Earlier message (1)" (issue #14 item 7: a shorter Today).
+  const earlier = phone.getByTestId('messages');
+  await earlier.getByText('Earlier message (1)').click();
+  await earlier.getByText(REPLY).waitFor();
   await waitFor(() => server.sql('SELECT COUNT(*) FROM messages WHERE read_at IS NOT NULL') === '1', 'the read receipt');
   assert.deepEqual(await axe(phone), [], 'accessibility violations on Today after reading');
   await desk.reload();

@@ -174,6 +174,10 @@ test('the card explains reminders; "Turn on" asks for permission, subscribes and
 
   const card = phone.getByTestId('reminders');
   await card.getByRole('heading', { name: 'Dose reminders' }).waitFor();
+  // One line and the button; the rest is folded under "About reminders" (issue #14 item 7: a shorter Today).
+  await card.getByText('Get a reminder on this phone at each dose time.').waitFor();
+  assert.equal(await card.getByText(/never shows the name of your medicine/).isVisible(), false);
+  await card.getByText('About reminders, and quiet hours').click();
   await card.getByText(/remind you on this phone when it is time for a dose, even when the app is closed/).waitFor();
   await card.getByText(/never shows the name of your medicine/).waitFor();
   // A patient's own phone is not asked about overdue doses (that is a caregiver's opt-in).
@@ -258,6 +262,9 @@ test('with a caregiver\'s profile added on the phone, saving subscribes both; th
   await phone.getByTestId('caregiver-greeting').waitFor();
 
   const card = phone.getByTestId('reminders');
+  // Reminders are on: their settings are folded (issue #14 item 7) until the patient opens them.
+  assert.equal(await card.getByRole('button', { name: 'Save reminder settings' }).isVisible(), false);
+  await card.getByText('Change reminder settings').click();
   const overdue = card.getByLabel('Tell me when a dose is overdue by this many minutes (optional)');
   await overdue.fill('4');
   await card.getByRole('button', { name: 'Save reminder settings' }).click();
@@ -273,6 +280,8 @@ test('with a caregiver\'s profile added on the phone, saving subscribes both; th
 
 test('"Turn off reminders" removes the subscription for everyone on the phone', async () => {
   const card = phone.getByTestId('reminders');
+  const settings = card.getByTestId('reminder-settings');
+  if (!(await settings.evaluate((d) => d.open))) await card.getByText('Change reminder settings').click();
   await card.getByRole('button', { name: 'Turn off reminders' }).click();
   await card.getByText('Reminders are off on this phone.').waitFor();
   await card.getByRole('button', { name: 'Turn on reminders' }).waitFor();

@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use carepath_domain::checkin::{
-    CheckInAnswers, CheckInForm, Item, ItemAnswer, Temperature, TemperatureUnit, YesNoQuestion, FEVERISH, MAX_NOTE,
+    CheckInAnswers, CheckInForm, CheckInScope, Item, ItemAnswer, Temperature, TemperatureUnit, YesNoQuestion, FEVERISH,
+    MAX_NOTE,
 };
 use carepath_domain::grading::{composite_grade, Attribute, Grade, Responses};
 use carepath_domain::rules::{Advice, MAX_STOOLS_ABOVE_USUAL};
@@ -23,7 +24,6 @@ use leptos_router::components::A;
 use uuid::Uuid;
 
 use crate::device::Device;
-use carepath_ui::format;
 use carepath_ui::i18n::current;
 use carepath_ui::reasons::{reason_text, term_name};
 use carepath_ui::tr;
@@ -73,14 +73,14 @@ fn complete(item: &Item, r: &Responses) -> bool {
     composite_grade(item.attributes, r).is_ok()
 }
 
-fn saved_unit() -> TemperatureUnit {
+/// The unit the temperature field starts in: the one the patient chose on this phone, else the site's, else by
+/// language (thermometers in the US read °F; elsewhere °C).
+fn starting_unit(site: Option<TemperatureUnit>) -> TemperatureUnit {
     let saved = window().local_storage().ok().flatten().and_then(|s| s.get_item(UNIT_KEY).ok().flatten());
     match saved.as_deref() {
         Some("celsius") => TemperatureUnit::Celsius,
         Some("fahrenheit") => TemperatureUnit::Fahrenheit,
-        // Thermometers in the US read °F; elsewhere °C.
-        _ if current() == "en" => TemperatureUnit::Fahrenheit,
-        _ => TemperatureUnit::Celsius,
+        _ => site.unwrap_or(if current() == "en" { TemperatureUnit::Fahrenheit } else { TemperatureUnit::Celsius }),
     }
 }
 
@@ -168,10 +168,14 @@ pub fn CheckInScreen() -> impl IntoView {
         })
     };
 
-    let step = RwSignal::new(Step::Safety);
+    // `/check-in?symptom=nausea`: one symptom between check-ins (from `/report`), its questions and a note only.
+    let one_symptom = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("symptom"))
+        .and_then(|id| form.with_untracked(|f| f.as_ref().and_then(|f| f.items.iter().position(|i| i.id == id))));
+    let step = RwSignal::new(one_symptom.map_or(Step::Safety, Step::Item));
     let emergency = RwSignal::new(BTreeSet::<String>::new());
     let temperature_text = RwSignal::new(String::new());
-    let unit = RwSignal::new(saved_unit());
+    let unit = RwSignal::new(starting_unit(settings.get_untracked().temperature_unit));
     let stools_text = RwSignal::new(String::new());
     let at_night = RwSignal::new(None::<bool>);
     let responses = RwSignal::new(BTreeMap::<String, Responses>::new());
@@ -273,6 +277,23 @@ pub fn CheckInScreen() -> impl IntoView {
     };
     let after_items = move || if later_questions().is_empty() { Step::Note } else { Step::MoreQuestions };
 
+    // "I feel fine, nothing new": the safety page seen with nothing on it answered yes; recorded as that, with a
+    // reading if one was typed (a fever still asks for a call).
+    let feeling_fine = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        let answers = match first_answers() {
+            Ok(a) => CheckInAnswers { scope: CheckInScope::FeelingFine, stools_above_usual: None, diarrhea_at_night: None, ..a },
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
+        let outcome = form.with_untracked(|f| outcome_of(&answers, f.as_ref(), &settings.get_untracked(), None, false));
+        record(answers, Step::Result(outcome));
+    };
+
     let submit = move |_| {
         if busy.get_untracked() {
             return;
@@ -299,15 +320,19 @@ pub fn CheckInScreen() -> impl IntoView {
             }
         }
         answers.note = (!note_text.is_empty()).then_some(note_text);
+        if one_symptom.is_some() {
+            answers.scope = CheckInScope::OneSymptom;
+        }
         let outcome = form.with_untracked(|f| outcome_of(&answers, f.as_ref(), &settings.get_untracked(), previous().as_ref(), false));
         record(answers, Step::Result(outcome));
     };
 
     view! {
         <section class="check-in" aria-labelledby="check-in-title">
-            <h1 id="check-in-title">{move || match crate::patient::caring_for() {
-                Some(patient) => tr!("check-in-title-for", patient = patient),
-                None => tr!("check-in-title"),
+            <h1 id="check-in-title">{move || match (one_symptom, crate::patient::caring_for()) {
+                (Some(_), _) => tr!("report-symptom-title"),
+                (None, Some(patient)) => tr!("check-in-title-for", patient = patient),
+                (None, None) => tr!("check-in-title"),
             }}</h1>
             {move || match step.get() {
                 Step::Safety => view! {
@@ -319,6 +344,15 @@ pub fn CheckInScreen() -> impl IntoView {
                         <button type="submit" class="primary wide" disabled=move || busy.get()>
                             {text!("check-in-next")}
                         </button>
+                        <Show when=move || emergency.with(BTreeSet::is_empty)>
+                            <div class="feeling-fine">
+                                <p class="hint" id="feeling-fine-hint">{text!("check-in-feeling-fine-hint")}</p>
+                                <button type="button" class="secondary wide" data-testid="feeling-fine" aria-describedby="feeling-fine-hint"
+                                    disabled=move || busy.get() on:click=feeling_fine>
+                                    {text!("check-in-feeling-fine")}
+                                </button>
+                            </div>
+                        </Show>
                     </form>
                 }.into_any(),
                 Step::Stools => view! {
@@ -337,7 +371,9 @@ pub fn CheckInScreen() -> impl IntoView {
                     match (item, form_value) {
                         (Some(item), Some(form_value)) => {
                             let total = form_value.items.len();
-                            let next = move || if index + 1 < total { Step::Item(index + 1) } else { after_items() };
+                            let next = move || if one_symptom.is_some() {
+                                Step::Note
+                            } else if index + 1 < total { Step::Item(index + 1) } else { after_items() };
                             let back = move || match index {
                                 0 if asks_stools() => Step::Stools,
                                 0 => Step::Safety,
@@ -346,17 +382,24 @@ pub fn CheckInScreen() -> impl IntoView {
                             let item_for_check = item.clone();
                             let ready = move || responses.with(|r| r.get(&item_for_check.id).is_some_and(|r| complete(&item_for_check, r)));
                             let skip_id = item.id.clone();
+                            let progress = one_symptom.is_none().then_some((index, total));
                             view! {
-                                <ItemStep item=item form=form_value index=index total=total responses=responses/>
+                                <ItemStep item=item form=form_value progress=progress responses=responses/>
                                 <div class="step-buttons">
                                     <button type="button" class="primary wide" disabled=move || !ready() on:click=move |_| go(next())>
                                         {text!("check-in-next")}
                                     </button>
-                                    <button type="button" class="secondary" on:click=move |_| go(back())>{text!("check-in-back")}</button>
-                                    <button type="button" class="link" on:click=move |_| {
-                                        responses.update(|r| { r.remove(&skip_id); });
-                                        go(next());
-                                    }>{text!("check-in-skip")}</button>
+                                    {if one_symptom.is_some() {
+                                        view! { <A href="/report" attr:class="button secondary">{text!("check-in-back")}</A> }.into_any()
+                                    } else {
+                                        view! {
+                                            <button type="button" class="secondary" on:click=move |_| go(back())>{text!("check-in-back")}</button>
+                                            <button type="button" class="link" on:click=move |_| {
+                                                responses.update(|r| { r.remove(&skip_id); });
+                                                go(next());
+                                            }>{text!("check-in-skip")}</button>
+                                        }.into_any()
+                                    }}
                                 </div>
                             }.into_any()
                         }
@@ -381,7 +424,9 @@ pub fn CheckInScreen() -> impl IntoView {
                     <p class="error" role="alert">{move || error.get()}</p>
                     <div class="step-buttons">
                         <button type="button" class="primary wide" on:click=submit disabled=move || busy.get()>{text!("check-in-submit")}</button>
-                        <button type="button" class="secondary" on:click=move |_| go(if !later_questions().is_empty() {
+                        <button type="button" class="secondary" on:click=move |_| go(if let Some(index) = one_symptom {
+                            Step::Item(index)
+                        } else if !later_questions().is_empty() {
                             Step::MoreQuestions
                         } else if item_count() > 0 { Step::Item(item_count() - 1) } else { Step::Safety })>
                             {text!("check-in-back")}
@@ -510,8 +555,9 @@ fn StoolsStep(stools_text: RwSignal<String>, at_night: RwSignal<Option<bool>>) -
     }
 }
 
+/// One symptom's questions; `progress` (index, total) for "Question 2 of 7" in a whole check-in.
 #[component]
-fn ItemStep(item: Item, form: CheckInForm, index: usize, total: usize, responses: RwSignal<BTreeMap<String, Responses>>) -> impl IntoView {
+fn ItemStep(item: Item, form: CheckInForm, progress: Option<(usize, usize)>, responses: RwSignal<BTreeMap<String, Responses>>) -> impl IntoView {
     let lang = current();
     let text = item.text_in(&lang).clone();
     let scales = form.scales_in(&lang).cloned();
@@ -521,10 +567,12 @@ fn ItemStep(item: Item, form: CheckInForm, index: usize, total: usize, responses
     let id_for_first = id.clone();
     let first_answer = Memo::new(move |_| responses.with(|r| r.get(&id_for_first).and_then(|r| r.get(first))));
     view! {
-        <p class="progress">{move || {
-            let (number, total): (usize, usize) = (index + 1, total);
-            tr!("check-in-progress", current = number, total = total)
-        }}</p>
+        {progress.map(|(index, total)| view! {
+            <p class="progress">{move || {
+                let (number, total): (usize, usize) = (index + 1, total);
+                tr!("check-in-progress", current = number, total = total)
+            }}</p>
+        })}
         <h2 id="step-heading" tabindex="-1">{text.name.clone()}</h2>
         {attributes.iter().enumerate().map(|(n, attribute)| {
             let attribute = *attribute;
@@ -618,16 +666,7 @@ fn ResultScreen(outcome: Outcome) -> impl IntoView {
                     {found.iter().cloned().map(|f| view! { <li>{f}</li> }).collect_view()}
                 </ul>
             </Show>
-            {site.filter(|_| action.is_some()).map(|site| {
-                let (phone, after) = (site.phone.clone(), site.after_hours_phone.clone());
-                let big = if urgent { "button danger wide" } else { "button primary wide" };
-                view! {
-                    <p class="call-links">
-                        <a class=big href=format::tel_href(&site.phone)>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
-                        <a class="button secondary wide" href=format::tel_href(&site.after_hours_phone)>{move || tr!("call-now-after-hours", phone = after.clone())}</a>
-                    </p>
-                }
-            })}
+            {site.filter(|_| action.is_some()).map(|site| view! { <crate::call_links::CallLinks site=site urgent=urgent wide=true/> })}
             <Show when=move || urgent>
                 <p class="emergency-note">{text!("red-flag-emergency")}</p>
             </Show>

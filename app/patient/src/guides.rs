@@ -13,6 +13,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use carepath_ui::api;
+use crate::call_links::has_own_after_hours;
 use crate::device::Device;
 use carepath_ui::format;
 use carepath_ui::i18n::{current, tr_dynamic};
@@ -278,10 +279,6 @@ fn review_date_text(d: NaiveDate, lang: &str) -> String {
 }
 
 /// Has the site an after-hours number of its own? Only then does "Call us now" say "day or night".
-fn has_own_after_hours(site: &SiteInfo) -> bool {
-    let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
-    !site.after_hours_phone.trim().is_empty() && digits(&site.after_hours_phone) != digits(&site.phone)
-}
 
 /// When to get help, first and open: "Call 911", "Call us now", "Tell us within a day", each with its signs.
 #[component]
@@ -328,19 +325,7 @@ fn CallList(call: guide::CallList) -> impl IntoView {
 #[component]
 fn CallButtons() -> impl IntoView {
     move || {
-        enrolled_profile().map(|p| {
-            // Non-breaking spaces: a number never wraps in the middle.
-            let phone = p.site.phone.replace(' ', "\u{a0}");
-            let after = has_own_after_hours(&p.site).then(|| (p.site.after_hours_phone.replace(' ', "\u{a0}"), format::tel_href(&p.site.after_hours_phone)));
-            view! {
-                <p class="call-links">
-                    <a class="button danger" href=format::tel_href(&p.site.phone)>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
-                    {after.map(|(after, href)| view! {
-                        <a class="button secondary" href=href>{move || tr!("call-now-after-hours", phone = after.clone())}</a>
-                    })}
-                </p>
-            }
-        })
+        enrolled_profile().map(|p| view! { <crate::call_links::CallLinks site=p.site urgent=true/> })
     }
 }
 

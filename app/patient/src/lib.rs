@@ -2,6 +2,7 @@
 //! messages. Client-side rendered Leptos, offline-first: every write is stored on the device first. Its own wasm
 //! bundle (the pharmacist's desk is `carepath-desk`, which this phone never downloads).
 
+pub mod call_links;
 pub mod checkin;
 pub mod device;
 pub mod diary;
@@ -10,6 +11,7 @@ pub mod messages;
 pub mod outbox;
 pub mod patient;
 pub mod reminders;
+pub mod report;
 pub mod shell;
 
 use carepath_ui::{text, AppFrame};
@@ -32,6 +34,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <p>{text!("not-found")}</p> }>
                     <Route path=path!("/") view=|| view! { <PatientShell><TodayScreen/></PatientShell> }/>
                     <Route path=path!("/check-in") view=|| view! { <PatientShell><CheckInScreen/></PatientShell> }/>
+                    <Route path=path!("/report") view=|| view! { <PatientShell><crate::report::ReportSymptomScreen/></PatientShell> }/>
                     <Route path=path!("/my-check-ins") view=|| view! { <PatientShell><MyCheckInsScreen/></PatientShell> }/>
                     <Route path=path!("/add-person") view=|| view! { <PatientShell><crate::patient::AddPersonScreen/></PatientShell> }/>
                     <Route path=path!("/diary") view=|| view! { <PatientShell><crate::diary::DiaryScreen/></PatientShell> }/>

@@ -209,10 +209,6 @@ fn storage_size(bytes: f64, lang: &str) -> String {
 /// Red-flag advice: shown from the device itself, so it works offline.
 #[component]
 pub fn CallNow(site: SiteInfo) -> impl IntoView {
-    let href = format::tel_href(&site.phone);
-    let after_href = format::tel_href(&site.after_hours_phone);
-    let phone = site.phone.clone();
-    let after = site.after_hours_phone.clone();
     // The site's own fever threshold (capped at 38.3 °C), never a number written into the words.
     let device = expect_context::<crate::device::Device>();
     let fever = move || {
@@ -223,16 +219,15 @@ pub fn CallNow(site: SiteInfo) -> impl IntoView {
         <aside class="call-now" aria-labelledby="call-now-title">
             <h2 id="call-now-title">{text!("call-now-title")}</h2>
             <p>{move || tr!("call-now-body", fever = fever())}</p>
-            <p class="call-links">
-                <a class="button danger" href=href>{move || tr!("call-now-pharmacy", phone = phone.clone())}</a>
-                <a class="button secondary" href=after_href>{move || tr!("call-now-after-hours", phone = after.clone())}</a>
-            </p>
+            <crate::call_links::CallLinks site=site urgent=true/>
         </aside>
     }
 }
 
+/// The profile on screen, its drug names in the patient's language where the drug has a guide ("Capecitabina"):
+/// reactive to the profile and to the language.
 pub fn profile() -> DeviceProfile {
-    expect_context::<Device>().profile.get().flatten().expect("shown only when enrolled")
+    expect_context::<Device>().profile.get().flatten().expect("shown only when enrolled").in_language(&current())
 }
 
 /// The patient's name when a caregiver's profile is on screen (the screens then say "Rosa took it", "Rosa's
@@ -249,6 +244,7 @@ pub fn TodayScreen() -> impl IntoView {
         <section aria-labelledby="today-title">
             <h1 id="today-title" tabindex="-1">{text!("today-title")}</h1>
             <p class="subtitle">{move || format::long_date(today, &current())}</p>
+            // First what the pharmacy wrote; the numbers to call near the top too (issue #14 item 7).
             <NewMessages/>
             {move || {
                 let p = profile();
@@ -261,16 +257,23 @@ pub fn TodayScreen() -> impl IntoView {
                     None => view! { <p class="greeting">{move || tr!("today-greeting", name = p.display_name.clone())}</p> }.into_any(),
                 }
             }}
+            <QuickContact/>
             <crate::reminders::ReminderBanner/>
             <crate::diary::TodayDoses/>
-            <Messages/>
             <CheckInPrompt/>
+            <A href="/report" attr:class="button secondary wide" attr:data-testid="report-symptom">{move || match caring_for() {
+                Some(patient) => tr!("report-symptom-open-for", patient = patient),
+                None => tr!("report-symptom-open"),
+            }}</A>
+            // Rarely needed: folded.
+            <Messages/>
             <crate::reminders::RemindersCard/>
-            <A href="/messages" attr:class="button secondary wide">{text!("messages-nav")}</A>
-            <A href="/diary" attr:class="button secondary wide">{text!("nav-diary")}</A>
-            <A href="/guides" attr:class="button secondary wide">{text!("nav-guides")}</A>
-            <A href="/my-check-ins" attr:class="button secondary wide">{text!("nav-my-check-ins")}</A>
-            <A href="/add-person" attr:class="button secondary wide">{text!("nav-add-person")}</A>
+            <nav class="more-links" aria-label=text!("nav-more")>
+                <A href="/diary" attr:class="button secondary">{text!("nav-diary")}</A>
+                <A href="/guides" attr:class="button secondary">{text!("nav-guides")}</A>
+                <A href="/my-check-ins" attr:class="button secondary">{text!("nav-my-check-ins")}</A>
+                <A href="/add-person" attr:class="button secondary">{text!("nav-add-person")}</A>
+            </nav>
             {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
         </section>
     }
@@ -280,7 +283,12 @@ pub fn TodayScreen() -> impl IntoView {
 /// When the last check-in was made on this device, if any.
 fn last_check_in(device: Device) -> Option<chrono::DateTime<Utc>> {
     device.events.with(|events| {
-        events.iter().filter(|e| matches!(e.event.body, EventBody::CheckIn(_))).map(|e| e.event.recorded_at).max()
+        // One symptom reported between check-ins does not stand in for the check-in that is due.
+        events
+            .iter()
+            .filter(|e| matches!(&e.event.body, EventBody::CheckIn(a) if a.scope.counts_as_check_in()))
+            .map(|e| e.event.recorded_at)
+            .max()
     })
 }
 
@@ -298,7 +306,7 @@ fn CheckInPrompt() -> impl IntoView {
                         Some(patient) => tr!("check-in-due-title-for", patient = patient),
                         None => tr!("check-in-due-title"),
                     }}</h2>
-                    <p>{text!("check-in-intro")}</p>
+                    <p>{text!("check-in-due-intro")}</p>
                     <A href="/check-in" attr:class="button primary wide">{move || match caring_for() {
                         Some(patient) => tr!("check-in-start-for", patient = patient),
                         None => tr!("check-in-start"),
@@ -308,7 +316,7 @@ fn CheckInPrompt() -> impl IntoView {
             .into_any(),
             Some(due) => view! {
                 <p class="hint">{move || tr!("check-in-next-due", date = format::long_date(due.with_timezone(&chrono::Local).date_naive(), &current()))}</p>
-                <A href="/check-in" attr:class="button primary wide">{text!("nav-check-in")}</A>
+                <A href="/check-in" attr:class="button secondary wide">{text!("nav-check-in")}</A>
             }
             .into_any(),
         }
@@ -410,9 +418,10 @@ fn Messages() -> impl IntoView {
     move || {
         let messages = read.get();
         (!messages.is_empty()).then(|| {
+            let count = messages.len();
             view! {
-                <section class="card messages" aria-labelledby="messages-title" data-testid="messages">
-                    <h2 id="messages-title">{text!("messages-title")}</h2>
+                <details class="card messages folded" data-testid="messages">
+                    <summary><h2 id="messages-title">{move || tr!("messages-earlier", count = count)}</h2></summary>
                     <ul role="list">
                         {messages.into_iter().take(5).map(|(_, from, sent, body)| {
                             view! {
@@ -425,8 +434,25 @@ fn Messages() -> impl IntoView {
                             }
                         }).collect_view()}
                     </ul>
-                </section>
+                    <A href="/messages" attr:class="button secondary">{text!("messages-all")}</A>
+                </details>
             }
+        })
+    }
+}
+
+/// The pharmacy's numbers and the messages page, at the top of Today: the after-hours line first at night
+/// ([`crate::call_links::CallLinks`]).
+#[component]
+fn QuickContact() -> impl IntoView {
+    let device = expect_context::<Device>();
+    move || {
+        device.profile.get().flatten().map(|p| view! {
+            <section class="quick-contact" aria-labelledby="quick-contact-title" data-testid="quick-contact">
+                <h2 id="quick-contact-title" class="visually-hidden">{text!("quick-contact-title")}</h2>
+                <crate::call_links::CallLinks site=p.site answered_now=true/>
+                <A href="/messages" attr:class="button secondary">{text!("messages-nav")}</A>
+            </section>
         })
     }
 }

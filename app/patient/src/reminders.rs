@@ -697,8 +697,15 @@ pub fn RemindersCard() -> impl IntoView {
         }
     };
 
+    // What reminders do, in full: open on the screens that explain a problem, folded under "About reminders" beside
+    // the button that turns them on (issue #14 item 7: a shorter Today).
+    let about = move || view! {
+        <p>{move || if caregiver.get() { tr!("reminders-intro-caregiver") } else { tr!("reminders-intro") }}</p>
+        <p class="hint">{text!("reminders-in-app")}</p>
+    };
     let body = move || match availability.get() {
         Availability::AddToHomeScreen => view! {
+            {about()}
             <div class="reminder-ios" data-testid="reminders-ios">
                 <h3>{text!("reminders-ios-title")}</h3>
                 <p>{text!("reminders-ios-intro")}</p>
@@ -712,10 +719,12 @@ pub fn RemindersCard() -> impl IntoView {
         }
         .into_any(),
         Availability::Unsupported => view! {
+            {about()}
             <p class="notice" data-testid="reminders-unsupported">{text!("reminders-unsupported")}</p>
         }
         .into_any(),
         Availability::Denied => view! {
+            {about()}
             <div class="notice warning" data-testid="reminders-denied">
                 <h3>{text!("reminders-denied-title")}</h3>
                 <p>{text!("reminders-denied-body")}</p>
@@ -725,21 +734,30 @@ pub fn RemindersCard() -> impl IntoView {
         .into_any(),
         Availability::Available => view! {
             <Show when=move || on.get() fallback=move || view! {
-                {fields()}
+                <p>{move || if caregiver.get() { tr!("reminders-short-caregiver") } else { tr!("reminders-short") }}</p>
                 <button type="button" class="primary wide" on:click=turn_on disabled=move || busy.get()>
                     {move || if busy.get() { tr!("reminders-busy") } else { tr!("reminders-turn-on") }}
                 </button>
+                <details class="reminder-settings" data-testid="reminder-about">
+                    <summary>{text!("reminders-about")}</summary>
+                    {about()}
+                    {fields()}
+                </details>
             }>
                 <p class="reminder-state" data-testid="reminders-on">
                     <span aria-hidden="true">"✓ "</span>{text!("reminders-are-on")}
                 </p>
-                <form on:submit=save novalidate>
-                    {fields()}
-                    <button type="submit" class="secondary wide" disabled=move || busy.get()>{text!("reminders-save")}</button>
-                </form>
-                <button type="button" class="secondary wide" on:click=turn_off disabled=move || busy.get()>
-                    {text!("reminders-turn-off")}
-                </button>
+                // Once on, the settings are rarely changed: folded (issue #14 item 7).
+                <details class="reminder-settings" data-testid="reminder-settings">
+                    <summary>{text!("reminders-change")}</summary>
+                    <form on:submit=save novalidate>
+                        {fields()}
+                        <button type="submit" class="secondary wide" disabled=move || busy.get()>{text!("reminders-save")}</button>
+                    </form>
+                    <button type="button" class="secondary wide" on:click=turn_off disabled=move || busy.get()>
+                        {text!("reminders-turn-off")}
+                    </button>
+                </details>
             </Show>
         }
         .into_any(),
@@ -748,8 +766,6 @@ pub fn RemindersCard() -> impl IntoView {
     view! {
         <section class="card reminders" aria-labelledby="reminders-title" data-testid="reminders">
             <h2 id="reminders-title">{text!("reminders-title")}</h2>
-            <p>{move || if caregiver.get() { tr!("reminders-intro-caregiver") } else { tr!("reminders-intro") }}</p>
-            <p class="hint">{text!("reminders-in-app")}</p>
             {body}
             <p class="reminder-note" role="status" data-testid="reminders-note"
                 data-error=move || matches!(note.get(), Some(Note::Failed(_) | Note::PermissionDismissed)).to_string()>

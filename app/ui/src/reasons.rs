@@ -2,7 +2,7 @@
 //! crate; the wording lives in `locales/` (message ids from `AlertReason::message_id`) and, for symptoms, yes/no
 //! questions and drug rules, in the check-in content (their names travel as `TermNames`).
 
-use carepath_domain::checkin::CheckInAnswers;
+use carepath_domain::checkin::{CheckInAnswers, CheckInScope};
 use carepath_domain::grading::Grade;
 use carepath_domain::sync::TermNames;
 use carepath_domain::triage::{celsius_tenths_to_fahrenheit_tenths, format_tenths, AlertReason, RedFlag};
@@ -99,13 +99,19 @@ pub fn check_in_summary(answers: &CheckInAnswers, names: &TermNames) -> String {
             parts.push(format!("{}: {}", term_name(&answer.term, names), grade_word(answer.grade)));
         }
     }
-    if parts.is_empty() {
+    if answers.scope == CheckInScope::FeelingFine {
+        // "I feel fine, nothing new": what the patient said, not "no symptoms" for questions never asked.
+        parts.insert(0, tr_dynamic("summary-feeling-fine"));
+    } else if parts.is_empty() {
         // "No symptoms" only where a symptom question was answered: a check-in whose every question was skipped
         // says nothing about symptoms (issue #14).
         let answered = !answers.answers.is_empty() || answers.stools_above_usual.is_some() || answers.diarrhea_at_night.is_some();
         parts.push(tr_dynamic(if answered { "summary-no-symptoms" } else { "summary-no-answers" }));
     }
     let mut text = parts.join("; ");
+    if answers.scope == CheckInScope::OneSymptom {
+        text = crate::tr!("summary-one-symptom", report = text);
+    }
     if let Some(note) = answers.note.as_deref().filter(|n| !n.trim().is_empty()) {
         text.push_str(&format!(" — “{note}”"));
     }
@@ -133,5 +139,18 @@ mod tests {
         };
         none.answers.insert("nausea".into(), never);
         assert_eq!(check_in_summary(&none, &TermNames::new()), "no symptoms");
+    }
+
+    #[test]
+    fn a_feeling_fine_check_in_and_a_one_symptom_report_say_what_they_are() {
+        let fine = CheckInAnswers { scope: CheckInScope::FeelingFine, ..CheckInAnswers::default() };
+        assert_eq!(check_in_summary(&fine, &TermNames::new()), "feels fine, nothing new (symptoms not asked)");
+        let mut one = CheckInAnswers { scope: CheckInScope::OneSymptom, ..CheckInAnswers::default() };
+        one.answers.insert("nausea".into(), carepath_domain::checkin::ItemAnswer {
+            attributes: carepath_domain::grading::AttributeSet::FrequencySeverity,
+            responses: carepath_domain::grading::Responses::new(Some(3), Some(2), None),
+        });
+        let text = check_in_summary(&one, &TermNames::new());
+        assert!(text.starts_with("One symptom, between check-ins: "), "{text}");
     }
 }
