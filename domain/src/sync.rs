@@ -447,6 +447,10 @@ pub struct AlertView {
     pub reasons: Vec<AlertReason>,
     /// The check-in that raised it, when one did.
     pub check_in: Option<CheckInAnswers>,
+    /// The caregiver who made that check-in (as the pharmacy named them); `None`: the patient did, or no check-in
+    /// raised it.
+    #[serde(default)]
+    pub reported_by: Option<String>,
     /// When the patient recorded the report (device clock).
     pub reported_at: DateTime<Utc>,
     /// When the server received it and raised the alert.
@@ -511,6 +515,9 @@ pub struct TimelineCheckIn {
     pub event_id: Uuid,
     pub recorded_at: DateTime<Utc>,
     pub answers: CheckInAnswers,
+    /// The caregiver who made it, on their own phone; `None`: the patient.
+    #[serde(default)]
+    pub reported_by: Option<String>,
 }
 
 /// Everything the pharmacist's patient page shows.
@@ -618,6 +625,9 @@ pub struct QueueItem {
     pub body: EventBody,
     /// For dose events, the drug of the regimen line.
     pub drug_name: Option<String>,
+    /// The caregiver who recorded it, on their own phone; `None`: the patient.
+    #[serde(default)]
+    pub reported_by: Option<String>,
 }
 
 /// The site's newest events, newest first (by recorded time); one page of them (`?limit=`, default 200, at most

@@ -691,6 +691,9 @@ dispense-refill-saved = Saved: { $days ->
 dispense-refill-error = Enter a whole number from 0 to 30.
 dispense-requests-title = Refill requests
 dispense-request-item = Requested { $time }
+
+## Caregivers: reported by, message audience (issue #14 item 4)
+desk-reported-by = Reported by { $name }
 caregiver-title = Caregivers
 caregiver-intro = A caregiver can log doses for the patient on their own phone, with their own code.
 caregiver-none = No caregivers yet.

@@ -688,6 +688,9 @@ dispense-refill-saved = Guardado: { $days ->
 dispense-refill-error = Escriba un número entero de 0 a 30.
 dispense-requests-title = Pedidos de reposición
 dispense-request-item = Pedido { $time }
+
+## Caregivers: reported by, message audience (issue #14 item 4)
+desk-reported-by = Comunicado por { $name }
 caregiver-title = Cuidadores
 caregiver-intro = Un cuidador puede anotar las dosis del paciente en su propio teléfono, con su propio código.
 caregiver-none = Todavía no hay cuidadores.

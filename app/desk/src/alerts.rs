@@ -201,6 +201,12 @@ fn TierBadge(tier: Tier) -> impl IntoView {
     }
 }
 
+/// "Reported by Carmen (daughter)": a check-in (or another record) made on a caregiver's phone.
+#[component]
+pub(crate) fn ReportedBy(name: String) -> impl IntoView {
+    view! { <span class="reported-by" data-testid="reported-by">{move || tr!("desk-reported-by", name = name.clone())}</span> }
+}
+
 /// One message to the patient, with whether they have read it.
 #[component]
 pub(crate) fn MessageItem(message: PharmacyMessage) -> impl IntoView {
@@ -335,7 +341,7 @@ impl Default for Folds {
 pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue: bool) -> impl IntoView {
     let alert = Memo::new(move |_| list.alerts.with(|all| all.iter().find(|a| a.id == id).cloned()));
     let Some(first) = alert.get_untracked() else { return ().into_any() };
-    let AlertView { patient_id, patient_name, tier, action, reported_at, raised_at, .. } = first;
+    let AlertView { patient_id, patient_name, tier, action, reported_at, raised_at, reported_by, .. } = first;
     let resolved = Memo::new(move |_| alert.with(|a| a.as_ref().is_none_or(|a| a.resolved.is_some())));
     let acknowledged = Memo::new(move |_| alert.with(|a| a.as_ref().is_some_and(|a| a.acknowledged.is_some())));
     let notes = Memo::new(move |_| alert.with(|a| a.as_ref().map(|a| a.notes.clone()).unwrap_or_default()));
@@ -479,6 +485,7 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
             <p class="alert-meta alert-when">
                 <span>{move || tr!("alert-reported", time = format::date_time(reported_at, &current()))}</span>
                 " · "
+                {reported_by.map(|name| view! { <ReportedBy name=name/>" · " })}
                 <span class="alert-ack" data-acknowledged=move || acknowledged.get().to_string()>{acknowledgement}</span>
             </p>
             {resolution}
@@ -947,6 +954,7 @@ mod tests {
             action: None,
             reasons: vec![],
             check_in: None,
+            reported_by: None,
             reported_at: at,
             raised_at: at,
             acknowledged: acknowledged.then(|| stamp.clone()),

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
-use crate::alerts::{sort_for_patient, AlertCard, AlertList, Drafts, Folds, ReplyForm};
+use crate::alerts::{sort_for_patient, AlertCard, AlertList, Drafts, Folds, ReplyForm, ReportedBy};
 use carepath_ui::api::{self, ApiError};
 use carepath_ui::format;
 use carepath_ui::i18n::current;
@@ -155,10 +155,11 @@ fn PatientTimelineView() -> impl IntoView {
                             all.iter().rev().map(|c| {
                                 let at = c.recorded_at;
                                 let summary = check_in_summary(&c.answers, names);
+                                let by = c.reported_by.clone().map(|name| view! { " · "<ReportedBy name=name/> });
                                 view! {
-                                    <li>
+                                    <li data-testid="timeline-check-in">
                                         <time datetime=at.to_rfc3339()>{format::date_time(at, &current())}</time>
-                                        ": "{summary}
+                                        ": "{summary}{by}
                                     </li>
                                 }
                             }).collect_view()

@@ -291,6 +291,7 @@ fn QueueRow(item: QueueItem, names: std::sync::Arc<TermNames>) -> impl IntoView 
             <p class="queue-meta">
                 <time datetime=recorded.to_rfc3339()>{move || format::date_time(recorded, &current())}</time>
                 " · "<a class="patient-name" href=patient_href(item.patient_id)>{item.patient_name.clone()}</a>
+                {item.reported_by.clone().map(|name| view! { " · "<crate::alerts::ReportedBy name=name/> })}
             </p>
             <p>{detail}</p>
         </li>

@@ -37,11 +37,15 @@ const OPEN_PAGE: PageSize = PageSize { default: 50, max: 200 };
 /// Messages a device receives in its profile (the newest).
 const DEVICE_MESSAGES: i64 = 50;
 
+/// An alert with its patient, the event that raised it and, for a check-in made on a caregiver's phone, that
+/// caregiver's name (each joined by primary key).
 const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.display_name, a.tier, a.reasons, e.payload, a.reported_at,
-        a.raised_at, a.acknowledged_at, ack.display_name, a.resolved_at, res.display_name, a.patient_action
+        a.raised_at, a.acknowledged_at, ack.display_name, a.resolved_at, res.display_name, a.patient_action, c.name
     FROM alerts a
     JOIN patients p ON p.id = a.patient_id
     LEFT JOIN events e ON e.id = a.event_id
+    LEFT JOIN devices d ON d.id = e.device_id AND e.kind = 'check_in'
+    LEFT JOIN caregivers c ON c.id = d.caregiver_id
     LEFT JOIN pharmacists ack ON ack.id = a.acknowledged_by
     LEFT JOIN pharmacists res ON res.id = a.resolved_by";
 
@@ -60,8 +64,10 @@ const NOTICES_FAILING_SQL: &str = "SELECT COUNT(*) FROM notifications n JOIN ale
      WHERE a.site_id = ? AND n.delivered_at IS NULL AND n.attempts > 0";
 const OPEN_COUNTS_SQL: &str = "SELECT (acknowledged_at IS NOT NULL), (tier <> 'urgent'), COUNT(*) FROM alerts
      WHERE site_id = ? AND resolved_at IS NULL GROUP BY 1, 2";
-const TIMELINE_CHECK_INS_SQL: &str = "SELECT payload FROM (SELECT payload, recorded_at FROM events
-     WHERE patient_id = ? AND kind = 'check_in' ORDER BY recorded_at DESC LIMIT ?) ORDER BY recorded_at";
+/// The newest check-ins, oldest first, each with the caregiver who made it (`None`: the patient).
+const TIMELINE_CHECK_INS_SQL: &str = "SELECT payload, name FROM (SELECT e.payload, e.recorded_at, c.name FROM events e
+     LEFT JOIN devices d ON d.id = e.device_id LEFT JOIN caregivers c ON c.id = d.caregiver_id
+     WHERE e.patient_id = ? AND e.kind = 'check_in' ORDER BY e.recorded_at DESC LIMIT ?) ORDER BY recorded_at";
 
 /// Whole minutes from raised to acknowledged, as `AlertView::minutes_to_acknowledge` counts them (at least 0), in
 /// SQL. Times are stored to the millisecond; julianday's double is exact to well under one.
@@ -128,6 +134,7 @@ type AlertRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 /// The alerts of `rows` with their notes and replies: one query for all the notes, one for all the replies.
@@ -159,7 +166,8 @@ async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow
 
 /// One alert row read back, with its notes and replies.
 fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<PharmacyMessage>) -> anyhow::Result<AlertView> {
-    let (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by, action) = row;
+    let (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by, action, reported_by) =
+        row;
     let check_in = match payload.map(|p| serde_json::from_str::<PatientEvent>(&p)).transpose()? {
         Some(PatientEvent { body: EventBody::CheckIn(answers), .. }) => Some(answers),
         _ => None,
@@ -176,6 +184,7 @@ fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<
         tier: parse_tier(&tier)?,
         action: crate::triage::parse_action(action.as_deref()),
         reasons: serde_json::from_str::<Vec<AlertReason>>(&reasons)?,
+        reported_by: reported_by.filter(|_| check_in.is_some()),
         check_in,
         reported_at: parse_ts(&reported_at)?,
         raised_at,
@@ -523,16 +532,16 @@ pub async fn timeline(
     let (patient_name, check_in_every_days) = site_patient(&mut conn, &me, patient_id).await?;
     let id = patient_id.to_string();
     // The most recent check-ins, returned oldest first.
-    let rows: Vec<(String,)> =
+    let rows: Vec<(String, Option<String>)> =
         sqlx::query_as(TIMELINE_CHECK_INS_SQL).bind(&id).bind(TIMELINE_CHECK_INS).fetch_all(&mut *conn).await?;
     let mut check_ins = Vec::with_capacity(rows.len());
-    for (payload,) in rows {
+    for (payload, reported_by) in rows {
         let Some(event) = store::readable("check-in", &id, serde_json::from_str::<PatientEvent>(&payload).map_err(anyhow::Error::from))
         else {
             continue;
         };
         if let EventBody::CheckIn(answers) = event.body {
-            check_ins.push(TimelineCheckIn { event_id: event.id, recorded_at: event.recorded_at, answers });
+            check_ins.push(TimelineCheckIn { event_id: event.id, recorded_at: event.recorded_at, answers, reported_by });
         }
     }
     let alert_rows: Vec<AlertRow> =
