@@ -79,6 +79,10 @@ pub enum EventBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         in_reply_to: Option<Uuid>,
     },
+    /// The patient chose whether their caregivers may read every message of the pharmacy (and what the patient
+    /// wrote), or only those the pharmacist addressed to them too ([`crate::message_audience`]). Only from the
+    /// patient's own phone; the newest by recorded time is in force.
+    MessageSharing { caregivers_may_read: bool },
     /// The patient opened a medication guide (recorded at most once per drug per day per device).
     GuideViewed {
         /// The guide's drug id, e.g. `capecitabine`.
@@ -98,6 +102,7 @@ impl EventBody {
             EventBody::CheckIn(_) => "check_in",
             EventBody::MessageRead { .. } => "message_read",
             EventBody::MessageSent { .. } => "message_sent",
+            EventBody::MessageSharing { .. } => "message_sharing",
             EventBody::GuideViewed { .. } => "guide_viewed",
         }
     }
@@ -166,6 +171,7 @@ impl PatientEvent {
             }
             EventBody::MessageRead { .. } => {}
             EventBody::MessageSent { text, .. } => crate::messages::check_patient_text(text)?,
+            EventBody::MessageSharing { .. } => {}
             EventBody::GuideViewed { drug, lang } => {
                 if !crate::guide::is_valid_drug_id(drug) {
                     return Err(ValidationError::Inconsistent("drug must be 1–60 characters of a-z, 0-9, _ and -"));
@@ -286,6 +292,10 @@ pub struct DeviceProfile {
     /// What the patient and their caregivers wrote to the pharmacy, newest first (the other half of the thread).
     #[serde(default)]
     pub sent_messages: Vec<crate::messages::PatientMessage>,
+    /// The patient's choice about their caregivers reading every message; none until they make one (then only
+    /// messages addressed to caregivers reach a caregiver's phone).
+    #[serde(default)]
+    pub message_sharing: Option<crate::message_audience::MessageSharing>,
     /// Dose records of the last [`PROFILE_DIARY_DAYS`] days from every device of the patient (the patient's and
     /// caregivers'), so that a dose logged on one phone shows as logged on the others.
     #[serde(default)]
@@ -393,6 +403,10 @@ pub struct PharmacyMessage {
     pub from: String,
     /// When the patient first opened it (from a `message_read` event).
     pub read_at: Option<DateTime<Utc>>,
+    /// The pharmacist let the patient's caregivers read it too; otherwise it is for the patient (and for caregivers
+    /// only if the patient lets them read every message).
+    #[serde(default)]
+    pub to_caregivers: bool,
 }
 
 /// Longest message a pharmacist can send or note they can add.
@@ -412,6 +426,9 @@ pub struct ReplyRequest {
     pub body: String,
     #[serde(default)]
     pub alert_id: Option<Uuid>,
+    /// The patient's caregivers may read it too (their phones get it); by default it is for the patient only.
+    #[serde(default)]
+    pub to_caregivers: bool,
 }
 
 /// An empty JSON body (`{}`): state-changing requests without content still send JSON, which a cross-site
@@ -464,6 +481,9 @@ pub struct AlertView {
     /// What the patient wrote while this alert was open, oldest first.
     #[serde(default)]
     pub patient_messages: Vec<crate::messages::PatientMessage>,
+    /// The patient has caregivers (not revoked): a reply can be let for them to read too.
+    #[serde(default)]
+    pub patient_has_caregivers: bool,
 }
 
 /// Figures for the dashboard, over the last `days` days.
@@ -541,6 +561,12 @@ pub struct PatientTimeline {
     /// Documented interventions, newest first.
     #[serde(default)]
     pub interventions: Vec<crate::intervention::InterventionView>,
+    /// The patient has caregivers (not revoked).
+    #[serde(default)]
+    pub has_caregivers: bool,
+    /// The patient's choice about their caregivers reading every message; none: never made (they may not).
+    #[serde(default)]
+    pub message_sharing: Option<crate::message_audience::MessageSharing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

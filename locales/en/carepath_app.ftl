@@ -694,6 +694,8 @@ dispense-request-item = Requested { $time }
 
 ## Caregivers: reported by, message audience (issue #14 item 4)
 desk-reported-by = Reported by { $name }
+queue-sharing-on = Lets caregivers read all messages
+queue-sharing-off = Caregivers read only the messages addressed to them
 caregiver-title = Caregivers
 caregiver-intro = A caregiver can log doses for the patient on their own phone, with their own code.
 caregiver-none = No caregivers yet.

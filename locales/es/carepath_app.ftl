@@ -691,6 +691,8 @@ dispense-request-item = Pedido { $time }
 
 ## Caregivers: reported by, message audience (issue #14 item 4)
 desk-reported-by = Comunicado por { $name }
+queue-sharing-on = Deja a sus cuidadores leer todos los mensajes
+queue-sharing-off = Sus cuidadores solo leen los mensajes dirigidos a ellos
 caregiver-title = Cuidadores
 caregiver-intro = Un cuidador puede anotar las dosis del paciente en su propio teléfono, con su propio código.
 caregiver-none = Todavía no hay cuidadores.

@@ -249,7 +249,7 @@ pub(crate) fn ReplyForm(
         ev.prevent_default();
         let send = move |body| async move {
             let path = format!("/api/pharmacy/patients/{patient_id}/messages");
-            api::post::<_, PharmacyMessage>(&path, &ReplyRequest { body, alert_id }, None).await.map(drop)
+            api::post::<_, PharmacyMessage>(&path, &ReplyRequest { body, alert_id, to_caregivers: false }, None).await.map(drop)
         };
         send_text(draft.clone(), TextForm { busy, error, status }, send, || tr!("alert-reply-sent"), on_sent);
     };
@@ -963,6 +963,7 @@ mod tests {
             notes: vec![],
             replies: vec![],
             patient_messages: vec![],
+            patient_has_caregivers: false,
         }
     }
 

@@ -270,6 +270,9 @@ fn QueueRow(item: QueueItem, names: std::sync::Arc<TermNames>) -> impl IntoView 
             Signal::derive(move || tr!("queue-check-in", summary = carepath_ui::reasons::check_in_summary(&answers, &names)))
         }),
         EventBody::MessageRead { .. } => ("message-read", text!("queue-message-read")),
+        EventBody::MessageSharing { caregivers_may_read } => {
+            ("message-sharing", if *caregivers_may_read { text!("queue-sharing-on") } else { text!("queue-sharing-off") })
+        }
         EventBody::MessageSent { text, .. } => ("message-sent", {
             let text = text.trim().to_string();
             Signal::derive(move || tr!("queue-message-sent", text = text.clone()))

@@ -230,12 +230,13 @@ mod tests {
             regimen: Vec::new(),
             check_in: None,
             triage: Default::default(),
-            messages: vec![PharmacyMessage { id: Uuid::from_u128(1), body: "How are you?".into(), sent_at: at("2026-11-23T09:00:00Z"), from: "Dana".into(), read_at: None }],
+            messages: vec![PharmacyMessage { id: Uuid::from_u128(1), body: "How are you?".into(), sent_at: at("2026-11-23T09:00:00Z"), from: "Dana".into(), read_at: None, to_caregivers: false }],
             caregiver: caregiver.map(|name| CaregiverInfo { id: Uuid::nil(), name: name.into() }),
             sent_messages: vec![
                 PatientMessage { id: Uuid::from_u128(2), body: "Better".into(), recorded_at: at("2026-11-23T10:00:00Z"), received_at: at("2026-11-23T10:00:00Z"), in_reply_to: Some(Uuid::from_u128(1)), caregiver: None, alert_id: None },
                 PatientMessage { id: Uuid::from_u128(3), body: "She ate".into(), recorded_at: at("2026-11-23T11:00:00Z"), received_at: at("2026-11-23T11:00:00Z"), in_reply_to: None, caregiver: Some("Maria".into()), alert_id: None },
             ],
+            message_sharing: None,
             diary: Vec::new(),
         }
     }

@@ -14,6 +14,7 @@ use carepath_domain::sync::{
     AlertNote, AlertQueue, AlertStats, AlertView, CadenceRequest, Empty, PatientEvent, PatientTimeline, PharmacyMessage, ReplyRequest,
     Stamp, TextRequest, TimelineCheckIn, EventBody, MAX_MESSAGE,
 };
+use carepath_domain::message_audience::Reader;
 use carepath_domain::triage::{alert_rate, AlertReason};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
@@ -22,7 +23,7 @@ use super::peer_ip;
 use super::pharmacy::{split_page, PageQuery, PageSize};
 use crate::auth::PharmacistAuth;
 use crate::error::{ApiError, ApiJson};
-use crate::store::{self, parse_ts, parse_uuid, ts, Db};
+use crate::store::{self, parse_ts, parse_uuid, ts};
 use crate::triage::parse_tier;
 use crate::AppState;
 
@@ -36,6 +37,11 @@ const TIMELINE_MESSAGES: i64 = 200;
 const OPEN_PAGE: PageSize = PageSize { default: 50, max: 200 };
 /// Messages a device receives in its profile (the newest).
 const DEVICE_MESSAGES: i64 = 50;
+/// The patients of a page of alerts (their ids as a JSON array) who have caregivers: one row per caregiver.
+const CAREGIVERS_OF_PAGE_SQL: &str =
+    "SELECT patient_id FROM caregivers WHERE patient_id IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL";
+/// Whether the patient has a caregiver not revoked.
+const HAS_CAREGIVERS_SQL: &str = "SELECT 1 FROM caregivers WHERE patient_id = ? AND revoked_at IS NULL LIMIT 1";
 
 /// An alert with its patient, the event that raised it and, for a check-in made on a caregiver's phone, that
 /// caregiver's name (each joined by primary key).
@@ -110,6 +116,7 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
         ("alerts: resolved", resolved_sql()),
         ("alerts: notes of a page", NOTES_SQL.into()),
         ("alerts: replies of a page", messages_sql(REPLIES_FILTER)),
+        ("alerts: caregivers of a page's patients", CAREGIVERS_OF_PAGE_SQL.into()),
         ("alerts: 30-day check-ins", CHECK_INS_SQL.into()),
         ("alerts: 30-day acknowledged", ACKNOWLEDGED_SQL.into()),
         ("alerts: 30-day median", median_sql()),
@@ -117,6 +124,8 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
         ("timeline: check-ins", TIMELINE_CHECK_INS_SQL.into()),
         ("timeline: alerts", timeline_alerts_sql()),
         ("timeline: messages", messages_sql("m.patient_id = ?")),
+        ("timeline: has caregivers", HAS_CAREGIVERS_SQL.into()),
+        ("timeline: message sharing", crate::message_audience::SHARING_SQL.into()),
     ]
 }
 
@@ -154,12 +163,19 @@ async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow
         replies.entry(alert_id.unwrap_or_default()).or_default().push(message);
     }
     let mut from_patient = crate::messages::of_alerts(&mut *conn, &ids).await?;
+    let patients = serde_json::to_string(&rows.iter().map(|r| r.1.as_str()).collect::<std::collections::BTreeSet<_>>())?;
+    let with_caregivers: std::collections::HashSet<String> =
+        sqlx::query_scalar(CAREGIVERS_OF_PAGE_SQL).bind(&patients).fetch_all(&mut *conn).await?.into_iter().collect();
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.0.clone();
         let (notes, replies) = (notes.remove(&id).unwrap_or_default(), replies.remove(&id).unwrap_or_default());
         let patient_messages = from_patient.remove(&id).unwrap_or_default();
-        views.extend(store::readable("alert", &id, alert_view(row, notes, replies)).map(|v| AlertView { patient_messages, ..v }));
+        let patient_has_caregivers = with_caregivers.contains(&row.1);
+        views.extend(
+            store::readable("alert", &id, alert_view(row, notes, replies))
+                .map(|v| AlertView { patient_messages, patient_has_caregivers, ..v }),
+        );
     }
     Ok(views)
 }
@@ -197,15 +213,16 @@ fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<
             .collect(),
         replies,
         patient_messages: Vec::new(),
+        patient_has_caregivers: false,
     })
 }
 
-/// id, body, sent_at, from, read_at, alert_id.
-type MessageRow = (String, String, String, String, Option<String>, Option<String>);
+/// id, body, sent_at, from, read_at, alert_id, to_caregivers.
+type MessageRow = (String, String, String, String, Option<String>, Option<String>, bool);
 
 fn messages_sql(filter: &str) -> String {
     format!(
-        "SELECT m.id, m.body, m.sent_at, ph.display_name, m.read_at, m.alert_id FROM messages m
+        "SELECT m.id, m.body, m.sent_at, ph.display_name, m.read_at, m.alert_id, m.to_caregivers FROM messages m
          JOIN pharmacists ph ON ph.id = m.pharmacist_id WHERE {filter} ORDER BY m.sent_at DESC, m.id LIMIT ?"
     )
 }
@@ -223,7 +240,7 @@ async fn messages_where(
     let rows: Vec<MessageRow> = sqlx::query_as(&sql).bind(value).bind(limit.unwrap_or(-1)).fetch_all(&mut *conn).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, body, sent_at, from, read_at, alert_id)| {
+        .filter_map(|(id, body, sent_at, from, read_at, alert_id, to_caregivers)| {
             let parsed = (|| {
                 Ok(PharmacyMessage {
                     id: parse_uuid(&id)?,
@@ -231,6 +248,7 @@ async fn messages_where(
                     sent_at: parse_ts(&sent_at)?,
                     from,
                     read_at: read_at.map(|t| parse_ts(&t)).transpose()?,
+                    to_caregivers,
                 })
             })();
             store::readable("message", &id, parsed).map(|m| (alert_id, m))
@@ -238,10 +256,10 @@ async fn messages_where(
         .collect())
 }
 
-/// A patient's messages for their device, newest first.
-pub async fn patient_messages(db: &Db, patient_id: &str) -> anyhow::Result<Vec<PharmacyMessage>> {
-    let mut conn = db.acquire().await?;
-    let messages = messages_where(&mut conn, "m.patient_id = ?", patient_id, Some(DEVICE_MESSAGES)).await?;
+/// A patient's messages for one of their devices, newest first: those `reader` may read.
+pub async fn patient_messages(conn: &mut SqliteConnection, patient_id: &str, reader: Reader) -> anyhow::Result<Vec<PharmacyMessage>> {
+    let filter = if reader.reads_pharmacy_message(false) { "m.patient_id = ?" } else { "m.patient_id = ? AND m.to_caregivers = 1" };
+    let messages = messages_where(conn, filter, patient_id, Some(DEVICE_MESSAGES)).await?;
     Ok(messages.into_iter().map(|(_, m)| m).collect())
 }
 
@@ -497,18 +515,23 @@ pub async fn reply(
         mark_acknowledged(&mut tx, &me, alert_id, now).await?;
     }
     let id = Uuid::new_v4();
-    sqlx::query("INSERT INTO messages (id, patient_id, alert_id, pharmacist_id, body, sent_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(id.to_string())
-        .bind(patient_id.to_string())
-        .bind(req.alert_id.map(|a| a.to_string()))
-        .bind(&me.pharmacist_id)
-        .bind(&body)
-        .bind(ts(now))
-        .execute(&mut *tx)
-        .await?;
-    store::audit(&mut *tx, me.audit("message.send", Some(patient_id.to_string()), peer_ip(&connect))).await?;
-    // A push to each subscribed phone, sent after the commit by the background task (`messages`).
-    let pushes = crate::messages::queue_pushes(&mut tx, &patient_id.to_string(), id, now).await?;
+    sqlx::query(
+        "INSERT INTO messages (id, patient_id, alert_id, pharmacist_id, body, sent_at, to_caregivers) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(patient_id.to_string())
+    .bind(req.alert_id.map(|a| a.to_string()))
+    .bind(&me.pharmacist_id)
+    .bind(&body)
+    .bind(ts(now))
+    .bind(req.to_caregivers)
+    .execute(&mut *tx)
+    .await?;
+    let mut audit = me.audit("message.send", Some(patient_id.to_string()), peer_ip(&connect));
+    audit.detail = req.to_caregivers.then(|| "caregivers may read it".to_string());
+    store::audit(&mut *tx, audit).await?;
+    // A push to each subscribed phone that may read it, sent after the commit by the background task (`messages`).
+    let pushes = crate::messages::queue_pushes(&mut tx, &patient_id.to_string(), id, req.to_caregivers, now).await?;
     let from: String = sqlx::query_scalar("SELECT display_name FROM pharmacists WHERE id = ?")
         .bind(&me.pharmacist_id)
         .fetch_one(&mut *tx)
@@ -519,7 +542,7 @@ pub async fn reply(
     }
     // As stored (to the millisecond), so it equals what the device later receives.
     let sent_at = parse_ts(&ts(now))?;
-    Ok((StatusCode::CREATED, ApiJson(PharmacyMessage { id, body, sent_at, from, read_at: None })))
+    Ok((StatusCode::CREATED, ApiJson(PharmacyMessage { id, body, sent_at, from, read_at: None, to_caregivers: req.to_caregivers })))
 }
 
 pub async fn timeline(
@@ -549,7 +572,9 @@ pub async fn timeline(
     let alerts = alert_views(&mut conn, alert_rows).await?;
     let messages = messages_where(&mut conn, "m.patient_id = ?", &id, Some(TIMELINE_MESSAGES)).await?;
     let messages = messages.into_iter().map(|(_, m)| m).collect();
-    let patient_messages = crate::messages::thread(&mut conn, &id).await?;
+    let patient_messages = crate::messages::thread(&mut conn, &id, Reader::Patient).await?;
+    let has_caregivers = sqlx::query_scalar::<_, i64>(HAS_CAREGIVERS_SQL).bind(&id).fetch_optional(&mut *conn).await?.is_some();
+    let message_sharing = crate::message_audience::sharing(&mut conn, &id).await?;
     let interventions = super::worklists::patient_interventions(&mut conn, &id).await?;
     drop(conn);
     store::audit(&state.db, me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
@@ -563,5 +588,7 @@ pub async fn timeline(
         patient_messages,
         term_names: state.items.term_names().clone(),
         interventions,
+        has_caregivers,
+        message_sharing,
     }))
 }
