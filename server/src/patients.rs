@@ -148,7 +148,8 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
     };
     let triage = crate::triage::site_settings(fever, window)?;
     // What this device may read of the thread: all of it on the patient's own, on a caregiver's what is theirs to read.
-    let mut conn = db.acquire().await?;
+    // One read transaction, so the choice and the messages are read from the same moment.
+    let mut conn = db.begin().await?;
     let message_sharing = crate::message_audience::sharing(&mut conn, patient_id).await?;
     let reader = match caregiver_id {
         None => carepath_domain::message_audience::Reader::Patient,
