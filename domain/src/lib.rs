@@ -7,6 +7,7 @@ pub mod enrollment;
 pub mod grading;
 pub mod guide;
 pub mod messages;
+pub mod message_audience;
 pub mod identity;
 pub mod intervention;
 pub mod push;

@@ -162,6 +162,7 @@ mod tests {
             sent_at: at(t),
             from: "Dana".into(),
             read_at: None,
+            to_caregivers: false,
         };
         let patient = |n: u128, t: &str| PatientMessage {
             id: Uuid::from_u128(n),

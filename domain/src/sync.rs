@@ -81,6 +81,10 @@ pub enum EventBody {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         in_reply_to: Option<Uuid>,
     },
+    /// The patient chose whether their caregivers may read every message of the pharmacy (and what the patient
+    /// wrote), or only those the pharmacist addressed to them too ([`crate::message_audience`]). Only from the
+    /// patient's own phone; the newest by recorded time is in force.
+    MessageSharing { caregivers_may_read: bool },
     /// The patient opened a medication guide (recorded at most once per drug per day per device).
     GuideViewed {
         /// The guide's drug id, e.g. `capecitabine`.
@@ -100,6 +104,7 @@ impl EventBody {
             EventBody::CheckIn(_) => "check_in",
             EventBody::MessageRead { .. } => "message_read",
             EventBody::MessageSent { .. } => "message_sent",
+            EventBody::MessageSharing { .. } => "message_sharing",
             EventBody::GuideViewed { .. } => "guide_viewed",
         }
     }
@@ -168,6 +173,7 @@ impl PatientEvent {
             }
             EventBody::MessageRead { .. } => {}
             EventBody::MessageSent { text, .. } => crate::messages::check_patient_text(text)?,
+            EventBody::MessageSharing { .. } => {}
             EventBody::GuideViewed { drug, lang } => {
                 if !crate::guide::is_valid_drug_id(drug) {
                     return Err(ValidationError::Inconsistent("drug must be 1–60 characters of a-z, 0-9, _ and -"));
@@ -291,6 +297,10 @@ pub struct DeviceProfile {
     /// What the patient and their caregivers wrote to the pharmacy, newest first (the other half of the thread).
     #[serde(default)]
     pub sent_messages: Vec<crate::messages::PatientMessage>,
+    /// The patient's choice about their caregivers reading every message; none until they make one (then only
+    /// messages addressed to caregivers reach a caregiver's phone).
+    #[serde(default)]
+    pub message_sharing: Option<crate::message_audience::MessageSharing>,
     /// Dose records of the last [`PROFILE_DIARY_DAYS`] days from every device of the patient (the patient's and
     /// caregivers'), so that a dose logged on one phone shows as logged on the others.
     #[serde(default)]
@@ -414,6 +424,10 @@ pub struct PharmacyMessage {
     pub from: String,
     /// When the patient first opened it (from a `message_read` event).
     pub read_at: Option<DateTime<Utc>>,
+    /// The pharmacist let the patient's caregivers read it too; otherwise it is for the patient (and for caregivers
+    /// only if the patient lets them read every message).
+    #[serde(default)]
+    pub to_caregivers: bool,
 }
 
 /// Longest message a pharmacist can send or note they can add.
@@ -433,6 +447,9 @@ pub struct ReplyRequest {
     pub body: String,
     #[serde(default)]
     pub alert_id: Option<Uuid>,
+    /// The patient's caregivers may read it too (their phones get it); by default it is for the patient only.
+    #[serde(default)]
+    pub to_caregivers: bool,
 }
 
 /// An empty JSON body (`{}`): state-changing requests without content still send JSON, which a cross-site
@@ -468,6 +485,10 @@ pub struct AlertView {
     pub reasons: Vec<AlertReason>,
     /// The check-in that raised it, when one did.
     pub check_in: Option<CheckInAnswers>,
+    /// The caregiver who made that check-in (as the pharmacy named them); `None`: the patient did, or no check-in
+    /// raised it.
+    #[serde(default)]
+    pub reported_by: Option<String>,
     /// When the patient recorded the report (device clock).
     pub reported_at: DateTime<Utc>,
     /// When the server received it and raised the alert.
@@ -481,6 +502,9 @@ pub struct AlertView {
     /// What the patient wrote while this alert was open, oldest first.
     #[serde(default)]
     pub patient_messages: Vec<crate::messages::PatientMessage>,
+    /// The patient has caregivers (not revoked): a reply can be let for them to read too.
+    #[serde(default)]
+    pub patient_has_caregivers: bool,
 }
 
 /// Figures for the dashboard, over the last `days` days.
@@ -532,6 +556,9 @@ pub struct TimelineCheckIn {
     pub event_id: Uuid,
     pub recorded_at: DateTime<Utc>,
     pub answers: CheckInAnswers,
+    /// The caregiver who made it, on their own phone; `None`: the patient.
+    #[serde(default)]
+    pub reported_by: Option<String>,
 }
 
 /// Everything the pharmacist's patient page shows.
@@ -555,6 +582,12 @@ pub struct PatientTimeline {
     /// Documented interventions, newest first.
     #[serde(default)]
     pub interventions: Vec<crate::intervention::InterventionView>,
+    /// The patient has caregivers (not revoked).
+    #[serde(default)]
+    pub has_caregivers: bool,
+    /// The patient's choice about their caregivers reading every message; none: never made (they may not).
+    #[serde(default)]
+    pub message_sharing: Option<crate::message_audience::MessageSharing>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -639,6 +672,9 @@ pub struct QueueItem {
     pub body: EventBody,
     /// For dose events, the drug of the regimen line.
     pub drug_name: Option<String>,
+    /// The caregiver who recorded it, on their own phone; `None`: the patient.
+    #[serde(default)]
+    pub reported_by: Option<String>,
 }
 
 /// The site's newest events, newest first (by recorded time); one page of them (`?limit=`, default 200, at most

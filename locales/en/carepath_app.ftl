@@ -691,6 +691,23 @@ dispense-refill-saved = Saved: { $days ->
 dispense-refill-error = Enter a whole number from 0 to 30.
 dispense-requests-title = Refill requests
 dispense-request-item = Requested { $time }
+
+## Caregivers: reported by, message audience (issue #14 item 4)
+desk-reported-by = Reported by { $name }
+queue-sharing-on = Lets caregivers read all messages
+queue-sharing-off = Caregivers read only the messages addressed to them
+desk-reply-to-caregivers = Caregivers can read this too
+desk-reply-to-caregivers-hint = Left unticked, it is for the patient only (unless the patient lets caregivers read all messages).
+desk-message-to-caregivers = Caregivers can read this
+desk-sharing-on = The patient lets caregivers read messages (chosen { $time }).
+desk-sharing-off = The patient has not let caregivers read messages: caregivers see only those addressed to them.
+messages-sharing-title = Your caregivers
+messages-sharing-option = Let my caregivers read my messages
+messages-sharing-hint = Then the people who help you can read, on their own phones, every message from your pharmacy and what you write. When this is off, they see only the messages your pharmacy writes to them too.
+messages-sharing-saved-on = Saved. Your caregivers will be able to read your messages.
+messages-sharing-saved-off = Saved. Your caregivers will see only the messages written to them too.
+messages-caregiver-sees-all = { $patient } lets you read all their messages with the pharmacy.
+messages-caregiver-sees-addressed = You see the messages the pharmacy writes to caregivers too, and what caregivers write.
 caregiver-title = Caregivers
 caregiver-intro = A caregiver can log doses for the patient on their own phone, with their own code.
 caregiver-none = No caregivers yet.

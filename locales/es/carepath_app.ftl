@@ -688,6 +688,23 @@ dispense-refill-saved = Guardado: { $days ->
 dispense-refill-error = Escriba un número entero de 0 a 30.
 dispense-requests-title = Pedidos de reposición
 dispense-request-item = Pedido { $time }
+
+## Caregivers: reported by, message audience (issue #14 item 4)
+desk-reported-by = Comunicado por { $name }
+queue-sharing-on = Deja a sus cuidadores leer todos los mensajes
+queue-sharing-off = Sus cuidadores solo leen los mensajes dirigidos a ellos
+desk-reply-to-caregivers = Los cuidadores también pueden leerlo
+desk-reply-to-caregivers-hint = Sin marcar, es solo para el paciente (salvo que el paciente deje a sus cuidadores leer todos los mensajes).
+desk-message-to-caregivers = Los cuidadores pueden leerlo
+desk-sharing-on = El paciente deja a sus cuidadores leer los mensajes (desde { $time }).
+desk-sharing-off = El paciente no deja a sus cuidadores leer los mensajes: solo ven los que van dirigidos a ellos.
+messages-sharing-title = Sus cuidadores
+messages-sharing-option = Dejar que mis cuidadores lean mis mensajes
+messages-sharing-hint = Así, las personas que le ayudan podrán leer en su propio teléfono todos los mensajes de su farmacia y lo que usted escribe. Si lo desactiva, solo verán los mensajes que su farmacia escriba también para ellos.
+messages-sharing-saved-on = Guardado. Sus cuidadores podrán leer sus mensajes.
+messages-sharing-saved-off = Guardado. Sus cuidadores solo verán los mensajes escritos también para ellos.
+messages-caregiver-sees-all = { $patient } le deja leer todos sus mensajes con la farmacia.
+messages-caregiver-sees-addressed = Usted ve los mensajes que la farmacia escribe también para los cuidadores, y lo que escriben los cuidadores.
 caregiver-title = Cuidadores
 caregiver-intro = Un cuidador puede anotar las dosis del paciente en su propio teléfono, con su propio código.
 caregiver-none = Todavía no hay cuidadores.

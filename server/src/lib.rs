@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod guides;
 pub mod items;
+pub mod message_audience;
 pub mod messages;
 pub mod notify;
 pub mod patients;

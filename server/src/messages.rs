@@ -7,8 +7,11 @@
 //!   still waits, else the newest waiting one — or, when none waits, under a new routine alert "Message from the
 //!   patient". So every message sits on an alert at the top of the queue until someone has seen it (an answer to a
 //!   reply, which acknowledged its alert, is never buried under it), and there is one such alert waiting at a time:
-//!   later messages join it. An answer must name a message of the same patient.
-//! - A pharmacy message queues one `message_pushes` row per subscribed device of the patient in the transaction
+//!   later messages join it. An answer must name a message of the same patient, and on a caregiver's phone one
+//!   that caregivers may read ([`carepath_domain::message_audience`]).
+//! - A pharmacy message queues one `message_pushes` row per subscribed device of the patient that may read it
+//!   (the patient's own; a caregiver's when the message is addressed to caregivers or the patient lets them read
+//!   every message) in the transaction
 //!   that stores it; a background task sends them after the commit (never inside the request), with doubling
 //!   retries like `notify.rs`, at least once. The push carries no words of the message
 //!   ([`carepath_domain::messages::MessagePush`]); a push that fails loses nothing: the profile poll shows the message.
@@ -17,6 +20,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
+use carepath_domain::message_audience::Reader;
 use carepath_domain::messages::{MessagePush, PatientMessage};
 use carepath_domain::triage::{AlertReason, Tier};
 use chrono::{DateTime, Duration, Utc};
@@ -42,8 +46,11 @@ const ROUND: i64 = 100;
 const SELECT: &str = "SELECT pm.event_id, pm.body, pm.recorded_at, pm.received_at, pm.in_reply_to, c.name, pm.alert_id
     FROM patient_messages pm LEFT JOIN caregivers c ON c.id = pm.caregiver_id";
 
-fn thread_sql() -> String {
-    format!("{SELECT} WHERE pm.patient_id = ? ORDER BY pm.recorded_at DESC LIMIT ?")
+/// The patient's thread; `caregivers_only`: only what caregivers wrote (for a caregiver the patient has not let read
+/// the patient's own messages).
+fn thread_sql(caregivers_only: bool) -> String {
+    let only = if caregivers_only { "AND pm.caregiver_id IS NOT NULL" } else { "" };
+    format!("{SELECT} WHERE pm.patient_id = ? {only} ORDER BY pm.recorded_at DESC LIMIT ?")
 }
 
 /// The messages of a page of alerts (their ids as a JSON array); sorted in Rust, a page is small.
@@ -53,7 +60,7 @@ fn of_alerts_sql() -> String {
 
 /// Every query the desk runs here, for checking their plans (server/tests/desk_paging.rs).
 pub fn desk_queries() -> Vec<(&'static str, String)> {
-    vec![("messages: patient's thread", thread_sql()), ("messages: patient messages of a page of alerts", of_alerts_sql())]
+    vec![("messages: patient's thread", thread_sql(false)), ("messages: patient messages of a page of alerts", of_alerts_sql())]
 }
 
 /// event_id, body, recorded_at, received_at, in_reply_to, caregiver name, alert_id.
@@ -78,9 +85,10 @@ fn read(rows: Vec<Row>) -> Vec<PatientMessage> {
         .collect()
 }
 
-/// The patient's own messages, newest first (the newest [`THREAD_LIMIT`]).
-pub async fn thread(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<Vec<PatientMessage>> {
-    Ok(read(sqlx::query_as(&thread_sql()).bind(patient_id).bind(THREAD_LIMIT).fetch_all(&mut *conn).await?))
+/// What the patient's side wrote that `reader` may read, newest first (the newest [`THREAD_LIMIT`]).
+pub async fn thread(conn: &mut SqliteConnection, patient_id: &str, reader: Reader) -> anyhow::Result<Vec<PatientMessage>> {
+    let sql = thread_sql(!reader.reads_patient_message(false));
+    Ok(read(sqlx::query_as(&sql).bind(patient_id).bind(THREAD_LIMIT).fetch_all(&mut *conn).await?))
 }
 
 /// The patient messages of alerts `ids_json` (a JSON array of ids), by alert, oldest first.
@@ -96,13 +104,15 @@ pub async fn of_alerts(conn: &mut SqliteConnection, ids_json: &str) -> anyhow::R
 }
 
 /// Files a `message_sent` event just stored (same transaction) under an open alert of the patient that waits for a
-/// pharmacist, raising a routine one if none waits. `in_reply_to` must be a message to this patient: otherwise the batch is refused.
+/// pharmacist, raising a routine one if none waits. `in_reply_to` must be a message to this patient that `reader` (the
+/// device that sent it) may read: otherwise the batch is refused.
 #[allow(clippy::too_many_arguments)]
 pub async fn file_sent(
     conn: &mut SqliteConnection,
     index: usize,
     patient_id: &str,
     caregiver_id: Option<&str>,
+    reader: Reader,
     event_id: Uuid,
     recorded_at: DateTime<Utc>,
     text: &str,
@@ -113,8 +123,8 @@ pub async fn file_sent(
         .map_err(|e| ApiError::InvalidEvent { index, message: e.to_string() })?;
     let mut alert_id: Option<String> = None;
     if let Some(reply_to) = in_reply_to {
-        let found: Option<(Option<String>,)> = sqlx::query_as(
-            "SELECT a.id FROM messages m
+        let found: Option<(Option<String>, bool)> = sqlx::query_as(
+            "SELECT a.id, m.to_caregivers FROM messages m
              LEFT JOIN alerts a ON a.id = m.alert_id AND a.resolved_at IS NULL AND a.acknowledged_at IS NULL
              WHERE m.id = ? AND m.patient_id = ?",
         )
@@ -122,9 +132,13 @@ pub async fn file_sent(
         .bind(patient_id)
         .fetch_optional(&mut *conn)
         .await?;
-        let Some((open,)) = found else {
+        let Some((open, to_caregivers)) = found else {
             return Err(ApiError::InvalidEvent { index, message: "no such message for this patient".into() });
         };
+        if !reader.reads_pharmacy_message(to_caregivers) {
+            // A message the caregiver cannot see is, for them, no message at all.
+            return Err(ApiError::InvalidEvent { index, message: "no such message for this caregiver".into() });
+        }
         alert_id = open;
     }
     if alert_id.is_none() {
@@ -197,18 +211,27 @@ impl PushWaker {
     }
 }
 
-/// Queues a push for each subscribed device (not revoked) of the patient, in the transaction that stores message
-/// `message_id`. Returns how many.
-pub async fn queue_pushes(conn: &mut SqliteConnection, patient_id: &str, message_id: Uuid, now: DateTime<Utc>) -> anyhow::Result<u64> {
+/// Queues a push for each subscribed device (not revoked) of the patient that may read message `message_id`
+/// (`to_caregivers`: addressed to the caregivers too), in the transaction that stores it. Returns how many.
+pub async fn queue_pushes(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+    message_id: Uuid,
+    to_caregivers: bool,
+    now: DateTime<Utc>,
+) -> anyhow::Result<u64> {
+    let all = crate::message_audience::sharing(conn, patient_id).await?.is_some_and(|s| s.caregivers_may_read);
+    let caregivers = Reader::Caregiver { all };
     let queued = sqlx::query(
         "INSERT INTO message_pushes (message_id, device_id, created_at, next_attempt_at)
          SELECT ?, s.device_id, ?, ? FROM devices d JOIN push_subscriptions s ON s.device_id = d.id
-         WHERE d.patient_id = ? AND d.revoked_at IS NULL",
+         WHERE d.patient_id = ? AND d.revoked_at IS NULL AND (d.caregiver_id IS NULL OR ?)",
     )
     .bind(message_id.to_string())
     .bind(ts(now))
     .bind(ts(now))
     .bind(patient_id)
+    .bind(caregivers.reads_pharmacy_message(to_caregivers))
     .execute(&mut *conn)
     .await?;
     Ok(queued.rows_affected())

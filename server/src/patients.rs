@@ -149,6 +149,14 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
     };
     let drug_names =
         regimen.iter().filter_map(|line| Some((line.id, state.guides.generic_names_for(line.drug_name())?))).collect();
+    // What this device may read of the thread: all of it on the patient's own, on a caregiver's what is theirs to read.
+    // One read transaction, so the choice and the messages are read from the same moment.
+    let mut conn = db.begin().await?;
+    let message_sharing = crate::message_audience::sharing(&mut conn, patient_id).await?;
+    let reader = match caregiver_id {
+        None => carepath_domain::message_audience::Reader::Patient,
+        Some(_) => carepath_domain::message_audience::Reader::Caregiver { all: message_sharing.is_some_and(|s| s.caregivers_may_read) },
+    };
     Ok(DeviceProfile {
         patient_id: parse_uuid(patient_id)?,
         display_name,
@@ -156,9 +164,10 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
         regimen,
         check_in: Some(check_in),
         triage,
-        messages: crate::routes::alerts::patient_messages(db, patient_id).await?,
+        messages: crate::routes::alerts::patient_messages(&mut conn, patient_id, reader).await?,
         caregiver,
-        sent_messages: crate::messages::thread(&mut *db.acquire().await?, patient_id).await?,
+        sent_messages: crate::messages::thread(&mut conn, patient_id, reader).await?,
+        message_sharing,
         diary,
         drug_names,
     })

@@ -24,9 +24,18 @@ fn sent(text: &str, in_reply_to: Option<Uuid>) -> PatientEvent {
 }
 
 async fn reply(app: &TestApp, client: &reqwest::Client, patient: Uuid, body: &str, alert_id: Option<Uuid>) -> PharmacyMessage {
+    write(app, client, patient, body, alert_id, false).await
+}
+
+/// A message the patient's caregivers may read too (server/tests/caregivers.rs has the rules of who reads what).
+async fn reply_for_caregivers_too(app: &TestApp, client: &reqwest::Client, patient: Uuid, body: &str, alert_id: Option<Uuid>) -> PharmacyMessage {
+    write(app, client, patient, body, alert_id, true).await
+}
+
+async fn write(app: &TestApp, client: &reqwest::Client, patient: Uuid, body: &str, alert_id: Option<Uuid>, to_caregivers: bool) -> PharmacyMessage {
     let response = client
         .post(app.url(&format!("/api/pharmacy/patients/{patient}/messages")))
-        .json(&json!({ "body": body, "alert_id": alert_id }))
+        .json(&json!({ "body": body, "alert_id": alert_id, "to_caregivers": to_caregivers }))
         .send()
         .await
         .expect("reply");
@@ -87,8 +96,8 @@ async fn an_answer_to_a_reply_raises_one_routine_alert_that_later_messages_join(
     let patient = app.new_patient(&desk, "Ana Ruiz", Frequency::OnceDaily).await;
     app.sync_ok(&patient.token, &[minutes_ago(check_in(Symptom::Fatigue, 1, Some("tired")), 30)]).await;
     let first = alerts(&app, &desk).await.open[0].id;
-    // The pharmacist answers about the alert: that acknowledges it.
-    let asked = reply(&app, &desk, patient.id, "Is the tiredness worse in the afternoon?", Some(first)).await;
+    // The pharmacist answers about the alert (that acknowledges it), for the caregivers to read too.
+    let asked = reply_for_caregivers_too(&app, &desk, patient.id, "Is the tiredness worse in the afternoon?", Some(first)).await;
 
     let answer = sent("Yes, after lunch.", Some(asked.id));
     let caregiver = app.add_caregiver(&desk, patient.id, "Maria (daughter)").await;
@@ -182,7 +191,8 @@ async fn a_reply_pushes_once_to_each_subscribed_phone_with_no_words_of_the_messa
     let other_phone = subscribe(&app, &service, &someone_else.token).await;
 
     let text = "Your blood results are back: please call us.";
-    let message = reply(&app, &desk, patient.id, text, None).await;
+    // Addressed to the caregivers too, so Maria's phone gets it (otherwise only the patient's would).
+    let message = reply_for_caregivers_too(&app, &desk, patient.id, text, None).await;
     assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM message_pushes WHERE message_id = '{}'", message.id)).await, 2);
 
     // The background task sends them after the reply was answered.

@@ -201,16 +201,25 @@ fn TierBadge(tier: Tier) -> impl IntoView {
     }
 }
 
-/// One message to the patient, with whether they have read it.
+/// "Reported by Carmen (daughter)": a check-in (or another record) made on a caregiver's phone.
+#[component]
+pub(crate) fn ReportedBy(name: String) -> impl IntoView {
+    view! { <span class="reported-by" data-testid="reported-by">{move || tr!("desk-reported-by", name = name.clone())}</span> }
+}
+
+/// One message to the patient, with whether they have read it and whether the pharmacist let caregivers read it.
 #[component]
 pub(crate) fn MessageItem(message: PharmacyMessage) -> impl IntoView {
-    let PharmacyMessage { body, sent_at, from, read_at, .. } = message;
+    let PharmacyMessage { body, sent_at, from, read_at, to_caregivers, .. } = message;
     view! {
-        <li class="message" data-testid="message" data-read=read_at.is_some().to_string()>
+        <li class="message" data-testid="message" data-read=read_at.is_some().to_string() data-to-caregivers=to_caregivers.to_string()>
             <p class="alert-meta">
                 {move || tr!("alert-reply-meta", name = from.clone(), time = format::date_time(sent_at, &current()))}
             </p>
             <p class="message-body">{body}</p>
+            {to_caregivers.then(|| view! {
+                <p class="hint message-audience" data-testid="message-audience">{text!("desk-message-to-caregivers")}</p>
+            })}
             <p class="read-state" data-read=read_at.is_some().to_string()>
                 <span aria-hidden="true">{if read_at.is_some() { "✓ " } else { "… " }}</span>
                 {move || match read_at {
@@ -223,7 +232,8 @@ pub(crate) fn MessageItem(message: PharmacyMessage) -> impl IntoView {
 }
 
 /// A reply to the patient, about an alert (which it also acknowledges) or not. It reaches their phone at its
-/// next sync.
+/// next sync. When the patient has caregivers, "Caregivers can read this too" (unticked: for the patient only)
+/// lets it reach theirs too.
 #[component]
 pub(crate) fn ReplyForm(
     patient_id: Uuid,
@@ -231,21 +241,44 @@ pub(crate) fn ReplyForm(
     alert_id: Option<Uuid>,
     drafts: Drafts,
     on_sent: Callback<()>,
+    has_caregivers: Signal<bool>,
 ) -> impl IntoView {
     let key = format!("reply-{}", alert_id.unwrap_or(patient_id));
     let draft = drafts.text(&key);
     let text: RwSignal<String> = draft.clone().into();
+    // Kept with the drafts, so a refresh that rebuilds the card keeps the choice: "yes", or empty.
+    let audience: RwSignal<String> = drafts.text(&format!("{key}-caregivers")).into();
+    let audience_id = format!("{key}-caregivers");
+    let audience_hint_id = format!("{key}-caregivers-hint");
     let hint_id = format!("{key}-hint");
     let error = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let to_caregivers = has_caregivers.get_untracked() && audience.get_untracked() == "yes";
         let send = move |body| async move {
             let path = format!("/api/pharmacy/patients/{patient_id}/messages");
-            api::post::<_, PharmacyMessage>(&path, &ReplyRequest { body, alert_id }, None).await.map(drop)
+            let sent = api::post::<_, PharmacyMessage>(&path, &ReplyRequest { body, alert_id, to_caregivers }, None).await.map(drop);
+            if sent.is_ok() {
+                audience.set(String::new());
+            }
+            sent
         };
         send_text(draft.clone(), TextForm { busy, error, status }, send, || tr!("alert-reply-sent"), on_sent);
+    };
+    let audience_option = move || {
+        has_caregivers.get().then(|| {
+            view! {
+                <label class="choice reply-audience" for=audience_id.clone()>
+                    <input type="checkbox" id=audience_id.clone() data-testid="reply-to-caregivers" aria-describedby=audience_hint_id.clone()
+                        prop:checked=move || audience.get() == "yes"
+                        on:change=move |ev| audience.set(if event_target_checked(&ev) { "yes".into() } else { String::new() })/>
+                    <span>{text!("desk-reply-to-caregivers")}</span>
+                </label>
+                <p class="hint" id=audience_hint_id.clone()>{text!("desk-reply-to-caregivers-hint")}</p>
+            }
+        })
     };
     view! {
         <form class="reply-form" on:submit=on_submit>
@@ -262,6 +295,7 @@ pub(crate) fn ReplyForm(
                 bind:value=text
                 on:input=move |_| status.set(None)
             ></textarea>
+            {audience_option}
             <p class="error" role="alert">{move || error.get()}</p>
             <p class="status" role="status">{move || status.get()}</p>
             <button type="submit" class="primary" aria-disabled=move || busy.get().to_string()>{text!("alert-reply-submit")}</button>
@@ -335,12 +369,13 @@ impl Default for Folds {
 pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue: bool) -> impl IntoView {
     let alert = Memo::new(move |_| list.alerts.with(|all| all.iter().find(|a| a.id == id).cloned()));
     let Some(first) = alert.get_untracked() else { return ().into_any() };
-    let AlertView { patient_id, patient_name, tier, action, reported_at, raised_at, .. } = first;
+    let AlertView { patient_id, patient_name, tier, action, reported_at, raised_at, reported_by, .. } = first;
     let resolved = Memo::new(move |_| alert.with(|a| a.as_ref().is_none_or(|a| a.resolved.is_some())));
     let acknowledged = Memo::new(move |_| alert.with(|a| a.as_ref().is_some_and(|a| a.acknowledged.is_some())));
     let notes = Memo::new(move |_| alert.with(|a| a.as_ref().map(|a| a.notes.clone()).unwrap_or_default()));
     let replies = Memo::new(move |_| alert.with(|a| a.as_ref().map(|a| a.replies.clone()).unwrap_or_default()));
     let from_patient = Memo::new(move |_| alert.with(|a| a.as_ref().map(|a| a.patient_messages.clone()).unwrap_or_default()));
+    let has_caregivers = Memo::new(move |_| alert.with(|a| a.as_ref().is_some_and(|a| a.patient_has_caregivers)));
     let thread_name = patient_name.clone();
     let names = list.term_names;
     let card_id = format!("alert-{id}");
@@ -432,7 +467,10 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
         let patient_name = patient_name.clone();
         move || {
             (!resolved.get()).then(|| {
-                view! { <AlertForms id=id list=list patient_id=patient_id patient_name=patient_name.clone() from_queue=from_queue busy=busy/> }
+                view! {
+                    <AlertForms id=id list=list patient_id=patient_id patient_name=patient_name.clone() from_queue=from_queue busy=busy
+                        has_caregivers=has_caregivers.into()/>
+                }
             })
         }
     };
@@ -479,6 +517,7 @@ pub(crate) fn AlertCard(id: Uuid, list: AlertList, #[prop(optional)] from_queue:
             <p class="alert-meta alert-when">
                 <span>{move || tr!("alert-reported", time = format::date_time(reported_at, &current()))}</span>
                 " · "
+                {reported_by.map(|name| view! { <ReportedBy name=name/>" · " })}
                 <span class="alert-ack" data-acknowledged=move || acknowledged.get().to_string()>{acknowledgement}</span>
             </p>
             {resolution}
@@ -591,7 +630,15 @@ fn AlertButtons(
 
 /// The folded forms of an open alert: a note and (on the queue) a reply to the patient.
 #[component]
-fn AlertForms(id: Uuid, list: AlertList, patient_id: Uuid, patient_name: String, from_queue: bool, busy: RwSignal<bool>) -> impl IntoView {
+fn AlertForms(
+    id: Uuid,
+    list: AlertList,
+    patient_id: Uuid,
+    patient_name: String,
+    from_queue: bool,
+    busy: RwSignal<bool>,
+    has_caregivers: Signal<bool>,
+) -> impl IntoView {
     let note_key = format!("note-{id}");
     let note_draft = list.drafts.text(&note_key);
     let note: RwSignal<String> = note_draft.clone().into();
@@ -631,6 +678,7 @@ fn AlertForms(id: Uuid, list: AlertList, patient_id: Uuid, patient_name: String,
                         alert_id=Some(id)
                         drafts=list.drafts
                         on_sent=list.on_change
+                        has_caregivers=has_caregivers
                     />
                 })}
                 <crate::intervention_form::InterventionDetails patient_id=patient_id alert_id=id on_saved=list.on_change/>
@@ -947,6 +995,7 @@ mod tests {
             action: None,
             reasons: vec![],
             check_in: None,
+            reported_by: None,
             reported_at: at,
             raised_at: at,
             acknowledged: acknowledged.then(|| stamp.clone()),
@@ -955,6 +1004,7 @@ mod tests {
             notes: vec![],
             replies: vec![],
             patient_messages: vec![],
+            patient_has_caregivers: false,
         }
     }
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
-use crate::alerts::{sort_for_patient, AlertCard, AlertList, Drafts, Folds, ReplyForm};
+use crate::alerts::{sort_for_patient, AlertCard, AlertList, Drafts, Folds, ReplyForm, ReportedBy};
 use carepath_ui::api::{self, ApiError};
 use carepath_ui::format;
 use carepath_ui::i18n::current;
@@ -84,6 +84,19 @@ fn PatientTimelineView() -> impl IntoView {
         latest.with(|t| t.as_ref().map(|t| crate::desk_messages::newest_first(&t.messages, &t.patient_messages)).unwrap_or_default())
     });
     let thread_name = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.patient_name.clone()).unwrap_or_default()));
+    let has_caregivers = Memo::new(move |_| latest.with(|t| t.as_ref().is_some_and(|t| t.has_caregivers)));
+    let sharing = Memo::new(move |_| latest.with(|t| t.as_ref().and_then(|t| t.message_sharing)));
+    // The patient's choice about their caregivers reading messages (said where they have caregivers, or allowed).
+    let sharing_line = move || {
+        let chosen = sharing.get().filter(|s| s.caregivers_may_read);
+        (has_caregivers.get() || chosen.is_some()).then(|| {
+            let text = match chosen {
+                Some(s) => tr!("desk-sharing-on", time = format::date_time(s.recorded_at, &current())),
+                None => tr!("desk-sharing-off"),
+            };
+            view! { <p class="hint message-sharing" data-testid="message-sharing" data-allowed=chosen.is_some().to_string()>{text}</p> }
+        })
+    };
     let interventions = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.interventions.clone()).unwrap_or_default()));
     let term_names = Memo::new(move |_| latest.with(|t| t.as_ref().map(|t| t.term_names.clone()).unwrap_or_default()));
     let on_change = Callback::new(move |()| timeline.refetch());
@@ -155,10 +168,11 @@ fn PatientTimelineView() -> impl IntoView {
                             all.iter().rev().map(|c| {
                                 let at = c.recorded_at;
                                 let summary = check_in_summary(&c.answers, names);
+                                let by = c.reported_by.clone().map(|name| view! { " · "<ReportedBy name=name/> });
                                 view! {
-                                    <li>
+                                    <li data-testid="timeline-check-in">
                                         <time datetime=at.to_rfc3339()>{format::date_time(at, &current())}</time>
-                                        ": "{summary}
+                                        ": "{summary}{by}
                                     </li>
                                 }
                             }).collect_view()
@@ -239,6 +253,7 @@ fn PatientTimelineView() -> impl IntoView {
                     </section>
                     <section class="card patient-messages" aria-labelledby="timeline-messages-title">
                         <h2 id="timeline-messages-title">{text!("desk-thread-title")}</h2>
+                        {sharing_line}
                         {move || messages.with(Vec::is_empty).then(|| view! { <p>{text!("timeline-no-messages")}</p> })}
                         <ul class="messages" role="list">{move || message_list(true)}</ul>
                         {move || (older_count() > 0).then(|| view! {
@@ -248,7 +263,8 @@ fn PatientTimelineView() -> impl IntoView {
                             </details>
                         })}
                         {move || patient.get().map(|(id, name)| view! {
-                            <ReplyForm patient_id=id patient_name=name alert_id=None drafts=drafts on_sent=on_change/>
+                            <ReplyForm patient_id=id patient_name=name alert_id=None drafts=drafts on_sent=on_change
+                                has_caregivers=has_caregivers.into()/>
                         })}
                     </section>
                 </div>

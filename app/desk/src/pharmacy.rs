@@ -270,6 +270,9 @@ fn QueueRow(item: QueueItem, names: std::sync::Arc<TermNames>) -> impl IntoView 
             Signal::derive(move || tr!("queue-check-in", summary = carepath_ui::reasons::check_in_summary(&answers, &names)))
         }),
         EventBody::MessageRead { .. } => ("message-read", text!("queue-message-read")),
+        EventBody::MessageSharing { caregivers_may_read } => {
+            ("message-sharing", if *caregivers_may_read { text!("queue-sharing-on") } else { text!("queue-sharing-off") })
+        }
         EventBody::MessageSent { text, .. } => ("message-sent", {
             let text = text.trim().to_string();
             Signal::derive(move || tr!("queue-message-sent", text = text.clone()))
@@ -291,6 +294,7 @@ fn QueueRow(item: QueueItem, names: std::sync::Arc<TermNames>) -> impl IntoView 
             <p class="queue-meta">
                 <time datetime=recorded.to_rfc3339()>{move || format::date_time(recorded, &current())}</time>
                 " · "<a class="patient-name" href=patient_href(item.patient_id)>{item.patient_name.clone()}</a>
+                {item.reported_by.clone().map(|name| view! { " · "<crate::alerts::ReportedBy name=name/> })}
             </p>
             <p>{detail}</p>
         </li>

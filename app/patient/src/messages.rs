@@ -6,7 +6,11 @@
 //! merges the pharmacy's messages and what this person's side wrote (from the profile, which carries what every
 //! device of the patient sent, and from this phone's outbox for what is not there yet). It is not for emergencies:
 //! the screen says so, and the "Call now" numbers stay below it.
+//!
+//! On the patient's own phone the screen also has "Let my caregivers read my messages" (off until turned on), a
+//! `message_sharing` event through the outbox; a caregiver's phone says which messages it shows (issue #14 item 4).
 
+use carepath_domain::message_audience::sharing_in_force;
 use carepath_domain::sorting;
 use carepath_domain::messages::{check_patient_text, MAX_PATIENT_MESSAGE};
 use carepath_domain::sync::{DeviceProfile, EventBody, PatientEvent};
@@ -88,6 +92,7 @@ pub fn MessagesScreen() -> impl IntoView {
             <p class="hint not-emergency" data-testid="not-emergency">{text!("messages-not-emergency")}</p>
             {move || view! { <WriteForm reply_to=reply_to.get()/> }}
             <Thread/>
+            {move || device.profile.with(|p| p.as_ref().and_then(|p| p.as_ref()).is_some_and(|p| p.caregiver.is_none())).then(|| view! { <SharingSetting/> })}
             <A href="/" attr:class="button secondary wide">{text!("nav-today")}</A>
             {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
         </section>
@@ -172,6 +177,59 @@ fn WriteForm(reply_to: Option<Uuid>) -> impl IntoView {
     }
 }
 
+/// On the patient's own phone: whether their caregivers may read every message. The box shows the newest choice,
+/// made on this phone (still waiting or sent) or on another of the patient's phones (in the profile).
+#[component]
+fn SharingSetting() -> impl IntoView {
+    let device = expect_context::<Device>();
+    let allowed = Memo::new(move |_| {
+        let stored = device.profile.with(|p| p.as_ref().and_then(|p| p.as_ref()).and_then(|p| p.message_sharing));
+        device.events.with(|events| {
+            let local = events.iter().filter(|e| e.delivery != Delivery::Refused).filter_map(|e| match e.event.body {
+                EventBody::MessageSharing { caregivers_may_read } => Some((e.event.recorded_at, caregivers_may_read)),
+                _ => None,
+            });
+            sharing_in_force(stored, local)
+        })
+    });
+    let status = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let on_change = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        status.set(None);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let body = EventBody::MessageSharing { caregivers_may_read: on };
+            match device.record(PatientEvent { id: Uuid::new_v4(), recorded_at: Utc::now(), body }).await {
+                Ok(()) => status.set(Some(if on { tr!("messages-sharing-saved-on") } else { tr!("messages-sharing-saved-off") })),
+                Err(_) => error.set(Some(tr!("messages-error-storage"))),
+            }
+        });
+    };
+    view! {
+        <section class="card message-sharing" aria-labelledby="sharing-title" data-testid="message-sharing">
+            <h2 id="sharing-title">{text!("messages-sharing-title")}</h2>
+            <label class="choice" for="sharing-option">
+                <input type="checkbox" id="sharing-option" aria-describedby="sharing-hint" prop:checked=move || allowed.get() on:change=on_change/>
+                <span>{text!("messages-sharing-option")}</span>
+            </label>
+            <p class="hint" id="sharing-hint">{text!("messages-sharing-hint")}</p>
+            <p class="status" role="status" data-testid="sharing-status">{move || status.get()}</p>
+            <p class="error" role="alert">{move || error.get()}</p>
+        </section>
+    }
+}
+
+/// On a caregiver's phone: which messages it shows (all of them, or those the pharmacy let caregivers read).
+fn caregiver_sees(profile: &DeviceProfile) -> Option<String> {
+    profile.caregiver.as_ref()?;
+    Some(if profile.message_sharing.is_some_and(|s| s.caregivers_may_read) {
+        tr!("messages-caregiver-sees-all", patient = profile.display_name.clone())
+    } else {
+        tr!("messages-caregiver-sees-addressed")
+    })
+}
+
 /// The thread, newest first.
 #[component]
 fn Thread() -> impl IntoView {
@@ -186,6 +244,9 @@ fn Thread() -> impl IntoView {
     view! {
         <section class="card messages thread" aria-labelledby="thread-title" data-testid="thread">
             <h2 id="thread-title">{text!("messages-thread-title")}</h2>
+            {move || device.profile.with(|p| p.as_ref().and_then(|p| p.as_ref()).and_then(caregiver_sees)).map(|t| view! {
+                <p class="hint" data-testid="caregiver-sees">{t}</p>
+            })}
             {move || list.with(Vec::is_empty).then(|| view! { <p>{text!("messages-thread-empty")}</p> })}
             <ul role="list">
                 {move || list.get().into_iter().map(|e| {
@@ -230,12 +291,13 @@ mod tests {
             regimen: Vec::new(),
             check_in: None,
             triage: Default::default(),
-            messages: vec![PharmacyMessage { id: Uuid::from_u128(1), body: "How are you?".into(), sent_at: at("2026-11-23T09:00:00Z"), from: "Dana".into(), read_at: None }],
+            messages: vec![PharmacyMessage { id: Uuid::from_u128(1), body: "How are you?".into(), sent_at: at("2026-11-23T09:00:00Z"), from: "Dana".into(), read_at: None, to_caregivers: false }],
             caregiver: caregiver.map(|name| CaregiverInfo { id: Uuid::nil(), name: name.into() }),
             sent_messages: vec![
                 PatientMessage { id: Uuid::from_u128(2), body: "Better".into(), recorded_at: at("2026-11-23T10:00:00Z"), received_at: at("2026-11-23T10:00:00Z"), in_reply_to: Some(Uuid::from_u128(1)), caregiver: None, alert_id: None },
                 PatientMessage { id: Uuid::from_u128(3), body: "She ate".into(), recorded_at: at("2026-11-23T11:00:00Z"), received_at: at("2026-11-23T11:00:00Z"), in_reply_to: None, caregiver: Some("Maria".into()), alert_id: None },
             ],
+            message_sharing: None,
             diary: Vec::new(),
             drug_names: Default::default(),
         }

@@ -14,6 +14,7 @@ use carepath_domain::sync::{
     AlertNote, AlertQueue, AlertStats, AlertView, CadenceRequest, Empty, PatientEvent, PatientTimeline, PharmacyMessage, ReplyRequest,
     Stamp, TextRequest, TimelineCheckIn, EventBody, MAX_MESSAGE,
 };
+use carepath_domain::message_audience::Reader;
 use carepath_domain::triage::{alert_rate, AlertReason};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
@@ -22,7 +23,7 @@ use super::peer_ip;
 use super::pharmacy::{split_page, PageQuery, PageSize};
 use crate::auth::PharmacistAuth;
 use crate::error::{ApiError, ApiJson};
-use crate::store::{self, parse_ts, parse_uuid, ts, Db};
+use crate::store::{self, parse_ts, parse_uuid, ts};
 use crate::triage::parse_tier;
 use crate::AppState;
 
@@ -36,12 +37,21 @@ const TIMELINE_MESSAGES: i64 = 200;
 const OPEN_PAGE: PageSize = PageSize { default: 50, max: 200 };
 /// Messages a device receives in its profile (the newest).
 const DEVICE_MESSAGES: i64 = 50;
+/// The patients of a page of alerts (their ids as a JSON array) who have caregivers: one row per caregiver.
+const CAREGIVERS_OF_PAGE_SQL: &str =
+    "SELECT patient_id FROM caregivers WHERE patient_id IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL";
+/// Whether the patient has a caregiver not revoked.
+const HAS_CAREGIVERS_SQL: &str = "SELECT 1 FROM caregivers WHERE patient_id = ? AND revoked_at IS NULL LIMIT 1";
 
+/// An alert with its patient, the event that raised it and, for a check-in made on a caregiver's phone, that
+/// caregiver's name (each joined by primary key).
 const ALERT_SELECT: &str = "SELECT a.id, a.patient_id, p.display_name, a.tier, a.reasons, e.payload, a.reported_at,
-        a.raised_at, a.acknowledged_at, ack.display_name, a.resolved_at, res.display_name, a.patient_action
+        a.raised_at, a.acknowledged_at, ack.display_name, a.resolved_at, res.display_name, a.patient_action, c.name
     FROM alerts a
     JOIN patients p ON p.id = a.patient_id
     LEFT JOIN events e ON e.id = a.event_id
+    LEFT JOIN devices d ON d.id = e.device_id AND e.kind = 'check_in'
+    LEFT JOIN caregivers c ON c.id = d.caregiver_id
     LEFT JOIN pharmacists ack ON ack.id = a.acknowledged_by
     LEFT JOIN pharmacists res ON res.id = a.resolved_by";
 
@@ -60,8 +70,10 @@ const NOTICES_FAILING_SQL: &str = "SELECT COUNT(*) FROM notifications n JOIN ale
      WHERE a.site_id = ? AND n.delivered_at IS NULL AND n.attempts > 0";
 const OPEN_COUNTS_SQL: &str = "SELECT (acknowledged_at IS NOT NULL), (tier <> 'urgent'), COUNT(*) FROM alerts
      WHERE site_id = ? AND resolved_at IS NULL GROUP BY 1, 2";
-const TIMELINE_CHECK_INS_SQL: &str = "SELECT payload FROM (SELECT payload, recorded_at FROM events
-     WHERE patient_id = ? AND kind = 'check_in' ORDER BY recorded_at DESC LIMIT ?) ORDER BY recorded_at";
+/// The newest check-ins, oldest first, each with the caregiver who made it (`None`: the patient).
+const TIMELINE_CHECK_INS_SQL: &str = "SELECT payload, name FROM (SELECT e.payload, e.recorded_at, c.name FROM events e
+     LEFT JOIN devices d ON d.id = e.device_id LEFT JOIN caregivers c ON c.id = d.caregiver_id
+     WHERE e.patient_id = ? AND e.kind = 'check_in' ORDER BY e.recorded_at DESC LIMIT ?) ORDER BY recorded_at";
 
 /// Whole minutes from raised to acknowledged, as `AlertView::minutes_to_acknowledge` counts them (at least 0), in
 /// SQL. Times are stored to the millisecond; julianday's double is exact to well under one.
@@ -104,6 +116,7 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
         ("alerts: resolved", resolved_sql()),
         ("alerts: notes of a page", NOTES_SQL.into()),
         ("alerts: replies of a page", messages_sql(REPLIES_FILTER)),
+        ("alerts: caregivers of a page's patients", CAREGIVERS_OF_PAGE_SQL.into()),
         ("alerts: 30-day check-ins", CHECK_INS_SQL.into()),
         ("alerts: 30-day acknowledged", ACKNOWLEDGED_SQL.into()),
         ("alerts: 30-day median", median_sql()),
@@ -111,6 +124,8 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
         ("timeline: check-ins", TIMELINE_CHECK_INS_SQL.into()),
         ("timeline: alerts", timeline_alerts_sql()),
         ("timeline: messages", messages_sql("m.patient_id = ?")),
+        ("timeline: has caregivers", HAS_CAREGIVERS_SQL.into()),
+        ("timeline: message sharing", crate::message_audience::SHARING_SQL.into()),
     ]
 }
 
@@ -123,6 +138,7 @@ type AlertRow = (
     Option<String>,
     String,
     String,
+    Option<String>,
     Option<String>,
     Option<String>,
     Option<String>,
@@ -147,19 +163,27 @@ async fn alert_views(conn: &mut SqliteConnection, rows: Vec<AlertRow>) -> anyhow
         replies.entry(alert_id.unwrap_or_default()).or_default().push(message);
     }
     let mut from_patient = crate::messages::of_alerts(&mut *conn, &ids).await?;
+    let patients = serde_json::to_string(&rows.iter().map(|r| r.1.as_str()).collect::<std::collections::BTreeSet<_>>())?;
+    let with_caregivers: std::collections::HashSet<String> =
+        sqlx::query_scalar(CAREGIVERS_OF_PAGE_SQL).bind(&patients).fetch_all(&mut *conn).await?.into_iter().collect();
     let mut views = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.0.clone();
         let (notes, replies) = (notes.remove(&id).unwrap_or_default(), replies.remove(&id).unwrap_or_default());
         let patient_messages = from_patient.remove(&id).unwrap_or_default();
-        views.extend(store::readable("alert", &id, alert_view(row, notes, replies)).map(|v| AlertView { patient_messages, ..v }));
+        let patient_has_caregivers = with_caregivers.contains(&row.1);
+        views.extend(
+            store::readable("alert", &id, alert_view(row, notes, replies))
+                .map(|v| AlertView { patient_messages, patient_has_caregivers, ..v }),
+        );
     }
     Ok(views)
 }
 
 /// One alert row read back, with its notes and replies.
 fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<PharmacyMessage>) -> anyhow::Result<AlertView> {
-    let (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by, action) = row;
+    let (id, patient_id, patient_name, tier, reasons, payload, reported_at, raised_at, ack_at, ack_by, res_at, res_by, action, reported_by) =
+        row;
     let check_in = match payload.map(|p| serde_json::from_str::<PatientEvent>(&p)).transpose()? {
         Some(PatientEvent { body: EventBody::CheckIn(answers), .. }) => Some(answers),
         _ => None,
@@ -176,6 +200,7 @@ fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<
         tier: parse_tier(&tier)?,
         action: crate::triage::parse_action(action.as_deref()),
         reasons: serde_json::from_str::<Vec<AlertReason>>(&reasons)?,
+        reported_by: reported_by.filter(|_| check_in.is_some()),
         check_in,
         reported_at: parse_ts(&reported_at)?,
         raised_at,
@@ -188,15 +213,16 @@ fn alert_view(row: AlertRow, notes: Vec<(String, String, String)>, replies: Vec<
             .collect(),
         replies,
         patient_messages: Vec::new(),
+        patient_has_caregivers: false,
     })
 }
 
-/// id, body, sent_at, from, read_at, alert_id.
-type MessageRow = (String, String, String, String, Option<String>, Option<String>);
+/// id, body, sent_at, from, read_at, alert_id, to_caregivers.
+type MessageRow = (String, String, String, String, Option<String>, Option<String>, bool);
 
 fn messages_sql(filter: &str) -> String {
     format!(
-        "SELECT m.id, m.body, m.sent_at, ph.display_name, m.read_at, m.alert_id FROM messages m
+        "SELECT m.id, m.body, m.sent_at, ph.display_name, m.read_at, m.alert_id, m.to_caregivers FROM messages m
          JOIN pharmacists ph ON ph.id = m.pharmacist_id WHERE {filter} ORDER BY m.sent_at DESC, m.id LIMIT ?"
     )
 }
@@ -214,7 +240,7 @@ async fn messages_where(
     let rows: Vec<MessageRow> = sqlx::query_as(&sql).bind(value).bind(limit.unwrap_or(-1)).fetch_all(&mut *conn).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, body, sent_at, from, read_at, alert_id)| {
+        .filter_map(|(id, body, sent_at, from, read_at, alert_id, to_caregivers)| {
             let parsed = (|| {
                 Ok(PharmacyMessage {
                     id: parse_uuid(&id)?,
@@ -222,6 +248,7 @@ async fn messages_where(
                     sent_at: parse_ts(&sent_at)?,
                     from,
                     read_at: read_at.map(|t| parse_ts(&t)).transpose()?,
+                    to_caregivers,
                 })
             })();
             store::readable("message", &id, parsed).map(|m| (alert_id, m))
@@ -229,10 +256,10 @@ async fn messages_where(
         .collect())
 }
 
-/// A patient's messages for their device, newest first.
-pub async fn patient_messages(db: &Db, patient_id: &str) -> anyhow::Result<Vec<PharmacyMessage>> {
-    let mut conn = db.acquire().await?;
-    let messages = messages_where(&mut conn, "m.patient_id = ?", patient_id, Some(DEVICE_MESSAGES)).await?;
+/// A patient's messages for one of their devices, newest first: those `reader` may read.
+pub async fn patient_messages(conn: &mut SqliteConnection, patient_id: &str, reader: Reader) -> anyhow::Result<Vec<PharmacyMessage>> {
+    let filter = if reader.reads_pharmacy_message(false) { "m.patient_id = ?" } else { "m.patient_id = ? AND m.to_caregivers = 1" };
+    let messages = messages_where(conn, filter, patient_id, Some(DEVICE_MESSAGES)).await?;
     Ok(messages.into_iter().map(|(_, m)| m).collect())
 }
 
@@ -488,18 +515,23 @@ pub async fn reply(
         mark_acknowledged(&mut tx, &me, alert_id, now).await?;
     }
     let id = Uuid::new_v4();
-    sqlx::query("INSERT INTO messages (id, patient_id, alert_id, pharmacist_id, body, sent_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(id.to_string())
-        .bind(patient_id.to_string())
-        .bind(req.alert_id.map(|a| a.to_string()))
-        .bind(&me.pharmacist_id)
-        .bind(&body)
-        .bind(ts(now))
-        .execute(&mut *tx)
-        .await?;
-    store::audit(&mut *tx, me.audit("message.send", Some(patient_id.to_string()), peer_ip(&connect))).await?;
-    // A push to each subscribed phone, sent after the commit by the background task (`messages`).
-    let pushes = crate::messages::queue_pushes(&mut tx, &patient_id.to_string(), id, now).await?;
+    sqlx::query(
+        "INSERT INTO messages (id, patient_id, alert_id, pharmacist_id, body, sent_at, to_caregivers) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id.to_string())
+    .bind(patient_id.to_string())
+    .bind(req.alert_id.map(|a| a.to_string()))
+    .bind(&me.pharmacist_id)
+    .bind(&body)
+    .bind(ts(now))
+    .bind(req.to_caregivers)
+    .execute(&mut *tx)
+    .await?;
+    let mut audit = me.audit("message.send", Some(patient_id.to_string()), peer_ip(&connect));
+    audit.detail = req.to_caregivers.then(|| "caregivers may read it".to_string());
+    store::audit(&mut *tx, audit).await?;
+    // A push to each subscribed phone that may read it, sent after the commit by the background task (`messages`).
+    let pushes = crate::messages::queue_pushes(&mut tx, &patient_id.to_string(), id, req.to_caregivers, now).await?;
     let from: String = sqlx::query_scalar("SELECT display_name FROM pharmacists WHERE id = ?")
         .bind(&me.pharmacist_id)
         .fetch_one(&mut *tx)
@@ -510,7 +542,7 @@ pub async fn reply(
     }
     // As stored (to the millisecond), so it equals what the device later receives.
     let sent_at = parse_ts(&ts(now))?;
-    Ok((StatusCode::CREATED, ApiJson(PharmacyMessage { id, body, sent_at, from, read_at: None })))
+    Ok((StatusCode::CREATED, ApiJson(PharmacyMessage { id, body, sent_at, from, read_at: None, to_caregivers: req.to_caregivers })))
 }
 
 pub async fn timeline(
@@ -523,16 +555,16 @@ pub async fn timeline(
     let (patient_name, check_in_every_days) = site_patient(&mut conn, &me, patient_id).await?;
     let id = patient_id.to_string();
     // The most recent check-ins, returned oldest first.
-    let rows: Vec<(String,)> =
+    let rows: Vec<(String, Option<String>)> =
         sqlx::query_as(TIMELINE_CHECK_INS_SQL).bind(&id).bind(TIMELINE_CHECK_INS).fetch_all(&mut *conn).await?;
     let mut check_ins = Vec::with_capacity(rows.len());
-    for (payload,) in rows {
+    for (payload, reported_by) in rows {
         let Some(event) = store::readable("check-in", &id, serde_json::from_str::<PatientEvent>(&payload).map_err(anyhow::Error::from))
         else {
             continue;
         };
         if let EventBody::CheckIn(answers) = event.body {
-            check_ins.push(TimelineCheckIn { event_id: event.id, recorded_at: event.recorded_at, answers });
+            check_ins.push(TimelineCheckIn { event_id: event.id, recorded_at: event.recorded_at, answers, reported_by });
         }
     }
     let alert_rows: Vec<AlertRow> =
@@ -540,7 +572,9 @@ pub async fn timeline(
     let alerts = alert_views(&mut conn, alert_rows).await?;
     let messages = messages_where(&mut conn, "m.patient_id = ?", &id, Some(TIMELINE_MESSAGES)).await?;
     let messages = messages.into_iter().map(|(_, m)| m).collect();
-    let patient_messages = crate::messages::thread(&mut conn, &id).await?;
+    let patient_messages = crate::messages::thread(&mut conn, &id, Reader::Patient).await?;
+    let has_caregivers = sqlx::query_scalar::<_, i64>(HAS_CAREGIVERS_SQL).bind(&id).fetch_optional(&mut *conn).await?.is_some();
+    let message_sharing = crate::message_audience::sharing(&mut conn, &id).await?;
     let interventions = super::worklists::patient_interventions(&mut conn, &id).await?;
     drop(conn);
     store::audit(&state.db, me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
@@ -554,5 +588,7 @@ pub async fn timeline(
         patient_messages,
         term_names: state.items.term_names().clone(),
         interventions,
+        has_caregivers,
+        message_sharing,
     }))
 }

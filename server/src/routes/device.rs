@@ -144,6 +144,9 @@ pub async fn sync(
                 return Err(invalid(format!("{id:?} is not a question of the check-in")));
             }
         }
+        if matches!(event.body, EventBody::MessageSharing { .. }) && device.caregiver_id.is_some() {
+            return Err(invalid("only the patient's own phone chooses who reads their messages".into()));
+        }
         let line_id = match &event.body {
             EventBody::DoseTaken { regimen_line_id, .. }
             | EventBody::DoseLogged { regimen_line_id, .. }
@@ -185,6 +188,9 @@ pub async fn sync(
     }
 
     let mut tx = store::begin_write(&state.db).await?;
+    // What this device may read of the thread (a caregiver answers or opens only those messages).
+    let reader = crate::message_audience::reader(&mut tx, &device.patient_id, device.caregiver_id.as_deref()).await?;
+    let mut newest_sharing = None::<(&PatientEvent, bool)>;
     let mut newly_stored = 0;
     let mut new_check_ins = Vec::new();
     let (mut newest_diary, mut refill_requests) = (None::<&PatientEvent>, Vec::new());
@@ -216,12 +222,15 @@ pub async fn sync(
                 }
                 EventBody::RefillRequested { .. } => refill_requests.push(event),
                 EventBody::MessageRead { message_id } => {
-                    let found = sqlx::query("UPDATE messages SET read_at = COALESCE(read_at, ?) WHERE id = ? AND patient_id = ?")
-                        .bind(ts(event.recorded_at.min(now)))
-                        .bind(message_id.to_string())
-                        .bind(&device.patient_id)
-                        .execute(&mut *tx)
-                        .await?;
+                    let found = sqlx::query(
+                        "UPDATE messages SET read_at = COALESCE(read_at, ?) WHERE id = ? AND patient_id = ? AND (to_caregivers = 1 OR ?)",
+                    )
+                    .bind(ts(event.recorded_at.min(now)))
+                    .bind(message_id.to_string())
+                    .bind(&device.patient_id)
+                    .bind(reader.reads_pharmacy_message(false))
+                    .execute(&mut *tx)
+                    .await?;
                     if found.rows_affected() == 0 {
                         return Err(ApiError::InvalidEvent { index, message: "no such message for this patient".into() });
                     }
@@ -229,8 +238,14 @@ pub async fn sync(
                 EventBody::MessageSent { text, in_reply_to } => {
                     let caregiver = device.caregiver_id.as_deref();
                     let (id, at) = (event.id, event.recorded_at);
-                    crate::messages::file_sent(&mut tx, index, &device.patient_id, caregiver, id, at, text, *in_reply_to, now).await?;
+                    crate::messages::file_sent(&mut tx, index, &device.patient_id, caregiver, reader, id, at, text, *in_reply_to, now)
+                        .await?;
                     newly_messaged = true;
+                }
+                EventBody::MessageSharing { caregivers_may_read }
+                    if newest_sharing.is_none_or(|(n, _)| (event.recorded_at, event.id) > (n.recorded_at, n.id)) =>
+                {
+                    newest_sharing = Some((event, *caregivers_may_read));
                 }
                 _ => {}
             }
@@ -244,6 +259,10 @@ pub async fn sync(
             // Dropping `tx` rolls the whole batch back.
             return Err(ApiError::InvalidEvent { index, message: "this event id is already used for a different event".into() });
         }
+    }
+    // The patient's newest choice of this batch, unless a newer one is already in force.
+    if let Some((event, may_read)) = newest_sharing {
+        crate::message_audience::apply(&mut tx, &device.patient_id, event.id, event.recorded_at, may_read).await?;
     }
     // Triage in the order the patient made the reports, so each compares with the one before it.
     new_check_ins.sort_by_key(|e| (e.recorded_at, e.id));

@@ -180,15 +180,17 @@ fn patients_sql(after: bool) -> String {
 const DEVICES_SQL: &str = "SELECT d.patient_id, COUNT(*) FROM devices d
      WHERE d.patient_id IN (SELECT value FROM json_each(?)) AND d.revoked_at IS NULL GROUP BY d.patient_id";
 
-/// A page of the site's events, newest first (by `site_events`' key), with their patients and payloads; `after`:
-/// from a cursor (three more parameters).
+/// A page of the site's events, newest first (by `site_events`' key), with their patients, payloads and, for one
+/// recorded on a caregiver's phone, that caregiver's name; `after`: from a cursor (three more parameters).
 fn queue_sql(after: bool) -> String {
     format!(
-        "SELECT se.recorded_at, se.received_at, se.event_id, e.patient_id, p.display_name, e.payload
+        "SELECT se.recorded_at, se.received_at, se.event_id, e.patient_id, p.display_name, e.payload, c.name
          FROM (SELECT recorded_at, received_at, event_id FROM site_events WHERE site_id = ? {}
                ORDER BY recorded_at DESC, received_at DESC, event_id DESC LIMIT ?) se
          JOIN events e ON e.id = se.event_id
-         JOIN patients p ON p.id = e.patient_id",
+         JOIN patients p ON p.id = e.patient_id
+         LEFT JOIN devices d ON d.id = e.device_id
+         LEFT JOIN caregivers c ON c.id = d.caregiver_id",
         if after { "AND (recorded_at, received_at, event_id) < (?, ?, ?)" } else { "" }
     )
 }
@@ -525,14 +527,14 @@ pub async fn queue(
     if let Some((recorded, received, event)) = &after {
         select = select.bind(recorded).bind(received).bind(event);
     }
-    let mut rows: Vec<(String, String, String, String, String, String)> =
+    let mut rows: Vec<(String, String, String, String, String, String, Option<String>)> =
         select.bind(limit + 1).fetch_all(&mut *conn).await?;
     // Newest first, as the page was chosen (sorted here: the join need not keep the subquery's order).
     rows.sort_unstable_by(|a, b| (&b.0, &b.1, &b.2).cmp(&(&a.0, &a.1, &a.2)));
     let (rows, next_cursor) = split_page(rows, limit, "queue", |r| (r.0.clone(), r.1.clone(), r.2.clone()));
     let items = rows
         .into_iter()
-        .filter_map(|(_, received_at, _, patient_id, patient_name, payload)| {
+        .filter_map(|(_, received_at, _, patient_id, patient_name, payload, reported_by)| {
             let parsed = (|| {
                 let event: carepath_domain::sync::PatientEvent = serde_json::from_str(&payload)?;
                 Ok(QueueItem {
@@ -543,6 +545,7 @@ pub async fn queue(
                     received_at: parse_ts(&received_at)?,
                     body: event.body,
                     drug_name: None,
+                    reported_by,
                 })
             })();
             store::readable("queue event", &patient_id, parsed)

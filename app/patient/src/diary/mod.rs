@@ -166,6 +166,7 @@ mod tests {
             messages: Vec::new(),
             caregiver: None,
             sent_messages: Vec::new(),
+            message_sharing: None,
             diary,
             drug_names: Default::default(),
         }
