@@ -86,7 +86,7 @@ test('Today: the numbers and messages near the top, folded cards; in the daytime
     .map((s) => document.querySelector(s)?.getBoundingClientRect().top ?? -1));
   assert.deepEqual([...order].sort((a, b) => a - b), order, `Today's order: ${order}`);
   const height = await phone.evaluate(() => document.documentElement.scrollHeight);
-  console.log(`# Today is ${height} px tall at 390 px (was 2,571–3,074 px when the issue was filed)`);
+  console.log(`# Today is ${height} px tall at 390 px (was 2,571–3,074 px when the issue was filed); the call button starts at y = ${Math.round(box.y)} (was ≈ 2,335)`);
   await shotBothTextSizes(phone, '90-today-day', 'Today in the daytime');
   await phone.context().close();
 });
@@ -160,9 +160,11 @@ test('one symptom any time: Nausea alone, with a note; the check-in stays due an
   const phone = await enroll('Marta Gil', DAY);
   await phone.getByTestId('report-symptom').click();
   await phone.getByRole('heading', { name: 'Report a symptom' }).waitFor();
+  await phone.waitForFunction(() => document.activeElement?.id === 'report-title', null, { timeout: 2000 });
   await shotBothTextSizes(phone, '94-report-symptom', 'the symptom list');
   await phone.getByTestId('symptom-picker').getByRole('link', { name: /Nausea/ }).click();
   await phone.getByRole('heading', { name: /Nausea/ }).waitFor();
+  await phone.waitForFunction(() => document.activeElement?.id === 'step-heading', null, { timeout: 2000 });
   assert.equal(await phone.locator('.progress').count(), 0, 'no "question 1 of 8": it is one symptom');
   assert.equal(await phone.getByRole('button', { name: 'Skip this question' }).count(), 0);
   await phone.getByRole('group', { name: /how often did you feel sick/ }).getByText('Often', { exact: true }).click();

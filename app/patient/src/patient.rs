@@ -348,7 +348,7 @@ fn shown(device: Device, read: bool) -> Vec<Shown> {
 }
 
 /// Moves focus to the element `id` once the screen has caught up (the list it is in may just have changed).
-fn focus_soon(id: String) {
+pub(crate) fn focus_soon(id: String) {
     gloo::timers::callback::Timeout::new(50, move || {
         use leptos::wasm_bindgen::JsCast;
         if let Some(el) = document().get_element_by_id(&id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {

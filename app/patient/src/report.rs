@@ -14,6 +14,8 @@ use carepath_ui::text;
 #[component]
 pub fn ReportSymptomScreen() -> impl IntoView {
     let device = expect_context::<Device>();
+    // Keyboard and screen-reader focus on the new screen's heading, as the check-in's steps do.
+    crate::patient::focus_soon("report-title".into());
     let items = move || {
         let lang = current();
         device
