@@ -204,8 +204,7 @@ pub struct SiteContactSettings {
 /// Changes the site's thermometer unit and office hours (each only if given); returns what its phones now get.
 pub async fn update_site_contact(db: &Db, site_name: &str, change: SiteContactSettings) -> anyhow::Result<(SiteInfo, SiteSettings)> {
     let mut tx = crate::store::begin_write(db).await?;
-    let site: Option<(String,)> = sqlx::query_as("SELECT id FROM sites WHERE name = ?").bind(site_name).fetch_optional(&mut *tx).await?;
-    let Some((site_id,)) = site else { anyhow::bail!("there is no site named {site_name:?}") };
+    let site_id = site_id_named(&mut tx, site_name).await?;
     if let Some(unit) = change.temperature_unit {
         let unit = unit.map(|u| if u == TemperatureUnit::Celsius { "celsius" } else { "fahrenheit" });
         sqlx::query("UPDATE sites SET temperature_unit = ? WHERE id = ?").bind(unit).bind(&site_id).execute(&mut *tx).await?;
@@ -215,21 +214,30 @@ pub async fn update_site_contact(db: &Db, site_name: &str, change: SiteContactSe
         sqlx::query("UPDATE sites SET office_hours = ? WHERE id = ?").bind(json).bind(&site_id).execute(&mut *tx).await?;
     }
     let detail = format!("temperature_unit={:?} office_hours={:?}", change.temperature_unit, change.office_hours);
-    crate::store::audit(
-        &mut *tx,
-        crate::store::Audit {
-            actor_kind: "system",
-            actor_id: None,
-            patient_id: None,
-            action: "site.settings",
-            outcome: "success",
-            detail: Some(detail),
-            source_ip: None,
-        },
-    )
-    .await?;
+    audit_site_settings(&mut tx, detail).await?;
     tx.commit().await?;
     site_for_devices(db, &site_id).await
+}
+
+/// The id of the site named `site_name` (as given to create-pharmacist), or an error naming it.
+async fn site_id_named(conn: &mut sqlx::SqliteConnection, site_name: &str) -> anyhow::Result<String> {
+    let site: Option<(String,)> = sqlx::query_as("SELECT id FROM sites WHERE name = ?").bind(site_name).fetch_optional(conn).await?;
+    site.map(|(id,)| id).ok_or_else(|| anyhow::anyhow!("there is no site named {site_name:?}"))
+}
+
+/// The audit row of a `site-settings` change, in its transaction.
+async fn audit_site_settings(conn: &mut sqlx::SqliteConnection, detail: String) -> anyhow::Result<()> {
+    let audit = crate::store::Audit {
+        actor_kind: "system",
+        actor_id: None,
+        patient_id: None,
+        action: "site.settings",
+        outcome: "success",
+        detail: Some(detail),
+        source_ip: None,
+    };
+    crate::store::audit(conn, audit).await?;
+    Ok(())
 }
 
 /// Changes a site's triage settings (each only if given) and returns them, within the domain's safe bounds
@@ -248,8 +256,7 @@ pub async fn update_site_settings(
     };
     bounds.validated()?;
     let mut tx = crate::store::begin_write(db).await?;
-    let site: Option<(String,)> = sqlx::query_as("SELECT id FROM sites WHERE name = ?").bind(site_name).fetch_optional(&mut *tx).await?;
-    let Some((site_id,)) = site else { anyhow::bail!("there is no site named {site_name:?}") };
+    let site_id = site_id_named(&mut tx, site_name).await?;
     sqlx::query(
         "UPDATE sites SET fever_threshold_c_tenths = COALESCE(?, fever_threshold_c_tenths),
                           acknowledged_window_hours = COALESCE(?, acknowledged_window_hours) WHERE id = ?",
@@ -260,19 +267,7 @@ pub async fn update_site_settings(
     .execute(&mut *tx)
     .await?;
     let detail = format!("fever_threshold_c_tenths={fever_threshold_c_tenths:?} acknowledged_window_hours={acknowledged_window_hours:?}");
-    crate::store::audit(
-        &mut *tx,
-        crate::store::Audit {
-            actor_kind: "system",
-            actor_id: None,
-            patient_id: None,
-            action: "site.settings",
-            outcome: "success",
-            detail: Some(detail),
-            source_ip: None,
-        },
-    )
-    .await?;
+    audit_site_settings(&mut tx, detail).await?;
     let (fever, window): (i64, i64) =
         sqlx::query_as("SELECT fever_threshold_c_tenths, acknowledged_window_hours FROM sites WHERE id = ?")
             .bind(&site_id)
