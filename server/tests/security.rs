@@ -219,6 +219,71 @@ async fn after_logout_the_same_session_cookie_is_refused() {
     assert_error(queue, 401, "unauthorized").await;
 }
 
+/// Every `Set-Cookie` header of a response.
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response.headers().get_all(reqwest::header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect()
+}
+
+#[tokio::test]
+async fn over_https_logout_deletes_the_host_cookie_with_the_attributes_it_was_set_with() {
+    // Issue #15 item 8: a `__Host-` cookie is only replaced by one that is Secure, Path=/ and has no Domain; a
+    // deletion without Secure is ignored by browsers, which then keep sending the stale cookie.
+    let app = spawn_app_with(|s| s.public_url = "https://pharmacy.example".into()).await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let login = app.login_response(&pharmacist.username, &pharmacist.password).await;
+    let set = set_cookies(&login);
+    let session = set
+        .iter()
+        .find_map(|c| c.strip_prefix("__Host-carepath_session=")?.split(';').next().map(str::to_string))
+        .unwrap_or_else(|| panic!("no __Host- session cookie in {set:?}"));
+    let cookie = format!("__Host-carepath_session={session}");
+    let logout = app.client.post(app.url("/api/pharmacy/logout")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    let removal = set_cookies(&logout).into_iter().find(|c| c.starts_with("__Host-carepath_session=;")).expect("a deletion");
+    for attribute in ["Secure", "Path=/", "HttpOnly", "SameSite=Strict"] {
+        assert!(removal.split("; ").any(|a| a == attribute), "{attribute} missing from {removal}");
+    }
+    assert!(removal.contains("Max-Age=0"), "{removal}");
+    assert!(!removal.contains("Domain="), "{removal}");
+}
+
+#[tokio::test]
+async fn signing_in_again_ends_the_session_the_browser_had() {
+    // Issue #15 item 8: a new sign-in replaced the cookie but left the old session valid on the server.
+    let app = spawn_app().await;
+    let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
+    let old = session_cookie(&app.login_response(&pharmacist.username, &pharmacist.password).await);
+    let other_browser = session_cookie(&app.login_response(&pharmacist.username, &pharmacist.password).await);
+    let me = |session: String| app.client.get(app.url("/api/pharmacy/me")).header("cookie", cookie(&session)).send();
+    assert_eq!(me(old.clone()).await.unwrap().status(), StatusCode::OK);
+
+    // A wrong password with the old cookie ends nothing.
+    let wrong = app
+        .client
+        .post(app.url("/api/pharmacy/login"))
+        .header("cookie", cookie(&old))
+        .json(&json!({ "username": pharmacist.username, "password": "not the password at all" }))
+        .send()
+        .await
+        .unwrap();
+    assert_error(wrong, 401, "bad_credentials").await;
+    assert_eq!(me(old.clone()).await.unwrap().status(), StatusCode::OK);
+
+    let again = app
+        .client
+        .post(app.url("/api/pharmacy/login"))
+        .header("cookie", cookie(&old))
+        .json(&json!({ "username": pharmacist.username, "password": pharmacist.password }))
+        .send()
+        .await
+        .unwrap();
+    let new = session_cookie(&again);
+    assert_eq!(me(new).await.unwrap().status(), StatusCode::OK);
+    assert_error(me(old).await.unwrap(), 401, "unauthorized").await;
+    assert_eq!(me(other_browser).await.unwrap().status(), StatusCode::OK, "another browser's session stays");
+    assert_eq!(app.count("pharmacist_sessions").await, 2);
+}
+
 #[tokio::test]
 async fn logging_out_with_a_cookie_client_ends_that_session_only() {
     let app = spawn_app().await;
@@ -255,7 +320,8 @@ async fn every_login_gets_a_new_session_id() {
     let third = session_cookie(&again);
     assert_ne!(third, first);
     assert_ne!(third, second);
-    assert_eq!(app.count("pharmacist_sessions").await, 3);
+    // ...and ends the session of the cookie it replaced (signing_in_again_ends_the_session_the_browser_had).
+    assert_eq!(app.count("pharmacist_sessions").await, 2);
 }
 
 #[tokio::test]

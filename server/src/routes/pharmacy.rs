@@ -86,7 +86,11 @@ pub async fn login(
     };
     attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
 
-    // A new session id at every sign-in; any session cookie the browser had is replaced.
+    // A new session id at every sign-in; the session of any cookie the browser had is ended, not only replaced
+    // in the browser (issue #15 item 8).
+    if let Some(old) = jar.get(state.session_cookie_name()) {
+        sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(token_hash(old.value())).execute(&state.db).await?;
+    }
     let session = new_token();
     let now = ts(Utc::now());
     sqlx::query("INSERT INTO pharmacist_sessions (token_hash, pharmacist_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)")
@@ -106,13 +110,7 @@ pub async fn login(
         source_ip: ip,
     };
     store::audit(&state.db, audit).await?;
-    let cookie = Cookie::build((state.session_cookie_name().to_string(), session))
-        .path("/")
-        .http_only(true)
-        .secure(state.settings.secure_cookies())
-        .same_site(SameSite::Strict)
-        .build();
-    Ok((jar.add(cookie), ApiJson(pharmacist_info(&state, &pharmacist_id).await?)))
+    Ok((jar.add(session_cookie(&state, session)), ApiJson(pharmacist_info(&state, &pharmacist_id).await?)))
 }
 
 pub async fn logout(
@@ -123,8 +121,18 @@ pub async fn logout(
 ) -> Result<(CookieJar, StatusCode), ApiError> {
     sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&me.session_hash).execute(&state.db).await?;
     store::audit(&state.db, me.audit("logout", None, peer_ip(&connect))).await?;
-    let removal = Cookie::build((state.session_cookie_name().to_string(), "")).path("/").build();
-    Ok((jar.remove(removal), StatusCode::NO_CONTENT))
+    // Deleted with the attributes it was set with: browsers ignore a deletion of a `__Host-` cookie without Secure.
+    Ok((jar.remove(session_cookie(&state, String::new())), StatusCode::NO_CONTENT))
+}
+
+/// The session cookie: `__Host-` and Secure over https, HttpOnly, SameSite=Strict, for the whole site.
+fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+    Cookie::build((state.session_cookie_name().to_string(), value))
+        .path("/")
+        .http_only(true)
+        .secure(state.settings.secure_cookies())
+        .same_site(SameSite::Strict)
+        .build()
 }
 
 pub async fn me(State(state): State<AppState>, me: PharmacistAuth) -> Result<ApiJson<PharmacistInfo>, ApiError> {
