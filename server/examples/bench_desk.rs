@@ -648,6 +648,7 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
         static_dir,
         guides_dir: root.join("content/guides"),
         public_url: "http://127.0.0.1".into(),
+        trusted_proxies: Vec::new(),
         session_idle_minutes: 30,
         session_max_hours: 12,
         enrollment_code_hours: 72,

@@ -18,6 +18,11 @@ pub struct Settings {
     /// Medication guides: `<dir>/<lang>/<drug>.toml`. All are loaded at startup; an invalid one stops the server.
     #[arg(long, env = "CAREPATH_GUIDES_DIR", default_value = "content/guides")]
     pub guides_dir: PathBuf,
+    /// Reverse proxies in front of this server, as addresses or networks (`10.0.0.5,10.0.0.0/8`). Only for a
+    /// request from one of them is the client's address taken from `X-Forwarded-For` / `Forwarded`, for the
+    /// per-address limits and the audit log. Empty: the peer is the client.
+    #[arg(long, env = "CAREPATH_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::client_address::parse_trusted_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The address people use to reach this server. With https, session cookies are `__Host-` + Secure.
     #[arg(long, env = "CAREPATH_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
     pub public_url: String,

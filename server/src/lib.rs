@@ -2,6 +2,7 @@
 
 mod cancel_safe;
 pub mod attempts;
+pub mod client_address;
 pub mod auth;
 pub mod config;
 pub mod error;
@@ -168,6 +169,7 @@ pub fn router(state: AppState) -> Router {
     // Request and body timeouts: a JSON `timeout` error (no-store), with the security headers like any answer.
     let all = serve::with_timeouts(all, &state.settings);
     with_security_headers(all)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), client_address::from_trusted_proxies))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -424,6 +424,61 @@ async fn after_five_wrong_passwords_the_account_is_locked_even_for_the_right_pas
     assert_eq!(app.login_response("bob", &bob.password).await.status(), StatusCode::OK);
 }
 
+/// Ten wrong enrollment codes "from" `client` (as `X-Forwarded-For` says), then whether the right code still works
+/// from `other`.
+async fn enrollment_after_ten_bad_codes_from_another_client(app: &TestApp, client: &str, other: &str) -> reqwest::Response {
+    let pharmacist = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let enrolled = app.enroll_patient(&pharmacist, "Ana", Frequency::OnceDaily).await;
+    let enroll = |from: &str, code: &str| {
+        app.client.post(app.url("/api/enroll")).header("x-forwarded-for", from).json(&json!({ "code": code })).send()
+    };
+    for _ in 0..10 {
+        assert_error(enroll(client, "2222-2222").await.unwrap(), 404, "enrollment_code_unknown").await;
+    }
+    assert_error(enroll(client, &enrolled.code).await.unwrap(), 429, "too_many_attempts").await;
+    enroll(other, &enrolled.code).await.unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_one_clients_bad_codes_do_not_stop_everyone_elses_enrollment() {
+    // Issue #15 item 4: behind a proxy every request came from the proxy's address.
+    let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    let response = enrollment_after_ten_bad_codes_from_another_client(&app, "203.0.113.9", "198.51.100.4").await;
+    assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
+    // The attempts and the audit name the client, not the proxy.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE source_ip = '203.0.113.9'").await, 10, "the ten bad codes (the refused one is not counted)");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE source_ip = '198.51.100.4' AND outcome = 'success'").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE kind = 'enroll' AND source_ip = '127.0.0.1'").await, 0);
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_a_client_cannot_choose_its_address_with_x_forwarded_for() {
+    let app = spawn_app().await;
+    let response = enrollment_after_ten_bad_codes_from_another_client(&app, "203.0.113.9", "198.51.100.4").await;
+    assert_error(response, 429, "too_many_attempts").await;
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE source_ip = '203.0.113.9'").await, 0);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_sign_in_limit_per_address_counts_each_client() {
+    let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    let alice = app.pharmacist_at_new_site("North", "alice").await;
+    let login = |from: &'static str, username: String, password: String| {
+        app.client
+            .post(app.url("/api/pharmacy/login"))
+            .header("x-forwarded-for", from)
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+    };
+    // 20 failed sign-ins with random usernames from one client use up that client's address limit...
+    for n in 0..20 {
+        assert_error(login("203.0.113.9", format!("nobody{n}"), "wrong password here".into()).await.unwrap(), 401, "bad_credentials").await;
+    }
+    assert_error(login("203.0.113.9", "alice".into(), alice.password.clone()).await.unwrap(), 429, "too_many_attempts").await;
+    // ...not the pharmacy's: Alice at her own desk signs in.
+    assert_eq!(login("198.51.100.4", "alice".into(), alice.password.clone()).await.unwrap().status(), StatusCode::OK);
+}
+
 #[tokio::test]
 async fn four_wrong_passwords_do_not_lock_the_account() {
     let app = spawn_app().await;

@@ -116,6 +116,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         static_dir,
         guides_dir: guides_dir(),
         public_url: "http://127.0.0.1".into(),
+        trusted_proxies: Vec::new(),
         session_idle_minutes: 30,
         session_max_hours: 12,
         enrollment_code_hours: 72,
