@@ -480,6 +480,53 @@ async fn behind_a_trusted_proxy_the_sign_in_limit_per_address_counts_each_client
 }
 
 #[tokio::test]
+async fn wrong_passwords_from_many_addresses_slow_the_account_without_locking_its_pharmacist_out() {
+    // Issue #15 item 4: five wrong passwords from five addresses locked the account for everyone for 15 minutes.
+    let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    let alice = app.pharmacist_at_new_site("North", "alice").await;
+    let login = |from: String, password: String| {
+        app.client
+            .post(app.url("/api/pharmacy/login"))
+            .header("x-forwarded-for", from)
+            .json(&json!({ "username": "alice", "password": password }))
+            .send()
+    };
+    for n in 0..5 {
+        assert_error(login(format!("203.0.113.{n}"), format!("guess number {n}")).await.unwrap(), 401, "bad_credentials").await;
+    }
+    // Now slowed: one attempt on the account per 30 s, from anywhere (a sixth guess at once is refused)...
+    assert_error(login("203.0.113.9".into(), "guess number 9".into()).await.unwrap(), 429, "too_many_attempts").await;
+    assert_error(login("198.51.100.4".into(), alice.password.clone()).await.unwrap(), 429, "too_many_attempts").await;
+    // ...and 30 s later (the attempts moved back in time) Alice at her own desk gets in: not locked out.
+    let earlier = carepath_server::store::ts(Utc::now() - chrono::Duration::seconds(31));
+    app.execute(&format!("UPDATE attempts SET at = '{earlier}'")).await.unwrap();
+    assert_eq!(login("198.51.100.4".into(), alice.password.clone()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome = 'failure'").await, 5, "refused attempts are not counted");
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_from_one_address_lock_the_account_for_that_address_only() {
+    let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
+    let alice = app.pharmacist_at_new_site("North", "alice").await;
+    let login = |from: &'static str, password: String| {
+        app.client
+            .post(app.url("/api/pharmacy/login"))
+            .header("x-forwarded-for", from)
+            .json(&json!({ "username": "alice", "password": password }))
+            .send()
+    };
+    for n in 0..5 {
+        assert_error(login("203.0.113.9", format!("guess number {n}")).await.unwrap(), 401, "bad_credentials").await;
+    }
+    let earlier = carepath_server::store::ts(Utc::now() - chrono::Duration::seconds(31));
+    app.execute(&format!("UPDATE attempts SET at = '{earlier}'")).await.unwrap();
+    // Past the spacing the guesser's address is still locked out of the account, even with the right password...
+    assert_error(login("203.0.113.9", alice.password.clone()).await.unwrap(), 429, "too_many_attempts").await;
+    // ...the pharmacist's is not.
+    assert_eq!(login("198.51.100.4", alice.password.clone()).await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn four_wrong_passwords_do_not_lock_the_account() {
     let app = spawn_app().await;
     let alice = app.pharmacist_at_new_site("North", "alice").await;

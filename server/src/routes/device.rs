@@ -20,7 +20,8 @@ use crate::store::{self, parse_ts, ts, Audit};
 use crate::AppState;
 
 /// Failed enrollment attempts allowed from one peer address in the attempt window (codes have no subject to key on).
-const ENROLL_LIMITS: attempts::Limits = attempts::Limits { per_subject: i64::MAX, per_address: 10 };
+const ENROLL_LIMITS: attempts::Limits =
+    attempts::Limits { per_subject_per_address: i64::MAX, per_address: 10, per_subject_before_slowing: i64::MAX };
 
 pub async fn enroll(
     State(state): State<AppState>,

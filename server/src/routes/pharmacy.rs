@@ -32,7 +32,8 @@ use crate::{attempts, patients, AppState};
 
 /// Failed sign-ins allowed in the attempt window: per username (changing addresses or forging X-Forwarded-For
 /// does not help a guesser), and per peer address across all usernames (guessing many accounts at once).
-const LOGIN_LIMITS: attempts::Limits = attempts::Limits { per_subject: 5, per_address: 20 };
+const LOGIN_LIMITS: attempts::Limits =
+    attempts::Limits { per_subject_per_address: 5, per_address: 20, per_subject_before_slowing: 5 };
 /// Longer usernames are cut before they are counted or logged.
 const MAX_USERNAME: usize = 128;
 /// The queue's page: by default as many as it always showed.
