@@ -219,6 +219,17 @@ async fn after_logout_the_same_session_cookie_is_refused() {
     assert_error(queue, 401, "unauthorized").await;
 }
 
+/// A sign-in from a browser that still sends the session cookie `session`.
+async fn login_sending_cookie(app: &TestApp, session: &str, username: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/pharmacy/login"))
+        .header("cookie", cookie(session))
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Every `Set-Cookie` header of a response.
 fn set_cookies(response: &reqwest::Response) -> Vec<String> {
     response.headers().get_all(reqwest::header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect()
@@ -258,25 +269,11 @@ async fn signing_in_again_ends_the_session_the_browser_had() {
     assert_eq!(me(old.clone()).await.unwrap().status(), StatusCode::OK);
 
     // A wrong password with the old cookie ends nothing.
-    let wrong = app
-        .client
-        .post(app.url("/api/pharmacy/login"))
-        .header("cookie", cookie(&old))
-        .json(&json!({ "username": pharmacist.username, "password": "not the password at all" }))
-        .send()
-        .await
-        .unwrap();
+    let wrong = login_sending_cookie(&app, &old, &pharmacist.username, "not the password at all").await;
     assert_error(wrong, 401, "bad_credentials").await;
     assert_eq!(me(old.clone()).await.unwrap().status(), StatusCode::OK);
 
-    let again = app
-        .client
-        .post(app.url("/api/pharmacy/login"))
-        .header("cookie", cookie(&old))
-        .json(&json!({ "username": pharmacist.username, "password": pharmacist.password }))
-        .send()
-        .await
-        .unwrap();
+    let again = login_sending_cookie(&app, &old, &pharmacist.username, &pharmacist.password).await;
     let new = session_cookie(&again);
     assert_eq!(me(new).await.unwrap().status(), StatusCode::OK);
     assert_error(me(old).await.unwrap(), 401, "unauthorized").await;
@@ -309,14 +306,7 @@ async fn every_login_gets_a_new_session_id() {
     assert!(first.len() >= 43, "session id {first:?} is too short to be 256 bits");
 
     // Signing in again while sending the old cookie still issues a fresh id (no session fixation).
-    let again = app
-        .client
-        .post(app.url("/api/pharmacy/login"))
-        .header("cookie", cookie(&first))
-        .json(&json!({ "username": pharmacist.username, "password": pharmacist.password }))
-        .send()
-        .await
-        .unwrap();
+    let again = login_sending_cookie(&app, &first, &pharmacist.username, &pharmacist.password).await;
     let third = session_cookie(&again);
     assert_ne!(third, first);
     assert_ne!(third, second);
