@@ -449,24 +449,28 @@ async fn without_trusted_proxies_a_client_cannot_choose_its_address_with_x_forwa
     assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE source_ip = '203.0.113.9'").await, 0);
 }
 
+/// A sign-in through the trusted proxy, for the client `from` (its `X-Forwarded-For`).
+async fn login_from(app: &TestApp, from: &str, username: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/pharmacy/login"))
+        .header("x-forwarded-for", from)
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn behind_a_trusted_proxy_the_sign_in_limit_per_address_counts_each_client() {
     let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
     let alice = app.pharmacist_at_new_site("North", "alice").await;
-    let login = |from: &'static str, username: String, password: String| {
-        app.client
-            .post(app.url("/api/pharmacy/login"))
-            .header("x-forwarded-for", from)
-            .json(&json!({ "username": username, "password": password }))
-            .send()
-    };
     // 20 failed sign-ins with random usernames from one client use up that client's address limit...
     for n in 0..20 {
-        assert_error(login("203.0.113.9", format!("nobody{n}"), "wrong password here".into()).await.unwrap(), 401, "bad_credentials").await;
+        assert_error(login_from(&app, "203.0.113.9", &format!("nobody{n}"), "wrong password here").await, 401, "bad_credentials").await;
     }
-    assert_error(login("203.0.113.9", "alice".into(), alice.password.clone()).await.unwrap(), 429, "too_many_attempts").await;
+    assert_error(login_from(&app, "203.0.113.9", "alice", &alice.password).await, 429, "too_many_attempts").await;
     // ...not the pharmacy's: Alice at her own desk signs in.
-    assert_eq!(login("198.51.100.4", "alice".into(), alice.password.clone()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(login_from(&app, "198.51.100.4", "alice", &alice.password).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -474,23 +478,16 @@ async fn wrong_passwords_from_many_addresses_slow_the_account_without_locking_it
     // Issue #15 item 4: five wrong passwords from five addresses locked the account for everyone for 15 minutes.
     let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
     let alice = app.pharmacist_at_new_site("North", "alice").await;
-    let login = |from: String, password: String| {
-        app.client
-            .post(app.url("/api/pharmacy/login"))
-            .header("x-forwarded-for", from)
-            .json(&json!({ "username": "alice", "password": password }))
-            .send()
-    };
     for n in 0..5 {
-        assert_error(login(format!("203.0.113.{n}"), format!("guess number {n}")).await.unwrap(), 401, "bad_credentials").await;
+        assert_error(login_from(&app, &format!("203.0.113.{n}"), "alice", &format!("guess number {n}")).await, 401, "bad_credentials").await;
     }
     // Now slowed: one attempt on the account per 30 s, from anywhere (a sixth guess at once is refused)...
-    assert_error(login("203.0.113.9".into(), "guess number 9".into()).await.unwrap(), 429, "too_many_attempts").await;
-    assert_error(login("198.51.100.4".into(), alice.password.clone()).await.unwrap(), 429, "too_many_attempts").await;
+    assert_error(login_from(&app, "203.0.113.9", "alice", "guess number 9").await, 429, "too_many_attempts").await;
+    assert_error(login_from(&app, "198.51.100.4", "alice", &alice.password).await, 429, "too_many_attempts").await;
     // ...and 30 s later (the attempts moved back in time) Alice at her own desk gets in: not locked out.
     let earlier = carepath_server::store::ts(Utc::now() - chrono::Duration::seconds(31));
     app.execute(&format!("UPDATE attempts SET at = '{earlier}'")).await.unwrap();
-    assert_eq!(login("198.51.100.4".into(), alice.password.clone()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(login_from(&app, "198.51.100.4", "alice", &alice.password).await.status(), StatusCode::OK);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome = 'failure'").await, 5, "refused attempts are not counted");
 }
 
@@ -498,22 +495,15 @@ async fn wrong_passwords_from_many_addresses_slow_the_account_without_locking_it
 async fn five_wrong_passwords_from_one_address_lock_the_account_for_that_address_only() {
     let app = spawn_app_with(|s| s.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()]).await;
     let alice = app.pharmacist_at_new_site("North", "alice").await;
-    let login = |from: &'static str, password: String| {
-        app.client
-            .post(app.url("/api/pharmacy/login"))
-            .header("x-forwarded-for", from)
-            .json(&json!({ "username": "alice", "password": password }))
-            .send()
-    };
     for n in 0..5 {
-        assert_error(login("203.0.113.9", format!("guess number {n}")).await.unwrap(), 401, "bad_credentials").await;
+        assert_error(login_from(&app, "203.0.113.9", "alice", &format!("guess number {n}")).await, 401, "bad_credentials").await;
     }
     let earlier = carepath_server::store::ts(Utc::now() - chrono::Duration::seconds(31));
     app.execute(&format!("UPDATE attempts SET at = '{earlier}'")).await.unwrap();
     // Past the spacing the guesser's address is still locked out of the account, even with the right password...
-    assert_error(login("203.0.113.9", alice.password.clone()).await.unwrap(), 429, "too_many_attempts").await;
+    assert_error(login_from(&app, "203.0.113.9", "alice", &alice.password).await, 429, "too_many_attempts").await;
     // ...the pharmacist's is not.
-    assert_eq!(login("198.51.100.4", alice.password.clone()).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(login_from(&app, "198.51.100.4", "alice", &alice.password).await.status(), StatusCode::OK);
 }
 
 #[tokio::test]
