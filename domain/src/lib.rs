@@ -16,6 +16,7 @@ pub mod regimen;
 pub mod reminders;
 pub mod rules;
 pub mod schedule;
+pub mod sign_in;
 pub mod site;
 pub mod sorting;
 pub mod sync;

@@ -733,6 +733,12 @@ pub enum ErrorCode {
     GuideNotFound,
     /// Another patient of the site has this medical record number (409): nothing was stored.
     MrnTaken,
+    /// The password was right; the session needs the second factor before anything else (401).
+    SecondFactorRequired,
+    /// The password was right; the account must set up its second factor first (401).
+    SecondFactorSetupRequired,
+    /// The code from the authenticator app (or the recovery code) is not right, or was already used (401).
+    BadSecondFactor,
     /// The request took too long (the server's request timeout): try again.
     Timeout,
     Internal,
@@ -763,6 +769,9 @@ impl ErrorCode {
             MethodNotAllowed => "method_not_allowed",
             GuideNotFound => "guide_not_found",
             MrnTaken => "mrn_taken",
+            SecondFactorRequired => "second_factor_required",
+            SecondFactorSetupRequired => "second_factor_setup_required",
+            BadSecondFactor => "bad_second_factor",
             Timeout => "timeout",
             Internal => "internal",
             Unknown => "unknown",

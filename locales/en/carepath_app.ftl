@@ -128,6 +128,33 @@ login-username = Username
 login-password = Password
 login-submit = Sign in
 login-error-credentials = The username or password is not right.
+second-factor-title = Enter your sign-in code
+second-factor-code-label = 6-digit code from your authenticator app
+second-factor-code-hint = Open the authenticator app on your phone and type the code it shows for Carepath. Each code works once.
+second-factor-recovery-label = Recovery code
+second-factor-recovery-hint = One of the recovery codes you kept when you set up the app. Each works once.
+second-factor-use-recovery = Use a recovery code instead
+second-factor-use-app = Use the code from my app instead
+second-factor-lost-phone = Lost your phone and your recovery codes? Ask your site admin to reset your second step.
+second-factor-cancel = Cancel and sign out
+second-factor-continue = Continue to the desk
+second-factor-error-code = That code is not right, or it was already used. Type the newest code your app shows.
+second-factor-error-expired = Signing in took too long. Please start again with your password.
+second-factor-setup-title = Set up the second step for signing in
+second-factor-setup-intro = Patients' health information needs more than a password. From now on, each sign-in asks for your password and a code from an authenticator app on your phone.
+second-factor-setup-scan = Open an authenticator app on your phone, add an account and scan this QR code.
+second-factor-setup-qr-label = QR code to add Carepath to your authenticator app
+second-factor-setup-key = Cannot scan it? Add the account by typing this key instead:
+second-factor-setup-submit = Turn on
+second-factor-codes-title = Keep your recovery codes
+second-factor-codes-intro = If you lose your phone, each of these codes lets you sign in once instead of a code from the app. Print them or write them down and keep them somewhere safe. They are shown only now.
+second-factor-codes-print = Print the codes
+second-factor-codes-kept = I have kept these codes somewhere safe
+second-factor-recovery-used-title = You signed in with a recovery code
+second-factor-recovery-used = That code cannot be used again. You have { $left ->
+    [one] one recovery code
+   *[other] { $left } recovery codes
+} left. If you lost your phone, ask your site admin to reset your second step.
 logout = Sign out
 pharmacy-title = Review queue
 queue-title = New reports

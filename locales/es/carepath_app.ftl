@@ -128,6 +128,33 @@ login-username = Usuario
 login-password = Contraseña
 login-submit = Entrar
 login-error-credentials = El usuario o la contraseña no son correctos.
+second-factor-title = Escriba su código de acceso
+second-factor-code-label = Código de 6 dígitos de su aplicación de autenticación
+second-factor-code-hint = Abra la aplicación de autenticación en su teléfono y escriba el código que muestra para Carepath. Cada código sirve una vez.
+second-factor-recovery-label = Código de recuperación
+second-factor-recovery-hint = Uno de los códigos de recuperación que guardó al configurar la aplicación. Cada uno sirve una vez.
+second-factor-use-recovery = Usar un código de recuperación
+second-factor-use-app = Usar el código de mi aplicación
+second-factor-lost-phone = ¿Perdió el teléfono y los códigos de recuperación? Pida al administrador de su sitio que restablezca su segundo paso.
+second-factor-cancel = Cancelar y salir
+second-factor-continue = Continuar
+second-factor-error-code = Ese código no es correcto o ya se usó. Escriba el código más reciente que muestra su aplicación.
+second-factor-error-expired = El acceso tardó demasiado. Empiece de nuevo con su contraseña.
+second-factor-setup-title = Configure el segundo paso para entrar
+second-factor-setup-intro = La información de salud de los pacientes necesita más que una contraseña. Desde ahora, cada acceso pide su contraseña y un código de una aplicación de autenticación en su teléfono.
+second-factor-setup-scan = Abra una aplicación de autenticación en su teléfono, agregue una cuenta y escanee este código QR.
+second-factor-setup-qr-label = Código QR para agregar Carepath a su aplicación de autenticación
+second-factor-setup-key = ¿No puede escanearlo? Agregue la cuenta escribiendo esta clave:
+second-factor-setup-submit = Activar
+second-factor-codes-title = Guarde sus códigos de recuperación
+second-factor-codes-intro = Si pierde el teléfono, cada uno de estos códigos le permite entrar una vez en lugar de un código de la aplicación. Imprímalos o anótelos y guárdelos en un lugar seguro. Solo se muestran ahora.
+second-factor-codes-print = Imprimir los códigos
+second-factor-codes-kept = Ya guardé estos códigos en un lugar seguro
+second-factor-recovery-used-title = Entró con un código de recuperación
+second-factor-recovery-used = Ese código ya no se puede usar. { $left ->
+    [one] Le queda un código de recuperación.
+   *[other] Le quedan { $left } códigos de recuperación.
+} Si perdió el teléfono, pida al administrador de su sitio que restablezca su segundo paso.
 logout = Salir
 pharmacy-title = Lista de revisión
 queue-title = Avisos nuevos

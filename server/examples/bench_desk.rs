@@ -677,12 +677,26 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
         let _ = stopped.await;
     }));
 
+    // The bench's accounts get a known authenticator secret, so they can pass the second step of signing in.
+    let secret = carepath_server::second_factor::new_secret();
+    sqlx::query("UPDATE pharmacists SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = NULL WHERE username IN (?, ?)")
+        .bind(&secret)
+        .bind(carepath_server::store::ts(chrono::Utc::now()))
+        .bind(MAIN_USER)
+        .bind(SMALL_USER)
+        .execute(&db)
+        .await?;
     let login = |user: &'static str| {
         let base = base.clone();
+        let secret = secret.clone();
         async move {
             let client = reqwest::Client::builder().cookie_store(true).build()?;
             let r = client.post(format!("{base}/api/pharmacy/login")).json(&json!({ "username": user, "password": PASSWORD })).send().await?;
             anyhow::ensure!(r.status().is_success(), "sign-in as {user}: {}", r.status());
+            let key = totp_rs::Secret::Encoded(secret).to_bytes().map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let code = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, 30, key, None, user.into()).generate_current()?;
+            let r = client.post(format!("{base}/api/pharmacy/second-factor")).json(&json!({ "code": code })).send().await?;
+            anyhow::ensure!(r.status().is_success(), "second factor as {user}: {}", r.status());
             anyhow::Ok(client)
         }
     };

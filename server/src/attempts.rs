@@ -20,6 +20,8 @@ pub const WINDOW_MINUTES: i64 = 15;
 pub enum Kind {
     Login,
     Enroll,
+    /// A code at the second step of signing in; the subject is the pharmacist's id.
+    SecondFactor,
 }
 
 impl Kind {
@@ -27,6 +29,7 @@ impl Kind {
         match self {
             Kind::Login => "login",
             Kind::Enroll => "enroll",
+            Kind::SecondFactor => "second_factor",
         }
     }
 }

@@ -134,25 +134,39 @@ impl PharmacistAuth {
     }
 }
 
-impl FromRequestParts<AppState> for PharmacistAuth {
-    type Rejection = ApiError;
+/// A pharmacist's session, whatever it has passed: read from the cookie, ended here when it is too old.
+struct Session {
+    pharmacist_id: String,
+    site_id: String,
+    session_hash: String,
+    /// Whether this session passed the second factor too.
+    passed_second_factor: bool,
+    /// Whether the account has a second factor set up.
+    second_factor_enabled: bool,
+}
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+impl Session {
+    async fn from_parts(parts: &Parts, state: &AppState) -> Result<Session, ApiError> {
         let jar = CookieJar::from_headers(&parts.headers);
         let session = jar.get(state.session_cookie_name()).ok_or(ApiError::Unauthorized)?.value().to_string();
         let session_hash = token_hash(&session);
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
-            "SELECT s.pharmacist_id, p.site_id, s.created_at, s.last_seen_at
+        let row: Option<(String, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
+            "SELECT s.pharmacist_id, p.site_id, s.created_at, s.last_seen_at, s.second_factor_at, p.totp_enabled_at
              FROM pharmacist_sessions s JOIN pharmacists p ON p.id = s.pharmacist_id WHERE s.token_hash = ?",
         )
         .bind(&session_hash)
         .fetch_optional(&state.db)
         .await?;
-        let (pharmacist_id, site_id, created_at, last_seen_at) = row.ok_or(ApiError::Unauthorized)?;
+        let (pharmacist_id, site_id, created_at, last_seen_at, second_factor_at, totp_enabled_at) =
+            row.ok_or(ApiError::Unauthorized)?;
         let now = Utc::now();
+        let created_at = parse_ts(&created_at)?;
         let idle_expired = parse_ts(&last_seen_at)? + Duration::minutes(state.settings.session_idle_minutes) < now;
-        let too_old = parse_ts(&created_at)? + Duration::hours(state.settings.session_max_hours) < now;
-        if idle_expired || too_old {
+        let too_old = created_at + Duration::hours(state.settings.session_max_hours) < now;
+        // A session with the password alone is for typing the code, not for sitting on.
+        let sign_in_expired =
+            second_factor_at.is_none() && created_at + Duration::minutes(crate::second_factor::SIGN_IN_MINUTES) < now;
+        if idle_expired || too_old || sign_in_expired {
             sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&session_hash).execute(&state.db).await?;
             return Err(ApiError::Unauthorized);
         }
@@ -163,7 +177,73 @@ impl FromRequestParts<AppState> for PharmacistAuth {
                 .execute(&state.db)
                 .await?;
         }
-        Ok(PharmacistAuth { pharmacist_id, site_id, session_hash })
+        Ok(Session {
+            pharmacist_id,
+            site_id,
+            session_hash,
+            passed_second_factor: second_factor_at.is_some(),
+            second_factor_enabled: totp_enabled_at.is_some(),
+        })
+    }
+}
+
+/// Every pharmacist route takes this: a session that passed both factors. One that passed only the password is
+/// answered `second_factor_required` (or `second_factor_setup_required` while the account has none), so the desk
+/// shows the step that is missing.
+impl FromRequestParts<AppState> for PharmacistAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_parts(parts, state).await?;
+        if !session.passed_second_factor {
+            return Err(if session.second_factor_enabled {
+                ApiError::SecondFactorRequired
+            } else {
+                ApiError::SecondFactorSetupRequired
+            });
+        }
+        Ok(PharmacistAuth { pharmacist_id: session.pharmacist_id, site_id: session.site_id, session_hash: session.session_hash })
+    }
+}
+
+/// A session that passed the password and not yet the second factor: what the second-factor routes take.
+#[derive(Debug, Clone)]
+pub struct SignInSession {
+    pub pharmacist_id: String,
+    pub session_hash: String,
+    pub second_factor_enabled: bool,
+}
+
+impl FromRequestParts<AppState> for SignInSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_parts(parts, state).await?;
+        if session.passed_second_factor {
+            // Signed in already: nothing to pass (a new second factor is set up only after a reset).
+            return Err(ApiError::NotFound);
+        }
+        Ok(SignInSession {
+            pharmacist_id: session.pharmacist_id,
+            session_hash: session.session_hash,
+            second_factor_enabled: session.second_factor_enabled,
+        })
+    }
+}
+
+/// Any session of a pharmacist, passed both factors or only the password: for signing out.
+#[derive(Debug, Clone)]
+pub struct AnySession {
+    pub pharmacist_id: String,
+    pub session_hash: String,
+}
+
+impl FromRequestParts<AppState> for AnySession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_parts(parts, state).await?;
+        Ok(AnySession { pharmacist_id: session.pharmacist_id, session_hash: session.session_hash })
     }
 }
 

@@ -19,6 +19,12 @@ pub enum ApiError {
     Unauthorized,
     #[error("The username or password is not right.")]
     BadCredentials,
+    #[error("Enter the code from your authenticator app to finish signing in.")]
+    SecondFactorRequired,
+    #[error("Set up your authenticator app to finish signing in.")]
+    SecondFactorSetupRequired,
+    #[error("That code is not right, or was already used. Enter the newest code from your authenticator app.")]
+    BadSecondFactor,
     #[error("Too many attempts. Wait a few minutes and try again.")]
     TooManyAttempts,
     #[error("That code is not known. Check it, or ask your pharmacy for a new code.")]
@@ -61,6 +67,9 @@ impl ApiError {
             TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
             Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
+            SecondFactorRequired => (StatusCode::UNAUTHORIZED, ErrorCode::SecondFactorRequired),
+            SecondFactorSetupRequired => (StatusCode::UNAUTHORIZED, ErrorCode::SecondFactorSetupRequired),
+            BadSecondFactor => (StatusCode::UNAUTHORIZED, ErrorCode::BadSecondFactor),
             TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
             EnrollmentCodeUnknown => (StatusCode::NOT_FOUND, ErrorCode::EnrollmentCodeUnknown),
             EnrollmentCodeExpired => (StatusCode::GONE, ErrorCode::EnrollmentCodeExpired),

@@ -16,6 +16,7 @@ pub mod push;
 pub mod regimens;
 pub mod reminders;
 pub mod routes;
+pub mod second_factor;
 pub mod serve;
 pub mod store;
 pub mod triage;
@@ -98,6 +99,8 @@ pub fn router(state: AppState) -> Router {
         .route("/device/push/subscription", axum::routing::put(routes::push::subscribe).delete(routes::push::unsubscribe))
         .route("/device/push/snooze", post(routes::push::snooze))
         .route("/pharmacy/login", post(routes::pharmacy::login))
+        .route("/pharmacy/second-factor", post(routes::second_factor::verify))
+        .route("/pharmacy/second-factor/setup", get(routes::second_factor::setup).post(routes::second_factor::enable))
         .route("/pharmacy/logout", post(routes::pharmacy::logout))
         .route("/pharmacy/me", get(routes::pharmacy::me))
         .route("/pharmacy/patients", get(routes::pharmacy::list_patients).post(routes::pharmacy::enroll_patient))

@@ -70,6 +70,12 @@ enum Command {
         #[arg(long, requires = "office_hours")]
         office_days: Option<String>,
     },
+    /// Turn off a pharmacist's second factor (a lost or replaced phone): their sessions end, and their next
+    /// sign-in sets up an authenticator app again. Check who is asking before you run this.
+    ResetSecondFactor {
+        #[arg(long)]
+        username: String,
+    },
     /// Set up a demo site, pharmacist (with a new random password) and patient with a fresh enrollment code.
     Demo,
 }
@@ -158,6 +164,26 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::ResetSecondFactor { username } => {
+            let db = store::open(&cli.settings.database_path()).await?;
+            let username = username.trim().to_lowercase();
+            let id: Option<String> =
+                sqlx::query_scalar("SELECT id FROM pharmacists WHERE username = ?").bind(&username).fetch_optional(&db).await?;
+            let id = id.with_context(|| format!("there is no pharmacist {username}"))?;
+            carepath_server::second_factor::reset(&db, &id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            store::audit(&db, store::Audit {
+                actor_kind: "operator",
+                actor_id: None,
+                patient_id: None,
+                action: "second_factor.reset",
+                outcome: "success",
+                detail: Some(username.clone()),
+                source_ip: None,
+            })
+            .await?;
+            println!("The second factor of {username} is off; their next sign-in sets it up again.");
+            Ok(())
+        }
         Command::Demo => demo(&cli.settings).await,
     }
 }
@@ -216,6 +242,8 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
                 .bind(&id)
                 .execute(&db)
                 .await?;
+            // A fresh demo each time: the second factor is set up again at the first sign-in.
+            carepath_server::second_factor::reset(&db, &id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
             id
         }
         None => create_pharmacist(&db, &site_id, DEMO_USER, "Demo Pharmacist", &password).await?,
@@ -239,6 +267,7 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
     println!("Pharmacist sign-in:   {}/pharmacy", settings.public_url);
     println!("  username:           {DEMO_USER}");
     println!("  password:           {password}   (new each time this runs)");
+    println!("  second step:        at the first sign-in, scan the QR code with an authenticator app");
     println!("Demo patient code:    {}   (open {} on a phone-sized window; valid until {})", patient.code, settings.public_url, patient.expires_at.format("%Y-%m-%d %H:%M UTC"));
     println!();
     Ok(())

@@ -283,33 +283,3 @@ async fn the_handout_holds_the_code_and_a_qr_of_the_enrollment_link_for_the_site
     assert_error(handout(&app, &client, created.patient_id, &issued.code).await, 410, "enrollment_code_used").await;
 }
 
-/// Reads the QR code back from the SVG the server made: the dark modules are `M{x} {y}h{w}v{h}…` rectangles of
-/// one path, drawn onto a grey image that a QR reader decodes.
-fn decode_qr(svg: &str) -> String {
-    let number = |name: &str| -> usize {
-        let start = svg.find(&format!(" {name}=\"")).unwrap_or_else(|| panic!("no {name} in the svg")) + name.len() + 3;
-        svg[start..].split('"').next().unwrap().parse().unwrap()
-    };
-    let (width, height) = (number("width"), number("height"));
-    let d_start = svg.find(" d=\"").expect("a path") + 4;
-    let d = svg[d_start..].split('"').next().unwrap();
-    let mut dark = vec![false; width * height];
-    for rect in d.split('M').filter(|r| !r.is_empty()) {
-        let nums: Vec<usize> = rect
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|n| !n.is_empty())
-            .take(4)
-            .map(|n| n.parse().unwrap())
-            .collect();
-        let [x, y, w, h] = nums[..] else { panic!("unexpected path part {rect:?}") };
-        for row in y..(y + h).min(height) {
-            for col in x..(x + w).min(width) {
-                dark[row * width + col] = true;
-            }
-        }
-    }
-    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| if dark[y * width + x] { 0 } else { 255 });
-    let grids = image.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code in the handout");
-    grids[0].decode().expect("a readable QR code").1
-}

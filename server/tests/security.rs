@@ -185,9 +185,20 @@ async fn a_session_cookie_is_http_only_same_site_strict_and_stored_only_as_a_has
     for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
     }
-    let me: Value = response.json().await.unwrap();
-    assert_eq!(me["username"], "alice");
-    assert_eq!(me["site"]["name"], "North");
+    let next: Value = response.json().await.unwrap();
+    assert_eq!(next, json!({ "next": "second_factor" }), "the password alone signs nobody in");
+
+    // The session that passed the second factor too is a new one, with the same attributes.
+    let passed = app.second_factor_response(&session, &app.totp_code("alice").await).await;
+    assert_eq!(passed.status(), StatusCode::OK);
+    let set_cookie = set_cookie_header(&passed);
+    for attribute in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set_cookie.contains(attribute), "{set_cookie} lacks {attribute}");
+    }
+    let session = session_cookie(&passed);
+    let me: Value = passed.json().await.unwrap();
+    assert_eq!(me["pharmacist"]["username"], "alice");
+    assert_eq!(me["pharmacist"]["site"]["name"], "North");
 
     let stored: String = sqlx::query_scalar("SELECT token_hash FROM pharmacist_sessions").fetch_one(&app.db).await.unwrap();
     assert_ne!(stored, session);
@@ -201,8 +212,7 @@ async fn a_session_cookie_is_http_only_same_site_strict_and_stored_only_as_a_has
 async fn after_logout_the_same_session_cookie_is_refused() {
     let app = spawn_app().await;
     let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
-    let login = app.login_response(&pharmacist.username, &pharmacist.password).await;
-    let session = session_cookie(&login);
+    let session = app.sign_in_session(&pharmacist.username, &pharmacist.password).await;
     let me = || app.client.get(app.url("/api/pharmacy/me")).header("cookie", cookie(&session)).send();
     assert_eq!(me().await.unwrap().status(), StatusCode::OK);
 
@@ -263,8 +273,8 @@ async fn signing_in_again_ends_the_session_the_browser_had() {
     // Issue #15 item 8: a new sign-in replaced the cookie but left the old session valid on the server.
     let app = spawn_app().await;
     let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
-    let old = session_cookie(&app.login_response(&pharmacist.username, &pharmacist.password).await);
-    let other_browser = session_cookie(&app.login_response(&pharmacist.username, &pharmacist.password).await);
+    let old = app.sign_in_session(&pharmacist.username, &pharmacist.password).await;
+    let other_browser = app.sign_in_session(&pharmacist.username, &pharmacist.password).await;
     let me = |session: String| app.client.get(app.url("/api/pharmacy/me")).header("cookie", cookie(&session)).send();
     assert_eq!(me(old.clone()).await.unwrap().status(), StatusCode::OK);
 
@@ -274,9 +284,12 @@ async fn signing_in_again_ends_the_session_the_browser_had() {
     assert_eq!(me(old.clone()).await.unwrap().status(), StatusCode::OK);
 
     let again = login_sending_cookie(&app, &old, &pharmacist.username, &pharmacist.password).await;
-    let new = session_cookie(&again);
-    assert_eq!(me(new).await.unwrap().status(), StatusCode::OK);
+    let half = session_cookie(&again);
+    // The right password alone already ends the old session.
     assert_error(me(old).await.unwrap(), 401, "unauthorized").await;
+    let passed = app.second_factor_response(&half, &app.totp_code(&pharmacist.username).await).await;
+    assert_eq!(passed.status(), StatusCode::OK);
+    assert_eq!(me(session_cookie(&passed)).await.unwrap().status(), StatusCode::OK);
     assert_eq!(me(other_browser).await.unwrap().status(), StatusCode::OK, "another browser's session stays");
     assert_eq!(app.count("pharmacist_sessions").await, 2);
 }

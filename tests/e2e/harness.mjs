@@ -1,6 +1,7 @@
 // Test harness: starts the real server binary on a free port with a fresh data folder, and Debian's Chromium
 // through playwright-core. Nothing is mocked.
 import { spawn, execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
@@ -53,6 +54,8 @@ export class Server {
     this.proc = null;
     /** More CAREPATH_* settings for this server (e.g. a webhook receiver). */
     this.extraEnv = {};
+    /** Each pharmacist's authenticator: username → { secret (base32), lastStep } (see `passSecondFactor`). */
+    this.authenticators = new Map();
   }
 
   env() {
@@ -127,14 +130,97 @@ export async function axe(page) {
   });
 }
 
-/** A pharmacist's desk page (desktop size), signed in. */
+/** The RFC 6238 code (HMAC-SHA-1, 6 digits, 30 s steps) of a base32 `secret` at time step `step`. */
+export function totpCode(secret, step) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secret.replace(/[\s=]/g, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+/**
+ * A code from `username`'s authenticator that the server has not accepted yet: each code works once, so a second
+ * sign-in in the same 30 s takes the next step's code (accepted for clock drift), a third waits for a later step.
+ */
+export async function nextTotpCode(server, username) {
+  const app = server.authenticators.get(username);
+  assert.ok(app, `${username} has no authenticator set up in this test run`);
+  const current = Math.floor(Date.now() / 30_000);
+  const step = app.lastStep == null ? current : Math.max(current, app.lastStep + 1);
+  if (step > current + 1) await new Promise((r) => setTimeout(r, (step - 1) * 30_000 - Date.now() + 50));
+  app.lastStep = step;
+  return totpCode(app.secret, step);
+}
+
+/**
+ * The second step of signing in, after "Sign in" with the password: at the account's first sign-in the
+ * authenticator is set up from the key under the QR code (kept in `server.authenticators`) and the recovery codes
+ * are acknowledged; later, the code is typed. Resolves once the desk is open. Returns the recovery codes, if shown.
+ */
+export async function passSecondFactor(page, server, username) {
+  const setUp = page.getByRole('heading', { name: 'Set up the second step for signing in' });
+  const enterCode = page.getByRole('heading', { name: 'Enter your sign-in code' });
+  await setUp.or(enterCode).waitFor();
+  const codeField = page.getByLabel('6-digit code from your authenticator app');
+  if (await setUp.isVisible()) {
+    const secret = (await page.getByTestId('totp-secret').textContent()).replace(/\s/g, '');
+    server.authenticators.set(username, { secret, lastStep: null });
+    await codeField.fill(await nextTotpCode(server, username));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    const codes = page.getByTestId('recovery-codes').getByRole('listitem');
+    await codes.first().waitFor();
+    const recoveryCodes = (await codes.allTextContents()).map((c) => c.trim());
+    await page.getByLabel('I have kept these codes somewhere safe').check();
+    await page.getByRole('button', { name: 'Continue to the desk' }).click();
+    await setUp.waitFor({ state: 'detached' });
+    return recoveryCodes;
+  }
+  await codeField.fill(await nextTotpCode(server, username));
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await enterCode.waitFor({ state: 'detached' });
+  return null;
+}
+
+/** Signs in on `page` (already on a desk page showing the sign-in): password, then the second factor. */
+export async function signInOnPage(page, server, { username, password }) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return passSecondFactor(page, server, username);
+}
+
+/** A pharmacist's desk page (desktop size), signed in with both factors. */
 export async function signedInDesk(browser, server, { username, password }, contextOptions = {}) {
   const desk = await (await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 900 }, ...contextOptions })).newPage();
   await desk.goto(`${server.url}/pharmacy`);
-  await desk.getByLabel('Username').fill(username);
-  await desk.getByLabel('Password').fill(password);
-  await desk.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnPage(desk, server, { username, password });
   return desk;
+}
+
+/** A pharmacist's session cookie for API requests from a test, past both factors (setting the second up if new). */
+export async function pharmacistCookie(server, { username, password }) {
+  const post = (path, body, cookie) => fetch(`${server.url}${path}`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) }, body: JSON.stringify(body),
+  });
+  const cookieOf = (res) => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const login = await post('/api/pharmacy/login', { username, password });
+  assert.equal(login.status, 200);
+  const half = cookieOf(login);
+  let passed;
+  if ((await login.json()).next === 'set_up_second_factor') {
+    const setup = await (await fetch(`${server.url}/api/pharmacy/second-factor/setup`, { headers: { cookie: half } })).json();
+    server.authenticators.set(username, { secret: setup.secret.replace(/\s/g, ''), lastStep: null });
+    passed = await post('/api/pharmacy/second-factor/setup', { code: await nextTotpCode(server, username) }, half);
+  } else {
+    passed = await post('/api/pharmacy/second-factor', { code: await nextTotpCode(server, username) }, half);
+  }
+  assert.equal(passed.status, 200, await passed.clone().text());
+  return cookieOf(passed);
 }
 
 /**

@@ -17,7 +17,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { Server, launchBrowser, shot, axe, PHONE, overflowing, waitFor } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, PHONE, overflowing, waitFor, pharmacistCookie } from './harness.mjs';
 
 const require = createRequire(new URL('../../tools/package.json', import.meta.url));
 const PHARMACIST = { username: 'r.ito', password: 'a long enough passphrase', site: 'Riverside Oncology Pharmacy', phone: '+1 555 0144' };
@@ -146,12 +146,7 @@ before(async () => {
   server.extraEnv = { CAREPATH_REMINDER_TICK_MS: '500' };
   await server.start();
   server.createPharmacist(PHARMACIST);
-  const login = await fetch(`${server.url}/api/pharmacy/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: PHARMACIST.username, password: PHARMACIST.password }),
-  });
-  assert.equal(login.status, 200);
-  cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  cookie = await pharmacistCookie(server, PHARMACIST);
   browser = await launchBrowser();
 });
 

@@ -2,7 +2,7 @@
 // logs a dose and a check-in, the pharmacist sees them; a dose logged while the server is down arrives exactly once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, shot, axe, PHONE, EVENING, overflowing, fillRegimen, fillIdentity } from './harness.mjs';
+import { Server, launchBrowser, shot, axe, PHONE, EVENING, overflowing, fillRegimen, fillIdentity, signInOnPage } from './harness.mjs';
 
 const PHARMACIST = { username: 'r.okafor', password: 'correct horse battery staple', site: 'Riverside Oncology Pharmacy' };
 const OTHER_SITE = { username: 'm.lee', password: 'another long passphrase', site: 'Hillside Cancer Center', phone: '+1 555 0142' };
@@ -28,9 +28,7 @@ after(async () => {
 
 async function signIn(page, { username, password }) {
   await page.goto(`${server.url}/pharmacy`);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInOnPage(page, server, { username, password });
   await page.getByRole('heading', { name: 'Review queue' }).waitFor();
 }
 

@@ -44,7 +44,7 @@ pub fn HandoutPage() -> impl IntoView {
     let me = LocalResource::new(|| api::get::<PharmacistInfo>("/api/pharmacy/me", None));
     move || match me.get() {
         None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
-        Some(Err(ApiError::Server { status: 401, .. })) => view! { <Login on_login=move || me.refetch()/> }.into_any(),
+        Some(Err(ApiError::Server { status: 401, code, .. })) => view! { <Login on_login=move || me.refetch() after=code/> }.into_any(),
         Some(_) => view! { <HandoutView/> }.into_any(),
     }
 }

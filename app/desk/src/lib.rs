@@ -15,6 +15,7 @@ pub mod pharmacy;
 pub mod program;
 pub mod regimen_admin;
 pub mod regimen_form;
+pub mod sign_in;
 pub mod worklists;
 
 use carepath_ui::{text, AppFrame};

@@ -31,7 +31,7 @@ pub fn PatientPage() -> impl IntoView {
     move || match me.get() {
         None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
         Some(Ok(_)) => view! { <PatientTimelineView/> }.into_any(),
-        Some(Err(ApiError::Server { status: 401, .. })) => view! { <Login on_login=move || me.refetch()/> }.into_any(),
+        Some(Err(ApiError::Server { status: 401, code, .. })) => view! { <Login on_login=move || me.refetch() after=code/> }.into_any(),
         Some(Err(e)) => view! {
             <section class="card narrow" aria-labelledby="timeline-error-title">
                 <h1 id="timeline-error-title">{text!("timeline-title")}</h1>

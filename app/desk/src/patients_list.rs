@@ -204,7 +204,7 @@ pub fn PatientsPage() -> impl IntoView {
     move || match me.get() {
         None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
         Some(Ok(_)) => view! { <PatientList/> }.into_any(),
-        Some(Err(ApiError::Server { status: 401, .. })) => view! { <Login on_login=move || me.refetch()/> }.into_any(),
+        Some(Err(ApiError::Server { status: 401, code, .. })) => view! { <Login on_login=move || me.refetch() after=code/> }.into_any(),
         Some(Err(e)) => view! {
             <section class="card narrow" aria-labelledby="patients-error-title">
                 <h1 id="patients-error-title">{text!("desk-patients-title")}</h1>

@@ -1,13 +1,14 @@
 //! The pharmacist's page (`/pharmacy`): sign in, enroll a patient, review the queue. The desk's navigation
 //! (review queue, patients) and page titles live here too.
 
-use carepath_domain::sync::{EnrollPatientRequest, DEFAULT_CHECK_IN_EVERY_DAYS, EnrollPatientResponse, EventBody, LoginRequest, PharmacistInfo, Queue, QueueItem, TermNames};
+use carepath_domain::sync::{EnrollPatientRequest, DEFAULT_CHECK_IN_EVERY_DAYS, EnrollPatientResponse, EventBody, PharmacistInfo, Queue, QueueItem, TermNames};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 
 use crate::alerts::AlertQueueSection;
+pub(crate) use crate::sign_in::Login;
 use carepath_domain::sync::ErrorCode;
 use carepath_ui::api::{self, ApiError};
 use carepath_ui::format;
@@ -116,49 +117,7 @@ pub fn PharmacyPage() -> impl IntoView {
     move || match me.get() {
         None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
         Some(Ok(info)) => view! { <Dashboard info=info on_logout=move || me.refetch()/> }.into_any(),
-        Some(Err(_)) => view! { <Login on_login=move || me.refetch()/> }.into_any(),
-    }
-}
-
-#[component]
-pub(crate) fn Login(on_login: impl Fn() + Copy + 'static) -> impl IntoView {
-    let username = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        error.set(None);
-        let request = LoginRequest { username: username.get_untracked(), password: password.get_untracked() };
-        spawn_local(async move {
-            match api::post::<_, PharmacistInfo>("/api/pharmacy/login", &request, None).await {
-                Ok(_) => on_login(),
-                Err(e) => {
-                    error.set(Some(match e.code() {
-                        Some(ErrorCode::BadCredentials) => tr!("login-error-credentials"),
-                        Some(ErrorCode::TooManyAttempts) => tr!("error-too-many-attempts"),
-                        None => tr!("error-offline"),
-                        Some(_) => tr!("error-generic"),
-                    }));
-                    password.set(String::new());
-                }
-            }
-            busy.set(false);
-        });
-    };
-    view! {
-        <section class="card narrow" aria-labelledby="login-title">
-            <h1 id="login-title">{text!("login-title")}</h1>
-            <form on:submit=on_submit>
-                <label for="login-username">{text!("login-username")}</label>
-                <input id="login-username" name="username" type="text" autocomplete="username" required bind:value=username/>
-                <label for="login-password">{text!("login-password")}</label>
-                <input id="login-password" name="password" type="password" autocomplete="current-password" required maxlength="128" bind:value=password/>
-                <p class="error" role="alert">{move || error.get()}</p>
-                <button type="submit" class="primary" disabled=move || busy.get()>{text!("login-submit")}</button>
-            </form>
-        </section>
+        Some(Err(e)) => view! { <Login on_login=move || me.refetch() after=e.code().unwrap_or(ErrorCode::Unknown)/> }.into_any(),
     }
 }
 

@@ -23,7 +23,7 @@ pub fn ProgramPage() -> impl IntoView {
     move || match me.get() {
         None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
         Some(Ok(_)) => view! { <Program/> }.into_any(),
-        Some(Err(ApiError::Server { status: 401, .. })) => view! { <Login on_login=move || me.refetch()/> }.into_any(),
+        Some(Err(ApiError::Server { status: 401, code, .. })) => view! { <Login on_login=move || me.refetch() after=code/> }.into_any(),
         Some(Err(e)) => view! {
             <section class="card narrow" aria-labelledby="program-error-title">
                 <h1 id="program-error-title">{text!("program-title")}</h1>

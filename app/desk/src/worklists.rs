@@ -62,7 +62,7 @@ pub fn WorklistsPage() -> impl IntoView {
     move || match me.get() {
         None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
         Some(Ok(_)) => view! { <Worklists/> }.into_any(),
-        Some(Err(ApiError::Server { status: 401, .. })) => view! { <Login on_login=move || me.refetch()/> }.into_any(),
+        Some(Err(ApiError::Server { status: 401, code, .. })) => view! { <Login on_login=move || me.refetch() after=code/> }.into_any(),
         Some(Err(e)) => view! {
             <section class="card narrow" aria-labelledby="worklists-error-title">
                 <h1 id="worklists-error-title">{text!("worklists-title")}</h1>

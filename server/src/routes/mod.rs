@@ -6,6 +6,7 @@ pub mod pharmacy;
 pub mod program;
 pub mod push;
 pub mod regimens;
+pub mod second_factor;
 pub mod worklists;
 
 use std::net::SocketAddr;

@@ -25,10 +25,11 @@ use sqlx::SqliteConnection;
 
 use super::patient_filters::{self, ListFilter};
 use super::peer_ip;
-use crate::auth::{new_token, token_hash, verify_password, PharmacistAuth, MAX_PASSWORD};
+use crate::auth::{new_token, token_hash, verify_password, AnySession, PharmacistAuth, MAX_PASSWORD};
 use crate::error::{ApiError, ApiJson};
 use crate::store::{self, parse_ts, parse_uuid, ts, Audit};
-use crate::{attempts, patients, AppState};
+use crate::{attempts, patients, second_factor, AppState};
+use carepath_domain::sign_in::SignInStep;
 
 /// Failed sign-ins allowed in the attempt window: per username (changing addresses or forging X-Forwarded-For
 /// does not help a guesser), and per peer address across all usernames (guessing many accounts at once).
@@ -50,7 +51,7 @@ pub async fn login(
     connect: ConnectInfo<SocketAddr>,
     jar: CookieJar,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> Result<(CookieJar, ApiJson<PharmacistInfo>), ApiError> {
+) -> Result<(CookieJar, ApiJson<SignInStep>), ApiError> {
     let ip = peer_ip(&connect);
     let username: String = req.username.trim().to_lowercase().chars().take(MAX_USERNAME).collect();
     let failure = |detail: String| Audit {
@@ -88,7 +89,8 @@ pub async fn login(
     attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
 
     // A new session id at every sign-in; the session of any cookie the browser had is ended, not only replaced
-    // in the browser (issue #15 item 8).
+    // in the browser (issue #15 item 8). This session has passed the password only: every pharmacist route refuses
+    // it until the second factor passes too (`auth::PharmacistAuth`, `routes::second_factor`).
     if let Some(old) = jar.get(state.session_cookie_name()) {
         sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(token_hash(old.value())).execute(&state.db).await?;
     }
@@ -111,23 +113,38 @@ pub async fn login(
         source_ip: ip,
     };
     store::audit(&state.db, audit).await?;
-    Ok((jar.add(session_cookie(&state, session)), ApiJson(pharmacist_info(&state, &pharmacist_id).await?)))
+    let next = if second_factor::is_enabled(&state.db, &pharmacist_id).await? {
+        SignInStep::SecondFactor
+    } else {
+        SignInStep::SetUpSecondFactor
+    };
+    Ok((jar.add(session_cookie(&state, session)), ApiJson(next)))
 }
 
+/// Signs out a session, whether it passed both factors or only the password (a sign-in given up half-way).
 pub async fn logout(
     State(state): State<AppState>,
-    me: PharmacistAuth,
+    me: AnySession,
     connect: ConnectInfo<SocketAddr>,
     jar: CookieJar,
 ) -> Result<(CookieJar, StatusCode), ApiError> {
     sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&me.session_hash).execute(&state.db).await?;
-    store::audit(&state.db, me.audit("logout", None, peer_ip(&connect))).await?;
+    let audit = Audit {
+        actor_kind: "pharmacist",
+        actor_id: Some(me.pharmacist_id.clone()),
+        patient_id: None,
+        action: "logout",
+        outcome: "success",
+        detail: None,
+        source_ip: peer_ip(&connect),
+    };
+    store::audit(&state.db, audit).await?;
     // Deleted with the attributes it was set with: browsers ignore a deletion of a `__Host-` cookie without Secure.
     Ok((jar.remove(session_cookie(&state, String::new())), StatusCode::NO_CONTENT))
 }
 
 /// The session cookie: `__Host-` and Secure over https, HttpOnly, SameSite=Strict, for the whole site.
-fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
+pub(crate) fn session_cookie(state: &AppState, value: String) -> Cookie<'static> {
     Cookie::build((state.session_cookie_name().to_string(), value))
         .path("/")
         .http_only(true)
@@ -140,7 +157,7 @@ pub async fn me(State(state): State<AppState>, me: PharmacistAuth) -> Result<Api
     Ok(ApiJson(pharmacist_info(&state, &me.pharmacist_id).await?))
 }
 
-async fn pharmacist_info(state: &AppState, pharmacist_id: &str) -> Result<PharmacistInfo, ApiError> {
+pub(crate) async fn pharmacist_info(state: &AppState, pharmacist_id: &str) -> Result<PharmacistInfo, ApiError> {
     let (username, display_name, site_id): (String, String, String) =
         sqlx::query_as("SELECT username, display_name, site_id FROM pharmacists WHERE id = ?")
             .bind(pharmacist_id)

@@ -26,6 +26,8 @@ pub const DESK_HTML: &str = "<!doctype html><html><head><title>Carepath test des
 /// Every pharmacist made by [`TestApp::add_pharmacist`] gets this password.
 pub const PASSWORD: &str = "correct horse battery staple";
 pub const SESSION_COOKIE: &str = "carepath_session";
+/// The authenticator secret (base32) of every pharmacist made by [`TestApp::add_pharmacist`].
+pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 pub const DRUG: &str = "Capecitabine";
 pub const STRENGTH: &str = "500 mg tablets";
 
@@ -181,7 +183,21 @@ impl TestApp {
         id
     }
 
+    /// A pharmacist with a second factor set up ([`TOTP_SECRET`]): [`TestApp::login`] passes both steps.
     pub async fn add_pharmacist(&self, site_id: &str, username: &str) -> Pharmacist {
+        let pharmacist = self.add_pharmacist_without_second_factor(site_id, username).await;
+        sqlx::query("UPDATE pharmacists SET totp_secret = ?, totp_enabled_at = ? WHERE id = ?")
+            .bind(TOTP_SECRET)
+            .bind(store::ts(Utc::now()))
+            .bind(&pharmacist.id)
+            .execute(&self.db)
+            .await
+            .expect("set the second factor");
+        pharmacist
+    }
+
+    /// A pharmacist whose next sign-in must set up a second factor.
+    pub async fn add_pharmacist_without_second_factor(&self, site_id: &str, username: &str) -> Pharmacist {
         let id = Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO pharmacists (id, site_id, username, display_name, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -216,7 +232,43 @@ impl TestApp {
             .expect("login request")
     }
 
-    /// Signs in and returns a client whose cookie store holds the session.
+    /// A code from `username`'s authenticator (its stored secret) that the server has not accepted yet: the
+    /// current step's, else the next one's (accepted for clock drift), else it waits for a later step.
+    pub async fn totp_code(&self, username: &str) -> String {
+        let (secret, last_step): (String, Option<i64>) =
+            sqlx::query_as("SELECT COALESCE(totp_secret, ''), totp_last_step FROM pharmacists WHERE username = ?")
+                .bind(username)
+                .fetch_one(&self.db)
+                .await
+                .expect("the pharmacist's secret");
+        let secret = if secret.is_empty() { TOTP_SECRET.to_string() } else { secret };
+        totp_code_for(&secret, last_step).await
+    }
+
+    /// The second step of signing in, sent with the session cookie of the first.
+    pub async fn second_factor_response(&self, session: &str, code: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/pharmacy/second-factor"))
+            .header("cookie", format!("{SESSION_COOKIE}={session}"))
+            .json(&json!({ "code": code }))
+            .send()
+            .await
+            .expect("second factor request")
+    }
+
+    /// Signs in with both factors and returns the session id that passed them (as a browser would keep it).
+    pub async fn sign_in_session(&self, username: &str, password: &str) -> String {
+        let login = self.login_response(username, password).await;
+        assert_eq!(login.status(), StatusCode::OK, "login failed");
+        let half = session_cookie(&login);
+        let code = self.totp_code(username).await;
+        let passed = self.second_factor_response(&half, &code).await;
+        assert_eq!(passed.status(), StatusCode::OK, "second factor failed");
+        session_cookie(&passed)
+    }
+
+    /// Signs in with both factors (password, then a code from the authenticator) and returns a client whose
+    /// cookie store holds the session.
     pub async fn login(&self, username: &str, password: &str) -> reqwest::Client {
         let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
         let response = client
@@ -226,6 +278,14 @@ impl TestApp {
             .await
             .expect("login request");
         assert_eq!(response.status(), StatusCode::OK, "login failed: {}", response.text().await.unwrap_or_default());
+        let code = self.totp_code(username).await;
+        let response = client
+            .post(self.url("/api/pharmacy/second-factor"))
+            .json(&json!({ "code": code }))
+            .send()
+            .await
+            .expect("second factor request");
+        assert_eq!(response.status(), StatusCode::OK, "second factor failed: {}", response.text().await.unwrap_or_default());
         client
     }
 
@@ -317,6 +377,52 @@ impl TestApp {
     pub async fn profile_response(&self, token: &str) -> reqwest::Response {
         self.client.get(self.url("/api/device/profile")).bearer_auth(token).send().await.expect("profile request")
     }
+}
+
+/// An authenticator's code for `secret` (base32) at a step after `last_step`, waiting for one if need be.
+pub async fn totp_code_for(secret: &str, last_step: Option<i64>) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string()).to_bytes().expect("base32 secret");
+    let totp = totp_rs::TOTP::new_unchecked(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes, None, "test".into());
+    let now = Utc::now().timestamp() as u64;
+    let current = now / 30;
+    let step = last_step.map_or(current, |last| current.max(last as u64 + 1));
+    if step > current + 1 {
+        // Both usable steps are used: wait until the later one is the current one's neighbour.
+        let wait = (step - 1) * 30 - now;
+        tokio::time::sleep(std::time::Duration::from_secs(wait) + std::time::Duration::from_millis(50)).await;
+    }
+    totp.generate(step * 30)
+}
+
+/// Reads the QR code back from the SVG the server made: the dark modules are `M{x} {y}h{w}v{h}…` rectangles of
+/// one path, drawn onto a grey image that a QR reader decodes.
+pub fn decode_qr(svg: &str) -> String {
+    let number = |name: &str| -> usize {
+        let start = svg.find(&format!(" {name}=\"")).unwrap_or_else(|| panic!("no {name} in the svg")) + name.len() + 3;
+        svg[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let (width, height) = (number("width"), number("height"));
+    let d_start = svg.find(" d=\"").expect("a path") + 4;
+    let d = svg[d_start..].split('"').next().unwrap();
+    let mut dark = vec![false; width * height];
+    for rect in d.split('M').filter(|r| !r.is_empty()) {
+        let nums: Vec<usize> = rect
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .take(4)
+            .map(|n| n.parse().unwrap())
+            .collect();
+        let [x, y, w, h] = nums[..] else { panic!("unexpected path part {rect:?}") };
+        for row in y..(y + h).min(height) {
+            for col in x..(x + w).min(width) {
+                dark[row * width + col] = true;
+            }
+        }
+    }
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(width, height, |x, y| if dark[y * width + x] { 0 } else { 255 });
+    let grids = image.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the picture");
+    grids[0].decode().expect("a readable QR code").1
 }
 
 // ---- responses --------------------------------------------------------------------------------------------

@@ -1,0 +1,121 @@
+//! The second step of signing in (issue #15 item 1). After a right password the session may only reach these:
+//! `GET /api/pharmacy/second-factor/setup` (the secret and its QR code, while the account has none),
+//! `POST /api/pharmacy/second-factor/setup` (a first code turns it on and returns ten recovery codes, shown once)
+//! and `POST /api/pharmacy/second-factor` (a code from the app, or a recovery code). A right code replaces the
+//! session with a new one that passed both factors. Every code typed counts against the attempt limits and is
+//! audited.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum_extra::extract::cookie::CookieJar;
+use carepath_domain::sign_in::{SecondFactorEnabled, SecondFactorPassed, SecondFactorRequest, SecondFactorSetup};
+
+use super::peer_ip;
+use super::pharmacy::{pharmacist_info, session_cookie};
+use crate::auth::SignInSession;
+use crate::error::{ApiError, ApiJson};
+use crate::second_factor::{self, Passed};
+use crate::store::{self, Audit};
+use crate::{attempts, AppState};
+
+/// Wrong codes allowed in the attempt window: per account from one address, per address across accounts, and per
+/// account from anywhere before its attempts are spaced out; on top, [`second_factor::DAILY_FAILURES`] a day.
+const CODE_LIMITS: attempts::Limits =
+    attempts::Limits { per_subject_per_address: 5, per_address: 20, per_subject_before_slowing: 5 };
+
+fn audit_entry<'a>(session: &SignInSession, action: &'a str, outcome: &'a str, detail: Option<String>, ip: Option<String>) -> Audit<'a> {
+    Audit {
+        actor_kind: "pharmacist",
+        actor_id: Some(session.pharmacist_id.clone()),
+        patient_id: None,
+        action,
+        outcome,
+        detail,
+        source_ip: ip,
+    }
+}
+
+/// The secret to set up, while the account has no second factor: the same one for the whole of this sign-in.
+pub async fn setup(State(state): State<AppState>, session: SignInSession) -> Result<ApiJson<SecondFactorSetup>, ApiError> {
+    if session.second_factor_enabled {
+        return Err(ApiError::SecondFactorRequired);
+    }
+    let secret = second_factor::setup_secret(&state.db, &session.session_hash).await?;
+    let info = pharmacist_info(&state, &session.pharmacist_id).await?;
+    Ok(ApiJson(second_factor::setup_view(&secret, &info.username)?))
+}
+
+/// Reserves an attempt for a code, or refuses with 429 when a limit is reached (audited either way).
+async fn reserve(state: &AppState, session: &SignInSession, action: &str, ip: &Option<String>) -> Result<attempts::Attempt, ApiError> {
+    let reserved = if second_factor::locked_for_the_day(&state.db, &session.pharmacist_id).await? {
+        None
+    } else {
+        attempts::reserve(&state.db, attempts::Kind::SecondFactor, Some(&session.pharmacist_id), ip, CODE_LIMITS).await?
+    };
+    match reserved {
+        Some(attempt) => Ok(attempt),
+        None => {
+            store::audit(&state.db, audit_entry(session, action, "failure", Some("attempt limit".into()), ip.clone())).await?;
+            Err(ApiError::TooManyAttempts)
+        }
+    }
+}
+
+/// Turns the second factor on with a first code from the app; answers with the recovery codes.
+pub async fn enable(
+    State(state): State<AppState>,
+    session: SignInSession,
+    connect: ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<SecondFactorRequest>,
+) -> Result<(CookieJar, ApiJson<SecondFactorEnabled>), ApiError> {
+    if session.second_factor_enabled {
+        return Err(ApiError::SecondFactorRequired);
+    }
+    let ip = peer_ip(&connect);
+    let attempt = reserve(&state, &session, "second_factor.enable", &ip).await?;
+    let Some(recovery_codes) = second_factor::enable(&state.db, &session.session_hash, &session.pharmacist_id, &req.code).await? else {
+        attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
+        store::audit(&state.db, audit_entry(&session, "second_factor.enable", "failure", None, ip)).await?;
+        return Err(ApiError::BadSecondFactor);
+    };
+    attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
+    let new_session = second_factor::pass_session(&state.db, &session.session_hash).await?;
+    store::audit(&state.db, audit_entry(&session, "second_factor.enable", "success", None, ip)).await?;
+    let pharmacist = pharmacist_info(&state, &session.pharmacist_id).await?;
+    Ok((jar.add(session_cookie(&state, new_session)), ApiJson(SecondFactorEnabled { recovery_codes, pharmacist })))
+}
+
+/// The second step of a sign-in: a code from the app (each accepted once) or an unused recovery code.
+pub async fn verify(
+    State(state): State<AppState>,
+    session: SignInSession,
+    connect: ConnectInfo<SocketAddr>,
+    jar: CookieJar,
+    ApiJson(req): ApiJson<SecondFactorRequest>,
+) -> Result<(CookieJar, ApiJson<SecondFactorPassed>), ApiError> {
+    if !session.second_factor_enabled {
+        return Err(ApiError::SecondFactorSetupRequired);
+    }
+    let ip = peer_ip(&connect);
+    let attempt = reserve(&state, &session, "second_factor", &ip).await?;
+    let Some(passed) = second_factor::verify(&state.db, &session.pharmacist_id, &req.code).await? else {
+        attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
+        store::audit(&state.db, audit_entry(&session, "second_factor", "failure", None, ip)).await?;
+        return Err(ApiError::BadSecondFactor);
+    };
+    attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
+    let new_session = second_factor::pass_session(&state.db, &session.session_hash).await?;
+    let how = match passed {
+        Passed::App => "app",
+        Passed::RecoveryCode => "recovery code",
+    };
+    store::audit(&state.db, audit_entry(&session, "second_factor", "success", Some(how.into()), ip)).await?;
+    let answer = SecondFactorPassed {
+        pharmacist: pharmacist_info(&state, &session.pharmacist_id).await?,
+        recovery_codes_left: second_factor::recovery_codes_left(&state.db, &session.pharmacist_id).await?,
+        used_recovery_code: passed == Passed::RecoveryCode,
+    };
+    Ok((jar.add(session_cookie(&state, new_session)), ApiJson(answer)))
+}
