@@ -90,3 +90,65 @@ where
     .await?;
     Ok(())
 }
+
+/// Audits a request an attempt limit refused: one `limited` row per action and address per attempt window, so a
+/// flood of refused guesses does not fill the log; nothing typed is kept (a username field sometimes holds a
+/// password).
+pub async fn audit_limited(db: &Db, action: &str, actor_id: Option<String>, source_ip: Option<String>) -> Result<(), sqlx::Error> {
+    let since = ts(Utc::now() - chrono::Duration::minutes(crate::attempts::WINDOW_MINUTES));
+    let mut tx = begin_write(db).await?;
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = ? AND source_ip IS ? AND at > ? AND outcome = 'limited'",
+    )
+    .bind(action)
+    .bind(&source_ip)
+    .bind(&since)
+    .fetch_one(&mut *tx)
+    .await?;
+    if recent == 0 {
+        let entry = Audit {
+            actor_kind: if actor_id.is_some() { "pharmacist" } else { "anonymous" },
+            actor_id,
+            patient_id: None,
+            action,
+            outcome: "limited",
+            detail: Some(format!("refused by the attempt limit; later refusals from this address in {} minutes are not logged", crate::attempts::WINDOW_MINUTES)),
+            source_ip,
+        };
+        audit(&mut *tx, entry).await?;
+    }
+    tx.commit().await
+}
+
+/// Audits a phone's read of its profile (messages, regimen, 60 days of diary): at most one row per device per hour,
+/// as a phone reads it every 30 s while open.
+pub async fn audit_profile_read(
+    db: &Db,
+    device_id: &str,
+    patient_id: &str,
+    source_ip: Option<String>,
+) -> Result<(), sqlx::Error> {
+    let now = Utc::now();
+    let mut tx = begin_write(db).await?;
+    let due = sqlx::query(
+        "UPDATE devices SET profile_audited_at = ?1 WHERE id = ?2 AND (profile_audited_at IS NULL OR profile_audited_at <= ?3)",
+    )
+    .bind(ts(now))
+    .bind(device_id)
+    .bind(ts(now - chrono::Duration::hours(1)))
+    .execute(&mut *tx)
+    .await?;
+    if due.rows_affected() == 1 {
+        let entry = Audit {
+            actor_kind: "device",
+            actor_id: Some(device_id.to_string()),
+            patient_id: Some(patient_id.to_string()),
+            action: "profile.read",
+            outcome: "success",
+            detail: Some("first read of the hour".into()),
+            source_ip,
+        };
+        audit(&mut *tx, entry).await?;
+    }
+    tx.commit().await
+}

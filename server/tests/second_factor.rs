@@ -229,7 +229,8 @@ async fn wrong_codes_are_limited_per_address_and_per_day() {
     }
     // The sixth try is refused before it is checked, even with the right code.
     assert_error(app.second_factor_response(&session, &right).await, 429, "too_many_attempts").await;
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'second_factor' AND outcome = 'failure'").await, 6);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'second_factor' AND outcome = 'failure'").await, 5);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'second_factor' AND outcome = 'limited'").await, 1);
 
     // 20 wrong codes in a day (from anywhere, outside the 15-minute window): no more that day.
     let bob = app.pharmacist_at_new_site("South", "bob").await;

@@ -30,6 +30,7 @@ pub async fn enroll(
 ) -> Result<ApiJson<EnrollResponse>, ApiError> {
     let ip = peer_ip(&connect);
     let Some(attempt) = attempts::reserve(&state.db, attempts::Kind::Enroll, None, &ip, ENROLL_LIMITS).await? else {
+        store::audit_limited(&state.db, "enroll", None, ip).await?;
         return Err(ApiError::TooManyAttempts);
     };
     let redeemed = redeem(&state, &req.code).await;
@@ -119,8 +120,15 @@ async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String,
     Ok((patient_id, device_id, token, caregiver_id))
 }
 
-pub async fn profile(State(state): State<AppState>, device: DeviceAuth) -> Result<ApiJson<DeviceProfile>, ApiError> {
-    Ok(ApiJson(patients::profile(&state, &device.patient_id, device.caregiver_id.as_deref()).await?))
+/// The phone's profile. Audited once per device per hour (`store::audit_profile_read`).
+pub async fn profile(
+    State(state): State<AppState>,
+    device: DeviceAuth,
+    connect: ConnectInfo<SocketAddr>,
+) -> Result<ApiJson<DeviceProfile>, ApiError> {
+    let profile = patients::profile(&state, &device.patient_id, device.caregiver_id.as_deref()).await?;
+    store::audit_profile_read(&state.db, &device.device_id, &device.patient_id, peer_ip(&connect)).await?;
+    Ok(ApiJson(profile))
 }
 
 /// Stores a batch of events all-or-nothing. An id already stored with the same content is acknowledged

@@ -64,7 +64,7 @@ pub async fn login(
         source_ip: ip.clone(),
     };
     let Some(attempt) = attempts::reserve(&state.db, attempts::Kind::Login, Some(&username), &ip, LOGIN_LIMITS).await? else {
-        store::audit(&state.db, failure(format!("{username} (attempt limit)"))).await?;
+        store::audit_limited(&state.db, "login", None, ip).await?;
         return Err(ApiError::TooManyAttempts);
     };
 

@@ -56,7 +56,7 @@ async fn reserve(state: &AppState, session: &SignInSession, action: &str, ip: &O
     match reserved {
         Some(attempt) => Ok(attempt),
         None => {
-            store::audit(&state.db, audit_entry(session, action, "failure", Some("attempt limit".into()), ip.clone())).await?;
+            store::audit_limited(&state.db, action, Some(session.pharmacist_id.clone()), ip.clone()).await?;
             Err(ApiError::TooManyAttempts)
         }
     }
