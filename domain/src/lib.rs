@@ -1,6 +1,7 @@
 //! Carepath domain: the types and rules shared by the app (wasm) and the server. Pure Rust, no I/O.
 
 pub mod adherence;
+pub mod admin;
 pub mod calendar;
 pub mod checkin;
 pub mod enrollment;

@@ -615,6 +615,9 @@ pub struct PharmacistInfo {
     pub username: String,
     pub display_name: String,
     pub site: SiteInfo,
+    /// An admin also manages the site's accounts and settings (`/pharmacy/admin`).
+    #[serde(default)]
+    pub role: crate::admin::Role,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -739,6 +742,12 @@ pub enum ErrorCode {
     SecondFactorSetupRequired,
     /// The code from the authenticator app (or the recovery code) is not right, or was already used (401).
     BadSecondFactor,
+    /// Another account has this username (409): nothing was stored.
+    UsernameTaken,
+    /// The account may not do this (a site admin's page, for a pharmacist): 403.
+    Forbidden,
+    /// The password was right, but a site admin turned the account off (403).
+    AccountDisabled,
     /// The request took too long (the server's request timeout): try again.
     Timeout,
     Internal,
@@ -769,6 +778,9 @@ impl ErrorCode {
             MethodNotAllowed => "method_not_allowed",
             GuideNotFound => "guide_not_found",
             MrnTaken => "mrn_taken",
+            UsernameTaken => "username_taken",
+            Forbidden => "forbidden",
+            AccountDisabled => "account_disabled",
             SecondFactorRequired => "second_factor_required",
             SecondFactorSetupRequired => "second_factor_setup_required",
             BadSecondFactor => "bad_second_factor",

@@ -152,7 +152,8 @@ impl Session {
         let session_hash = token_hash(&session);
         let row: Option<(String, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
             "SELECT s.pharmacist_id, p.site_id, s.created_at, s.last_seen_at, s.second_factor_at, p.totp_enabled_at
-             FROM pharmacist_sessions s JOIN pharmacists p ON p.id = s.pharmacist_id WHERE s.token_hash = ?",
+             FROM pharmacist_sessions s JOIN pharmacists p ON p.id = s.pharmacist_id
+             WHERE s.token_hash = ? AND p.disabled_at IS NULL",
         )
         .bind(&session_hash)
         .fetch_optional(&state.db)
@@ -203,6 +204,24 @@ impl FromRequestParts<AppState> for PharmacistAuth {
             });
         }
         Ok(PharmacistAuth { pharmacist_id: session.pharmacist_id, site_id: session.site_id, session_hash: session.session_hash })
+    }
+}
+
+/// A signed-in site admin (`pharmacists.role = 'admin'`): the admin routes take this; anyone else gets 403.
+#[derive(Debug, Clone)]
+pub struct AdminAuth(pub PharmacistAuth);
+
+impl FromRequestParts<AppState> for AdminAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let me = PharmacistAuth::from_request_parts(parts, state).await?;
+        let role: String =
+            sqlx::query_scalar("SELECT role FROM pharmacists WHERE id = ?").bind(&me.pharmacist_id).fetch_one(&state.db).await?;
+        if role != "admin" {
+            return Err(ApiError::Forbidden);
+        }
+        Ok(AdminAuth(me))
     }
 }
 

@@ -19,6 +19,12 @@ pub enum ApiError {
     Unauthorized,
     #[error("The username or password is not right.")]
     BadCredentials,
+    #[error("That username is taken. Choose another one.")]
+    UsernameTaken,
+    #[error("Only a site admin can do this.")]
+    Forbidden,
+    #[error("This account is turned off. Ask your site admin.")]
+    AccountDisabled,
     #[error("Enter the code from your authenticator app to finish signing in.")]
     SecondFactorRequired,
     #[error("Set up your authenticator app to finish signing in.")]
@@ -67,6 +73,9 @@ impl ApiError {
             TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
             Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
             BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
+            UsernameTaken => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
+            Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            AccountDisabled => (StatusCode::FORBIDDEN, ErrorCode::AccountDisabled),
             SecondFactorRequired => (StatusCode::UNAUTHORIZED, ErrorCode::SecondFactorRequired),
             SecondFactorSetupRequired => (StatusCode::UNAUTHORIZED, ErrorCode::SecondFactorSetupRequired),
             BadSecondFactor => (StatusCode::UNAUTHORIZED, ErrorCode::BadSecondFactor),

@@ -1,6 +1,7 @@
 //! Carepath server: serves the built app and the JSON API under `/api`.
 
 mod cancel_safe;
+pub mod admin;
 pub mod attempts;
 pub mod client_address;
 pub mod auth;
@@ -102,6 +103,13 @@ pub fn router(state: AppState) -> Router {
         .route("/pharmacy/second-factor", post(routes::second_factor::verify))
         .route("/pharmacy/second-factor/setup", get(routes::second_factor::setup).post(routes::second_factor::enable))
         .route("/pharmacy/logout", post(routes::pharmacy::logout))
+        .route("/pharmacy/admin/accounts", get(routes::admin::accounts).post(routes::admin::create_account))
+        .route("/pharmacy/admin/accounts/{id}/disable", post(routes::admin::disable))
+        .route("/pharmacy/admin/accounts/{id}/enable", post(routes::admin::enable))
+        .route("/pharmacy/admin/accounts/{id}/reset-second-factor", post(routes::admin::reset_second_factor))
+        .route("/pharmacy/admin/sessions", get(routes::admin::sessions))
+        .route("/pharmacy/admin/sessions/{id}/end", post(routes::admin::end_session))
+        .route("/pharmacy/admin/site", axum::routing::put(routes::admin::change_site))
         .route("/pharmacy/me", get(routes::pharmacy::me))
         .route("/pharmacy/patients", get(routes::pharmacy::list_patients).post(routes::pharmacy::enroll_patient))
         .route("/pharmacy/queue", get(routes::pharmacy::queue))

@@ -39,6 +39,10 @@ enum Command {
         after_hours_phone: Option<String>,
         #[arg(long)]
         password_stdin: bool,
+        /// Make the account a site admin: it also manages the site's accounts, sessions and settings on the desk
+        /// (`/pharmacy/admin`). The first admin of a site is made this way.
+        #[arg(long)]
+        admin: bool,
     },
     /// Show or change a site's triage settings: the fever threshold (clinics differ) and how long a pharmacist's
     /// acknowledgement keeps an unchanged symptom quiet. Devices pick the threshold up at their next sync.
@@ -86,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve => carepath_server::serve(carepath_server::state(cli.settings).await?).await,
-        Command::CreatePharmacist { username, display_name, site, site_phone, after_hours_phone, password_stdin } => {
+        Command::CreatePharmacist { username, display_name, site, site_phone, after_hours_phone, password_stdin, admin } => {
             let password = if password_stdin {
                 let mut line = String::new();
                 std::io::stdin().lock().read_line(&mut line)?;
@@ -97,8 +101,11 @@ async fn main() -> anyhow::Result<()> {
             auth::check_password_policy(&password).map_err(anyhow::Error::msg)?;
             let db = store::open(&cli.settings.database_path()).await?;
             let site_id = ensure_site(&db, &site, site_phone.as_deref(), after_hours_phone.as_deref()).await?;
-            create_pharmacist(&db, &site_id, &username, &display_name, &password).await?;
-            println!("Created pharmacist {username} at {site}.");
+            let id = create_pharmacist(&db, &site_id, &username, &display_name, &password).await?;
+            if admin {
+                sqlx::query("UPDATE pharmacists SET role = 'admin' WHERE id = ?").bind(&id).execute(&db).await?;
+            }
+            println!("Created {} {username} at {site}.", if admin { "site admin" } else { "pharmacist" });
             Ok(())
         }
         Command::SiteSettings {

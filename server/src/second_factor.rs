@@ -212,6 +212,13 @@ pub async fn locked_for_the_day(db: &Db, pharmacist_id: &str) -> Result<bool, Ap
 /// `false` when there is no such account.
 pub async fn reset(db: &Db, pharmacist_id: &str) -> Result<bool, ApiError> {
     let mut tx = store::begin_write(db).await?;
+    let done = reset_in(&mut tx, pharmacist_id).await?;
+    tx.commit().await?;
+    Ok(done)
+}
+
+/// [`reset`] inside the caller's write transaction.
+pub async fn reset_in(tx: &mut sqlx::SqliteConnection, pharmacist_id: &str) -> Result<bool, ApiError> {
     let done = sqlx::query("UPDATE pharmacists SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = ?")
         .bind(pharmacist_id)
         .execute(&mut *tx)
@@ -222,7 +229,6 @@ pub async fn reset(db: &Db, pharmacist_id: &str) -> Result<bool, ApiError> {
         .bind(pharmacist_id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
     Ok(done.rows_affected() == 1)
 }
 

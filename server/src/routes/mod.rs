@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod alerts;
 pub mod device;
 pub mod identity;

@@ -68,25 +68,30 @@ pub async fn login(
         return Err(ApiError::TooManyAttempts);
     };
 
-    let row: Option<(String, String, String)> =
-        sqlx::query_as("SELECT id, site_id, password_hash FROM pharmacists WHERE username = ?")
+    let row: Option<(String, Option<String>, String)> =
+        sqlx::query_as("SELECT id, disabled_at, password_hash FROM pharmacists WHERE username = ?")
             .bind(&username)
             .fetch_optional(&state.db)
             .await?;
     // Verify against a real hash even for unknown users so timing does not reveal which usernames exist.
     let (account, hash) = match row {
-        Some((id, site_id, hash)) => (Some((id, site_id)), hash),
+        Some((id, disabled_at, hash)) => (Some((id, disabled_at)), hash),
         None => (None, state.dummy_password_hash.clone()),
     };
     let password = req.password;
     let password_ok = password.chars().count() <= MAX_PASSWORD
         && tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(anyhow::Error::from)?;
-    let Some((pharmacist_id, _site_id)) = account.filter(|_| password_ok) else {
+    let Some((pharmacist_id, disabled_at)) = account.filter(|_| password_ok) else {
         attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
         store::audit(&state.db, failure(username)).await?;
         return Err(ApiError::BadCredentials);
     };
     attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
+    if disabled_at.is_some() {
+        // Only after the right password: the account's state is not told to a guesser.
+        store::audit(&state.db, Audit { actor_id: Some(pharmacist_id), ..failure("account turned off".into()) }).await?;
+        return Err(ApiError::AccountDisabled);
+    }
 
     // A new session id at every sign-in; the session of any cookie the browser had is ended, not only replaced
     // in the browser (issue #15 item 8). This session has passed the password only: every pharmacist route refuses
@@ -158,12 +163,13 @@ pub async fn me(State(state): State<AppState>, me: PharmacistAuth) -> Result<Api
 }
 
 pub(crate) async fn pharmacist_info(state: &AppState, pharmacist_id: &str) -> Result<PharmacistInfo, ApiError> {
-    let (username, display_name, site_id): (String, String, String) =
-        sqlx::query_as("SELECT username, display_name, site_id FROM pharmacists WHERE id = ?")
+    let (username, display_name, site_id, role): (String, String, String, String) =
+        sqlx::query_as("SELECT username, display_name, site_id, role FROM pharmacists WHERE id = ?")
             .bind(pharmacist_id)
             .fetch_one(&state.db)
             .await?;
-    Ok(PharmacistInfo { username, display_name, site: patients::site_info(&state.db, &site_id).await? })
+    let role = carepath_domain::admin::Role::parse(&role).unwrap_or_default();
+    Ok(PharmacistInfo { username, display_name, site: patients::site_info(&state.db, &site_id).await?, role })
 }
 
 pub async fn enroll_patient(
