@@ -12,6 +12,11 @@ pub struct Settings {
     /// Folder for the SQLite database.
     #[arg(long, env = "CAREPATH_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// The server's secret key (32 random bytes, hex), made at first start with mode 0600 when missing. Enrollment
+    /// codes are stored as an HMAC with it. Default `<data dir>/server.key`. Keep it out of database backups, and
+    /// never lose it: codes not yet used would stop working.
+    #[arg(long, env = "CAREPATH_SERVER_KEY_FILE")]
+    pub server_key_file: Option<PathBuf>,
     /// The built app (scripts/build-app.sh writes it to dist/).
     #[arg(long, env = "CAREPATH_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
@@ -117,6 +122,11 @@ impl std::str::FromStr for Secret {
 impl Settings {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("carepath.db")
+    }
+
+    /// `CAREPATH_SERVER_KEY_FILE`, or `server.key` in the data folder.
+    pub fn server_key_path(&self) -> PathBuf {
+        self.server_key_file.clone().unwrap_or_else(|| self.data_dir.join("server.key"))
     }
 
     /// The channels urgent alerts go out on, as configured.

@@ -113,6 +113,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings {
         bind: "127.0.0.1:0".parse().expect("address"),
         data_dir: dir.path().join("data"),
+        // <data dir>/server.key, made at start.
+        server_key_file: None,
         static_dir,
         guides_dir: guides_dir(),
         public_url: "http://127.0.0.1".into(),
@@ -149,6 +151,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 impl TestApp {
+    /// The server key the running server made (read from its file, as a restart would).
+    pub fn server_key(&self) -> carepath_server::server_key::ServerKey {
+        carepath_server::server_key::ServerKey::load_or_create(&self.settings.server_key_path()).expect("server key")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
