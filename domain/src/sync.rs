@@ -733,6 +733,9 @@ pub enum ErrorCode {
     GuideNotFound,
     /// Another patient of the site has this medical record number (409): nothing was stored.
     MrnTaken,
+    /// A push subscription's endpoint the server does not send to (422): not https, or its host is not a public
+    /// address. Nothing was stored.
+    PushEndpointRefused,
     /// The request took too long (the server's request timeout): try again.
     Timeout,
     Internal,
@@ -763,6 +766,7 @@ impl ErrorCode {
             MethodNotAllowed => "method_not_allowed",
             GuideNotFound => "guide_not_found",
             MrnTaken => "mrn_taken",
+            PushEndpointRefused => "push_endpoint_refused",
             Timeout => "timeout",
             Internal => "internal",
             Unknown => "unknown",

@@ -66,6 +66,12 @@ pub struct Settings {
     /// Who runs this server, told to push services in every VAPID token (`mailto:` or an https URL).
     #[arg(long, env = "CAREPATH_VAPID_SUBJECT", default_value = "mailto:pharmacy@localhost")]
     pub vapid_subject: String,
+    /// Push services exempt from the public-address rule, comma-separated: `host` (any port) or `host:port`
+    /// (IPv6 in brackets). They are reached over plain http and at private or loopback addresses, so this is for
+    /// tests and development with a local push service only; in production leave it empty (https to public
+    /// addresses only).
+    #[arg(long, env = "CAREPATH_PUSH_ALLOWED_HOSTS", value_delimiter = ',', value_parser = crate::push_target::parse_allowed_host)]
+    pub push_allowed_hosts: Vec<crate::push_target::AllowedHost>,
     /// How often the reminder task looks for dose reminders to send, in milliseconds.
     #[arg(long, env = "CAREPATH_REMINDER_TICK_MS", default_value_t = 60_000)]
     pub reminder_tick_ms: u64,

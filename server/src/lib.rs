@@ -13,6 +13,7 @@ pub mod messages;
 pub mod notify;
 pub mod patients;
 pub mod push;
+pub mod push_target;
 pub mod regimens;
 pub mod reminders;
 pub mod routes;

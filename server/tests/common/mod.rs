@@ -95,6 +95,12 @@ fn guides_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/guides")
 }
 
+/// Lets the server reach the local push service stand-in (`web-push-testing` on plain http at 127.0.0.1, any
+/// port), as `CAREPATH_PUSH_ALLOWED_HOSTS=127.0.0.1` does.
+pub fn allow_push_service(settings: &mut Settings) {
+    settings.push_allowed_hosts = vec!["127.0.0.1".parse().expect("an allowed host")];
+}
+
 /// Starts the real server. Set `TEST_LOG=1` (and optionally `RUST_LOG`) to see its logs.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -130,6 +136,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         notify_retry_ms: 200,
         vapid_private_key: None,
         vapid_subject: "mailto:pharmacy@localhost".into(),
+        // Production's rule (https to public addresses only); tests with the local push service call
+        // `allow_push_service`.
+        push_allowed_hosts: Vec::new(),
         // Push tests that want the reminder task to run on its own set this small.
         reminder_tick_ms: 3_600_000,
         // The production defaults: every test runs behind the real connection timeouts and limit.
