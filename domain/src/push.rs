@@ -54,7 +54,9 @@ pub const OVERDUE_MINUTES: std::ops::RangeInclusive<u16> = 5..=720;
 pub const SNOOZE_MINUTES: std::ops::RangeInclusive<u16> = 5..=120;
 
 impl PushSubscriptionRequest {
-    /// Checks the endpoint (https, or plain http on this machine for tests) and the key sizes; trims padding.
+    /// Checks the endpoint's shape (an http or https URL with a host) and the key sizes; trims padding. Which
+    /// endpoints the server will send to (https to public addresses only) is the server's decision
+    /// (`carepath_server::push_target`).
     pub fn validated(self) -> Result<Self, ValidationError> {
         let endpoint = self.endpoint.trim().to_string();
         if endpoint.is_empty() {
@@ -63,7 +65,7 @@ impl PushSubscriptionRequest {
         if endpoint.len() > MAX_ENDPOINT {
             return Err(ValidationError::TooLong { field: "endpoint", max: MAX_ENDPOINT });
         }
-        if !endpoint_allowed(&endpoint) {
+        if !endpoint_shaped(&endpoint) {
             return Err(ValidationError::Inconsistent("the push endpoint must be an https URL"));
         }
         // P-256 uncompressed point: 65 bytes, the first 0x04 ("B" in base64url).
@@ -85,19 +87,31 @@ impl PushSubscriptionRequest {
     }
 }
 
-/// https anywhere; plain http only to this machine (a push service stand-in in tests and development).
-fn endpoint_allowed(endpoint: &str) -> bool {
-    if let Some(rest) = endpoint.strip_prefix("https://") {
-        return !rest.is_empty() && !rest.starts_with('/');
-    }
-    let Some(rest) = endpoint.strip_prefix("http://") else { return false };
+/// An `https://` (or `http://`) URL with a host (a name, an IPv4 address or a bracketed IPv6 one), maybe a port,
+/// and no user name or password.
+fn endpoint_shaped(endpoint: &str) -> bool {
+    let Some(rest) = endpoint.strip_prefix("https://").or_else(|| endpoint.strip_prefix("http://")) else { return false };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = match authority.rsplit_once(':') {
-        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
-        Some(_) => return false,
-        None => authority,
+    if authority.contains('@') || authority.contains(char::is_whitespace) {
+        return false;
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => {
+            let Some((inside, after)) = bracketed.split_once(']') else { return false };
+            match after {
+                "" => (inside, None),
+                _ => match after.strip_prefix(':') {
+                    Some(port) => (inside, Some(port)),
+                    None => return false,
+                },
+            }
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
     };
-    matches!(host, "127.0.0.1" | "localhost" | "[::1]")
+    !host.is_empty() && port.is_none_or(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `value` without `=` padding if it is base64url of exactly `bytes` bytes.
@@ -159,24 +173,30 @@ mod tests {
     }
 
     #[test]
-    fn endpoints_are_https_or_this_machine() {
+    fn endpoints_are_http_or_https_urls_with_a_host() {
+        // Which of these the server sends to (https to public addresses) is the server's decision.
         for ok in [
             "https://fcm.googleapis.com/fcm/send/abc",
             "https://web.push.apple.com/QO",
+            "https://[2606:4700::1111]:8443/x",
+            "https://[::1]/x",
             "http://127.0.0.1:8090/notify/abc",
-            "http://localhost:8090/notify/abc",
             "http://localhost/notify",
+            "http://push.example.org/x",
         ] {
             assert!(request(ok).validated().is_ok(), "{ok}");
         }
         for bad in [
             "",
-            "http://push.example.org/x",
-            "http://127.0.0.1.example.org/x",
             "http://localhost:80x/x",
+            "http://localhost:/x",
             "http://localhost@evil.example/x",
+            "https://user:pw@push.example.org/x",
             "ftp://localhost/x",
             "https:///x",
+            "https://[::1/x",
+            "https://[::1]x/x",
+            "https://a b/x",
             "javascript:alert(1)",
         ] {
             assert!(request(bad).validated().is_err(), "{bad}");

@@ -748,6 +748,9 @@ pub enum ErrorCode {
     Forbidden,
     /// The password was right, but a site admin turned the account off (403).
     AccountDisabled,
+    /// A push subscription's endpoint the server does not send to (422): not https, or its host is not a public
+    /// address. Nothing was stored.
+    PushEndpointRefused,
     /// The request took too long (the server's request timeout): try again.
     Timeout,
     Internal,
@@ -784,6 +787,7 @@ impl ErrorCode {
             SecondFactorRequired => "second_factor_required",
             SecondFactorSetupRequired => "second_factor_setup_required",
             BadSecondFactor => "bad_second_factor",
+            PushEndpointRefused => "push_endpoint_refused",
             Timeout => "timeout",
             Internal => "internal",
             Unknown => "unknown",

@@ -645,6 +645,7 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
     let settings = Settings {
         bind: "127.0.0.1:0".parse()?,
         data_dir: db_path.parent().expect("a folder").to_path_buf(),
+        server_key_file: None,
         static_dir,
         guides_dir: root.join("content/guides"),
         public_url: "http://127.0.0.1".into(),
@@ -660,6 +661,7 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
         notify_retry_ms: 60_000,
         vapid_private_key: None,
         vapid_subject: "mailto:pharmacy@localhost".into(),
+        push_allowed_hosts: Vec::new(),
         reminder_tick_ms: 3_600_000,
         header_timeout_ms: 10_000,
         body_timeout_ms: 15_000,

@@ -12,6 +12,11 @@ pub struct Settings {
     /// Folder for the SQLite database.
     #[arg(long, env = "CAREPATH_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
+    /// The server's secret key (32 random bytes, hex), made at first start with mode 0600 when missing. Enrollment
+    /// codes are stored as an HMAC with it. Default `<data dir>/server.key`. Keep it out of database backups, and
+    /// never lose it: codes not yet used would stop working.
+    #[arg(long, env = "CAREPATH_SERVER_KEY_FILE")]
+    pub server_key_file: Option<PathBuf>,
     /// The built app (scripts/build-app.sh writes it to dist/).
     #[arg(long, env = "CAREPATH_STATIC_DIR", default_value = "dist")]
     pub static_dir: PathBuf,
@@ -61,6 +66,12 @@ pub struct Settings {
     /// Who runs this server, told to push services in every VAPID token (`mailto:` or an https URL).
     #[arg(long, env = "CAREPATH_VAPID_SUBJECT", default_value = "mailto:pharmacy@localhost")]
     pub vapid_subject: String,
+    /// Push services exempt from the public-address rule, comma-separated: `host` (any port) or `host:port`
+    /// (IPv6 in brackets). They are reached over plain http and at private or loopback addresses, so this is for
+    /// tests and development with a local push service only; in production leave it empty (https to public
+    /// addresses only).
+    #[arg(long, env = "CAREPATH_PUSH_ALLOWED_HOSTS", value_delimiter = ',', value_parser = crate::push_target::parse_allowed_host)]
+    pub push_allowed_hosts: Vec<crate::push_target::AllowedHost>,
     /// How often the reminder task looks for dose reminders to send, in milliseconds.
     #[arg(long, env = "CAREPATH_REMINDER_TICK_MS", default_value_t = 60_000)]
     pub reminder_tick_ms: u64,
@@ -117,6 +128,11 @@ impl std::str::FromStr for Secret {
 impl Settings {
     pub fn database_path(&self) -> PathBuf {
         self.data_dir.join("carepath.db")
+    }
+
+    /// `CAREPATH_SERVER_KEY_FILE`, or `server.key` in the data folder.
+    pub fn server_key_path(&self) -> PathBuf {
+        self.server_key_file.clone().unwrap_or_else(|| self.data_dir.join("server.key"))
     }
 
     /// The channels urgent alerts go out on, as configured.

@@ -58,6 +58,9 @@ pub enum ApiError {
     #[error("Another patient of this pharmacy has that medical record number. Nothing was saved.")]
     MrnTaken,
     /// The request body stalled or the request ran past the request timeout.
+    /// A push subscription whose endpoint the server does not send to (not https, or not a public address).
+    #[error("This push subscription cannot be used: {0}.")]
+    PushEndpointRefused(crate::push_target::Refusal),
     #[error("The request took too long. Please try again.")]
     Timeout,
     #[error("Something went wrong on the server. Nothing was stored; please try again.")]
@@ -91,6 +94,7 @@ impl ApiError {
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed),
             GuideNotFound => (StatusCode::NOT_FOUND, ErrorCode::GuideNotFound),
             MrnTaken => (StatusCode::CONFLICT, ErrorCode::MrnTaken),
+            PushEndpointRefused(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::PushEndpointRefused),
             Timeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::Timeout),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }

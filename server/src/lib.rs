@@ -14,11 +14,13 @@ pub mod messages;
 pub mod notify;
 pub mod patients;
 pub mod push;
+pub mod push_target;
 pub mod regimens;
 pub mod reminders;
 pub mod routes;
 pub mod second_factor;
 pub mod serve;
+pub mod server_key;
 pub mod store;
 pub mod triage;
 pub mod worklist;
@@ -53,6 +55,8 @@ pub struct AppState {
     pub push: push::Push,
     /// Wakes the task that tells phones of a new pharmacy message (`messages`).
     pub message_pushes: messages::PushWaker,
+    /// The server's secret key: enrollment codes are stored as an HMAC with it (`server_key`).
+    pub server_key: server_key::ServerKey,
     /// Verified against when a username is unknown, so a failed sign-in takes the same time either way.
     pub dummy_password_hash: String,
 }
@@ -74,6 +78,7 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
     tracing::info!(library = items.name(), "symptom item library loaded");
     notify::check_settings(&settings)?;
     let db = store::open(&settings.database_path()).await?;
+    let server_key = server_key::ServerKey::load_or_create(&settings.server_key_path())?;
     let dummy_password_hash = auth::hash_password(&auth::new_token())?;
     let settings = Arc::new(settings);
     let notifier = notify::Notifier::default();
@@ -84,7 +89,7 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
     let message_pushes = messages::PushWaker::default();
     messages::spawn(db.clone(), settings.clone(), push.clone(), message_pushes.clone());
     worklist::spawn(db.clone());
-    Ok(AppState { db, settings, guides: Arc::new(guides), items: Arc::new(items), notifier, push, message_pushes, dummy_password_hash })
+    Ok(AppState { db, settings, guides: Arc::new(guides), items: Arc::new(items), notifier, push, message_pushes, server_key, dummy_password_hash })
 }
 
 pub fn router(state: AppState) -> Router {

@@ -267,7 +267,8 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
         first_cycle: 1,
         time_zone: chrono_tz::UTC,
     };
-    let patient = patients::create(&db, &site_id, &pharmacist_id, "Demo Patient", &patients::Identity::default(), regimen, carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS, Duration::hours(settings.enrollment_code_hours))
+    let key = carepath_server::server_key::ServerKey::load_or_create(&settings.server_key_path())?;
+    let patient = patients::create(&db, &key, &site_id, &pharmacist_id, "Demo Patient", &patients::Identity::default(), regimen, carepath_domain::sync::DEFAULT_CHECK_IN_EVERY_DAYS, Duration::hours(settings.enrollment_code_hours))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!();

@@ -315,6 +315,12 @@ pub async fn deliver_due(db: &Db, settings: &Settings, push: &Push) -> anyhow::R
                 sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ?").bind(&device_id).execute(db).await?;
                 tracing::info!(device = %device_id, status, "message push: the subscription is gone; forgotten");
             }
+            // An endpoint the server does not send to (not https, or not a public address): forgotten too.
+            Err(SendError::Refused(refusal)) => {
+                settle(Some("gone"), Utc::now(), Some(refusal.to_string())).execute(db).await?;
+                sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ?").bind(&device_id).execute(db).await?;
+                tracing::warn!(device = %device_id, %refusal, "message push: the endpoint is refused; subscription forgotten");
+            }
             Err(SendError::Failed(e)) => {
                 let error = format!("{e:#}");
                 let last = attempts + 1 >= MAX_PUSH_ATTEMPTS;

@@ -11,6 +11,7 @@ use carepath_domain::triage::SiteSettings;
 use uuid::Uuid;
 
 use crate::auth::{random_bytes, token_hash};
+use crate::server_key::ServerKey;
 use crate::store::{parse_uuid, ts, Db};
 
 pub const MAX_DISPLAY_NAME: usize = 100;
@@ -30,6 +31,7 @@ pub struct Identity {
 #[allow(clippy::too_many_arguments)]
 pub async fn create(
     db: &Db,
+    key: &ServerKey,
     site_id: &str,
     pharmacist_id: &str,
     display_name: &str,
@@ -68,7 +70,7 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     crate::regimens::insert(&mut tx, &patient_id.to_string(), pharmacist_id, regimen, now).await?;
-    let (code, expires_at) = insert_code(&mut tx, patient_id, None, now, code_valid_for).await?;
+    let (code, expires_at) = insert_code(&mut tx, key, patient_id, None, now, code_valid_for).await?;
     tx.commit().await?;
     Ok(EnrollPatientResponse { patient_id, code: code.to_string(), expires_at })
 }
@@ -86,16 +88,36 @@ pub fn check_cadence(days: u16) -> Result<(), carepath_domain::ValidationError> 
 }
 
 /// Issues a fresh one-time code for an existing patient (another device, or a lost phone).
-pub async fn new_code(db: &Db, patient_id: Uuid, valid_for: Duration) -> anyhow::Result<(EnrollmentCode, DateTime<Utc>)> {
+pub async fn new_code(db: &Db, key: &ServerKey, patient_id: Uuid, valid_for: Duration) -> anyhow::Result<(EnrollmentCode, DateTime<Utc>)> {
     let mut tx = crate::store::begin_write(db).await?;
-    let issued = insert_code(&mut tx, patient_id, None, Utc::now(), valid_for).await?;
+    let issued = insert_code(&mut tx, key, patient_id, None, Utc::now(), valid_for).await?;
     tx.commit().await?;
     Ok(issued)
 }
 
+/// The purpose enrollment codes are HMACed for ([`ServerKey::hmac_hex`]).
+pub const CODE_PURPOSE: &str = "enrollment-code";
+
+/// What the database keeps instead of an enrollment code: its HMAC-SHA256 with the server key (`hash_kind`
+/// `hmac-sha256`). Without the key file, a copy of the database gives nothing to test guesses against.
+pub fn code_hmac(key: &ServerKey, code: &EnrollmentCode) -> String {
+    key.hmac_hex(CODE_PURPOSE, code.as_str().as_bytes())
+}
+
+/// The two stored forms a code can have, bound in this order where [`CODE_MATCH_SQL`] is used: the HMAC, and the
+/// plain SHA-256 of a code issued before migration 0017 (such rows stay redeemable until they expire).
+pub fn code_lookup(key: &ServerKey, code: &EnrollmentCode) -> (String, String) {
+    (code_hmac(key, code), token_hash(code.as_str()))
+}
+
+/// The condition that finds a code's row in `enrollment_codes` by [`code_lookup`]'s two values (each through the
+/// primary key).
+pub const CODE_MATCH_SQL: &str = "((code_hash = ? AND hash_kind = 'hmac-sha256') OR (code_hash = ? AND hash_kind = 'sha256'))";
+
 /// A fresh one-time code for the patient's own device, or (with `caregiver_id`) for a caregiver's.
 pub async fn insert_code(
     tx: &mut sqlx::SqliteConnection,
+    key: &ServerKey,
     patient_id: Uuid,
     caregiver_id: Option<Uuid>,
     now: DateTime<Utc>,
@@ -105,10 +127,11 @@ pub async fn insert_code(
     loop {
         let Some(code) = EnrollmentCode::from_random_bytes(&random_bytes(32)) else { continue };
         let inserted = sqlx::query(
-            "INSERT INTO enrollment_codes (code_hash, patient_id, caregiver_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
+            "INSERT INTO enrollment_codes (code_hash, hash_kind, patient_id, caregiver_id, created_at, expires_at)
+             VALUES (?, 'hmac-sha256', ?, ?, ?, ?)
              ON CONFLICT (code_hash) DO NOTHING",
         )
-        .bind(token_hash(code.as_str()))
+        .bind(code_hmac(key, &code))
         .bind(patient_id.to_string())
         .bind(caregiver_id.map(|c| c.to_string()))
         .bind(ts(now))

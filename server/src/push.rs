@@ -4,6 +4,10 @@
 //! (RFC 8292) by the `web-push` crate; they go out over the server's own HTTP client (reqwest with rustls). A
 //! message carries **no health information**: see [`carepath_domain::push::PushPayload`].
 //!
+//! Only endpoints [`crate::push_target`] allows are sent to (https to public addresses), checked when a device
+//! hands its subscription over and again at every send, with a resolver that connects only to the addresses it
+//! checked.
+//!
 //! The VAPID key comes from `CAREPATH_VAPID_PRIVATE_KEY`, or is made once and kept in the database: browsers tie
 //! a subscription to the key it was made with, so the key must outlive restarts. A copy of the database lets
 //! someone send pushes to the subscribed devices (never read what they hold); set the key in the environment
@@ -21,6 +25,7 @@ use sha2::{Digest, Sha256};
 use web_push::{ContentEncoding, SubscriptionInfo, Urgency, VapidSignatureBuilder, WebPushMessageBuilder};
 
 use crate::config::Settings;
+use crate::push_target::{PushTargets, Refusal};
 use crate::store::{ts, Db};
 
 /// How long a push service keeps a reminder for a phone that is offline. Later than this it is no use.
@@ -38,7 +43,12 @@ struct Inner {
     /// Uncompressed public key, base64url: the `applicationServerKey` browsers subscribe with.
     public_key: String,
     subject: String,
+    /// Which endpoints may be sent to.
+    targets: PushTargets,
+    /// For every endpoint not on the allow-list: connects only to public addresses (`push_target::PublicOnly`).
     client: reqwest::Client,
+    /// For endpoints on `CAREPATH_PUSH_ALLOWED_HOSTS` (a local push service in tests), when there are any.
+    allow_listed_client: Option<reqwest::Client>,
 }
 
 impl std::fmt::Debug for Push {
@@ -61,6 +71,9 @@ pub enum SendError {
     /// The push service says the subscription no longer exists (404 or 410): forget it.
     #[error("the subscription is gone (HTTP {0})")]
     Gone(u16),
+    /// The endpoint is not one the server sends to (not https, or its host is not a public address): forget it.
+    #[error("the push endpoint is refused: {0}")]
+    Refused(Refusal),
     /// Anything else (network, 5xx, 429, a refused token): worth another try later.
     #[error("{0:#}")]
     Failed(anyhow::Error),
@@ -80,11 +93,21 @@ impl Push {
             subject.starts_with("mailto:") || subject.starts_with("https://"),
             "CAREPATH_VAPID_SUBJECT must be a mailto: or https: URL"
         );
-        let client = reqwest::Client::builder()
-            .timeout(StdDuration::from_secs(15))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
-        Ok(Push { inner: Arc::new(Inner { private_key, public_key, subject, client }) })
+        let targets = PushTargets::new(settings.push_allowed_hosts.clone());
+        // No redirects, and no proxy from the environment: the connection goes to the address checked.
+        let builder = || reqwest::Client::builder().timeout(StdDuration::from_secs(15)).redirect(reqwest::redirect::Policy::none()).no_proxy();
+        let client = builder().dns_resolver(targets.resolver()).build()?;
+        let allow_listed_client = (!settings.push_allowed_hosts.is_empty()).then(|| builder().build()).transpose()?;
+        if !settings.push_allowed_hosts.is_empty() {
+            tracing::warn!(hosts = ?settings.push_allowed_hosts, "web push: these hosts are reached over plain http and at any address (CAREPATH_PUSH_ALLOWED_HOSTS: for tests only)");
+        }
+        Ok(Push { inner: Arc::new(Inner { private_key, public_key, subject, targets, client, allow_listed_client }) })
+    }
+
+    /// Whether the server sends to `endpoint` (when a device hands its subscription over): https to a host whose
+    /// addresses are all public, or a host on the allow-list.
+    pub async fn check_endpoint(&self, endpoint: &str) -> Result<(), Refusal> {
+        self.inner.targets.check(endpoint).await.map(|_| ())
     }
 
     /// The public key, base64url, for `PushManager.subscribe({ applicationServerKey })`.
@@ -100,9 +123,19 @@ impl Push {
 
     /// Encrypts any JSON `payload` for `subscription` and sends it under `topic` (at most 32 base64url characters).
     pub async fn send_json(&self, subscription: &Subscription, payload: &impl serde::Serialize, topic: &str) -> Result<(), SendError> {
+        // Checked again at every send (a name's addresses change); the client's resolver checks the addresses it
+        // connects to. A name that does not resolve now may later: tried again, not forgotten.
+        let target = self.inner.targets.check(&subscription.endpoint).await.map_err(|refusal| match refusal {
+            Refusal::Unresolved => SendError::Failed(anyhow::anyhow!("{refusal}")),
+            refusal => SendError::Refused(refusal),
+        })?;
+        let client = match (&self.inner.allow_listed_client, target.allow_listed) {
+            (Some(client), true) => client,
+            _ => &self.inner.client,
+        };
         let body = serde_json::to_vec(payload).map_err(|e| SendError::Failed(e.into()))?;
         let message = self.build(subscription, &body, topic).map_err(SendError::Failed)?;
-        let mut request = self.inner.client.post(message.url);
+        let mut request = client.post(message.url);
         for (name, value) in message.headers {
             request = request.header(name, value);
         }

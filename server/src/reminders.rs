@@ -221,9 +221,11 @@ async fn run_patient(
                         settle(db, &claim, Some("delivered")).await?;
                         round.delivered += 1;
                     }
-                    Err(SendError::Gone(status)) => {
+                    // Gone at the push service, or an endpoint the server no longer sends to (one stored before
+                    // issue #15 item 6, or a name now resolving to a private address): forget it.
+                    Err(why @ (SendError::Gone(_) | SendError::Refused(_))) => {
                         settle(db, &claim, Some("gone")).await?;
-                        forget_subscription(db, device, patient_id, status).await?;
+                        forget_subscription(db, device, patient_id, &why).await?;
                         round.gone += 1;
                         continue 'devices;
                     }
@@ -275,26 +277,31 @@ async fn settle(db: &Db, claim: &Claim<'_>, outcome: Option<&str>) -> anyhow::Re
 }
 
 /// The push service no longer knows the subscription: delete it (the app subscribes again when next opened).
-async fn forget_subscription(db: &Db, device: &Device, patient_id: &str, status: u16) -> anyhow::Result<()> {
+async fn forget_subscription(db: &Db, device: &Device, patient_id: &str, why: &SendError) -> anyhow::Result<()> {
     sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ? AND endpoint = ?")
         .bind(&device.device_id)
         .bind(&device.subscription.endpoint)
         .execute(db)
         .await?;
+    let (action, reason) = match why {
+        SendError::Refused(refusal) => ("push.subscription_refused", refusal.to_string()),
+        SendError::Gone(status) => ("push.subscription_gone", format!("push service answered {status}")),
+        SendError::Failed(_) => ("push.subscription_gone", why.to_string()),
+    };
     store::audit(
         db,
         Audit {
             actor_kind: "system",
             actor_id: None,
             patient_id: Some(patient_id.to_string()),
-            action: "push.subscription_gone",
+            action,
             outcome: "success",
-            detail: Some(format!("device {}; push service answered {status}", device.device_id)),
+            detail: Some(format!("device {}; {reason}", device.device_id)),
             source_ip: None,
         },
     )
     .await?;
-    tracing::info!(device = %device.device_id, caregiver = device.caregiver_id.is_some(), status, "push subscription gone; deleted");
+    tracing::info!(device = %device.device_id, caregiver = device.caregiver_id.is_some(), %reason, "push subscription forgotten");
     Ok(())
 }
 

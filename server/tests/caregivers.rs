@@ -138,7 +138,8 @@ struct Family {
 }
 
 async fn family(name: &str) -> Family {
-    let app = spawn_app().await;
+    // `subscribe` below hands over endpoints on plain http at 127.0.0.1 (nothing listens there).
+    let app = spawn_app_with(allow_push_service).await;
     let pharmacist = app.pharmacist_at_new_site(&format!("{name} Pharmacy"), &format!("{name}.pharmacist")).await;
     let desk = app.login_as(&pharmacist).await;
     let patient = app.new_patient(&desk, "Rosa Díaz", Frequency::OnceDaily).await;
@@ -257,7 +258,8 @@ async fn a_caregiver_cannot_answer_or_open_a_message_they_cannot_see() {
     assert_eq!(app.count("patient_messages").await, 2);
 }
 
-/// A push subscription the server accepts; nothing receives it (these tests count the pushes queued).
+/// A push subscription the server accepts (on the allow-list, see `family`); nothing receives it (these tests count
+/// the pushes queued).
 async fn subscribe(app: &TestApp, token: &str) {
     let body = serde_json::json!({
         "endpoint": format!("http://127.0.0.1:9/push/{}", uuid::Uuid::new_v4()),

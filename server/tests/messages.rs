@@ -56,7 +56,8 @@ async fn alerts(app: &TestApp, client: &reqwest::Client) -> AlertQueue {
 }
 
 async fn setup(name: &str) -> (TestApp, reqwest::Client) {
-    let app = spawn_app().await;
+    // The local push service stand-in is on plain http at 127.0.0.1.
+    let app = spawn_app_with(allow_push_service).await;
     let pharmacist = app.pharmacist_at_new_site(&format!("{name} Pharmacy"), &format!("{name}.pharmacist")).await;
     let client = app.login_as(&pharmacist).await;
     (app, client)

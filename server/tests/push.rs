@@ -122,8 +122,9 @@ async fn caregiver_device(app: &TestApp, dosed: &Dosed, name: &str) -> String {
     token
 }
 
+/// A server that may reach the local push service (`allow_push_service`), with a signed-in pharmacist.
 async fn setup(name: &str) -> (TestApp, reqwest::Client) {
-    let app = spawn_app().await;
+    let app = spawn_app_with(allow_push_service).await;
     let pharmacist = app.pharmacist_at_new_site(&format!("{name} Pharmacy"), &format!("{name}.pharmacist")).await;
     let client = app.login_as(&pharmacist).await;
     (app, client)
@@ -164,7 +165,11 @@ async fn a_reminder_arrives_signed_and_encrypted_with_no_health_information() {
 
 #[tokio::test]
 async fn the_background_task_sends_on_its_own() {
-    let app = spawn_app_with(|s| s.reminder_tick_ms = 200).await;
+    let app = spawn_app_with(|s| {
+        allow_push_service(s);
+        s.reminder_tick_ms = 200;
+    })
+    .await;
     let pharmacist = app.pharmacist_at_new_site("Task Pharmacy", "task.pharmacist").await;
     let pharmacist = app.login_as(&pharmacist).await;
     let service = PushService::start();
@@ -366,6 +371,9 @@ async fn subscriptions_are_checked_replaced_and_deleted() {
     let first = subscribe(&app, &service, &dosed.token, None, None).await;
     let mut bad = subscription_json(&first, None, None);
     bad["endpoint"] = json!("http://push.example.org/notify/x");
+    assert_error(put_subscription(&app, &dosed.token, bad).await, 422, "push_endpoint_refused").await;
+    let mut bad = subscription_json(&first, None, None);
+    bad["endpoint"] = json!("ftp://push.example.org/notify/x");
     assert_error(put_subscription(&app, &dosed.token, bad).await, 422, "invalid").await;
     let mut bad = subscription_json(&first, None, None);
     bad["keys"]["auth"] = json!("c2hvcnQ");

@@ -143,7 +143,8 @@ async function connect(page, code, greeting) {
 before(async () => {
   await startPushService();
   server = new Server();
-  server.extraEnv = { CAREPATH_REMINDER_TICK_MS: '500' };
+  // The stand-in is on plain http at 127.0.0.1: production's rule (https to public addresses) would refuse it.
+  server.extraEnv = { CAREPATH_REMINDER_TICK_MS: '500', CAREPATH_PUSH_ALLOWED_HOSTS: '127.0.0.1' };
   await server.start();
   server.createPharmacist(PHARMACIST);
   cookie = await pharmacistCookie(server, PHARMACIST);

@@ -19,9 +19,15 @@ use carepath_domain::triage::Tier;
 use crate::store::{self, parse_ts, ts, Audit};
 use crate::AppState;
 
-/// Failed enrollment attempts allowed from one peer address in the attempt window (codes have no subject to key on).
+/// Failed enrollment attempts in the attempt window (issue #15 item 5). A code names no account and says which site
+/// it is of only once it matches, so besides 10 failures per client address (then 429 from that address) the one
+/// limit that holds against many addresses is over every site's codes together: past 20 failures from anywhere,
+/// enrollment takes one attempt per `attempts::SLOWED_SPACING_SECONDS` (a 429 in between) instead of stopping.
+/// ARCHITECTURE.md (Security) gives what a guesser gets.
 const ENROLL_LIMITS: attempts::Limits =
-    attempts::Limits { per_subject_per_address: i64::MAX, per_address: 10, per_subject_before_slowing: i64::MAX };
+    attempts::Limits { per_subject_per_address: i64::MAX, per_address: 10, per_subject_before_slowing: 20 };
+/// The subject every enrollment attempt counts against: all codes of all sites.
+const EVERY_CODE: &str = "every code";
 
 pub async fn enroll(
     State(state): State<AppState>,
@@ -29,7 +35,7 @@ pub async fn enroll(
     ApiJson(req): ApiJson<EnrollRequest>,
 ) -> Result<ApiJson<EnrollResponse>, ApiError> {
     let ip = peer_ip(&connect);
-    let Some(attempt) = attempts::reserve(&state.db, attempts::Kind::Enroll, None, &ip, ENROLL_LIMITS).await? else {
+    let Some(attempt) = attempts::reserve(&state.db, attempts::Kind::Enroll, Some(EVERY_CODE), &ip, ENROLL_LIMITS).await? else {
         store::audit_limited(&state.db, "enroll", None, ip).await?;
         return Err(ApiError::TooManyAttempts);
     };
@@ -80,17 +86,20 @@ pub async fn enroll(
 /// caregiver id for a caregiver's code). A code of a caregiver since revoked is unknown.
 async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String, Option<String>), ApiError> {
     let code = EnrollmentCode::parse(code).ok_or(ApiError::EnrollmentCodeUnknown)?;
+    let (hmac, legacy) = patients::code_lookup(&state.server_key, &code);
     let now = Utc::now();
     let mut tx = store::begin_write(&state.db).await?;
-    let row: Option<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT e.patient_id, e.expires_at, e.used_at, e.caregiver_id FROM enrollment_codes e
+    let row: Option<(String, String, String, Option<String>, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT e.code_hash, e.patient_id, e.expires_at, e.used_at, e.caregiver_id FROM enrollment_codes e
          LEFT JOIN caregivers c ON c.id = e.caregiver_id
-         WHERE e.code_hash = ? AND c.revoked_at IS NULL",
-    )
-    .bind(token_hash(code.as_str()))
+         WHERE {} AND c.revoked_at IS NULL",
+        patients::CODE_MATCH_SQL
+    ))
+    .bind(hmac)
+    .bind(legacy)
     .fetch_optional(&mut *tx)
     .await?;
-    let (patient_id, expires_at, used_at, caregiver_id) = row.ok_or(ApiError::EnrollmentCodeUnknown)?;
+    let (code_hash, patient_id, expires_at, used_at, caregiver_id) = row.ok_or(ApiError::EnrollmentCodeUnknown)?;
     if used_at.is_some() {
         return Err(ApiError::EnrollmentCodeUsed);
     }
@@ -99,7 +108,7 @@ async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String,
     }
     let used = sqlx::query("UPDATE enrollment_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL")
         .bind(ts(now))
-        .bind(token_hash(code.as_str()))
+        .bind(&code_hash)
         .execute(&mut *tx)
         .await?;
     if used.rows_affected() != 1 {

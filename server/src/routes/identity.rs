@@ -13,7 +13,7 @@ use sqlx::SqliteConnection;
 use uuid::Uuid;
 
 use super::peer_ip;
-use crate::auth::{token_hash, PharmacistAuth};
+use crate::auth::PharmacistAuth;
 use crate::error::{ApiError, ApiJson};
 use crate::store::{self, parse_ts, ts};
 use crate::{patients, regimens, AppState};
@@ -27,7 +27,10 @@ const CAREGIVERS_SQL: &str = "SELECT name FROM caregivers WHERE patient_id = ? A
 /// The patient's own codes not used yet and not expired (`enrollment_codes_patient_open`): a new code ends them.
 const END_OPEN_CODES_SQL: &str = "UPDATE enrollment_codes SET expires_at = ?
      WHERE patient_id = ? AND caregiver_id IS NULL AND used_at IS NULL AND expires_at > ?";
-const CODE_SQL: &str = "SELECT expires_at, used_at FROM enrollment_codes WHERE code_hash = ? AND patient_id = ? AND caregiver_id IS NULL";
+/// A code by its two stored forms (`patients::code_lookup`), if it is the patient's own.
+fn code_sql() -> String {
+    format!("SELECT expires_at, used_at FROM enrollment_codes WHERE {} AND patient_id = ? AND caregiver_id IS NULL", patients::CODE_MATCH_SQL)
+}
 
 /// Every query of this module, by name, for checking their plans (server/tests/desk_paging.rs).
 pub fn desk_queries() -> Vec<(&'static str, String)> {
@@ -37,7 +40,7 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
         ("header: open alerts", OPEN_ALERTS_SQL.into()),
         ("header: caregivers", CAREGIVERS_SQL.into()),
         ("codes: end the open ones", END_OPEN_CODES_SQL.into()),
-        ("codes: one of the patient's", CODE_SQL.into()),
+        ("codes: one of the patient's", code_sql()),
     ]
 }
 
@@ -113,7 +116,7 @@ pub async fn reissue_code(
         .execute(&mut *tx)
         .await?
         .rows_affected();
-    let (code, expires_at) = patients::insert_code(&mut tx, patient_id, None, now, valid_for).await?;
+    let (code, expires_at) = patients::insert_code(&mut tx, &state.server_key, patient_id, None, now, valid_for).await?;
     let mut audit = me.audit("patient.code.reissue", Some(patient_id.to_string()), peer_ip(&connect));
     audit.detail = Some(format!("{ended} older code(s) ended"));
     store::audit(&mut *tx, audit).await?;
@@ -133,8 +136,10 @@ pub async fn handout(
     let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
     let (patient_name, _, _, _, language) = site_patient(&mut conn, &me, patient_id).await?;
     let code = EnrollmentCode::parse(&req.code).ok_or(ApiError::EnrollmentCodeUnknown)?;
-    let row: Option<(String, Option<String>)> = sqlx::query_as(CODE_SQL)
-        .bind(token_hash(code.as_str()))
+    let (hmac, legacy) = patients::code_lookup(&state.server_key, &code);
+    let row: Option<(String, Option<String>)> = sqlx::query_as(&code_sql())
+        .bind(hmac)
+        .bind(legacy)
         .bind(patient_id.to_string())
         .fetch_optional(&mut *conn)
         .await?;

@@ -185,6 +185,7 @@ pub async fn enroll_patient(
     let identity = patients::Identity { date_of_birth, mrn, phone, language: req.language };
     let created = patients::create(
         &state.db,
+        &state.server_key,
         &me.site_id,
         &me.pharmacist_id,
         &req.display_name,

@@ -44,6 +44,8 @@ pub async fn subscribe(
     ApiJson(req): ApiJson<PushSubscriptionRequest>,
 ) -> Result<StatusCode, ApiError> {
     let req = req.validated()?;
+    // Before anything is stored: the server will POST to this endpoint, so only https to public addresses.
+    state.push.check_endpoint(&req.endpoint).await.map_err(ApiError::PushEndpointRefused)?;
     if let Some(lines) = &req.overdue_lines {
         let own: Vec<uuid::Uuid> =
             crate::regimens::lines(&state.db, &auth.patient_id).await?.into_iter().map(|l| l.id).collect();

@@ -180,7 +180,7 @@ pub async fn add_caregiver(
         .execute(&mut *tx)
         .await?;
     let valid_for = Duration::hours(state.settings.enrollment_code_hours);
-    let (code, expires_at) = crate::patients::insert_code(&mut tx, patient_id, Some(id), now, valid_for).await?;
+    let (code, expires_at) = crate::patients::insert_code(&mut tx, &state.server_key, patient_id, Some(id), now, valid_for).await?;
     let mut audit = me.audit("caregiver.add", Some(patient_id.to_string()), peer_ip(&connect));
     audit.detail = Some(format!("caregiver {id}"));
     store::audit(&mut *tx, audit).await?;

@@ -97,6 +97,12 @@ fn guides_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/guides")
 }
 
+/// Lets the server reach the local push service stand-in (`web-push-testing` on plain http at 127.0.0.1, any
+/// port), as `CAREPATH_PUSH_ALLOWED_HOSTS=127.0.0.1` does.
+pub fn allow_push_service(settings: &mut Settings) {
+    settings.push_allowed_hosts = vec!["127.0.0.1".parse().expect("an allowed host")];
+}
+
 /// Starts the real server. Set `TEST_LOG=1` (and optionally `RUST_LOG`) to see its logs.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -115,6 +121,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings {
         bind: "127.0.0.1:0".parse().expect("address"),
         data_dir: dir.path().join("data"),
+        // <data dir>/server.key, made at start.
+        server_key_file: None,
         static_dir,
         guides_dir: guides_dir(),
         public_url: "http://127.0.0.1".into(),
@@ -130,6 +138,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         notify_retry_ms: 200,
         vapid_private_key: None,
         vapid_subject: "mailto:pharmacy@localhost".into(),
+        // Production's rule (https to public addresses only); tests with the local push service call
+        // `allow_push_service`.
+        push_allowed_hosts: Vec::new(),
         // Push tests that want the reminder task to run on its own set this small.
         reminder_tick_ms: 3_600_000,
         // The production defaults: every test runs behind the real connection timeouts and limit.
@@ -151,6 +162,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 impl TestApp {
+    /// The server key the running server made (read from its file, as a restart would).
+    pub fn server_key(&self) -> carepath_server::server_key::ServerKey {
+        carepath_server::server_key::ServerKey::load_or_create(&self.settings.server_key_path()).expect("server key")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
