@@ -672,6 +672,7 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
     anyhow::ensure!(settings.database_path() == db_path, "BENCH_DB must be named carepath.db");
     let state = carepath_server::state(settings).await?;
     let db = state.db.clone();
+    let server_key = state.server_key.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -681,8 +682,9 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
 
     // The bench's accounts get a known authenticator secret, so they can pass the second step of signing in.
     let secret = carepath_server::second_factor::new_secret();
+    let sealed = server_key.seal(carepath_server::second_factor::SEAL_PURPOSE, secret.as_bytes());
     sqlx::query("UPDATE pharmacists SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = NULL WHERE username IN (?, ?)")
-        .bind(&secret)
+        .bind(&sealed)
         .bind(carepath_server::store::ts(chrono::Utc::now()))
         .bind(MAIN_USER)
         .bind(SMALL_USER)

@@ -2,6 +2,8 @@
 //! HMAC-SHA-1, 6 digits, 30-second steps; the step before and after the current one are accepted for clock
 //! drift) and ten single-use recovery codes.
 //!
+//! - The secret is stored sealed with the server key (`server_key`, AES-256-GCM): a copy of the database alone
+//!   cannot make codes.
 //! - A code is accepted once: the account keeps the last step it accepted, and only a later step passes, set in
 //!   one conditional `UPDATE`, so two requests racing with the same code cannot both pass.
 //! - A recovery code is kept only as its SHA-256 (each has ~118 random bits) and marked used in one conditional
@@ -16,7 +18,20 @@ use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::auth::{random_bytes, token_hash};
 use crate::error::ApiError;
+use crate::server_key::ServerKey;
 use crate::store::{self, ts, Db};
+
+/// What TOTP secrets are sealed for (`ServerKey::seal`): a copy of the database without the key file holds none.
+pub const SEAL_PURPOSE: &str = "totp-secret";
+
+fn seal(key: &ServerKey, secret: &str) -> String {
+    key.seal(SEAL_PURPOSE, secret.as_bytes())
+}
+
+fn open(key: &ServerKey, sealed: &str) -> Result<String, ApiError> {
+    let bytes = key.open(SEAL_PURPOSE, sealed).map_err(|e| ApiError::Internal(e.context("a stored TOTP secret")))?;
+    String::from_utf8(bytes).map_err(|e| ApiError::Internal(e.into()))
+}
 
 /// Seconds per TOTP step.
 pub const STEP_SECONDS: u64 = 30;
@@ -72,18 +87,18 @@ pub async fn is_enabled(db: &Db, pharmacist_id: &str) -> Result<bool, ApiError> 
 }
 
 /// The secret being set up in this session: the one made earlier in it, or a new one.
-pub async fn setup_secret(db: &Db, session_hash: &str) -> Result<String, ApiError> {
+pub async fn setup_secret(db: &Db, key: &ServerKey, session_hash: &str) -> Result<String, ApiError> {
     let mut tx = store::begin_write(db).await?;
     let existing: Option<String> = sqlx::query_scalar("SELECT totp_setup_secret FROM pharmacist_sessions WHERE token_hash = ?")
         .bind(session_hash)
         .fetch_one(&mut *tx)
         .await?;
     let secret = match existing {
-        Some(secret) => secret,
+        Some(sealed) => open(key, &sealed)?,
         None => {
             let secret = new_secret();
             sqlx::query("UPDATE pharmacist_sessions SET totp_setup_secret = ? WHERE token_hash = ?")
-                .bind(&secret)
+                .bind(seal(key, &secret))
                 .bind(session_hash)
                 .execute(&mut *tx)
                 .await?;
@@ -97,20 +112,20 @@ pub async fn setup_secret(db: &Db, session_hash: &str) -> Result<String, ApiErro
 /// Turns the second factor on with the secret of this session's setup, if `code` is a code of it: the account
 /// keeps the secret, the step is used up, and ten new recovery codes are made (returned grouped, shown once).
 /// `None` for a wrong code (nothing stored).
-pub async fn enable(db: &Db, session_hash: &str, pharmacist_id: &str, code: &str) -> Result<Option<Vec<String>>, ApiError> {
+pub async fn enable(db: &Db, key: &ServerKey, session_hash: &str, pharmacist_id: &str, code: &str) -> Result<Option<Vec<String>>, ApiError> {
     let Some(TypedCode::Totp(code)) = TypedCode::parse(code) else { return Ok(None) };
     let mut tx = store::begin_write(db).await?;
     let secret: Option<String> = sqlx::query_scalar("SELECT totp_setup_secret FROM pharmacist_sessions WHERE token_hash = ?")
         .bind(session_hash)
         .fetch_one(&mut *tx)
         .await?;
-    let Some(secret) = secret else { return Ok(None) };
-    let Some(step) = matching_step(&secret, &code, now_unix())? else { return Ok(None) };
+    let Some(sealed) = secret else { return Ok(None) };
+    let Some(step) = matching_step(&open(key, &sealed)?, &code, now_unix())? else { return Ok(None) };
     let now = ts(Utc::now());
     let set = sqlx::query(
         "UPDATE pharmacists SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = ? WHERE id = ? AND totp_enabled_at IS NULL",
     )
-    .bind(&secret)
+    .bind(&sealed)
     .bind(&now)
     .bind(step as i64)
     .bind(pharmacist_id)
@@ -152,7 +167,7 @@ pub enum Passed {
 
 /// Checks a code typed at sign-in and uses it up: an app code of a step later than the last one accepted, or an
 /// unused recovery code. `None` for anything else (wrong, already used, or not a code at all).
-pub async fn verify(db: &Db, pharmacist_id: &str, typed: &str) -> Result<Option<Passed>, ApiError> {
+pub async fn verify(db: &Db, key: &ServerKey, pharmacist_id: &str, typed: &str) -> Result<Option<Passed>, ApiError> {
     match TypedCode::parse(typed) {
         None => Ok(None),
         Some(TypedCode::Totp(code)) => {
@@ -162,8 +177,8 @@ pub async fn verify(db: &Db, pharmacist_id: &str, typed: &str) -> Result<Option<
                     .fetch_optional(db)
                     .await?
                     .flatten();
-            let Some(secret) = secret else { return Ok(None) };
-            let Some(step) = matching_step(&secret, &code, now_unix())? else { return Ok(None) };
+            let Some(sealed) = secret else { return Ok(None) };
+            let Some(step) = matching_step(&open(key, &sealed)?, &code, now_unix())? else { return Ok(None) };
             let used = sqlx::query(
                 "UPDATE pharmacists SET totp_last_step = ?1 WHERE id = ?2 AND (totp_last_step IS NULL OR totp_last_step < ?1)",
             )

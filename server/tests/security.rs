@@ -672,7 +672,12 @@ async fn sign_ins_enrollments_and_syncs_are_audited() {
             .fetch_one(&app.db)
             .await
             .unwrap();
-    assert_eq!(failure, ("anonymous".into(), Some("alice".into()), Some("127.0.0.1".into())));
+    // The username typed is kept only as a keyed hash (it may be a password typed in the wrong box).
+    let keyed = app.server_key().hmac_hex(carepath_server::routes::pharmacy::REFUSED_USERNAME_PURPOSE, b"alice");
+    assert_eq!(failure, ("anonymous".into(), Some(format!("username hmac:{}", &keyed[..32])), Some("127.0.0.1".into())));
+    assert_error(app.login_response("Tr0ub4dor&3 typed as a name", "a wrong password!").await, 401, "bad_credentials").await;
+    let details: Vec<String> = sqlx::query_scalar("SELECT COALESCE(detail, '') FROM audit_log").fetch_all(&app.db).await.unwrap();
+    assert!(details.iter().all(|d| !d.to_lowercase().contains("tr0ub4dor")), "{details:?}");
 
     let client = app.login_as(&pharmacist).await;
     assert_eq!(audit_rows(&app, "login", "success").await, 1);

@@ -83,7 +83,9 @@ pub async fn login(
         && tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.map_err(anyhow::Error::from)?;
     let Some((pharmacist_id, disabled_at)) = account.filter(|_| password_ok) else {
         attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
-        store::audit(&state.db, failure(username)).await?;
+        // What was typed may be a password typed in the wrong box: kept only as a keyed hash, which tells an
+        // investigator with the key whether a given username was tried, and a copy of the log nothing.
+        store::audit(&state.db, failure(refused_username(&state, &username))).await?;
         return Err(ApiError::BadCredentials);
     };
     attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
@@ -125,6 +127,14 @@ pub async fn login(
     };
     Ok((jar.add(session_cookie(&state, session)), ApiJson(next)))
 }
+
+/// How a refused sign-in's username is kept in the audit log: `username hmac:` and the first 32 hex digits of its
+/// HMAC with the server key (purpose [`REFUSED_USERNAME_PURPOSE`]).
+pub fn refused_username(state: &AppState, username: &str) -> String {
+    format!("username hmac:{}", &state.server_key.hmac_hex(REFUSED_USERNAME_PURPOSE, username.as_bytes())[..32])
+}
+
+pub const REFUSED_USERNAME_PURPOSE: &str = "audit-refused-username";
 
 /// Signs out a session, whether it passed both factors or only the password (a sign-in given up half-way).
 pub async fn logout(

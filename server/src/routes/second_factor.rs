@@ -41,7 +41,7 @@ pub async fn setup(State(state): State<AppState>, session: SignInSession) -> Res
     if session.second_factor_enabled {
         return Err(ApiError::SecondFactorRequired);
     }
-    let secret = second_factor::setup_secret(&state.db, &session.session_hash).await?;
+    let secret = second_factor::setup_secret(&state.db, &state.server_key, &session.session_hash).await?;
     let info = pharmacist_info(&state, &session.pharmacist_id).await?;
     Ok(ApiJson(second_factor::setup_view(&secret, &info.username)?))
 }
@@ -75,7 +75,7 @@ pub async fn enable(
     }
     let ip = peer_ip(&connect);
     let attempt = reserve(&state, &session, "second_factor.enable", &ip).await?;
-    let Some(recovery_codes) = second_factor::enable(&state.db, &session.session_hash, &session.pharmacist_id, &req.code).await? else {
+    let Some(recovery_codes) = second_factor::enable(&state.db, &state.server_key, &session.session_hash, &session.pharmacist_id, &req.code).await? else {
         attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
         store::audit(&state.db, audit_entry(&session, "second_factor.enable", "failure", None, ip)).await?;
         return Err(ApiError::BadSecondFactor);
@@ -100,7 +100,7 @@ pub async fn verify(
     }
     let ip = peer_ip(&connect);
     let attempt = reserve(&state, &session, "second_factor", &ip).await?;
-    let Some(passed) = second_factor::verify(&state.db, &session.pharmacist_id, &req.code).await? else {
+    let Some(passed) = second_factor::verify(&state.db, &state.server_key, &session.pharmacist_id, &req.code).await? else {
         attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
         store::audit(&state.db, audit_entry(&session, "second_factor", "failure", None, ip)).await?;
         return Err(ApiError::BadSecondFactor);

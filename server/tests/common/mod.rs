@@ -203,7 +203,7 @@ impl TestApp {
     pub async fn add_pharmacist(&self, site_id: &str, username: &str) -> Pharmacist {
         let pharmacist = self.add_pharmacist_without_second_factor(site_id, username).await;
         sqlx::query("UPDATE pharmacists SET totp_secret = ?, totp_enabled_at = ? WHERE id = ?")
-            .bind(TOTP_SECRET)
+            .bind(self.server_key().seal(carepath_server::second_factor::SEAL_PURPOSE, TOTP_SECRET.as_bytes()))
             .bind(store::ts(Utc::now()))
             .bind(&pharmacist.id)
             .execute(&self.db)
@@ -257,7 +257,12 @@ impl TestApp {
                 .fetch_one(&self.db)
                 .await
                 .expect("the pharmacist's secret");
-        let secret = if secret.is_empty() { TOTP_SECRET.to_string() } else { secret };
+        let secret = if secret.is_empty() {
+            TOTP_SECRET.to_string()
+        } else {
+            let plain = self.server_key().open(carepath_server::second_factor::SEAL_PURPOSE, &secret).expect("a sealed secret");
+            String::from_utf8(plain).expect("base32")
+        };
         totp_code_for(&secret, last_step).await
     }
 
