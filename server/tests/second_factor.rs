@@ -128,6 +128,10 @@ async fn a_first_sign_in_sets_up_the_authenticator_from_a_qr_code_and_gets_ten_r
     }
     let me = app.client.get(app.url("/api/pharmacy/me")).header("cookie", cookie(&full)).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::OK);
+    // The secret is kept sealed with the server key, not as the key a database copy could use.
+    let stored: String = sqlx::query_scalar("SELECT totp_secret FROM pharmacists").fetch_one(&app.db).await.unwrap();
+    assert!(stored.starts_with("v1.") && !stored.contains(&secret), "{stored}");
+    assert_eq!(app.server_key().open(carepath_server::second_factor::SEAL_PURPOSE, &stored).unwrap(), secret.as_bytes());
     // Set up once: the next sign-in asks for a code, and the setup is closed.
     let next = app.login_response("alice", &pharmacist.password).await;
     let next_half = session_cookie(&next);
