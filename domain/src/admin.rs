@@ -140,6 +140,34 @@ impl SiteChange {
     }
 }
 
+/// One row of the audit log, as the site admin reads it (shaped like FHIR AuditEvent: when, who, on behalf of whom,
+/// what, outcome, from where).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// `pharmacist`, `device`, `anonymous`, `system` or `operator`.
+    pub agent_kind: String,
+    pub agent_id: Option<String>,
+    /// The pharmacist's name, or for a device whose phone it is ("patient" or the caregiver's name).
+    pub agent_name: Option<String>,
+    pub patient_id: Option<String>,
+    pub patient_name: Option<String>,
+    pub action: String,
+    /// `success`, `failure` or `limited`.
+    pub outcome: String,
+    pub detail: Option<String>,
+    pub source_ip: Option<String>,
+}
+
+/// A page of the site's audit log, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// Where the next (older) page starts, if any.
+    pub next_cursor: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

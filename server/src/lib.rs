@@ -4,6 +4,7 @@ mod cancel_safe;
 pub mod admin;
 pub mod attempts;
 pub mod client_address;
+pub mod audit_trail;
 pub mod auth;
 pub mod config;
 pub mod error;
@@ -114,7 +115,9 @@ pub fn router(state: AppState) -> Router {
         .route("/pharmacy/admin/accounts/{id}/reset-second-factor", post(routes::admin::reset_second_factor))
         .route("/pharmacy/admin/sessions", get(routes::admin::sessions))
         .route("/pharmacy/admin/sessions/{id}/end", post(routes::admin::end_session))
-        .route("/pharmacy/admin/site", axum::routing::put(routes::admin::change_site))
+        .route("/pharmacy/admin/site", get(routes::admin::site).put(routes::admin::change_site))
+        .route("/pharmacy/admin/audit", get(routes::admin::audit))
+        .route("/pharmacy/admin/audit.csv", get(routes::admin::audit_csv))
         .route("/pharmacy/me", get(routes::pharmacy::me))
         .route("/pharmacy/patients", get(routes::pharmacy::list_patients).post(routes::pharmacy::enroll_patient))
         .route("/pharmacy/queue", get(routes::pharmacy::queue))

@@ -4,9 +4,12 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::StatusCode;
-use carepath_domain::admin::{Account, NewAccount, OpenSession, SiteChange};
+use axum::response::Response;
+use carepath_domain::admin::{Account, AuditPage, NewAccount, OpenSession, SiteChange};
+use chrono::{Duration, Utc};
+use serde::Deserialize;
 
 use super::peer_ip;
 use crate::admin::{self, AccountChange};
@@ -62,4 +65,85 @@ pub async fn change_site(
 ) -> Result<ApiJson<carepath_domain::sync::PharmacistInfo>, ApiError> {
     admin::change_site(&state.db, &me, &change, &peer_ip(&connect)).await?;
     Ok(ApiJson(super::pharmacy::pharmacist_info(&state, &me.pharmacist_id).await?))
+}
+
+/// The site's numbers and triage settings as they are.
+pub async fn site(State(state): State<AppState>, AdminAuth(me): AdminAuth) -> Result<ApiJson<SiteChange>, ApiError> {
+    let (phone, after_hours_phone, fever, window): (String, String, i64, i64) = sqlx::query_as(
+        "SELECT phone, after_hours_phone, fever_threshold_c_tenths, acknowledged_window_hours FROM sites WHERE id = ?",
+    )
+    .bind(&me.site_id)
+    .fetch_one(&state.db)
+    .await?;
+    Ok(ApiJson(SiteChange {
+        phone: Some(phone),
+        after_hours_phone: Some(after_hours_phone),
+        fever_threshold_c_tenths: Some(fever as i32),
+        acknowledged_window_hours: Some(window as u32),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    limit: Option<i64>,
+    /// The `next_cursor` of the page before.
+    cursor: Option<String>,
+}
+
+/// A page of the site's audit log, newest first. Reading it is audited too.
+pub async fn audit(
+    State(state): State<AppState>,
+    AdminAuth(me): AdminAuth,
+    connect: ConnectInfo<SocketAddr>,
+    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<ApiJson<AuditPage>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::BadJson(e.body_text()))?;
+    let before = query
+        .cursor
+        .map(|c| c.parse::<i64>().map_err(|_| ApiError::Invalid(carepath_domain::ValidationError::Inconsistent("that cursor is not one this server gave"))))
+        .transpose()?;
+    let page = crate::audit_trail::page(&state.db, &me.site_id, query.limit.unwrap_or(crate::audit_trail::PAGE), before).await?;
+    crate::store::audit(&state.db, me.audit("admin.audit.read", None, peer_ip(&connect))).await?;
+    Ok(ApiJson(page))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    days: Option<u32>,
+}
+
+/// The site's audit log of the last `days` (30 by default, at most 366) as CSV, one row per event in the shape of FHIR
+/// AuditEvent: recorded, action, outcome, agent type, agent, on behalf of (patient), source address, detail.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    AdminAuth(me): AdminAuth,
+    connect: ConnectInfo<SocketAddr>,
+    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::BadJson(e.body_text()))?;
+    let days = query.days.unwrap_or(30);
+    if !(1..=366).contains(&days) {
+        return Err(carepath_domain::ValidationError::Inconsistent("days must be 1 to 366").into());
+    }
+    let entries = crate::audit_trail::since(&state.db, &me.site_id, Utc::now() - Duration::days(i64::from(days))).await?;
+    use super::program::{csv_response, finish, write_row, writer};
+    let mut w = writer();
+    let header = [
+        "recorded", "action", "outcome", "agent_type", "agent_id", "agent_name", "entity_patient_id", "entity_patient_name",
+        "source_network_address", "detail",
+    ];
+    write_row(&mut w, header.map(String::from))?;
+    let count = entries.len();
+    for e in entries {
+        write_row(&mut w, [
+            crate::store::ts(e.at), e.action, e.outcome, e.agent_kind, e.agent_id.unwrap_or_default(), e.agent_name.unwrap_or_default(),
+            e.patient_id.unwrap_or_default(), e.patient_name.unwrap_or_default(), e.source_ip.unwrap_or_default(), e.detail.unwrap_or_default(),
+        ])?;
+    }
+    let mut audit = me.audit("admin.audit.export", None, peer_ip(&connect));
+    audit.detail = Some(format!("{days} days, {count} rows"));
+    crate::store::audit(&state.db, audit).await?;
+    Ok(csv_response(&format!("audit-log-{days}-days.csv"), finish(w)?))
 }

@@ -143,7 +143,7 @@ pub async fn figures(
     Ok(ApiJson(figures))
 }
 
-fn csv_response(file_name: &str, bytes: Vec<u8>) -> Response {
+pub(crate) fn csv_response(file_name: &str, bytes: Vec<u8>) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
@@ -153,15 +153,15 @@ fn csv_response(file_name: &str, bytes: Vec<u8>) -> Response {
     response
 }
 
-fn writer() -> csv::Writer<Vec<u8>> {
+pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
     csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new())
 }
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ApiError> {
+pub(crate) fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ApiError> {
     Ok(writer.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?)
 }
 
-fn write_row<I: IntoIterator<Item = String>>(writer: &mut csv::Writer<Vec<u8>>, cells: I) -> Result<(), ApiError> {
+pub(crate) fn write_row<I: IntoIterator<Item = String>>(writer: &mut csv::Writer<Vec<u8>>, cells: I) -> Result<(), ApiError> {
     writer.write_record(cells.into_iter().map(|c| csv_cell(&c))).map_err(anyhow::Error::from)?;
     Ok(())
 }
