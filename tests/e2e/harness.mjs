@@ -69,9 +69,10 @@ export class Server {
   get url() { return `http://127.0.0.1:${this.port}`; }
 
   /** Creates a pharmacist (and site) with the real CLI. */
-  createPharmacist({ username, password, site, phone = '+1 555 0100', afterHours = '+1 555 0199' }) {
+  createPharmacist({ username, password, site, phone = '+1 555 0100', afterHours = '+1 555 0199', admin = false }) {
     execFileSync(SERVER, ['create-pharmacist', '--username', username, '--display-name', `Pharmacist ${username}`, '--site', site,
-      '--site-phone', phone, '--after-hours-phone', afterHours, '--password-stdin'], { env: this.env(), input: `${password}\n` });
+      '--site-phone', phone, '--after-hours-phone', afterHours, '--password-stdin', ...(admin ? ['--admin'] : [])],
+    { env: this.env(), input: `${password}\n` });
   }
 
   async start() {

@@ -2,6 +2,7 @@
 //! worklists and the program page. Client-side rendered Leptos; its own wasm bundle, served only to pages under
 //! `/pharmacy`, so a patient's phone never downloads or caches it.
 
+pub mod admin_page;
 pub mod alerts;
 pub mod desk_messages;
 pub mod desk_sound;
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/pharmacy/patients/:id/handout") view=crate::handout::HandoutPage/>
                     <Route path=path!("/pharmacy/worklists") view=crate::worklists::WorklistsPage/>
                     <Route path=path!("/pharmacy/program") view=crate::program::ProgramPage/>
+                    <Route path=path!("/pharmacy/admin") view=crate::admin_page::AdminPage/>
                 </Routes>
             </Router>
         </AppFrame>

@@ -62,6 +62,8 @@ pub enum DeskPage {
     Patients,
     Worklists,
     Program,
+    /// The site admin's page (linked from the review queue's header, for admins).
+    Admin,
     /// A patient's page: neither link is the current page.
     Patient,
 }
@@ -140,7 +142,12 @@ fn Dashboard(info: PharmacistInfo, on_logout: impl Fn() + Copy + 'static) -> imp
                 <h1>{text!("pharmacy-title")}</h1>
                 <p class="subtitle">{format!("{} · {}", info.display_name, info.site.name)}</p>
             </div>
-            <button type="button" class="secondary" on:click=logout>{text!("logout")}</button>
+            <div class="header-actions">
+                {(info.role == carepath_domain::admin::Role::Admin).then(|| view! {
+                    <a class="button secondary" href="/pharmacy/admin">{text!("admin-title")}</a>
+                })}
+                <button type="button" class="secondary" on:click=logout>{text!("logout")}</button>
+            </div>
         </header>
         <DeskNav current=DeskPage::Queue/>
         <AlertQueueSection/>

@@ -36,6 +36,7 @@ fn error_message(e: &ApiError) -> String {
     match e.code() {
         Some(ErrorCode::BadCredentials) => tr!("login-error-credentials"),
         Some(ErrorCode::BadSecondFactor) => tr!("second-factor-error-code"),
+        Some(ErrorCode::AccountDisabled) => tr!("login-error-disabled"),
         Some(ErrorCode::TooManyAttempts) => tr!("error-too-many-attempts"),
         // The password-only session ran out (10 minutes): start again.
         Some(ErrorCode::Unauthorized) => tr!("second-factor-error-expired"),
