@@ -39,6 +39,8 @@ struct Inner {
     public_key: String,
     subject: String,
     client: reqwest::Client,
+    /// Phones unseen this long get no pushes (`Settings::device_idle_days`).
+    device_idle_days: u32,
 }
 
 impl std::fmt::Debug for Push {
@@ -84,7 +86,12 @@ impl Push {
             .timeout(StdDuration::from_secs(15))
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
-        Ok(Push { inner: Arc::new(Inner { private_key, public_key, subject, client }) })
+        Ok(Push { inner: Arc::new(Inner { private_key, public_key, subject, client, device_idle_days: settings.device_idle_days }) })
+    }
+
+    /// A phone last seen before this is expired: no pushes for it.
+    pub fn device_idle_cutoff(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        now - chrono::Duration::days(i64::from(self.inner.device_idle_days))
     }
 
     /// The public key, base64url, for `PushManager.subscribe({ applicationServerKey })`.

@@ -1,6 +1,7 @@
 pub mod alerts;
 pub mod device;
 pub mod identity;
+pub mod patient_devices;
 pub mod patient_filters;
 pub mod pharmacy;
 pub mod program;
