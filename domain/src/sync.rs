@@ -354,7 +354,7 @@ pub struct CaregiverView {
 }
 
 /// Who ended a phone's access.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RevokedBy {
     /// A pharmacist removed this phone's access on the patient page.
@@ -366,7 +366,7 @@ pub enum RevokedBy {
 }
 
 /// Whether a phone may still reach the patient's record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum DeviceAccess {
     Active,
