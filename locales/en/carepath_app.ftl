@@ -1173,11 +1173,11 @@ check-in-due-intro = A few questions about the last 7 days, about 2 minutes.
 
 ## Lost or replaced phones (issue #15 item 3): the desk's list of phones
 phones-title = Phones
-phones-intro = Every phone connected to this patient's record. If a phone is lost or replaced, remove its access: it stops working the next time it connects, and the patient's information is deleted from it.
+phones-intro = If a phone is lost or replaced, remove its access here: the patient's information is deleted from it when it next connects.
 phones-none = No phone has been connected yet.
 phones-own = { $name }'s own phone
 phones-caregiver = { $name }'s phone (caregiver)
-phones-enrolled = Connected { $time }
+phones-enrolled = Connected { $date }
 phones-last-seen = last in touch { $time }
 phones-expired = Not in touch for more than { $days } days, so it no longer works. A new code connects it again.
 phones-revoked = Access removed { $time }

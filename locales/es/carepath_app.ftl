@@ -1182,11 +1182,11 @@ check-in-due-intro = Unas preguntas sobre los últimos 7 días, unos 2 minutos.
 
 ## Teléfonos perdidos o cambiados (issue #15 item 3): la lista de teléfonos del escritorio
 phones-title = Teléfonos
-phones-intro = Todos los teléfonos conectados al expediente de este paciente. Si se pierde o se cambia un teléfono, retire su acceso: deja de funcionar la próxima vez que se conecte, y la información del paciente se borra de él.
+phones-intro = Si un teléfono se pierde o se cambia, retire aquí su acceso: la información del paciente se borra de él cuando vuelva a conectarse.
 phones-none = Todavía no se ha conectado ningún teléfono.
 phones-own = Teléfono propio de { $name }
 phones-caregiver = Teléfono de { $name } (cuidador)
-phones-enrolled = Conectado { $time }
+phones-enrolled = Conectado el { $date }
 phones-last-seen = último contacto { $time }
 phones-expired = Sin contacto desde hace más de { $days } días, así que ya no funciona. Un código nuevo lo vuelve a conectar.
 phones-revoked = Acceso retirado { $time }

@@ -105,7 +105,7 @@ fn PhoneRow(phone: DeviceView, patient_name: String, idle_days: u32, revoke: Act
             DeviceAccess::Revoked { at, by: RevokedBy::CaregiverEnded } => Some(tr!("phones-revoked-caregiver", time = when(at))),
             DeviceAccess::Revoked { at, by: RevokedBy::Phone } => Some(tr!("phones-revoked-phone", time = when(at))),
         };
-        let meta = format!("{} · {}", tr!("phones-enrolled", time = when(enrolled)), tr!("phones-last-seen", time = when(seen)));
+        let meta = format!("{} · {}", tr!("phones-enrolled", date = format::date_with_year(enrolled.with_timezone(&chrono::Local).date_naive(), &current())), tr!("phones-last-seen", time = when(seen)));
         view! {
             <p><strong>{label}</strong></p>
             <p class="meta">{meta}</p>
