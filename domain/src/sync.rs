@@ -353,6 +353,47 @@ pub struct CaregiverView {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Who ended a phone's access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevokedBy {
+    /// A pharmacist removed this phone's access on the patient page.
+    Pharmacy,
+    /// The caregiver's access was ended, and with it every phone of theirs.
+    CaregiverEnded,
+    /// "Remove this person from this phone", on the phone itself.
+    Phone,
+}
+
+/// Whether a phone may still reach the patient's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum DeviceAccess {
+    Active,
+    /// Not seen for longer than the server's idle limit: refused (`device_expired`) until a new code.
+    Expired,
+    Revoked { at: DateTime<Utc>, by: RevokedBy },
+}
+
+/// One enrolled phone of a patient, as the pharmacist sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceView {
+    pub id: Uuid,
+    /// The caregiver whose phone it is; `None`: the patient's own.
+    pub caregiver: Option<String>,
+    pub enrolled_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub access: DeviceAccess,
+}
+
+/// Every phone ever enrolled for a patient (`GET /api/pharmacy/patients/{id}/devices`), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientDevices {
+    /// A phone unused this many days is refused (the server's `CAREPATH_DEVICE_IDLE_DAYS`).
+    pub idle_days: u32,
+    pub devices: Vec<DeviceView>,
+}
+
 /// A new caregiver and their own one-time enrollment code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaregiverResponse {
@@ -753,6 +794,12 @@ pub enum ErrorCode {
     PushEndpointRefused,
     /// The request took too long (the server's request timeout): try again.
     Timeout,
+    /// This phone's access was ended (by the pharmacy, or removed on the phone; 401): it wipes that profile
+    /// rather than retrying.
+    DeviceRevoked,
+    /// This phone's token sat unused past the idle limit (401): it wipes that profile; a new code from the
+    /// pharmacy connects it again.
+    DeviceExpired,
     Internal,
     /// A code this build does not know.
     #[serde(other)]
@@ -789,6 +836,8 @@ impl ErrorCode {
             BadSecondFactor => "bad_second_factor",
             PushEndpointRefused => "push_endpoint_refused",
             Timeout => "timeout",
+            DeviceRevoked => "device_revoked",
+            DeviceExpired => "device_expired",
             Internal => "internal",
             Unknown => "unknown",
         }

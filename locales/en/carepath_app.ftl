@@ -1105,7 +1105,7 @@ header-open-alerts = Open alerts
 header-caregivers = Caregivers
 header-no-caregivers = none
 reissue-title = New code for the patient's phone
-reissue-hint = For a lost phone or an expired code. The patient's older codes stop working. Phones already connected keep working.
+reissue-hint = For a lost phone or an expired code. The patient's older codes stop working. Phones already connected keep working: to stop a lost one, remove its access under Phones.
 reissue-submit = Make a new code
 reissue-busy = Making a code…
 reissue-done = New code. Give it to the patient, or print the handout:
@@ -1263,3 +1263,50 @@ reminders-about = About reminders, and quiet hours
 reminders-short = Get a reminder on this phone at each dose time.
 reminders-short-caregiver = Be told on this phone when a dose has not been logged.
 check-in-due-intro = A few questions about the last 7 days, about 2 minutes.
+
+## Lost or replaced phones (issue #15 item 3): the desk's list of phones
+phones-title = Phones
+phones-intro = If a phone is lost or replaced, remove its access here: the patient's information is deleted from it when it next connects.
+phones-none = No phone has been connected yet.
+phones-own = { $name }'s own phone
+phones-caregiver = { $name }'s phone (caregiver)
+phones-enrolled = Connected { $date }
+phones-last-seen = last in touch { $time }
+phones-expired = Not in touch for more than { $days } days, so it no longer works. A new code connects it again.
+phones-revoked = Access removed { $time }
+phones-revoked-caregiver = Access removed { $time }, with the caregiver's access
+phones-revoked-phone = Removed on the phone itself { $time }
+phones-revoke = Remove access
+phones-revoke-aria = Remove access for { $phone }
+phones-revoke-confirm = Remove access for { $phone }?
+phones-revoke-hint = It stops sending and receiving this patient's records, and the patient's information is deleted from it the next time it connects. Records it has not sent yet are lost. To connect a phone again, make a new code.
+phones-revoke-yes = Yes, remove access
+phones-revoke-no = Keep access
+phones-revoke-busy = Removing access…
+phones-revoke-done = Access removed for { $phone }.
+phones-error-gone = That phone is no longer on this patient's record. Reload the page.
+
+## Lost or replaced phones: on the phone
+profile-ended-revoked = This phone can no longer show { $name }'s diary: your pharmacy removed its access. What this phone kept for { $name } has been deleted. If this is a mistake, ask your pharmacy for a new code.
+profile-ended-expired = This phone had not been in touch with your pharmacy for a long time, so it can no longer show { $name }'s diary. What this phone kept for { $name } has been deleted. Ask your pharmacy for a new code to connect it again.
+profile-ended-removed = { $name } was removed from this phone.
+profile-ended-ok = OK
+nav-remove-person = Remove { $name } from this phone
+remove-person-title = Remove { $name } from this phone?
+remove-person-intro = This deletes { $name }'s diary, check-ins and messages from this phone. Everything already sent stays with your pharmacy.
+remove-person-after = After this, this phone cannot record for { $name } any more. To use it for { $name } again, you need a new code from your pharmacy.
+remove-person-others = Other people on this phone are not affected.
+remove-person-submit = Remove { $name }
+remove-person-busy = Sending what is waiting…
+remove-person-cancel = Keep { $name } on this phone
+remove-person-unsent = { $count ->
+    [one] 1 record for { $name } has not reached your pharmacy yet, and it cannot be sent now (the phone may be offline). If you remove { $name } now, it will be lost.
+   *[other] { $count } records for { $name } have not reached your pharmacy yet, and they cannot be sent now (the phone may be offline). If you remove { $name } now, they will be lost.
+}
+remove-person-unsent-hint = You can keep { $name } and try again later, when the phone is online.
+remove-person-retry = Try sending again
+remove-person-anyway = { $count ->
+    [one] Remove and lose 1 record
+   *[other] Remove and lose { $count } records
+}
+remove-person-failed = Something went wrong on this phone. Nothing was deleted. Please try again.

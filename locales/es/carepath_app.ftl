@@ -1108,7 +1108,7 @@ header-open-alerts = Alertas abiertas
 header-caregivers = Cuidadores
 header-no-caregivers = ninguno
 reissue-title = Código nuevo para el teléfono del paciente
-reissue-hint = Si perdió el teléfono o el código venció. Los códigos anteriores del paciente dejan de funcionar. Los teléfonos ya conectados siguen funcionando.
+reissue-hint = Si perdió el teléfono o el código venció. Los códigos anteriores del paciente dejan de funcionar. Los teléfonos ya conectados siguen funcionando: para detener uno perdido, retire su acceso en Teléfonos.
 reissue-submit = Crear un código nuevo
 reissue-busy = Creando el código…
 reissue-done = Código nuevo. Déselo al paciente o imprima la hoja:
@@ -1272,3 +1272,50 @@ reminders-about = Sobre los recordatorios, y horas de silencio
 reminders-short = Reciba un recordatorio en este teléfono a la hora de cada dosis.
 reminders-short-caregiver = Sepa en este teléfono cuando una dosis no se ha anotado.
 check-in-due-intro = Unas preguntas sobre los últimos 7 días, unos 2 minutos.
+
+## Teléfonos perdidos o cambiados (issue #15 item 3): la lista de teléfonos del escritorio
+phones-title = Teléfonos
+phones-intro = Si un teléfono se pierde o se cambia, retire aquí su acceso: la información del paciente se borra de él cuando vuelva a conectarse.
+phones-none = Todavía no se ha conectado ningún teléfono.
+phones-own = Teléfono propio de { $name }
+phones-caregiver = Teléfono de { $name } (cuidador)
+phones-enrolled = Conectado el { $date }
+phones-last-seen = último contacto { $time }
+phones-expired = Sin contacto desde hace más de { $days } días, así que ya no funciona. Un código nuevo lo vuelve a conectar.
+phones-revoked = Acceso retirado { $time }
+phones-revoked-caregiver = Acceso retirado { $time }, con el acceso del cuidador
+phones-revoked-phone = Quitado en el propio teléfono { $time }
+phones-revoke = Retirar acceso
+phones-revoke-aria = Retirar el acceso de { $phone }
+phones-revoke-confirm = ¿Retirar el acceso de { $phone }?
+phones-revoke-hint = Deja de enviar y recibir los registros de este paciente, y la información del paciente se borra de él la próxima vez que se conecte. Lo que aún no haya enviado se pierde. Para volver a conectar un teléfono, haga un código nuevo.
+phones-revoke-yes = Sí, retirar el acceso
+phones-revoke-no = Mantener el acceso
+phones-revoke-busy = Retirando el acceso…
+phones-revoke-done = Acceso retirado para { $phone }.
+phones-error-gone = Ese teléfono ya no está en el expediente de este paciente. Vuelva a cargar la página.
+
+## Teléfonos perdidos o cambiados: en el teléfono
+profile-ended-revoked = Este teléfono ya no puede mostrar el diario de { $name }: su farmacia retiró su acceso. Lo que este teléfono guardaba de { $name } se ha borrado. Si es un error, pida a su farmacia un código nuevo.
+profile-ended-expired = Este teléfono llevaba mucho tiempo sin contacto con su farmacia, así que ya no puede mostrar el diario de { $name }. Lo que este teléfono guardaba de { $name } se ha borrado. Pida a su farmacia un código nuevo para volver a conectarlo.
+profile-ended-removed = { $name } se quitó de este teléfono.
+profile-ended-ok = Entendido
+nav-remove-person = Quitar a { $name } de este teléfono
+remove-person-title = ¿Quitar a { $name } de este teléfono?
+remove-person-intro = Esto borra de este teléfono el diario, los cuestionarios y los mensajes de { $name }. Todo lo ya enviado se queda en su farmacia.
+remove-person-after = Después, este teléfono ya no podrá anotar nada para { $name }. Para volver a usarlo para { $name }, necesitará un código nuevo de su farmacia.
+remove-person-others = Las demás personas de este teléfono no se ven afectadas.
+remove-person-submit = Quitar a { $name }
+remove-person-busy = Enviando lo pendiente…
+remove-person-cancel = Dejar a { $name } en este teléfono
+remove-person-unsent = { $count ->
+    [one] 1 registro de { $name } todavía no ha llegado a su farmacia, y no se puede enviar ahora (puede que el teléfono no tenga conexión). Si quita a { $name } ahora, se perderá.
+   *[other] { $count } registros de { $name } todavía no han llegado a su farmacia, y no se pueden enviar ahora (puede que el teléfono no tenga conexión). Si quita a { $name } ahora, se perderán.
+}
+remove-person-unsent-hint = Puede dejar a { $name } e intentarlo más tarde, cuando el teléfono tenga conexión.
+remove-person-retry = Intentar enviar otra vez
+remove-person-anyway = { $count ->
+    [one] Quitar y perder 1 registro
+   *[other] Quitar y perder { $count } registros
+}
+remove-person-failed = Algo salió mal en este teléfono. No se borró nada. Inténtelo otra vez.

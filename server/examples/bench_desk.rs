@@ -653,6 +653,7 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
         session_idle_minutes: 30,
         session_max_hours: 12,
         enrollment_code_hours: 72,
+        device_idle_days: 180,
         checkin_library: root.join("content/checkin/library.toml"),
         alert_webhook_url: None,
         smtp_url: None,

@@ -96,15 +96,22 @@ impl FromRequestParts<AppState> for DeviceAuth {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or(ApiError::Unauthorized)?;
-        let row: Option<(String, String, String, Option<String>, String)> = sqlx::query_as(
-            "SELECT id, patient_id, last_seen_at, caregiver_id, enrolled_at FROM devices WHERE token_hash = ? AND revoked_at IS NULL",
+        let row: Option<(String, String, String, Option<String>, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, patient_id, last_seen_at, caregiver_id, enrolled_at, revoked_at FROM devices WHERE token_hash = ?",
         )
         .bind(token_hash(token.trim()))
         .fetch_optional(&state.db)
         .await?;
-        let (device_id, patient_id, last_seen_at, caregiver_id, enrolled_at) = row.ok_or(ApiError::Unauthorized)?;
+        let (device_id, patient_id, last_seen_at, caregiver_id, enrolled_at, revoked_at) = row.ok_or(ApiError::Unauthorized)?;
+        // A phone that was once let in is told why it no longer is, so it wipes that profile instead of retrying.
+        if revoked_at.is_some() {
+            return Err(ApiError::DeviceRevoked);
+        }
         let enrolled_at = crate::store::parse_ts(&enrolled_at)?;
         let now = Utc::now();
+        if parse_ts(&last_seen_at)? < state.settings.device_idle_cutoff(now) {
+            return Err(ApiError::DeviceExpired);
+        }
         if needs_touch(&last_seen_at, now)? {
             sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?").bind(ts(now)).bind(&device_id).execute(&state.db).await?;
         }

@@ -40,6 +40,10 @@ pub struct Settings {
     /// Hours an enrollment code stays valid.
     #[arg(long, env = "CAREPATH_ENROLLMENT_CODE_HOURS", default_value_t = 72)]
     pub enrollment_code_hours: i64,
+    /// Days a phone may go without reaching the server before its token stops working (`device_expired`; a new
+    /// enrollment code connects it again). Also ends reminders and message pushes to it.
+    #[arg(long, env = "CAREPATH_DEVICE_IDLE_DAYS", default_value_t = 180, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub device_idle_days: u32,
     /// The symptom item library (a content pack; see content/checkin/README.md). Loaded and checked at startup.
     #[arg(long, env = "CAREPATH_CHECKIN_LIBRARY", default_value = "content/checkin/library.toml")]
     pub checkin_library: PathBuf,
@@ -149,6 +153,11 @@ impl Settings {
 
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// A device last seen before this is expired.
+    pub fn device_idle_cutoff(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        now - chrono::Duration::days(i64::from(self.device_idle_days))
     }
 
     pub fn header_timeout(&self) -> Duration {

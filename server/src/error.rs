@@ -17,6 +17,10 @@ pub enum ApiError {
     TooLarge,
     #[error("Sign-in is required.")]
     Unauthorized,
+    #[error("This phone's access has been removed. Ask your pharmacy for a new code to connect it again.")]
+    DeviceRevoked,
+    #[error("This phone has not been in touch for too long. Ask your pharmacy for a new code to connect it again.")]
+    DeviceExpired,
     #[error("The username or password is not right.")]
     BadCredentials,
     #[error("That username is taken. Choose another one.")]
@@ -75,6 +79,8 @@ impl ApiError {
             NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::NotJson),
             TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
             Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            DeviceRevoked => (StatusCode::UNAUTHORIZED, ErrorCode::DeviceRevoked),
+            DeviceExpired => (StatusCode::UNAUTHORIZED, ErrorCode::DeviceExpired),
             BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
             UsernameTaken => (StatusCode::CONFLICT, ErrorCode::UsernameTaken),
             Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),

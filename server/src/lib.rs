@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         // /enroll, which carries one, stays uncompressed), so compression leaks nothing worth guessing.
         .route("/device/profile", get(routes::device::profile).layer(compressed()))
         .route("/device/sync", post(routes::device::sync))
+        .route("/device/unenroll", post(routes::patient_devices::unenroll))
         .route("/device/push/key", get(routes::push::key))
         .route("/device/push/subscription", axum::routing::put(routes::push::subscribe).delete(routes::push::unsubscribe))
         .route("/device/push/snooze", post(routes::push::snooze))
@@ -138,6 +139,8 @@ pub fn router(state: AppState) -> Router {
         .route("/pharmacy/patients/{id}/refill-reminder", axum::routing::put(routes::regimens::set_refill_reminder))
         .route("/pharmacy/patients/{id}/caregivers", post(routes::regimens::add_caregiver))
         .route("/pharmacy/patients/{id}/caregivers/{caregiver_id}/revoke", post(routes::regimens::revoke_caregiver))
+        .route("/pharmacy/patients/{id}/devices", get(routes::patient_devices::list))
+        .route("/pharmacy/patients/{id}/devices/{device_id}/revoke", post(routes::patient_devices::revoke))
         .route("/pharmacy/patients/{id}/interventions", post(routes::worklists::add_intervention))
         .route("/pharmacy/worklists", get(routes::worklists::counts))
         .route("/pharmacy/worklists/{list}", get(routes::worklists::page))

@@ -211,7 +211,7 @@ impl PushWaker {
     }
 }
 
-/// Queues a push for each subscribed device (not revoked) of the patient that may read message `message_id`
+/// Queues a push for each subscribed device (not revoked, seen since `idle_cutoff`) of the patient that may read message `message_id`
 /// (`to_caregivers`: addressed to the caregivers too), in the transaction that stores it. Returns how many.
 pub async fn queue_pushes(
     conn: &mut SqliteConnection,
@@ -219,18 +219,20 @@ pub async fn queue_pushes(
     message_id: Uuid,
     to_caregivers: bool,
     now: DateTime<Utc>,
+    idle_cutoff: DateTime<Utc>,
 ) -> anyhow::Result<u64> {
     let all = crate::message_audience::sharing(conn, patient_id).await?.is_some_and(|s| s.caregivers_may_read);
     let caregivers = Reader::Caregiver { all };
     let queued = sqlx::query(
         "INSERT INTO message_pushes (message_id, device_id, created_at, next_attempt_at)
          SELECT ?, s.device_id, ?, ? FROM devices d JOIN push_subscriptions s ON s.device_id = d.id
-         WHERE d.patient_id = ? AND d.revoked_at IS NULL AND (d.caregiver_id IS NULL OR ?)",
+         WHERE d.patient_id = ? AND d.revoked_at IS NULL AND d.last_seen_at >= ? AND (d.caregiver_id IS NULL OR ?)",
     )
     .bind(message_id.to_string())
     .bind(ts(now))
     .bind(ts(now))
     .bind(patient_id)
+    .bind(ts(idle_cutoff))
     .bind(caregivers.reads_pharmacy_message(to_caregivers))
     .execute(&mut *conn)
     .await?;

@@ -49,6 +49,8 @@ struct Inner {
     client: reqwest::Client,
     /// For endpoints on `CAREPATH_PUSH_ALLOWED_HOSTS` (a local push service in tests), when there are any.
     allow_listed_client: Option<reqwest::Client>,
+    /// Phones unseen this long get no pushes (`Settings::device_idle_days`).
+    device_idle_days: u32,
 }
 
 impl std::fmt::Debug for Push {
@@ -101,13 +103,18 @@ impl Push {
         if !settings.push_allowed_hosts.is_empty() {
             tracing::warn!(hosts = ?settings.push_allowed_hosts, "web push: these hosts are reached over plain http and at any address (CAREPATH_PUSH_ALLOWED_HOSTS: for tests only)");
         }
-        Ok(Push { inner: Arc::new(Inner { private_key, public_key, subject, targets, client, allow_listed_client }) })
+        Ok(Push { inner: Arc::new(Inner { private_key, public_key, subject, targets, client, allow_listed_client, device_idle_days: settings.device_idle_days }) })
     }
 
     /// Whether the server sends to `endpoint` (when a device hands its subscription over): https to a host whose
     /// addresses are all public, or a host on the allow-list.
     pub async fn check_endpoint(&self, endpoint: &str) -> Result<(), Refusal> {
         self.inner.targets.check(endpoint).await.map(|_| ())
+    }
+
+    /// A phone last seen before this is expired: no pushes for it.
+    pub fn device_idle_cutoff(&self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        now - chrono::Duration::days(i64::from(self.inner.device_idle_days))
     }
 
     /// The public key, base64url, for `PushManager.subscribe({ applicationServerKey })`.

@@ -83,7 +83,7 @@ struct Device {
 pub async fn run(db: &Db, push: &Push, after: DateTime<Utc>, now: DateTime<Utc>) -> anyhow::Result<Round> {
     let mut round = Round::default();
     let mut by_patient: BTreeMap<String, Vec<Device>> = BTreeMap::new();
-    for (patient_id, device) in subscribed_devices(db).await? {
+    for (patient_id, device) in subscribed_devices(db, push.device_idle_cutoff(now)).await? {
         by_patient.entry(patient_id).or_default().push(device);
     }
     for (patient_id, devices) in by_patient {
@@ -97,14 +97,16 @@ pub async fn run(db: &Db, push: &Push, after: DateTime<Utc>, now: DateTime<Utc>)
     Ok(round)
 }
 
-async fn subscribed_devices(db: &Db) -> anyhow::Result<Vec<(String, Device)>> {
+/// Subscribed phones still let in: not revoked, and seen since `idle_cutoff`.
+async fn subscribed_devices(db: &Db, idle_cutoff: DateTime<Utc>) -> anyhow::Result<Vec<(String, Device)>> {
     type Row = (String, String, Option<String>, String, String, String, Option<String>, Option<String>, Option<i64>, String, Option<String>);
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT d.patient_id, s.device_id, d.caregiver_id, s.endpoint, s.p256dh, s.auth, s.quiet_start, s.quiet_end,
                 s.overdue_after_minutes, s.created_at, s.overdue_lines
          FROM push_subscriptions s JOIN devices d ON d.id = s.device_id
-         WHERE d.revoked_at IS NULL ORDER BY d.patient_id, s.device_id",
+         WHERE d.revoked_at IS NULL AND d.last_seen_at >= ? ORDER BY d.patient_id, s.device_id",
     )
+    .bind(ts(idle_cutoff))
     .fetch_all(db)
     .await?;
     let mut devices = Vec::with_capacity(rows.len());

@@ -440,6 +440,7 @@ async fn every_desk_query_reads_through_an_index() {
     queries.extend(carepath_server::routes::program::desk_queries());
     queries.extend(carepath_server::routes::patient_filters::desk_queries());
     queries.extend(carepath_server::audit_trail::queries());
+    queries.extend(carepath_server::routes::patient_devices::desk_queries());
     let sorts_allowed = [
         "program: median by tier",
         "program: interventions",
@@ -451,6 +452,8 @@ async fn every_desk_query_reads_through_an_index() {
         "patients: devices of a page",
         // One patient's caregivers: a handful, sorted by when they were added.
         "header: caregivers",
+        // One patient's phones: a handful, sorted by access and when they were enrolled.
+        "devices: a patient's phones",
     ];
     let mut plans: HashMap<&str, String> = HashMap::new();
     for (name, sql) in &queries {
@@ -497,6 +500,7 @@ async fn every_desk_query_reads_through_an_index() {
         ("patients: page", "COVERING INDEX patients_site_created (site_id=?)"),
         ("patients: page after a cursor", "COVERING INDEX patients_site_created (site_id=? AND (created_at,id)<(?,?))"),
         ("patients: devices of a page", "devices_patient (patient_id=? AND revoked_at=?)"),
+        ("devices: a patient's phones", "devices_patient (patient_id=?)"),
         ("queue: page", "site_events USING PRIMARY KEY (site_id=?)"),
         ("patients: born on a date", "patients_site_dob (site_id=? AND date_of_birth=?)"),
         ("patients: by MRN", "patients_site_mrn (site_id=? AND mrn=?)"),

@@ -436,3 +436,28 @@ async fn the_push_service_refuses_a_message_signed_with_another_key() {
     assert_eq!(app.count("push_reminders_sent").await, 0, "the claim is given back, to be tried again");
     assert_eq!(app.count("push_subscriptions").await, 1, "a refused message does not delete the subscription");
 }
+
+/// A phone unused past the idle limit (issue #15 item 3) or removed is refused, and gets no reminders either: a
+/// lost phone in a drawer must not keep lighting up.
+#[tokio::test]
+async fn an_expired_or_removed_phone_gets_no_reminder() {
+    let (app, pharmacist) = setup("idle").await;
+    let service = PushService::start();
+    let idle = patient_with_dose(&app, &pharmacist, 10).await;
+    let removed = patient_with_dose(&app, &pharmacist, 10).await;
+    let kept = patient_with_dose(&app, &pharmacist, 10).await;
+    let idle_subscription = subscribe(&app, &service, &idle.token, None, None).await;
+    let removed_subscription = subscribe(&app, &service, &removed.token, None, None).await;
+    let kept_subscription = subscribe(&app, &service, &kept.token, None, None).await;
+    let long_ago = store::ts(Utc::now() - Duration::days(181));
+    app.execute(&format!("UPDATE devices SET last_seen_at = '{long_ago}' WHERE patient_id = '{}'", idle.patient)).await.unwrap();
+    let response = app.client.post(app.url("/api/device/unenroll")).bearer_auth(&removed.token).json(&json!({})).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    let push = push(&app).await;
+    let round = reminders::run(&app.db, &push, kept.due - Duration::minutes(1), kept.due + Duration::minutes(1)).await.expect("round");
+    assert_eq!(round, delivered(1));
+    assert_eq!(service.messages_json(&kept_subscription).await.len(), 1);
+    assert!(service.messages_json(&idle_subscription).await.is_empty());
+    assert!(service.messages_json(&removed_subscription).await.is_empty());
+}

@@ -197,7 +197,7 @@ async fn a_caregiver_enrolls_with_their_own_code_and_their_records_say_so_until_
     // Revoked: her device is refused from the next request on; the patient's is not; her records stay.
     let r = post(&app, &client, &format!("/api/pharmacy/patients/{}/caregivers/{caregiver_id}/revoke", ana.id), json!({})).await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_error(app.profile_response(&maria).await, 401, "unauthorized").await;
+    assert_error(app.profile_response(&maria).await, 401, "device_revoked").await;
     assert_eq!(app.profile_response(&ana.token).await.status(), StatusCode::OK);
     assert_eq!(diary(&app, &client, ana.id).await.lines[0].items.len(), 1);
     let blank = post(&app, &client, &format!("/api/pharmacy/patients/{}/caregivers", ana.id), json!({ "name": " " })).await;

@@ -74,8 +74,9 @@ async fn a_revoked_device_is_refused_on_its_next_request() {
     let revoked = app.execute(&format!("UPDATE devices SET revoked_at = '{}'", ts(Utc::now()))).await.unwrap();
     assert_eq!(revoked, 1);
 
-    assert_error(app.profile_response(&patient.token).await, 401, "unauthorized").await;
-    assert_error(app.sync(&patient.token, &[check_in(Symptom::Pain, 2, None)]).await, 401, "unauthorized").await;
+    // Its own code, so the phone wipes that profile instead of retrying (tests/devices.rs: every device route).
+    assert_error(app.profile_response(&patient.token).await, 401, "device_revoked").await;
+    assert_error(app.sync(&patient.token, &[check_in(Symptom::Pain, 2, None)]).await, 401, "device_revoked").await;
     assert_eq!(app.count("events").await, 1);
 }
 

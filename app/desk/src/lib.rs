@@ -9,6 +9,7 @@ pub mod desk_sound;
 pub mod handout;
 pub mod identity_fields;
 pub mod intervention_form;
+pub mod patient_devices;
 pub mod patient_header;
 pub mod patient_page;
 pub mod patients_list;

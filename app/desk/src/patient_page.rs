@@ -1,6 +1,6 @@
 //! The pharmacist's page about one patient (`/pharmacy/patients/:id`). What needs acting on comes first: the
 //! alerts (open ones compact and workable here too, resolved ones folded) beside the messages, with a reply form;
-//! then the plan and adherence (side by side at desktop width); then the check-in cadence and caregivers; then
+//! then the plan and adherence (side by side at desktop width); then caregivers and phones, the check-in cadence and a new code; then
 //! symptom trends, temperature readings and every check-in, folded.
 
 use carepath_domain::sync::{CadenceRequest, PatientTimeline, PharmacistInfo};
@@ -269,11 +269,13 @@ fn PatientTimelineView() -> impl IntoView {
                     </section>
                 </div>
                 {move || patient.get().map(|(id, _)| view! { <RegimenSection patient_id=id/> })}
+                // Two by two at desk width: the people and their phones side by side, then the cadence and a new code.
                 <div class="patient-settings">
+                    {move || patient.get().map(|(id, _)| view! { <CaregiversSection patient_id=id/> })}
+                    {move || patient.get().map(|(id, name)| view! { <crate::patient_devices::PhonesSection patient_id=id patient_name=name/> })}
                     {move || latest.with(|t| t.as_ref().map(|t| (t.patient_id, t.check_in_every_days))).map(|(id, days)| view! {
                         <CadenceForm patient_id=id current=days/>
                     })}
-                    {move || patient.get().map(|(id, _)| view! { <CaregiversSection patient_id=id/> })}
                     {move || patient.get().map(|(id, _)| view! { <ReissueCode patient_id=id/> })}
                 </div>
                 <section class="card trends-section" aria-labelledby="timeline-trends-title">

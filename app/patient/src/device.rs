@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 use carepath_domain::sync::{
-    DeviceProfile, EnrollRequest, EnrollResponse, EventBody, PatientEvent, SyncRequest, SyncResponse, MAX_BATCH, PROFILE_DIARY_DAYS,
+    DeviceProfile, Empty, EnrollRequest, EnrollResponse, ErrorCode, EventBody, PatientEvent, SyncRequest, SyncResponse, MAX_BATCH,
+    PROFILE_DIARY_DAYS,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
@@ -26,6 +27,8 @@ const ENROLLMENTS_KEY: &str = "enrollments";
 /// The key of the profile on screen.
 const ACTIVE_KEY: &str = "active_profile";
 const LAST_SYNC_KEY: &str = "last_synced";
+/// Profiles that left this phone, to say so until the person taps OK: a JSON list of [`Ended`].
+const ENDED_KEY: &str = "ended_profiles";
 /// The key of the first profile on a device (and of events recorded before profiles existed).
 pub const FIRST_PROFILE: &str = "default";
 thread_local! {
@@ -41,6 +44,9 @@ const POLL_VISIBLE_EVERY: Duration = Duration::from_secs(30);
 const SYNC_TIMEOUT: Duration = Duration::from_secs(20);
 /// The same for fetching the profile.
 const PROFILE_TIMEOUT: Duration = Duration::from_secs(15);
+/// Telling the server a profile leaves this phone: without an answer by then it goes anyway (the token then
+/// expires unused).
+const UNENROLL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Check-ins stay on the device this long after they were sent (the patient's own history and trends); other
 /// acknowledged events only as long as the profile carries the diary back ([`PROFILE_DIARY_DAYS`]).
 const CHECK_IN_KEEP_DAYS: i64 = 365;
@@ -71,6 +77,34 @@ impl Enrollment {
     }
 }
 
+/// Why a profile left this phone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndedWhy {
+    /// The pharmacy removed this phone's access (`device_revoked`).
+    Revoked,
+    /// The phone was out of touch past the server's idle limit (`device_expired`).
+    Expired,
+    /// "Remove this person from this phone", here.
+    Removed,
+}
+
+/// A profile that left this phone: only the name stays, for the notice, until the person taps OK.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Ended {
+    pub name: String,
+    pub why: EndedWhy,
+}
+
+/// The server's word that a profile's token no longer works: wipe that profile, do not retry.
+fn ended_by_server(error: &ApiError) -> Option<EndedWhy> {
+    match error.code() {
+        Some(ErrorCode::DeviceRevoked) => Some(EndedWhy::Revoked),
+        Some(ErrorCode::DeviceExpired) => Some(EndedWhy::Expired),
+        _ => None,
+    }
+}
+
 /// Everything the patient screens need, provided as context.
 #[derive(Clone, Copy)]
 pub struct Device {
@@ -91,6 +125,8 @@ pub struct Device {
     pub storage_error: RwSignal<Option<String>>,
     /// How much the app stores on this phone, when the browser says.
     pub storage: RwSignal<Option<StorageUse>>,
+    /// Profiles that left this phone, said on screen until OK.
+    pub ended: RwSignal<Vec<Ended>>,
     /// A sync was asked for while one ran (e.g. a record just made): the running one goes round again.
     sync_again: StoredValue<bool>,
 }
@@ -153,6 +189,7 @@ impl Device {
             syncing: RwSignal::new(false),
             storage_error: RwSignal::new(None),
             storage: RwSignal::new(None),
+            ended: RwSignal::new(Vec::new()),
             sync_again: StoredValue::new(false),
         };
         spawn_local(async move { device.load().await });
@@ -163,8 +200,8 @@ impl Device {
 
     async fn load(self) {
         // What the first screen needs, in one read of the store (the app's start waits on it).
-        let settings = outbox::get_settings([ENROLLMENTS_KEY, ACTIVE_KEY, LAST_SYNC_KEY, LEGACY_TOKEN_KEY]).await;
-        let [enrollments, saved_active, last_synced, legacy_token] = settings.unwrap_or_else(|e| {
+        let settings = outbox::get_settings([ENROLLMENTS_KEY, ACTIVE_KEY, LAST_SYNC_KEY, LEGACY_TOKEN_KEY, ENDED_KEY]).await;
+        let [enrollments, saved_active, last_synced, legacy_token, ended] = settings.unwrap_or_else(|e| {
             self.storage_error.set(Some(e.to_string()));
             Default::default()
         });
@@ -174,6 +211,9 @@ impl Device {
         };
         if let Some(ts) = last_synced {
             self.last_synced.set(ts.parse().ok());
+        }
+        if let Some(json) = ended {
+            self.ended.set(serde_json::from_str(&json).unwrap_or_default());
         }
         let active = saved_active
             .clone()
@@ -375,9 +415,11 @@ impl Device {
         let enrollments = self.enrollments.get_untracked();
         let mut outcome = Ok(());
         let mut sent = 0;
+        let mut ended = Vec::new();
         for enrollment in &enrollments {
             let store = ProfileOutbox { device: self, owner: &enrollment.key };
             let result = outbox::drain(&store, &SyncEndpoint { token: &enrollment.token }, MAX_BATCH).await;
+            let mut end = result.as_ref().err().and_then(ended_by_server);
             if let Ok(done) = &result {
                 sent += done.sent;
                 match api::get_within::<DeviceProfile>("/api/device/profile", Some(&enrollment.token), PROFILE_TIMEOUT).await {
@@ -391,14 +433,28 @@ impl Device {
                             self.profile.set(Some(Some(profile)));
                         }
                     }
+                    Err(e) if ended_by_server(&e).is_some() => end = ended_by_server(&e),
                     // No answer: as offline (the events went, but the phone cannot say it is connected).
                     Err(ApiError::Offline) if outcome.is_ok() => outcome = Err(ApiError::Offline),
                     Err(_) => {}
                 }
             }
+            // The pharmacy removed this phone's access (or it expired): that profile leaves; the others go on.
+            if let Some(why) = end {
+                ended.push((enrollment.key.clone(), why));
+                continue;
+            }
             if outcome.is_ok() {
                 outcome = result.map(|_| ());
             }
+        }
+        for (key, why) in ended {
+            if let Err(e) = self.end_profile(&key, why).await {
+                self.storage_error.set(Some(e.to_string()));
+            }
+        }
+        if self.enrollments.with_untracked(Vec::is_empty) {
+            return;
         }
         self.save_enrollments().await;
         match outcome {
@@ -421,6 +477,70 @@ impl Device {
         if self.storage.get_untracked() != storage {
             self.storage.set(storage);
         }
+    }
+
+    /// Takes profile `key` off this phone: all its events (waiting ones too), its entry with the token and the
+    /// profile, and, when it was the last, everything the app kept (settings, the saved call numbers). Only the
+    /// person's name stays, for the notice. Other profiles are not touched. Nothing is changed when the events
+    /// cannot be deleted.
+    pub async fn end_profile(self, key: &str, why: EndedWhy) -> Result<(), outbox::StoreError> {
+        let Some(gone) = self.enrollments.with_untracked(|list| list.iter().find(|e| e.key == key).cloned()) else { return Ok(()) };
+        outbox::delete_owner(key).await?;
+        self.enrollments.update(|list| list.retain(|e| e.key != key));
+        let last = self.enrollments.with_untracked(Vec::is_empty);
+        if last {
+            outbox::clear().await?;
+            crate::shell::forget_call_numbers();
+            self.last_synced.set(None);
+        } else {
+            self.save_enrollments().await;
+        }
+        self.ended.update(|list| list.push(Ended { name: gone.profile.display_name.clone(), why }));
+        self.save_ended().await;
+        if last || self.active.get_untracked().as_deref() == Some(key) {
+            let next = self.enrollments.with_untracked(|list| list.first().map(|e| e.key.clone()));
+            self.show(next).await;
+        } else {
+            self.refresh_counts().await;
+        }
+        Ok(())
+    }
+
+    /// "Remove this person from this phone": the token is ended at the server when it answers (a copy of it
+    /// then stops working too), then the profile leaves this phone ([`Device::end_profile`]). Sending what waits
+    /// first, or saying what would be lost, is the screen's part.
+    pub async fn remove_profile(self, key: &str) -> Result<(), outbox::StoreError> {
+        if let Some(token) = self.enrollments.with_untracked(|list| list.iter().find(|e| e.key == key).map(|e| e.token.clone())) {
+            let _ = api::post_within::<_, Empty>("/api/device/unenroll", &Empty {}, Some(&token), UNENROLL_TIMEOUT).await;
+        }
+        self.end_profile(key, EndedWhy::Removed).await
+    }
+
+    /// How many records of profile `key` have not reached the pharmacy (waiting, or refused).
+    pub async fn unsent(self, key: &str) -> Result<usize, outbox::StoreError> {
+        Ok(outbox::of_owner(key).await?.iter().filter(|e| e.delivery != Delivery::Sent).count())
+    }
+
+    /// A sync now, after the one running (if any) has ended: for a screen that must know what it sent.
+    pub async fn sync_and_wait(self) {
+        for _ in 0..150 {
+            if !self.syncing.get_untracked() {
+                break;
+            }
+            gloo::timers::future::TimeoutFuture::new(200).await;
+        }
+        self.sync().await;
+    }
+
+    async fn save_ended(self) {
+        let json = self.ended.with_untracked(|list| serde_json::to_string(list).unwrap_or_default());
+        let _ = outbox::set_setting(ENDED_KEY, &json).await;
+    }
+
+    /// The person tapped OK on the notices of profiles that left.
+    pub async fn dismiss_ended(self) {
+        self.ended.set(Vec::new());
+        self.save_ended().await;
     }
 
     fn start_background_sync(self) {

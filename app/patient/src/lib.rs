@@ -11,6 +11,7 @@ pub mod messages;
 pub mod outbox;
 pub mod patient;
 pub mod reminders;
+pub mod remove_person;
 pub mod report;
 pub mod shell;
 
@@ -36,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/check-in") view=|| view! { <PatientShell><CheckInScreen/></PatientShell> }/>
                     <Route path=path!("/report") view=|| view! { <PatientShell><crate::report::ReportSymptomScreen/></PatientShell> }/>
                     <Route path=path!("/my-check-ins") view=|| view! { <PatientShell><MyCheckInsScreen/></PatientShell> }/>
+                    <Route path=path!("/remove-person") view=|| view! { <PatientShell><crate::remove_person::RemovePersonScreen/></PatientShell> }/>
                     <Route path=path!("/add-person") view=|| view! { <PatientShell><crate::patient::AddPersonScreen/></PatientShell> }/>
                     <Route path=path!("/diary") view=|| view! { <PatientShell><crate::diary::DiaryScreen/></PatientShell> }/>
                     <Route path=path!("/messages") view=|| view! { <PatientShell><crate::messages::MessagesScreen/></PatientShell> }/>

@@ -210,7 +210,32 @@ export async function kvSet(key, value) {
   await finished(tx);
 }
 
-/** Wipes everything on this device (unenroll). */
+/**
+ * Deletes every event of profile `owner` (waiting, sent or refused), in one strict transaction: a profile removed
+ * from this phone, by the pharmacy or on the phone. Other profiles' rows are not touched. Returns how many went.
+ */
+export async function deleteOwner(owner) {
+  const db = await open();
+  const tx = db.transaction('events', 'readwrite', { durability: 'strict' });
+  const store = tx.objectStore('events');
+  let removed = 0;
+  await new Promise((resolve, reject) => {
+    // [owner, synced]: every row has both, so every row of the profile is in this index.
+    const req = store.index('owner_synced').openKeyCursor(ownerRange(owner));
+    req.onerror = () => reject(req.error);
+    req.onsuccess = () => {
+      const cursor = req.result;
+      if (!cursor) { resolve(); return; }
+      store.delete(cursor.primaryKey);
+      removed++;
+      cursor.continue();
+    };
+  });
+  await finished(tx);
+  return removed;
+}
+
+/** Wipes everything on this device (the last profile left it). */
 export async function clearAll() {
   const db = await open();
   const tx = db.transaction(['events', 'kv'], 'readwrite', { durability: 'strict' });

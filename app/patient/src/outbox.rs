@@ -37,6 +37,8 @@ extern "C" {
     async fn kv_get_many_js(keys_json: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = kvSet)]
     async fn kv_set_js(key: &str, value: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = deleteOwner)]
+    async fn delete_owner_js(owner: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearAll)]
     async fn clear_all_js() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = requestPersistentStorage)]
@@ -186,6 +188,12 @@ pub async fn get_settings<const N: usize>(keys: [&str; N]) -> Result<[Option<Str
 pub async fn set_setting(key: &str, value: &str) -> Result<(), StoreError> {
     kv_set_js(key, value).await.map_err(js_err)?;
     Ok(())
+}
+
+/// Deletes every event of profile `owner` on this device; returns how many.
+pub async fn delete_owner(owner: &str) -> Result<usize, StoreError> {
+    let n = delete_owner_js(owner).await.map_err(js_err)?;
+    Ok(n.as_f64().unwrap_or(0.0) as usize)
 }
 
 pub async fn clear() -> Result<(), StoreError> {

@@ -24,7 +24,8 @@ pub fn PatientShell(children: ChildrenFn) -> impl IntoView {
     // Only whether the device is enrolled decides what shows: a profile refreshed by a sync must not rebuild the
     // screen under the patient's fingers (it would throw away a check-in half answered).
     let enrolled = Memo::new(move |_| device.profile.with(|p| p.as_ref().map(Option::is_some)));
-    move || match enrolled.get() {
+    // A profile that left this phone (the pharmacy removed its access, or it was removed here) is said first.
+    let screen = move || match enrolled.get() {
         None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
         Some(false) => view! { <EnrollScreen adding=false/> }.into_any(),
         Some(true) => view! {
@@ -33,7 +34,8 @@ pub fn PatientShell(children: ChildrenFn) -> impl IntoView {
             {children()}
         }
         .into_any(),
-    }
+    };
+    view! { <crate::remove_person::EndedNotices/>{screen} }
 }
 
 /// `/add-person`: another profile on this phone — a second patient, or a caregiver's code for someone they help.
@@ -273,6 +275,9 @@ pub fn TodayScreen() -> impl IntoView {
                 <A href="/guides" attr:class="button secondary">{text!("nav-guides")}</A>
                 <A href="/my-check-ins" attr:class="button secondary">{text!("nav-my-check-ins")}</A>
                 <A href="/add-person" attr:class="button secondary">{text!("nav-add-person")}</A>
+                <A href="/remove-person" attr:class="button secondary" attr:data-testid="remove-person">
+                    {move || tr!("nav-remove-person", name = profile().display_name)}
+                </A>
             </nav>
             {move || device.profile.get().flatten().map(|p| view! { <CallNow site=p.site/> })}
         </section>

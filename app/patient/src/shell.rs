@@ -41,8 +41,7 @@ pub fn save_call_numbers(site: &SiteInfo, fever_threshold_c_tenths: i32) {
     }
 }
 
-/// Forgets the saved numbers: for when the last profile leaves this phone (no such path yet: profiles are only
-/// ever added).
+/// Forgets the saved numbers: for when the last profile leaves this phone (`Device::end_profile`).
 pub fn forget_call_numbers() {
     if let Some(storage) = window().local_storage().ok().flatten() {
         let _ = storage.remove_item(CALL_NUMBERS_KEY);

@@ -531,7 +531,7 @@ pub async fn reply(
     audit.detail = req.to_caregivers.then(|| "caregivers may read it".to_string());
     store::audit(&mut *tx, audit).await?;
     // A push to each subscribed phone that may read it, sent after the commit by the background task (`messages`).
-    let pushes = crate::messages::queue_pushes(&mut tx, &patient_id.to_string(), id, req.to_caregivers, now).await?;
+    let pushes = crate::messages::queue_pushes(&mut tx, &patient_id.to_string(), id, req.to_caregivers, now, state.settings.device_idle_cutoff(now)).await?;
     let from: String = sqlx::query_scalar("SELECT display_name FROM pharmacists WHERE id = ?")
         .bind(&me.pharmacist_id)
         .fetch_one(&mut *tx)

@@ -2,6 +2,7 @@ pub mod admin;
 pub mod alerts;
 pub mod device;
 pub mod identity;
+pub mod patient_devices;
 pub mod patient_filters;
 pub mod pharmacy;
 pub mod program;

@@ -209,7 +209,7 @@ pub async fn revoke_caregiver(
     if updated.rows_affected() == 0 {
         return Err(ApiError::NotFound);
     }
-    sqlx::query("UPDATE devices SET revoked_at = COALESCE(revoked_at, ?) WHERE caregiver_id = ?")
+    sqlx::query("UPDATE devices SET revoked_at = COALESCE(revoked_at, ?), revoked_by = COALESCE(revoked_by, 'caregiver_ended') WHERE caregiver_id = ?")
         .bind(&now)
         .bind(caregiver_id.to_string())
         .execute(&mut *tx)

@@ -130,6 +130,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         session_idle_minutes: 30,
         session_max_hours: 12,
         enrollment_code_hours: 72,
+        device_idle_days: 180,
         checkin_library: Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/checkin/library.toml"),
         alert_webhook_url: None,
         smtp_url: None,
