@@ -17,6 +17,7 @@ use crate::ValidationError;
 
 /// Why a dose was skipped on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     SideEffects,
@@ -29,6 +30,7 @@ pub enum SkipReason {
 
 /// What the patient recorded about a dose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DoseOutcome {
     Taken,
@@ -101,6 +103,7 @@ impl DoseTiming {
 
 /// A diary record as stored: append-only, a correction names the record it supersedes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryRecord {
     pub id: Uuid,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -116,6 +119,7 @@ pub struct DiaryRecord {
 
 /// A diary record with its supersession resolved: what adherence reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryEntry {
     pub date: NaiveDate,
     pub slot: DoseSlot,
@@ -163,6 +167,7 @@ pub fn dose_outcomes<'a>(
 
 /// The doses over which adherence is measured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Window {
     /// The doses of one cycle. Its days run from its first dose to the day before the next cycle's first
@@ -190,6 +195,7 @@ impl Window {
 
 /// Doses taken against doses expected. Holds and rest days are not expected, so they never count against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Adherence {
     pub taken: u32,
     pub expected: u32,
@@ -292,6 +298,7 @@ fn count(n: usize) -> u32 {
 
 /// Medication handed to the patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Dispense {
     pub date: NaiveDate,
     /// Days the supply lasts, as the pharmacy recorded it.
@@ -302,6 +309,7 @@ pub struct Dispense {
 
 /// Proportion of days covered: `covered_days ÷ period_days`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pdc {
     pub covered_days: u32,
     pub period_days: u32,
@@ -387,6 +395,7 @@ pub fn refill_due(run_out: NaiveDate, days_before: u32, today: NaiveDate) -> boo
 
 /// One line's figures for the patient and the pharmacist alike.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdherenceSummary {
     /// The 7 and 30 whole days before today.
     pub last_7_days: Adherence,

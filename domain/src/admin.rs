@@ -10,6 +10,7 @@ use crate::{required_text, ValidationError};
 
 /// What an account may do. An admin is a pharmacist who also manages the site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     #[default]
@@ -36,6 +37,7 @@ impl Role {
 
 /// One account of the site, as the admin screen lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     pub id: String,
     pub username: String,
@@ -52,6 +54,7 @@ pub struct Account {
 
 /// A new account: it sets up its authenticator app at its first sign-in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewAccount {
     pub username: String,
@@ -85,6 +88,7 @@ impl NewAccount {
 
 /// A session open now, of one of the site's accounts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenSession {
     /// An opaque id for ending it (not the session's secret).
     pub id: String,
@@ -101,6 +105,7 @@ pub struct OpenSession {
 
 /// A change of the site's settings; fields left out stay as they are.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SiteChange {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -143,6 +148,7 @@ impl SiteChange {
 /// One row of the audit log, as the site admin reads it (shaped like FHIR AuditEvent: when, who, on behalf of whom,
 /// what, outcome, from where).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,
@@ -162,6 +168,7 @@ pub struct AuditEntry {
 
 /// A page of the site's audit log, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Where the next (older) page starts, if any.

@@ -37,6 +37,7 @@ const LOOK_AHEAD_DAYS: u64 = 3 * 366;
 
 /// How a day went (or will go), one word per day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DayStatus {
     /// Every expected dose of the day is recorded as taken (late and vomited doses count as taken).
@@ -63,6 +64,7 @@ pub enum DayStatus {
 
 /// One day of the calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarDay {
     pub date: NaiveDate,
     /// The cycle the day belongs to (see the module notes for held days); `None` before the regimen starts.
@@ -83,6 +85,7 @@ pub struct CalendarDay {
 
 /// What a calendar page is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PeriodKind {
     /// A cycle of an on/off pattern; the number is the cycle number.
@@ -94,6 +97,7 @@ pub enum PeriodKind {
 
 /// One page of the calendar: its days run from `from` through `to`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CalendarPeriod {
     pub kind: PeriodKind,
     pub number: u32,

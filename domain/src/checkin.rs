@@ -46,11 +46,16 @@ pub type ScaleLabels = [String; 5];
 
 /// The answer labels for every attribute, in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scales {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, min_items = 5, max_items = 5))]
     pub frequency: ScaleLabels,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, min_items = 5, max_items = 5))]
     pub severity: ScaleLabels,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, min_items = 5, max_items = 5))]
     pub interference: ScaleLabels,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, min_items = 5, max_items = 5))]
     pub amount: ScaleLabels,
 }
 
@@ -67,6 +72,7 @@ impl Scales {
 
 /// One item's wording in one language: its name and one question per attribute it is asked about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ItemText {
     /// Short name in plain words, e.g. "Diarrhea (loose or watery stools)".
@@ -122,6 +128,7 @@ fn names_of(items: &[Item], yes_no: &[YesNoQuestion], rules: &[Rule]) -> TermNam
 
 /// One symptom item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     /// Stable term id, e.g. `diarrhea`. The ids `diarrhea` and `vomiting` take part in red flags (grade 3).
@@ -139,6 +146,7 @@ pub struct Item {
 
 /// A yes/no question's words in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct YesNoText {
     /// As asked, with numbers and time windows a patient can answer: "Have you had 4 or more … in a day?"
@@ -150,6 +158,7 @@ pub struct YesNoText {
 /// A yes/no question (chest pain, fever or chills, a possible pregnancy, a fall …). A "yes" asks `action` of the
 /// patient: questions that call for 911 or a call now are asked first, on the safety page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct YesNoQuestion {
     /// Stable id, e.g. `chest_pain`. Stored in check-ins: never reuse an id for another question.
@@ -184,6 +193,7 @@ impl Item {
 
 /// The whole item library as loaded from a content pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ItemLibrary {
     /// Which library this is, e.g. "Carepath symptom items 1".
@@ -351,6 +361,7 @@ impl ItemLibrary {
 
 /// What a device needs to run a patient's check-in offline: the items for their regimen, in every language.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CheckInForm {
     /// The library's name, for the record.
     pub library: String,
@@ -406,6 +417,7 @@ impl CheckInForm {
 
 /// The patient's answers about one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ItemAnswer {
     pub attributes: AttributeSet,
@@ -414,6 +426,7 @@ pub struct ItemAnswer {
 
 /// A thermometer reading as the patient typed it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Temperature {
     /// Tenths of a degree in `unit` (`385` = 38.5).
@@ -422,6 +435,7 @@ pub struct Temperature {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TemperatureUnit {
     Celsius,
@@ -471,6 +485,7 @@ impl Temperature {
 
 /// Everything one check-in records. Answers are keyed by term id.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CheckInAnswers {
     pub answers: BTreeMap<String, ItemAnswer>,
@@ -496,6 +511,7 @@ pub struct CheckInAnswers {
 /// How much of the form a check-in covers (issue #14 item 8). Stored as `"scope": "feeling_fine"` /
 /// `"one_symptom"`; a check-in without the field is a whole one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CheckInScope {
     /// The safety questions, the stool count where asked, every item, the other questions, a note.

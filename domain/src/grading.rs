@@ -28,6 +28,7 @@ pub const MAX_RESPONSE: u8 = 4;
 
 /// One attribute (question) of a PRO-CTCAE symptom term.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Attribute {
     /// How often: never, rarely, occasionally, frequently, almost constantly.
@@ -60,6 +61,7 @@ impl fmt::Display for Attribute {
 
 /// Which attributes a symptom term is asked about. Every combination that occurs in the PRO-CTCAE item library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttributeSet {
     /// Frequency, severity and interference (e.g. pain, headache, anxiety). Code `FSI`.
@@ -149,6 +151,7 @@ impl FromStr for AttributeSet {
 
 /// A patient's answers for one symptom term, each 0–4, or `None` when not asked or not answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Responses {
     pub frequency: Option<u8>,
     pub severity: Option<u8>,
@@ -186,6 +189,7 @@ impl Responses {
 
 /// PRO-CTCAE composite grade, 0–3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(into = "u8", try_from = "u8")]
 pub enum Grade {
     /// Grade 0: symptom absent.

@@ -16,6 +16,7 @@ use crate::schedule::FoodInstruction;
 
 /// One guide: a drug in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Guide {
     /// Stable id, the same in every language (lower-case generic name, e.g. `capecitabine`).
@@ -48,6 +49,7 @@ pub struct Guide {
 /// and time windows a patient can check ("4 or more stools a day more than usual"), without the action itself:
 /// the app shows the action as the heading ("Call 911", "Call us now", "Tell us within a day").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallList {
     /// Call 911 or go to the emergency room: chest pain, trouble breathing, fainting, stroke signs, …
@@ -70,6 +72,7 @@ impl CallList {
 
 /// Every section a guide must have. The order of the fields is the order shown to patients, after the call list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Sections {
     /// One screen to start with: how to take it, a missed dose, when to call now, when to call 911.
@@ -112,6 +115,7 @@ pub struct Sections {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TeachBack {
     pub question: String,
@@ -213,12 +217,14 @@ pub fn is_valid_drug_id(id: &str) -> bool {
 
 /// The list of guides the server publishes at `/guides/index.json`: enough to list and search them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuideIndex {
     pub guides: Vec<GuideListing>,
 }
 
 /// One drug in the index, with its names in every language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuideListing {
     pub drug: String,
     pub names: Vec<GuideNames>,
@@ -227,6 +233,7 @@ pub struct GuideListing {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GuideNames {
     pub lang: String,
     pub generic_name: String,

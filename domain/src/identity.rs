@@ -19,6 +19,7 @@ pub const MAX_AGE_YEARS: u32 = 120;
 
 /// The patient's language: the handout is printed in it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]
@@ -123,6 +124,7 @@ pub fn check_identity(
 
 /// What a drug's regimen line asks of the patient today, for the header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DrugToday {
     NotStarted { start: NaiveDate },
@@ -136,6 +138,7 @@ pub enum DrugToday {
 
 /// One drug in the header.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeaderDrug {
     pub regimen_line_id: Uuid,
     pub drug_name: String,
@@ -163,6 +166,7 @@ impl HeaderDrug {
 /// Who the patient is and where they are, at the top of every patient view (`GET /api/pharmacy/patients/{id}`).
 /// Identifiers are None for patients enrolled before they were collected ("not recorded").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientHeader {
     pub patient_id: Uuid,
     pub display_name: String,
@@ -184,6 +188,7 @@ pub struct PatientHeader {
 /// A new enrollment code for the patient's own phone (`POST /api/pharmacy/patients/{id}/enrollment-codes`): the
 /// patient's older unused codes stop working.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedCode {
     pub code: String,
     pub expires_at: DateTime<Utc>,
@@ -192,6 +197,7 @@ pub struct IssuedCode {
 /// Asks for the printable handout of a code the desk holds (`POST /api/pharmacy/patients/{id}/handout`): the
 /// server keeps only a hash of each code, so the desk sends it back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HandoutRequest {
     pub code: String,
@@ -200,6 +206,7 @@ pub struct HandoutRequest {
 /// The printable handout: how to open the app on the patient's phone with their code. A one-time secret: never
 /// cached (`Cache-Control: no-store`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Handout {
     pub patient_name: String,
     pub language: Language,

@@ -11,6 +11,7 @@ use crate::ValidationError;
 
 /// What the pharmacist did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InterventionKind {
     CalledPatient,
@@ -52,6 +53,7 @@ impl InterventionKind {
 
 /// How it ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InterventionOutcome {
     Resolved,
@@ -85,6 +87,7 @@ impl InterventionOutcome {
 /// An intervention as the desk sends it. Type and outcome come as text and are checked here, so an unknown one is
 /// a 422 with the field named (not a JSON shape error).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct InterventionRequest {
     pub kind: String,
@@ -130,6 +133,7 @@ pub fn checked_note(note: &str) -> Result<String, ValidationError> {
 
 /// A stored intervention, for the timeline and the export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InterventionView {
     pub id: Uuid,
     pub patient_id: Uuid,
@@ -150,6 +154,7 @@ pub const PROGRAM_PERIODS: [u32; 2] = [30, 90];
 
 /// The figures of one period (`days` back from now).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgramFigures {
     pub days: u32,
     pub from: NaiveDate,

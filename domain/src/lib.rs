@@ -23,6 +23,8 @@ pub mod sorting;
 pub mod sync;
 pub mod triage;
 pub mod worklist;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 
 /// Input that breaks a rule of the domain. The server maps it to a 422 with the message below.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// The patient's choice in force: the newest `message_sharing` event the server applied (by recorded time).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageSharing {
     /// The patient lets their caregivers read every pharmacy message and what the patient wrote.
     pub caregivers_may_read: bool,

@@ -25,6 +25,7 @@ pub fn check_patient_text(text: &str) -> Result<(), ValidationError> {
 
 /// A message the patient or one of their caregivers wrote to the pharmacy, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientMessage {
     /// The `message_sent` event's id.
     pub id: Uuid,
@@ -49,6 +50,7 @@ pub struct PatientMessage {
 /// never its words (lock screens show notifications to anyone nearby). The service worker words it in the phone's
 /// language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct MessagePush {
     /// Always [`MESSAGE_PUSH_KIND`].

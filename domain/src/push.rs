@@ -14,6 +14,7 @@ use crate::ValidationError;
 
 /// The server's VAPID public key (`applicationServerKey` for `PushManager.subscribe`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushKey {
     /// Uncompressed P-256 point, base64url without padding.
     pub public_key: String,
@@ -21,6 +22,7 @@ pub struct PushKey {
 
 /// The keys of a browser push subscription (`PushSubscription.toJSON().keys`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionKeys {
     /// The browser's P-256 public key, base64url.
     pub p256dh: String,
@@ -31,6 +33,7 @@ pub struct SubscriptionKeys {
 /// `PUT /api/device/push/subscription`: this device's subscription and what it wants to be reminded of. One per
 /// device; a new one replaces the old.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushSubscriptionRequest {
     pub endpoint: String,
     pub keys: SubscriptionKeys,
@@ -127,6 +130,7 @@ fn base64url_key(value: &str, bytes: usize, message: &'static str) -> Result<Str
 
 /// `POST /api/device/push/snooze`: remind me of this dose again in `minutes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SnoozeRequest {
     pub regimen_line_id: Uuid,
@@ -146,6 +150,7 @@ impl SnoozeRequest {
 
 /// The JSON inside a push message (encrypted end to end). The service worker shows it in the device's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushPayload {
     pub kind: ReminderKind,
     /// Where a tap on the notification leads.

@@ -14,6 +14,7 @@ use crate::ValidationError;
 
 /// Which dose of the day an event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DoseSlot {
     /// The only dose of a once-daily regimen.
@@ -83,6 +84,7 @@ fn default_refill_reminder_days() -> u16 {
 
 /// A care-team decision as stored: the change, when and by whom it was recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordedChange {
     pub id: Uuid,
     pub change: RegimenChange,
@@ -93,6 +95,7 @@ pub struct RecordedChange {
 
 /// A dispense as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordedDispense {
     pub id: Uuid,
     #[serde(flatten)]
@@ -103,6 +106,7 @@ pub struct RecordedDispense {
 
 /// One drug of a patient's treatment, with everything decided about it since.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegimenLine {
     pub id: Uuid,
     pub regimen: Regimen,
@@ -158,6 +162,7 @@ impl RegimenLine {
 
 /// A new dispense as the pharmacist enters it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DispenseRequest {
     pub regimen_line_id: Uuid,
@@ -184,6 +189,7 @@ impl DispenseRequest {
 
 /// A care-team decision as the pharmacist enters it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRequest {
     pub regimen_line_id: Uuid,
@@ -192,6 +198,7 @@ pub struct ChangeRequest {
 
 /// The pharmacist sets how early the app offers a refill.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RefillReminderRequest {
     pub regimen_line_id: Uuid,

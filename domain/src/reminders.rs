@@ -24,6 +24,7 @@ use crate::ValidationError;
 /// Local times at which no reminder is shown: from `start` up to (not including) `end`. When `end` is earlier
 /// than `start` the quiet hours wrap midnight (22:00–07:00). Equal times are refused when validated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuietHours {
     pub start: NaiveTime,
     pub end: NaiveTime,
@@ -78,6 +79,7 @@ impl QuietHours {
 
 /// Why a reminder is sent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReminderKind {
     /// It is time for the dose.
@@ -107,6 +109,7 @@ pub struct ReminderSettings {
 
 /// A reminder to send at `at`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueReminder {
     pub date: NaiveDate,
     pub slot: DoseSlot,

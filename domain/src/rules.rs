@@ -21,6 +21,7 @@ pub const MAX_STOOLS_ABOVE_USUAL: u8 = 30;
 
 /// What a rule looks at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Condition {
     /// The check-in's stool count: at least this many stools more than usual on the worst of the last 2 days.
@@ -57,6 +58,7 @@ impl Condition {
 
 /// A rule's words in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleText {
     /// What was found, as the result screen and the pharmacist read it: "4 or more stools a day more than usual".
@@ -65,6 +67,7 @@ pub struct RuleText {
 
 /// One triage rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Stable id, e.g. `capecitabine_stools_4`.
@@ -93,6 +96,7 @@ impl Rule {
 
 /// The rules file.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TriageRules {
     #[serde(default, rename = "rule")]
@@ -177,6 +181,7 @@ impl TriageRules {
 
 /// Self-care advice in one language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AdviceText {
     /// What to do now, in plain words (a line starting with `- ` is a list item).
@@ -187,6 +192,7 @@ pub struct AdviceText {
 
 /// What a patient can do for one symptom at one level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Advice {
     /// The item id (`diarrhea`, `hand_foot_skin`, …).
@@ -206,6 +212,7 @@ impl Advice {
 
 /// The self-care file.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SelfCare {
     #[serde(default)]

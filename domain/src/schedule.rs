@@ -24,6 +24,7 @@ use crate::ValidationError;
 
 /// An exact dose: milligrams, a count of tablets (or capsules) in halves, or both. No floats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DoseAmount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mg: Option<u32>,
@@ -77,6 +78,7 @@ impl std::fmt::Display for DoseAmount {
 /// before or 2 hours after a meal": that is read as [`FoodInstruction::NoFood`] 2 hours before and 1 hour after, the
 /// same window said the strict way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case", from = "FoodWire")]
 pub enum FoodInstruction {
     WithOrWithoutFood,
@@ -111,6 +113,7 @@ impl FoodInstruction {
 
 /// How a food rule may be written: today's forms, and the legacy `"empty_stomach"`.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 enum FoodWire {
     WithOrWithoutFood,
@@ -134,6 +137,7 @@ impl From<FoodWire> for FoodInstruction {
 
 /// The dose taken at one time of day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotDose {
     pub slot: DoseSlot,
     pub amount: DoseAmount,
@@ -169,6 +173,7 @@ pub fn default_time(slot: DoseSlot) -> NaiveTime {
 
 /// Which days the drug is taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CyclePattern {
     /// Every day, with no cycle length: the cycle number changes only with a `NewCycleStart`.
@@ -177,13 +182,20 @@ pub enum CyclePattern {
     /// `days_on` days taking, then `days_off` days off; cycle length is their sum.
     OnOff { days_on: u16, days_off: u16 },
     /// On these days of the week; no cycle length.
-    DaysOfWeek { days: Vec<Weekday> },
+    DaysOfWeek {
+        #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::WeekdayNames))]
+        days: Vec<Weekday>,
+    },
     /// Once a week on this day; no cycle length.
-    Weekly { weekday: Weekday },
+    Weekly {
+        #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::WeekdayName))]
+        weekday: Weekday,
+    },
 }
 
 /// A regimen as the pharmacy first prescribes it. Later decisions are [`RegimenChange`]s.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Regimen {
     /// Goes up by one each time the pharmacy edits this record itself (changes are appended separately).
     #[serde(default = "first_version")]
@@ -200,6 +212,7 @@ pub struct Regimen {
     /// Number of the cycle that begins on `start` (not always 1: a patient may transfer mid-treatment).
     pub first_cycle: u32,
     /// The patient's time zone, stored as its IANA name ("America/New_York").
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::TimeZoneName))]
     pub time_zone: Tz,
 }
 
@@ -250,6 +263,7 @@ fn check_doses(doses: &[SlotDose]) -> Result<(), ValidationError> {
 /// A decision of the care team, effective from a date. Kept append-only in the order recorded; the
 /// position in that log is the change's sequence number, which breaks ties between changes of one date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum RegimenChange {
     /// From `on`, these doses replace the previous ones (amounts, times or times of day).
@@ -264,7 +278,11 @@ pub enum RegimenChange {
     /// go below the cycle of the last day not held before `on` (so cycle numbers never go down).
     NewCycleStart { on: NaiveDate, cycle_number: u32 },
     /// Doses from `on` are due at their local times in `tz` (the patient travelled or moved).
-    TimeZoneChanged { on: NaiveDate, tz: Tz },
+    TimeZoneChanged {
+        on: NaiveDate,
+        #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::TimeZoneName))]
+        tz: Tz,
+    },
 }
 
 impl RegimenChange {
@@ -319,6 +337,7 @@ impl From<ScheduleError> for ValidationError {
 
 /// A dose the patient is expected to take.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ExpectedDose {
     pub date: NaiveDate,
     pub slot: DoseSlot,
@@ -328,6 +347,7 @@ pub struct ExpectedDose {
     /// Local time the dose is due, in `time_zone`.
     pub local_time: NaiveTime,
     /// The patient's time zone that day.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::TimeZoneName))]
     pub time_zone: Tz,
     pub cycle: u32,
     /// 1 on the first day of the cycle.
@@ -348,6 +368,7 @@ impl ExpectedDose {
 
 /// What a calendar day holds for the patient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum DayPlan {
     NotStarted,

@@ -9,6 +9,7 @@ use crate::sync::PharmacistInfo;
 
 /// What a sign-in needs after a right password: the desk shows the matching step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "next", rename_all = "snake_case")]
 pub enum SignInStep {
     /// A code from the authenticator app set up earlier (or a recovery code).
@@ -19,6 +20,7 @@ pub enum SignInStep {
 
 /// The secret to add to an authenticator app, shown once while setting up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecondFactorSetup {
     /// The secret in base32, in groups of four for typing it in by hand.
     pub secret: String,
@@ -30,6 +32,7 @@ pub struct SecondFactorSetup {
 
 /// A code typed by the pharmacist: six digits from the app, or a recovery code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SecondFactorRequest {
     pub code: String,
@@ -37,6 +40,7 @@ pub struct SecondFactorRequest {
 
 /// The answer once the second factor is set up: the recovery codes, shown this once, and who is signed in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecondFactorEnabled {
     pub recovery_codes: Vec<String>,
     pub pharmacist: PharmacistInfo,
@@ -44,6 +48,7 @@ pub struct SecondFactorEnabled {
 
 /// The answer to a right code: who is signed in, and how many recovery codes are still unused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SecondFactorPassed {
     pub pharmacist: PharmacistInfo,
     pub recovery_codes_left: u32,

@@ -10,10 +10,12 @@ use serde::{Deserialize, Serialize};
 
 /// When the site's own line is answered, in the site's local time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfficeHours {
     pub opens: NaiveTime,
     pub closes: NaiveTime,
     /// The days it opens, Monday first.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::WeekdayNames))]
     pub days: Vec<Weekday>,
 }
 

@@ -33,6 +33,7 @@ pub const EARLIEST_ACCEPTED: DateTime<Utc> = match DateTime::from_timestamp(1_57
 
 /// One thing a patient (or caregiver) recorded on the device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PatientEvent {
     /// Made on the device (UUID v4). The idempotency key.
@@ -43,6 +44,7 @@ pub struct PatientEvent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum EventBody {
     /// A dose was taken (the first app's one-tap record; new records use `dose_logged`).
@@ -250,12 +252,14 @@ pub fn diary_records<'a>(events: impl IntoIterator<Item = &'a PatientEvent>, reg
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SyncRequest {
     pub events: Vec<PatientEvent>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncResponse {
     /// Every id in the request: all are now safely stored and may leave the device's outbox.
     pub acknowledged: Vec<Uuid>,
@@ -266,6 +270,7 @@ pub struct SyncResponse {
 
 /// The pharmacy site a patient belongs to, with the numbers guides and red-flag screens show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteInfo {
     pub name: String,
     pub phone: String,
@@ -277,6 +282,7 @@ pub struct SiteInfo {
 
 /// What a device knows about its patient: sent at enrollment and on every sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceProfile {
     pub patient_id: Uuid,
     pub display_name: String,
@@ -328,6 +334,7 @@ pub const PROFILE_DIARY_DAYS: u64 = 60;
 
 /// A caregiver linked to a patient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaregiverInfo {
     pub id: Uuid,
     /// As the pharmacy wrote it, e.g. "Maria (daughter)".
@@ -336,6 +343,7 @@ pub struct CaregiverInfo {
 
 /// The pharmacist adds a caregiver to a patient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaregiverRequest {
     pub name: String,
@@ -345,6 +353,7 @@ pub const MAX_CAREGIVER_NAME: usize = 100;
 
 /// A caregiver as the pharmacist sees them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaregiverView {
     pub id: Uuid,
     pub name: String,
@@ -355,6 +364,7 @@ pub struct CaregiverView {
 
 /// Who ended a phone's access.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RevokedBy {
     /// A pharmacist removed this phone's access on the patient page.
@@ -367,6 +377,7 @@ pub enum RevokedBy {
 
 /// Whether a phone may still reach the patient's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum DeviceAccess {
     Active,
@@ -377,6 +388,7 @@ pub enum DeviceAccess {
 
 /// One enrolled phone of a patient, as the pharmacist sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceView {
     pub id: Uuid,
     /// The caregiver whose phone it is; `None`: the patient's own.
@@ -388,6 +400,7 @@ pub struct DeviceView {
 
 /// Every phone ever enrolled for a patient (`GET /api/pharmacy/patients/{id}/devices`), newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientDevices {
     /// A phone unused this many days is refused (the server's `CAREPATH_DEVICE_IDLE_DAYS`).
     pub idle_days: u32,
@@ -396,6 +409,7 @@ pub struct PatientDevices {
 
 /// A new caregiver and their own one-time enrollment code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaregiverResponse {
     pub caregiver: CaregiverView,
     /// Formatted for reading aloud (e.g. `K7QM-4XRT`).
@@ -405,6 +419,7 @@ pub struct CaregiverResponse {
 
 /// One diary record as the pharmacist sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiaryItem {
     pub event_id: Uuid,
     pub regimen_line_id: Uuid,
@@ -437,6 +452,7 @@ impl DiaryItem {
 
 /// A regimen line with its diary, for the pharmacist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LineDiary {
     pub line: RegimenLine,
     /// Oldest first.
@@ -447,6 +463,7 @@ pub struct LineDiary {
 
 /// The pharmacist's view of a patient's regimen and diary.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientDiary {
     pub patient_id: Uuid,
     /// The patient's calendar date at the server, in the regimen's time zone (what "today" means for adherence).
@@ -457,6 +474,7 @@ pub struct PatientDiary {
 
 /// A message from the pharmacy team to the patient, shown on the device after sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PharmacyMessage {
     pub id: Uuid,
     pub body: String,
@@ -476,6 +494,7 @@ pub const MAX_MESSAGE: usize = 2000;
 
 /// A pharmacist's note or reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TextRequest {
     pub body: String,
@@ -483,6 +502,7 @@ pub struct TextRequest {
 
 /// A reply to a patient, about an alert or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReplyRequest {
     pub body: String,
@@ -496,17 +516,20 @@ pub struct ReplyRequest {
 /// An empty JSON body (`{}`): state-changing requests without content still send JSON, which a cross-site
 /// form cannot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Empty {}
 
 /// Who did something, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stamp {
     pub at: DateTime<Utc>,
     pub by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertNote {
     pub at: DateTime<Utc>,
     pub by: String,
@@ -515,6 +538,7 @@ pub struct AlertNote {
 
 /// An alert as the pharmacist sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertView {
     pub id: Uuid,
     pub patient_id: Uuid,
@@ -550,6 +574,7 @@ pub struct AlertView {
 
 /// Figures for the dashboard, over the last `days` days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertStats {
     pub days: u32,
     pub check_ins: u64,
@@ -570,6 +595,7 @@ pub use crate::checkin::TermNames;
 /// (urgent before routine), each oldest report first; one page of them (`?limit=`, default 50, at most 200), the
 /// next with `?cursor=next_cursor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertQueue {
     pub open: Vec<AlertView>,
     /// Resolved in the last `stats.days` days, newest first (at most 50). On the first page only: empty on pages
@@ -593,6 +619,7 @@ pub struct AlertQueue {
 
 /// One check-in on a patient's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineCheckIn {
     pub event_id: Uuid,
     pub recorded_at: DateTime<Utc>,
@@ -604,6 +631,7 @@ pub struct TimelineCheckIn {
 
 /// Everything the pharmacist's patient page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientTimeline {
     pub patient_id: Uuid,
     pub patient_name: String,
@@ -632,12 +660,14 @@ pub struct PatientTimeline {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnrollRequest {
     pub code: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollResponse {
     /// Secret bearer token for this device only. Shown once; the server keeps only its hash.
     pub device_token: String,
@@ -645,6 +675,7 @@ pub struct EnrollResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub username: String,
@@ -652,6 +683,7 @@ pub struct LoginRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PharmacistInfo {
     pub username: String,
     pub display_name: String,
@@ -662,6 +694,7 @@ pub struct PharmacistInfo {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EnrollPatientRequest {
     pub display_name: String,
@@ -683,6 +716,7 @@ pub struct EnrollPatientRequest {
 
 /// A pharmacist changes how often a patient is asked for a check-in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CadenceRequest {
     pub check_in_every_days: u16,
@@ -698,6 +732,7 @@ fn weekly() -> u16 {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrollPatientResponse {
     pub patient_id: Uuid,
     /// One-time enrollment code, formatted for reading aloud (e.g. `K7QM-4XRT`).
@@ -707,6 +742,7 @@ pub struct EnrollPatientResponse {
 
 /// One line of the pharmacist's queue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     pub event_id: Uuid,
     pub patient_id: Uuid,
@@ -724,6 +760,7 @@ pub struct QueueItem {
 /// The site's newest events, newest first (by recorded time); one page of them (`?limit=`, default 200, at most
 /// 500), the next with `?cursor=next_cursor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Queue {
     pub items: Vec<QueueItem>,
     /// The cursor of the next page; none on the last page.
@@ -736,11 +773,13 @@ pub struct Queue {
 
 /// Every API error body: a stable code and a human message. Never SQL, stack traces or another patient's data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorDetail {
     pub code: ErrorCode,
     /// For people (English); the app words errors from `code` in the patient's language.
@@ -754,6 +793,7 @@ pub struct ErrorDetail {
 /// (which matches on it, never on message text). Serialized as `snake_case`; an unknown code from a newer server
 /// reads as [`ErrorCode::Unknown`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadJson,
@@ -800,6 +840,8 @@ pub enum ErrorCode {
     /// This phone's token sat unused past the idle limit (401): it wipes that profile; a new code from the
     /// pharmacy connects it again.
     DeviceExpired,
+    /// A path or query parameter is not of the right form (400), e.g. an id that is not a UUID.
+    BadRequest,
     Internal,
     /// A code this build does not know.
     #[serde(other)]
@@ -838,6 +880,7 @@ impl ErrorCode {
             Timeout => "timeout",
             DeviceRevoked => "device_revoked",
             DeviceExpired => "device_expired",
+            BadRequest => "bad_request",
             Internal => "internal",
             Unknown => "unknown",
         }

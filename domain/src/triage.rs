@@ -60,6 +60,7 @@ pub const VOMITED_DOSES_HOURS: u32 = 48;
 
 /// What the patient is told to do. Ordered: a later one is more urgent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Action {
     /// Tell the pharmacy within a day.
     #[serde(rename = "within_a_day")]
@@ -106,6 +107,7 @@ pub enum SettingsError {
 
 /// The rules a pharmacy site may tune.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SiteSettings {
     /// A temperature at or above this, in tenths of a degree Celsius, is a fever.
@@ -177,6 +179,7 @@ pub enum RedFlag {
 }
 
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct RedFlagWire {
     flag: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -216,6 +219,7 @@ impl RedFlag {
 
 /// The patient's answers about one symptom term, with its composite grade.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SymptomAnswer {
     /// Stable term id, e.g. `diarrhea` (an item id of the check-in library).
     pub term: String,
@@ -238,6 +242,7 @@ impl SymptomAnswer {
 
 /// One check-in: graded symptoms, an optional temperature and the emergency questions answered yes.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SymptomReport {
     /// At most one answer per term.
     pub answers: Vec<SymptomAnswer>,
@@ -267,6 +272,7 @@ impl SymptomReport {
 
 /// How soon a pharmacist should act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Tier {
     /// Contact the patient today, now if possible.
@@ -277,6 +283,7 @@ pub enum Tier {
 
 /// Why a report needs a pharmacist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum AlertReason {
     RedFlag(RedFlag),
@@ -342,6 +349,7 @@ pub fn format_tenths(v: i32) -> String {
 
 /// A pharmacist saw `term` at `grade` at instant `at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Acknowledgement {
     pub term: String,
     pub grade: Grade,
@@ -350,6 +358,7 @@ pub struct Acknowledgement {
 
 /// What a report puts in the pharmacist's queue: the tier, what the patient was told, and every reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {
     pub tier: Tier,
     /// The most urgent action among the reasons: what the patient's screen said.

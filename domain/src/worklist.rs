@@ -39,6 +39,7 @@ pub const MAX_NOTE: usize = 2000;
 
 /// The five lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Worklist {
     FollowUp,
@@ -70,6 +71,7 @@ impl Worklist {
 
 /// The site's worklist setting, bounded like `triage::SiteSettings::validated`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteWorklistSettings {
     pub unrecorded_doses_alert: u32,
 }
@@ -111,6 +113,7 @@ pub struct PatientFacts<'a> {
 
 /// One thing to follow up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DueItem {
     pub list: Worklist,
     /// Marking this key done takes the item off the list (see the module notes).
@@ -123,6 +126,7 @@ pub struct DueItem {
 
 /// A patient's figures as of `today`, and what is due.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PatientStatus {
     pub last_dose_date: Option<NaiveDate>,
     /// Expected doses since the last record (within the lookback) with no record.
@@ -254,6 +258,7 @@ fn is_active(line: &RegimenLine, today: NaiveDate) -> bool {
 
 /// The PDC band a program reports: `<50`, `50–79`, `80–89`, `≥90` %.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PdcBand {
     Below50,
@@ -288,6 +293,7 @@ impl PdcBand {
 
 /// One item of a list, for the desk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorklistItem {
     pub list: Worklist,
     pub patient_id: Uuid,
@@ -306,6 +312,7 @@ pub struct WorklistItem {
 
 /// A page of one list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorklistPage {
     pub list: Worklist,
     pub items: Vec<WorklistItem>,
@@ -315,6 +322,7 @@ pub struct WorklistPage {
 
 /// How many items each list holds (for the dashboard and the tabs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorklistCounts {
     pub counts: Vec<(Worklist, u32)>,
 }
@@ -327,6 +335,7 @@ impl WorklistCounts {
 
 /// Marks an item done: its key, a note, and optionally the intervention it took.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DoneRequest {
     pub patient_id: Uuid,
