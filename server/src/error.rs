@@ -1,7 +1,7 @@
 //! Every API error, typed once and mapped to HTTP here. Bodies carry a stable code and a human message:
 //! never SQL, stack traces or another patient's identifiers.
 
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use carepath_domain::sync::{ErrorBody, ErrorCode, ErrorDetail};
@@ -11,6 +11,9 @@ use carepath_domain::ValidationError;
 pub enum ApiError {
     #[error("The request body is not valid JSON for this request: {0}")]
     BadJson(String),
+    /// A path or query parameter of the wrong form (an id that is not a UUID, a number that is not one).
+    #[error("The address of this request is not right: {0}")]
+    BadRequest(String),
     #[error("Send the request body as JSON (Content-Type: application/json).")]
     NotJson,
     #[error("The request body is too large.")]
@@ -76,6 +79,7 @@ impl ApiError {
         use ApiError::*;
         match self {
             BadJson(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadJson),
+            BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
             NotJson => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::NotJson),
             TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
             Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
@@ -137,6 +141,22 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> Self {
+        match rejection {
+            // A route without the parameters its handler reads: the server's mistake, not the client's.
+            PathRejection::MissingPathParams(e) => ApiError::Internal(anyhow::anyhow!("{}", e.body_text())),
+            other => ApiError::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::BadRequest(rejection.body_text())
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(err: sqlx::Error) -> Self {
         ApiError::Internal(err.into())
@@ -153,3 +173,13 @@ impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
         axum::Json(self.0).into_response()
     }
 }
+
+/// `Path<T>` whose rejections are [`ApiError`]s: an id that is not a UUID is a JSON 400 `bad_request`, not text.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query<T>` whose rejections are [`ApiError`]s (400 `bad_request`).
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use axum::body::Bytes;
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use carepath_domain::guide::{is_valid_drug_id, is_valid_label_revision, Guide, GuideIndex, GuideListing, GuideNames, LANGUAGES};
@@ -215,7 +215,7 @@ pub async fn index(State(state): State<AppState>, headers: HeaderMap) -> Respons
 /// `GET /guides/{lang}/{drug}.json`: one guide in one language.
 pub async fn guide(
     State(state): State<AppState>,
-    UrlPath((lang, file)): UrlPath<(String, String)>,
+    crate::error::ApiPath((lang, file)): crate::error::ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let drug = file.strip_suffix(".json").ok_or(ApiError::GuideNotFound)?;

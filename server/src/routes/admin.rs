@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use carepath_domain::admin::{Account, AuditPage, NewAccount, OpenSession, SiteChange};
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::peer_ip;
 use crate::admin::{self, AccountChange};
 use crate::auth::AdminAuth;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
 pub async fn accounts(State(state): State<AppState>, AdminAuth(me): AdminAuth) -> Result<ApiJson<Vec<Account>>, ApiError> {
@@ -36,15 +36,15 @@ async fn change(state: AppState, me: crate::auth::PharmacistAuth, id: String, ch
     Ok(ApiJson(admin::accounts(&state.db, &me.site_id).await?))
 }
 
-pub async fn disable(State(state): State<AppState>, AdminAuth(me): AdminAuth, Path(id): Path<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
+pub async fn disable(State(state): State<AppState>, AdminAuth(me): AdminAuth, ApiPath(id): ApiPath<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
     change(state, me, id, AccountChange::Disable, connect).await
 }
 
-pub async fn enable(State(state): State<AppState>, AdminAuth(me): AdminAuth, Path(id): Path<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
+pub async fn enable(State(state): State<AppState>, AdminAuth(me): AdminAuth, ApiPath(id): ApiPath<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
     change(state, me, id, AccountChange::Enable, connect).await
 }
 
-pub async fn reset_second_factor(State(state): State<AppState>, AdminAuth(me): AdminAuth, Path(id): Path<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
+pub async fn reset_second_factor(State(state): State<AppState>, AdminAuth(me): AdminAuth, ApiPath(id): ApiPath<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
     change(state, me, id, AccountChange::ResetSecondFactor, connect).await
 }
 
@@ -52,7 +52,7 @@ pub async fn sessions(State(state): State<AppState>, AdminAuth(me): AdminAuth) -
     Ok(ApiJson(admin::sessions(&state.db, &me).await?))
 }
 
-pub async fn end_session(State(state): State<AppState>, AdminAuth(me): AdminAuth, Path(id): Path<String>, connect: ConnectInfo<SocketAddr>) -> Result<StatusCode, ApiError> {
+pub async fn end_session(State(state): State<AppState>, AdminAuth(me): AdminAuth, ApiPath(id): ApiPath<String>, connect: ConnectInfo<SocketAddr>) -> Result<StatusCode, ApiError> {
     admin::end_session(&state.db, &me, &id, &peer_ip(&connect)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -96,9 +96,8 @@ pub async fn audit(
     State(state): State<AppState>,
     AdminAuth(me): AdminAuth,
     connect: ConnectInfo<SocketAddr>,
-    query: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<ApiJson<AuditPage>, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::BadJson(e.body_text()))?;
     let before = query
         .cursor
         .map(|c| c.parse::<i64>().map_err(|_| ApiError::Invalid(carepath_domain::ValidationError::Inconsistent("that cursor is not one this server gave"))))
@@ -120,9 +119,8 @@ pub async fn audit_csv(
     State(state): State<AppState>,
     AdminAuth(me): AdminAuth,
     connect: ConnectInfo<SocketAddr>,
-    query: Result<Query<ExportQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<ExportQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|e| ApiError::BadJson(e.body_text()))?;
     let days = query.days.unwrap_or(30);
     if !(1..=366).contains(&days) {
         return Err(carepath_domain::ValidationError::Inconsistent("days must be 1 to 366").into());

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, Utc};
 use carepath_domain::sync::{
@@ -22,7 +22,7 @@ use uuid::Uuid;
 use super::peer_ip;
 use super::pharmacy::{split_page, PageQuery, PageSize};
 use crate::auth::PharmacistAuth;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, parse_uuid, ts};
 use crate::triage::parse_tier;
 use crate::AppState;
@@ -401,7 +401,7 @@ pub(crate) async fn mark_acknowledged(conn: &mut SqliteConnection, me: &Pharmaci
 pub async fn acknowledge(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(alert_id): Path<Uuid>,
+    ApiPath(alert_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(_): ApiJson<Empty>,
 ) -> Result<ApiJson<AlertView>, ApiError> {
@@ -418,7 +418,7 @@ fn message_text(field: &'static str, body: &str) -> Result<String, ApiError> {
 pub async fn add_note(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(alert_id): Path<Uuid>,
+    ApiPath(alert_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<TextRequest>,
 ) -> Result<ApiJson<AlertView>, ApiError> {
@@ -442,7 +442,7 @@ pub async fn add_note(
 pub async fn resolve(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(alert_id): Path<Uuid>,
+    ApiPath(alert_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(_): ApiJson<Empty>,
 ) -> Result<ApiJson<AlertView>, ApiError> {
@@ -475,7 +475,7 @@ pub(crate) async fn site_patient(conn: &mut SqliteConnection, me: &PharmacistAut
 pub async fn set_cadence(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<CadenceRequest>,
 ) -> Result<ApiJson<CadenceRequest>, ApiError> {
@@ -500,7 +500,7 @@ pub async fn set_cadence(
 pub async fn reply(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<ReplyRequest>,
 ) -> Result<(StatusCode, ApiJson<PharmacyMessage>), ApiError> {
@@ -548,7 +548,7 @@ pub async fn reply(
 pub async fn timeline(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<PatientTimeline>, ApiError> {
     let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;

@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use carepath_domain::enrollment::EnrollmentCode;
@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::peer_ip;
 use crate::auth::PharmacistAuth;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, ts};
 use crate::{patients, regimens, AppState};
 
@@ -59,7 +59,7 @@ pub async fn header(
     State(state): State<AppState>,
     me: PharmacistAuth,
     connect: ConnectInfo<SocketAddr>,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<PatientHeader>, ApiError> {
     let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
     let (display_name, born, mrn, phone, language) = site_patient(&mut conn, &me, patient_id).await?;
@@ -103,7 +103,7 @@ pub async fn reissue_code(
     State(state): State<AppState>,
     me: PharmacistAuth,
     connect: ConnectInfo<SocketAddr>,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<(StatusCode, ApiJson<IssuedCode>), ApiError> {
     let valid_for = Duration::hours(state.settings.enrollment_code_hours);
     let now = Utc::now();
@@ -130,7 +130,7 @@ pub async fn handout(
     State(state): State<AppState>,
     me: PharmacistAuth,
     connect: ConnectInfo<SocketAddr>,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<HandoutRequest>,
 ) -> Result<ApiJson<Handout>, ApiError> {
     let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;

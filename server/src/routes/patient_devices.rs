@@ -6,7 +6,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use carepath_domain::sync::{DeviceAccess, DeviceView, Empty, PatientDevices, RevokedBy};
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
@@ -15,7 +15,7 @@ use uuid::Uuid;
 use super::alerts::site_patient;
 use super::peer_ip;
 use crate::auth::{DeviceAuth, PharmacistAuth};
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, parse_uuid, ts, Audit};
 use crate::AppState;
 
@@ -60,7 +60,7 @@ async fn one_device(conn: &mut SqliteConnection, patient_id: Uuid, device_id: Uu
 pub async fn list(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<PatientDevices>, ApiError> {
     let mut conn = state.db.acquire().await?;
@@ -77,7 +77,7 @@ pub async fn list(
 pub async fn revoke(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path((patient_id, device_id)): Path<(Uuid, Uuid)>,
+    ApiPath((patient_id, device_id)): ApiPath<(Uuid, Uuid)>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(_): ApiJson<Empty>,
 ) -> Result<ApiJson<DeviceView>, ApiError> {

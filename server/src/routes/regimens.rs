@@ -4,7 +4,7 @@
 
 use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, State};
 use axum::http::StatusCode;
 use carepath_domain::regimen::{ChangeRequest, DispenseRequest, RefillReminderRequest, RegimenLine};
 use carepath_domain::sync::{
@@ -17,14 +17,14 @@ use uuid::Uuid;
 use super::alerts::site_patient;
 use super::peer_ip;
 use crate::auth::PharmacistAuth;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, parse_uuid, ts};
 use crate::{regimens, AppState};
 
 pub async fn diary(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<PatientDiary>, ApiError> {
     let mut conn = state.db.acquire().await?;
@@ -82,7 +82,7 @@ async fn caregivers(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Re
 pub async fn add_line(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(regimen): ApiJson<carepath_domain::schedule::Regimen>,
 ) -> Result<(StatusCode, ApiJson<RegimenLine>), ApiError> {
@@ -102,7 +102,7 @@ pub async fn add_line(
 pub async fn add_change(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<ChangeRequest>,
 ) -> Result<ApiJson<RegimenLine>, ApiError> {
@@ -122,7 +122,7 @@ pub async fn add_change(
 pub async fn add_dispense(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<DispenseRequest>,
 ) -> Result<(StatusCode, ApiJson<Empty>), ApiError> {
@@ -141,7 +141,7 @@ pub async fn add_dispense(
 pub async fn set_refill_reminder(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<RefillReminderRequest>,
 ) -> Result<ApiJson<Empty>, ApiError> {
@@ -162,7 +162,7 @@ pub async fn set_refill_reminder(
 pub async fn add_caregiver(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<CaregiverRequest>,
 ) -> Result<(StatusCode, ApiJson<CaregiverResponse>), ApiError> {
@@ -193,7 +193,7 @@ pub async fn add_caregiver(
 pub async fn revoke_caregiver(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path((patient_id, caregiver_id)): Path<(Uuid, Uuid)>,
+    ApiPath((patient_id, caregiver_id)): ApiPath<(Uuid, Uuid)>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(_): ApiJson<Empty>,
 ) -> Result<ApiJson<Empty>, ApiError> {

@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use carepath_domain::intervention::{checked_note, Intervention, InterventionKind, InterventionOutcome, InterventionRequest, InterventionView};
 use carepath_domain::sync::Empty;
@@ -21,7 +21,7 @@ use super::alerts::{alert_patient, mark_acknowledged, site_patient};
 use super::peer_ip;
 use super::pharmacy::{split_page, PageQuery, PageSize};
 use crate::auth::PharmacistAuth;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, parse_uuid, ts};
 use crate::AppState;
 
@@ -94,7 +94,7 @@ type ItemKey = (String, String, String);
 pub async fn page(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(list): Path<String>,
+    ApiPath(list): ApiPath<String>,
     connect: ConnectInfo<SocketAddr>,
     query: Result<Query<PageQuery>, QueryRejection>,
 ) -> Result<ApiJson<WorklistPage>, ApiError> {
@@ -186,7 +186,7 @@ async fn insert_intervention(
 pub async fn add_intervention(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(patient_id): Path<Uuid>,
+    ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<InterventionRequest>,
 ) -> Result<(StatusCode, ApiJson<InterventionView>), ApiError> {
@@ -217,7 +217,7 @@ pub async fn add_intervention(
 pub async fn done(
     State(state): State<AppState>,
     me: PharmacistAuth,
-    Path(list): Path<String>,
+    ApiPath(list): ApiPath<String>,
     connect: ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<DoneRequest>,
 ) -> Result<(StatusCode, ApiJson<Empty>), ApiError> {
