@@ -13,6 +13,7 @@ pub mod items;
 pub mod message_audience;
 pub mod messages;
 pub mod notify;
+pub mod openapi;
 pub mod patients;
 pub mod push;
 pub mod push_target;
@@ -95,7 +96,8 @@ pub async fn state(settings: Settings) -> anyhow::Result<AppState> {
 
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(openapi::health))
+        .route("/openapi.json", get(openapi::openapi_json))
         .route("/enroll", post(routes::device::enroll))
         // The phone's profile (regimens, 60 days of diary, messages) is the largest answer a phone gets: compressed as
         // the browser asks. It holds no secret (the device token travels only in the request, and the answer to

@@ -14,13 +14,33 @@ use serde::Deserialize;
 use super::peer_ip;
 use crate::admin::{self, AccountChange};
 use crate::auth::AdminAuth;
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery};
 use crate::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/admin/accounts",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    responses((status = 200, description = "The site's accounts.", body = Vec<carepath_domain::admin::Account>),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn accounts(State(state): State<AppState>, AdminAuth(me): AdminAuth) -> Result<ApiJson<Vec<Account>>, ApiError> {
     Ok(ApiJson(admin::accounts(&state.db, &me.site_id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/admin/accounts",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    request_body = carepath_domain::admin::NewAccount,
+    responses((status = 201, description = "Created; the site's accounts.", body = Vec<carepath_domain::admin::Account>),
+        (status = 409, description = "`username_taken`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn create_account(
     State(state): State<AppState>,
     AdminAuth(me): AdminAuth,
@@ -36,27 +56,84 @@ async fn change(state: AppState, me: crate::auth::PharmacistAuth, id: String, ch
     Ok(ApiJson(admin::accounts(&state.db, &me.site_id).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/admin/accounts/{id}/disable",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    params(("id" = String, Path, description = "An account of the admin's site.")),
+    responses((status = 200, description = "Turned off (its sessions end); the site's accounts.", body = Vec<carepath_domain::admin::Account>),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn disable(State(state): State<AppState>, AdminAuth(me): AdminAuth, ApiPath(id): ApiPath<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
     change(state, me, id, AccountChange::Disable, connect).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/admin/accounts/{id}/enable",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    params(("id" = String, Path, description = "An account of the admin's site.")),
+    responses((status = 200, description = "Turned on; the site's accounts.", body = Vec<carepath_domain::admin::Account>),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn enable(State(state): State<AppState>, AdminAuth(me): AdminAuth, ApiPath(id): ApiPath<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
     change(state, me, id, AccountChange::Enable, connect).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/admin/accounts/{id}/reset-second-factor",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    params(("id" = String, Path, description = "An account of the admin's site.")),
+    responses((status = 200, description = "Its second step is reset (its sessions end); the site's accounts.", body = Vec<carepath_domain::admin::Account>),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn reset_second_factor(State(state): State<AppState>, AdminAuth(me): AdminAuth, ApiPath(id): ApiPath<String>, connect: ConnectInfo<SocketAddr>) -> Result<ApiJson<Vec<Account>>, ApiError> {
     change(state, me, id, AccountChange::ResetSecondFactor, connect).await
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/admin/sessions",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    responses((status = 200, description = "Who is signed in at the site.", body = Vec<carepath_domain::admin::OpenSession>),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn sessions(State(state): State<AppState>, AdminAuth(me): AdminAuth) -> Result<ApiJson<Vec<OpenSession>>, ApiError> {
     Ok(ApiJson(admin::sessions(&state.db, &me).await?))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/admin/sessions/{id}/end",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    params(("id" = String, Path, description = "A session of the admin's site.")),
+    responses((status = 204, description = "Ended."),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn end_session(State(state): State<AppState>, AdminAuth(me): AdminAuth, ApiPath(id): ApiPath<String>, connect: ConnectInfo<SocketAddr>) -> Result<StatusCode, ApiError> {
     admin::end_session(&state.db, &me, &id, &peer_ip(&connect)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/pharmacy/admin/site",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    request_body = carepath_domain::admin::SiteChange,
+    responses((status = 200, description = "Changed; the admin's own view of the site.", body = carepath_domain::sync::PharmacistInfo),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn change_site(
     State(state): State<AppState>,
     AdminAuth(me): AdminAuth,
@@ -68,6 +145,14 @@ pub async fn change_site(
 }
 
 /// The site's numbers and triage settings as they are.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/admin/site",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    responses((status = 200, description = "The site's numbers and triage settings.", body = carepath_domain::admin::SiteChange),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn site(State(state): State<AppState>, AdminAuth(me): AdminAuth) -> Result<ApiJson<SiteChange>, ApiError> {
     let (phone, after_hours_phone, fever, window): (String, String, i64, i64) = sqlx::query_as(
         "SELECT phone, after_hours_phone, fever_threshold_c_tenths, acknowledged_window_hours FROM sites WHERE id = ?",
@@ -83,7 +168,8 @@ pub async fn site(State(state): State<AppState>, AdminAuth(me): AdminAuth) -> Re
     }))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     limit: Option<i64>,
@@ -92,6 +178,15 @@ pub struct AuditQuery {
 }
 
 /// A page of the site's audit log, newest first. Reading it is audited too.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/admin/audit",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    params(AuditQuery),
+    responses((status = 200, description = "A page of the site's audit log, newest first.", body = carepath_domain::admin::AuditPage),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn audit(
     State(state): State<AppState>,
     AdminAuth(me): AdminAuth,
@@ -107,14 +202,26 @@ pub async fn audit(
     Ok(ApiJson(page))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
+    /// 1 to 366 (30 by default).
+    #[param(minimum = 1, maximum = 366)]
     days: Option<u32>,
 }
 
 /// The site's audit log of the last `days` (30 by default, at most 366) as CSV, one row per event in the shape of FHIR
 /// AuditEvent: recorded, action, outcome, agent type, agent, on behalf of (patient), source address, detail.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/admin/audit.csv",
+    tag = "admin",
+    security(("pharmacist_session" = [])),
+    params(ExportQuery),
+    responses((status = 200, description = "The audit log as CSV (FHIR AuditEvent columns).", body = String, content_type = "text/csv"),
+        (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
+)]
 pub async fn audit_csv(
     State(state): State<AppState>,
     AdminAuth(me): AdminAuth,

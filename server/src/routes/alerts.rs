@@ -22,6 +22,8 @@ use uuid::Uuid;
 use super::peer_ip;
 use super::pharmacy::{split_page, PageQuery, PageSize};
 use crate::auth::PharmacistAuth;
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, parse_uuid, ts};
 use crate::triage::parse_tier;
@@ -305,6 +307,14 @@ fn open_key(row: &AlertRow) -> OpenKey {
 /// The site's alert queue: a page of open alerts in desk order (`?limit=`, default 50, at most 200; the next page
 /// with `?cursor=`), the open counts, and on the first page the alerts resolved in the last 30 days, with the
 /// 30-day figures.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/alerts",
+    tag = "alerts",
+    security(("pharmacist_session" = [])),
+    params(PageQuery),
+    responses((status = 200, description = "Open alerts, most urgent first.", body = carepath_domain::sync::AlertQueue)),
+)]
 pub async fn queue(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -398,6 +408,16 @@ pub(crate) async fn mark_acknowledged(conn: &mut SqliteConnection, me: &Pharmaci
     Ok(updated.rows_affected() == 1)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/alerts/{id}/acknowledge",
+    tag = "alerts",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "An alert of the pharmacist's site.")),
+    request_body = carepath_domain::sync::Empty,
+    responses((status = 200, description = "Acknowledged.", body = carepath_domain::sync::AlertView),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn acknowledge(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -415,6 +435,16 @@ fn message_text(field: &'static str, body: &str) -> Result<String, ApiError> {
     Ok(carepath_domain::required_text(field, body, MAX_MESSAGE)?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/alerts/{id}/notes",
+    tag = "alerts",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "An alert of the pharmacist's site.")),
+    request_body = carepath_domain::sync::TextRequest,
+    responses((status = 200, description = "The note is added.", body = carepath_domain::sync::AlertView),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn add_note(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -439,6 +469,16 @@ pub async fn add_note(
     finish_alert_action(tx, &me, alert_id, patient_id, "alert.note", &connect).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/alerts/{id}/resolve",
+    tag = "alerts",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "An alert of the pharmacist's site.")),
+    request_body = carepath_domain::sync::Empty,
+    responses((status = 200, description = "Resolved.", body = carepath_domain::sync::AlertView),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn resolve(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -472,6 +512,16 @@ pub(crate) async fn site_patient(conn: &mut SqliteConnection, me: &PharmacistAut
 }
 
 /// Changes how often the patient is asked for a check-in; the device learns it at its next sync.
+#[utoipa::path(
+    put,
+    path = "/api/pharmacy/patients/{id}/check-in-cadence",
+    tag = "patients",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::sync::CadenceRequest,
+    responses((status = 200, description = "Set.", body = carepath_domain::sync::CadenceRequest),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn set_cadence(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -497,6 +547,16 @@ pub async fn set_cadence(
 
 /// Sends a message to the patient (it reaches the device at its next sync). About an alert, it also
 /// acknowledges that alert.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/messages",
+    tag = "patients",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::sync::ReplyRequest,
+    responses((status = 201, description = "Sent.", body = carepath_domain::sync::PharmacyMessage),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn reply(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -545,6 +605,15 @@ pub async fn reply(
     Ok((StatusCode::CREATED, ApiJson(PharmacyMessage { id, body, sent_at, from, read_at: None, to_caregivers: req.to_caregivers })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/patients/{id}/timeline",
+    tag = "patients",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    responses((status = 200, description = "The patient's reports, alerts and messages.", body = carepath_domain::sync::PatientTimeline),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn timeline(
     State(state): State<AppState>,
     me: PharmacistAuth,

@@ -13,6 +13,8 @@ use uuid::Uuid;
 
 use super::peer_ip;
 use crate::auth::{new_token, token_hash, DeviceAuth};
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson};
 use crate::{attempts, patients, regimens, triage};
 use carepath_domain::triage::Tier;
@@ -29,6 +31,16 @@ const ENROLL_LIMITS: attempts::Limits =
 /// The subject every enrollment attempt counts against: all codes of all sites.
 const EVERY_CODE: &str = "every code";
 
+#[utoipa::path(
+    post,
+    path = "/api/enroll",
+    tag = "device",
+    request_body = carepath_domain::sync::EnrollRequest,
+    responses((status = 200, description = "The device token (keep it: it is shown once) and the profile.", body = carepath_domain::sync::EnrollResponse),
+        (status = 404, description = "`enrollment_code_unknown`", body = ErrorBody),
+        (status = 410, description = "`enrollment_code_expired` or `enrollment_code_used`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody)),
+)]
 pub async fn enroll(
     State(state): State<AppState>,
     connect: ConnectInfo<SocketAddr>,
@@ -130,6 +142,13 @@ async fn redeem(state: &AppState, code: &str) -> Result<(String, String, String,
 }
 
 /// The phone's profile. Audited once per device per hour (`store::audit_profile_read`).
+#[utoipa::path(
+    get,
+    path = "/api/device/profile",
+    tag = "device",
+    security(("device_token" = [])),
+    responses((status = 200, description = "The profile: regimens, 60 days of diary, messages, the site.", body = carepath_domain::sync::DeviceProfile)),
+)]
 pub async fn profile(
     State(state): State<AppState>,
     device: DeviceAuth,
@@ -142,6 +161,17 @@ pub async fn profile(
 
 /// Stores a batch of events all-or-nothing. An id already stored with the same content is acknowledged
 /// again (a resent batch); an id already stored with different content, or by another patient, is refused.
+#[utoipa::path(
+    post,
+    path = "/api/device/sync",
+    tag = "device",
+    security(("device_token" = [])),
+    request_body = carepath_domain::sync::SyncRequest,
+    responses((status = 200, description = "What was stored, what changed since the last sync.", body = carepath_domain::sync::SyncResponse),
+        (status = 409, description = "`correction_target_missing` (with `event_index`)", body = ErrorBody),
+        (status = 413, description = "`batch_too_large` or `too_large`", body = ErrorBody),
+        (status = 422, description = "`invalid_event` (with `event_index`)", body = ErrorBody)),
+)]
 pub async fn sync(
     State(state): State<AppState>,
     device: DeviceAuth,

@@ -14,6 +14,8 @@ use uuid::Uuid;
 
 use super::peer_ip;
 use crate::auth::PharmacistAuth;
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, ts};
 use crate::{patients, regimens, AppState};
@@ -55,6 +57,15 @@ async fn site_patient(conn: &mut SqliteConnection, me: &PharmacistAuth, patient_
 
 /// `GET /api/pharmacy/patients/{id}`: who the patient is and how their treatment stands today, in a few indexed
 /// queries.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/patients/{id}",
+    tag = "patients",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    responses((status = 200, description = "The patient header.", body = carepath_domain::identity::PatientHeader),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn header(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -99,6 +110,15 @@ async fn last_event(conn: &mut SqliteConnection, patient_id: &str, kind: &str) -
 /// `POST /api/pharmacy/patients/{id}/enrollment-codes`: a new one-time code for the patient's own phone (a lost
 /// phone, an expired code). The patient's older codes not used yet stop working at once (they read as expired), so
 /// only the newest handout opens the app; caregivers' codes and phones already connected are not touched.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/enrollment-codes",
+    tag = "patients",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    responses((status = 201, description = "A new one-time code (earlier unused ones stop working).", body = carepath_domain::identity::IssuedCode),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn reissue_code(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -126,6 +146,16 @@ pub async fn reissue_code(
 
 /// `POST /api/pharmacy/patients/{id}/handout` with a code the desk holds: the printable handout, with the QR of the
 /// enrollment link made here (no outside service). Only for a code of this patient's that still works.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/handout",
+    tag = "patients",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::identity::HandoutRequest,
+    responses((status = 200, description = "The printable handout with a new code and its QR.", body = carepath_domain::identity::Handout),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn handout(
     State(state): State<AppState>,
     me: PharmacistAuth,

@@ -15,6 +15,8 @@ use uuid::Uuid;
 use super::alerts::site_patient;
 use super::peer_ip;
 use crate::auth::{DeviceAuth, PharmacistAuth};
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, parse_uuid, ts, Audit};
 use crate::AppState;
@@ -57,6 +59,15 @@ async fn one_device(conn: &mut SqliteConnection, patient_id: Uuid, device_id: Uu
 }
 
 /// `GET /api/pharmacy/patients/{id}/devices`
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/patients/{id}/devices",
+    tag = "patients",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    responses((status = 200, description = "The patient's phones.", body = carepath_domain::sync::PatientDevices),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn list(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -74,6 +85,16 @@ pub async fn list(
 
 /// `POST /api/pharmacy/patients/{id}/devices/{device_id}/revoke`: the phone is refused from its next request on.
 /// Removing a phone already removed changes nothing (its first time and reason stay) and answers the same.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/devices/{device_id}/revoke",
+    tag = "patients",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site."), ("device_id" = Uuid, Path, description = "One of the patient's phones.")),
+    request_body = carepath_domain::sync::Empty,
+    responses((status = 200, description = "The phone's access is removed.", body = carepath_domain::sync::DeviceView),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn revoke(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -102,6 +123,14 @@ pub async fn revoke(
 
 /// `POST /api/device/unenroll`: "Remove this person from this phone". The phone's token stops working here too,
 /// so a copy of it (a backup, the lost phone's twin) cannot read the record afterwards.
+#[utoipa::path(
+    post,
+    path = "/api/device/unenroll",
+    tag = "device",
+    security(("device_token" = [])),
+    request_body = carepath_domain::sync::Empty,
+    responses((status = 200, description = "The token no longer works.", body = carepath_domain::sync::Empty)),
+)]
 pub async fn unenroll(
     State(state): State<AppState>,
     device: DeviceAuth,

@@ -26,6 +26,8 @@ use sqlx::SqliteConnection;
 use super::patient_filters::{self, ListFilter};
 use super::peer_ip;
 use crate::auth::{new_token, token_hash, verify_password, AnySession, PharmacistAuth, MAX_PASSWORD};
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson};
 use crate::store::{self, parse_ts, parse_uuid, ts, Audit};
 use crate::{attempts, patients, second_factor, AppState};
@@ -46,6 +48,16 @@ const MAX_SEARCH: usize = 100;
 /// The response header with the next page's cursor (also in the body where the body is an object).
 pub const NEXT_CURSOR_HEADER: &str = "x-next-cursor";
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/login",
+    tag = "sign-in",
+    request_body = carepath_domain::sync::LoginRequest,
+    responses((status = 200, description = "The password was right: the next step (sets the session cookie).", body = carepath_domain::sign_in::SignInStep),
+        (status = 401, description = "`bad_credentials`", body = ErrorBody),
+        (status = 403, description = "`account_disabled`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody)),
+)]
 pub async fn login(
     State(state): State<AppState>,
     connect: ConnectInfo<SocketAddr>,
@@ -137,6 +149,13 @@ pub fn refused_username(state: &AppState, username: &str) -> String {
 pub const REFUSED_USERNAME_PURPOSE: &str = "audit-refused-username";
 
 /// Signs out a session, whether it passed both factors or only the password (a sign-in given up half-way).
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/logout",
+    tag = "sign-in",
+    security(("pharmacist_session" = []), ("sign_in_session" = [])),
+    responses((status = 204, description = "Signed out: the session ends and its cookie is cleared.")),
+)]
 pub async fn logout(
     State(state): State<AppState>,
     me: AnySession,
@@ -168,6 +187,13 @@ pub(crate) fn session_cookie(state: &AppState, value: String) -> Cookie<'static>
         .build()
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/me",
+    tag = "pharmacy",
+    security(("pharmacist_session" = [])),
+    responses((status = 200, description = "The signed-in pharmacist and their site.", body = carepath_domain::sync::PharmacistInfo)),
+)]
 pub async fn me(State(state): State<AppState>, me: PharmacistAuth) -> Result<ApiJson<PharmacistInfo>, ApiError> {
     Ok(ApiJson(pharmacist_info(&state, &me.pharmacist_id).await?))
 }
@@ -182,6 +208,15 @@ pub(crate) async fn pharmacist_info(state: &AppState, pharmacist_id: &str) -> Re
     Ok(PharmacistInfo { username, display_name, site: patients::site_info(&state.db, &site_id).await?, role })
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients",
+    tag = "pharmacy",
+    security(("pharmacist_session" = [])),
+    request_body = carepath_domain::sync::EnrollPatientRequest,
+    responses((status = 201, description = "Enrolled, with a one-time enrollment code.", body = carepath_domain::sync::EnrollPatientResponse),
+        (status = 409, description = "`mrn_taken`", body = ErrorBody)),
+)]
 pub async fn enroll_patient(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -275,15 +310,37 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
 
 /// A list's query parameters, all optional: `limit` (clamped to the list's maximum), `cursor` (from the previous
 /// page's `next_cursor`), and for the patient list `q` (a name search). Taken as text so every mistake is a JSON 422.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// How many to send (clamped to the list's maximum).
+    #[param(value_type = Option<u64>, minimum = 1)]
     pub limit: Option<String>,
+    /// The previous page's `next_cursor`.
+    #[param(max_length = 1024)]
     pub cursor: Option<String>,
+    /// The patient list only: a name search (every word), a date of birth or an MRN.
+    #[param(max_length = 100)]
     pub q: Option<String>,
     /// The patient list's filters (see `patient_filters`): `show`, `days` (for `show=no_check_in`), `drug`.
+    #[param(value_type = Option<PatientShow>)]
     pub show: Option<String>,
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 90)]
     pub days: Option<String>,
+    #[param(max_length = 100)]
     pub drug: Option<String>,
+}
+
+/// The patient list's `show` filter (for the contract: the query is read as text, see [`ListFilter`]).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PatientShow {
+    All,
+    NoCheckIn,
+    LowAdherence,
+    RefillDue,
+    OnHold,
 }
 
 impl PageQuery {
@@ -371,7 +428,7 @@ fn with_next_cursor(mut response: Response, next: Option<&str>) -> Response {
 
 // ---- the patient list ---------------------------------------------------------------------------------------
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PatientSummary {
     pub patient_id: uuid::Uuid,
     pub display_name: String,
@@ -383,11 +440,20 @@ pub struct PatientSummary {
 }
 
 /// A page of the patient list, when one was asked for (`?limit=`, `?cursor=` or `?q=`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PatientPage {
     pub patients: Vec<PatientSummary>,
     /// The cursor of the next page; none on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// The patient list's answer (for the contract): the plain array without parameters, a [`PatientPage`] with them.
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+#[serde(untagged)]
+pub enum PatientList {
+    All(Vec<PatientSummary>),
+    Page(PatientPage),
 }
 
 /// (created_at, id) of a patient row, as stored: the list's order (newest first) and its cursor.
@@ -398,6 +464,14 @@ type PatientKey = (String, String);
 /// cursor is also in the `X-Next-Cursor` header. `q` finds patients whose name holds every word typed, ignoring case
 /// and accents ("diaz" finds "Rosa Díaz"); a `q` that is a date (`1961-04-09`, or `04/09/1961` as US desks type it)
 /// finds the patients born that day; a `q` that is exactly a patient's MRN finds that patient.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/patients",
+    tag = "pharmacy",
+    security(("pharmacist_session" = [])),
+    params(PageQuery),
+    responses((status = 200, description = "The site's patients (the next page's cursor also in `X-Next-Cursor`).", body = PatientList)),
+)]
 pub async fn list_patients(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -555,6 +629,14 @@ type QueueKey = (String, String, String);
 
 /// New check-ins and dose events from the pharmacist's own site, newest first (recorded time), a page at a time:
 /// read from `site_events` in its key order, then the page's events, names and drugs by key.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/queue",
+    tag = "pharmacy",
+    security(("pharmacist_session" = [])),
+    params(PageQuery),
+    responses((status = 200, description = "The review queue.", body = carepath_domain::sync::Queue)),
+)]
 pub async fn queue(
     State(state): State<AppState>,
     me: PharmacistAuth,

@@ -18,6 +18,8 @@ use serde::Deserialize;
 use super::alerts::{CHECK_INS_SQL, MINUTES_TO_ACKNOWLEDGE};
 use super::peer_ip;
 use crate::auth::PharmacistAuth;
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson};
 use crate::store::{self, ts, Db};
 use crate::AppState;
@@ -62,8 +64,11 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// 30 (the default) or 90.
+    #[param(value_type = Option<u32>, minimum = 30, maximum = 90)]
     pub days: Option<String>,
 }
 
@@ -131,6 +136,14 @@ pub async fn compute(db: &Db, site_id: &str, days: u32, now: DateTime<Utc>) -> a
     })
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/program",
+    tag = "program",
+    security(("pharmacist_session" = [])),
+    params(PeriodQuery),
+    responses((status = 200, description = "The program figures for the period.", body = carepath_domain::intervention::ProgramFigures)),
+)]
 pub async fn figures(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -167,6 +180,14 @@ pub(crate) fn write_row<I: IntoIterator<Item = String>>(writer: &mut csv::Writer
 }
 
 /// The figures as `figure,value` rows.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/program/figures.csv",
+    tag = "program",
+    security(("pharmacist_session" = [])),
+    params(PeriodQuery),
+    responses((status = 200, description = "The program figures as CSV.", body = String, content_type = "text/csv")),
+)]
 pub async fn figures_csv(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -206,6 +227,14 @@ pub async fn figures_csv(
 }
 
 /// Every intervention of the period, oldest first (at most [`MAX_EXPORT_ROWS`]).
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/program/interventions.csv",
+    tag = "program",
+    security(("pharmacist_session" = [])),
+    params(PeriodQuery),
+    responses((status = 200, description = "The documented interventions as CSV.", body = String, content_type = "text/csv")),
+)]
 pub async fn interventions_csv(
     State(state): State<AppState>,
     me: PharmacistAuth,

@@ -11,6 +11,8 @@ use chrono::{Duration, Utc};
 
 use super::peer_ip;
 use crate::auth::DeviceAuth;
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson};
 use crate::reminders::slot_name;
 use crate::store::{self, ts, Audit};
@@ -32,11 +34,27 @@ fn audit<'a>(auth: &DeviceAuth, action: &'a str, detail: Option<String>, ip: Opt
 }
 
 /// `GET /api/device/push/key`
+#[utoipa::path(
+    get,
+    path = "/api/device/push/key",
+    tag = "device",
+    security(("device_token" = [])),
+    responses((status = 200, description = "The VAPID public key.", body = carepath_domain::push::PushKey)),
+)]
 pub async fn key(State(state): State<AppState>, _auth: DeviceAuth) -> ApiJson<PushKey> {
     ApiJson(PushKey { public_key: state.push.public_key().to_string() })
 }
 
 /// `PUT /api/device/push/subscription`
+#[utoipa::path(
+    put,
+    path = "/api/device/push/subscription",
+    tag = "device",
+    security(("device_token" = [])),
+    request_body = carepath_domain::push::PushSubscriptionRequest,
+    responses((status = 204, description = "Stored."),
+        (status = 422, description = "`push_endpoint_refused` or `invalid`", body = ErrorBody)),
+)]
 pub async fn subscribe(
     State(state): State<AppState>,
     auth: DeviceAuth,
@@ -89,6 +107,13 @@ pub async fn subscribe(
 }
 
 /// `DELETE /api/device/push/subscription` (nothing to delete is fine).
+#[utoipa::path(
+    delete,
+    path = "/api/device/push/subscription",
+    tag = "device",
+    security(("device_token" = [])),
+    responses((status = 204, description = "Removed (or there was none).")),
+)]
 pub async fn unsubscribe(
     State(state): State<AppState>,
     auth: DeviceAuth,
@@ -104,6 +129,14 @@ pub async fn unsubscribe(
 
 /// `POST /api/device/push/snooze`: the next reminder of this dose comes `minutes` from now (or later, in quiet
 /// hours). Snoozing again counts as a new snooze, so it reminds once more.
+#[utoipa::path(
+    post,
+    path = "/api/device/push/snooze",
+    tag = "device",
+    security(("device_token" = [])),
+    request_body = carepath_domain::push::SnoozeRequest,
+    responses((status = 204, description = "Snoozed.")),
+)]
 pub async fn snooze(
     State(state): State<AppState>,
     auth: DeviceAuth,

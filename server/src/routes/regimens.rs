@@ -17,10 +17,21 @@ use uuid::Uuid;
 use super::alerts::site_patient;
 use super::peer_ip;
 use crate::auth::PharmacistAuth;
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, parse_uuid, ts};
 use crate::{regimens, AppState};
 
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/patients/{id}/diary",
+    tag = "regimens",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    responses((status = 200, description = "The patient's regimens and diary.", body = carepath_domain::sync::PatientDiary),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn diary(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -79,6 +90,16 @@ async fn caregivers(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Re
 }
 
 /// Adds a medicine to the patient's treatment (a new regimen line); the device gets it at its next sync.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/regimens",
+    tag = "regimens",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::schedule::Regimen,
+    responses((status = 201, description = "The new regimen line.", body = carepath_domain::regimen::RegimenLine),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn add_line(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -99,6 +120,16 @@ pub async fn add_line(
 }
 
 /// Appends a care-team change; the device shows it at its next sync.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/regimen-changes",
+    tag = "regimens",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::regimen::ChangeRequest,
+    responses((status = 200, description = "The line with the change.", body = carepath_domain::regimen::RegimenLine),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn add_change(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -119,6 +150,16 @@ pub async fn add_change(
     Ok(ApiJson(line))
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/dispenses",
+    tag = "regimens",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::regimen::DispenseRequest,
+    responses((status = 201, description = "Recorded.", body = carepath_domain::sync::Empty),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn add_dispense(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -138,6 +179,16 @@ pub async fn add_dispense(
     Ok((StatusCode::CREATED, ApiJson(Empty {})))
 }
 
+#[utoipa::path(
+    put,
+    path = "/api/pharmacy/patients/{id}/refill-reminder",
+    tag = "regimens",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::regimen::RefillReminderRequest,
+    responses((status = 200, description = "Set.", body = carepath_domain::sync::Empty),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn set_refill_reminder(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -159,6 +210,16 @@ pub async fn set_refill_reminder(
 }
 
 /// Adds a caregiver and issues their own one-time enrollment code.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/caregivers",
+    tag = "regimens",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::sync::CaregiverRequest,
+    responses((status = 201, description = "The caregiver, with a one-time code for their phone.", body = carepath_domain::sync::CaregiverResponse),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn add_caregiver(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -190,6 +251,16 @@ pub async fn add_caregiver(
 }
 
 /// Ends a caregiver's access: their devices are refused from the next request on, and unused codes stop working.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/caregivers/{caregiver_id}/revoke",
+    tag = "regimens",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site."), ("caregiver_id" = Uuid, Path, description = "One of the patient's caregivers.")),
+    request_body = carepath_domain::sync::Empty,
+    responses((status = 200, description = "Ended: their phones are refused from their next request.", body = carepath_domain::sync::Empty),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn revoke_caregiver(
     State(state): State<AppState>,
     me: PharmacistAuth,

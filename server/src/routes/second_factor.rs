@@ -14,6 +14,8 @@ use carepath_domain::sign_in::{SecondFactorEnabled, SecondFactorPassed, SecondFa
 use super::peer_ip;
 use super::pharmacy::{pharmacist_info, session_cookie};
 use crate::auth::SignInSession;
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson};
 use crate::second_factor::{self, Passed};
 use crate::store::{self, Audit};
@@ -37,6 +39,13 @@ fn audit_entry<'a>(session: &SignInSession, action: &'a str, outcome: &'a str, d
 }
 
 /// The secret to set up, while the account has no second factor: the same one for the whole of this sign-in.
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/second-factor/setup",
+    tag = "sign-in",
+    security(("sign_in_session" = [])),
+    responses((status = 200, description = "A new authenticator key: its base32 text, otpauth URI and QR code.", body = carepath_domain::sign_in::SecondFactorSetup)),
+)]
 pub async fn setup(State(state): State<AppState>, session: SignInSession) -> Result<ApiJson<SecondFactorSetup>, ApiError> {
     if session.second_factor_enabled {
         return Err(ApiError::SecondFactorRequired);
@@ -63,6 +72,16 @@ async fn reserve(state: &AppState, session: &SignInSession, action: &str, ip: &O
 }
 
 /// Turns the second factor on with a first code from the app; answers with the recovery codes.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/second-factor/setup",
+    tag = "sign-in",
+    security(("sign_in_session" = [])),
+    request_body = carepath_domain::sign_in::SecondFactorRequest,
+    responses((status = 200, description = "Set up and signed in (a new session cookie); the recovery codes, shown once.", body = carepath_domain::sign_in::SecondFactorEnabled),
+        (status = 401, description = "`bad_second_factor`, `unauthorized`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody)),
+)]
 pub async fn enable(
     State(state): State<AppState>,
     session: SignInSession,
@@ -88,6 +107,16 @@ pub async fn enable(
 }
 
 /// The second step of a sign-in: a code from the app (each accepted once) or an unused recovery code.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/second-factor",
+    tag = "sign-in",
+    security(("sign_in_session" = [])),
+    request_body = carepath_domain::sign_in::SecondFactorRequest,
+    responses((status = 200, description = "Signed in (a new session cookie).", body = carepath_domain::sign_in::SecondFactorPassed),
+        (status = 401, description = "`bad_second_factor`, `unauthorized`", body = ErrorBody),
+        (status = 429, description = "`too_many_attempts`", body = ErrorBody)),
+)]
 pub async fn verify(
     State(state): State<AppState>,
     session: SignInSession,

@@ -21,6 +21,8 @@ use super::alerts::{alert_patient, mark_acknowledged, site_patient};
 use super::peer_ip;
 use super::pharmacy::{split_page, PageQuery, PageSize};
 use crate::auth::PharmacistAuth;
+#[allow(unused_imports)]
+use carepath_domain::sync::ErrorBody;
 use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::store::{self, parse_ts, parse_uuid, ts};
 use crate::AppState;
@@ -67,6 +69,13 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
     queries
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/worklists",
+    tag = "worklists",
+    security(("pharmacist_session" = [])),
+    responses((status = 200, description = "How many patients are on each worklist.", body = carepath_domain::worklist::WorklistCounts)),
+)]
 pub async fn counts(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -91,6 +100,15 @@ fn parse_list(text: &str) -> Result<Worklist, ApiError> {
 type ItemRow = (String, String, String, String, Option<String>, Option<String>, Option<i64>, Option<i64>);
 type ItemKey = (String, String, String);
 
+#[utoipa::path(
+    get,
+    path = "/api/pharmacy/worklists/{list}",
+    tag = "worklists",
+    security(("pharmacist_session" = [])),
+    params(("list" = String, Path, description = "A worklist's name.")),
+    responses((status = 200, description = "A page of the worklist.", body = carepath_domain::worklist::WorklistPage),
+        (status = 404, description = "`not_found` (no such list)", body = ErrorBody)),
+)]
 pub async fn page(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -183,6 +201,16 @@ async fn insert_intervention(
 /// Documents an intervention on a patient, about one of their alerts or not; `acknowledge` also acknowledges that
 /// alert. A type or outcome not in the lists, a note over 2000 characters or an alert of another patient stores
 /// nothing.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/patients/{id}/interventions",
+    tag = "worklists",
+    security(("pharmacist_session" = [])),
+    params(("id" = Uuid, Path, description = "A patient of the pharmacist's site.")),
+    request_body = carepath_domain::intervention::InterventionRequest,
+    responses((status = 201, description = "Documented.", body = carepath_domain::intervention::InterventionView),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn add_intervention(
     State(state): State<AppState>,
     me: PharmacistAuth,
@@ -214,6 +242,16 @@ pub async fn add_intervention(
 
 /// Marks an item done (it leaves the list; who, when and the note are kept), with the intervention it took if
 /// given. An item not on the site's list (or already done) is not found.
+#[utoipa::path(
+    post,
+    path = "/api/pharmacy/worklists/{list}/done",
+    tag = "worklists",
+    security(("pharmacist_session" = [])),
+    params(("list" = String, Path, description = "A worklist's name.")),
+    request_body = carepath_domain::worklist::DoneRequest,
+    responses((status = 201, description = "Marked done.", body = carepath_domain::sync::Empty),
+        (status = 404, description = "`not_found`", body = ErrorBody)),
+)]
 pub async fn done(
     State(state): State<AppState>,
     me: PharmacistAuth,
