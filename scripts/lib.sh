@@ -52,3 +52,15 @@ ensure_native_build_deps() {
   pkg-config --exists openssl 2>/dev/null || missing+=(libssl-dev)
   [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
 }
+
+# schemathesis (PyPI) for scripts/api-contract.sh, in a venv under target/: every package pinned in
+# tools/schemathesis-requirements.txt.
+ensure_schemathesis() {
+  local venv="$ROOT/target/schemathesis" want
+  want=$(awk -F'==' '$1 == "schemathesis" { print $2 }' "$ROOT/tools/schemathesis-requirements.txt")
+  if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q " $want\$"; then
+    say "Installing schemathesis $want (pinned, into target/schemathesis)"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$ROOT/tools/schemathesis-requirements.txt"
+  fi
+}

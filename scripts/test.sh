@@ -12,6 +12,9 @@ cargo test   # default members: domain and server
 say "App unit tests (pure parts of the app, run natively)"
 cargo test -p carepath-ui -p carepath-patient -p carepath-desk --lib
 
+say "API contract (schemathesis against a running server)"
+CAREPATH_SERVER_BIN="$ROOT/target/debug/carepath-server" "$ROOT/scripts/api-contract.sh"
+
 say "Browser tests (Chromium, screenshots in tests/artifacts/)"
 export CAREPATH_SERVER_BIN="$ROOT/target/debug/carepath-server" CAREPATH_DIST="$ROOT/dist"
 [ -x "$CAREPATH_SERVER_BIN" ] || cargo build -p carepath-server

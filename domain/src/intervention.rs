@@ -168,8 +168,10 @@ pub struct ProgramFigures {
     pub acknowledged_routine: u32,
     pub median_minutes_routine: Option<i64>,
     /// Each type and outcome documented, with how many.
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::intervention_counts))]
     pub interventions: Vec<(InterventionKind, InterventionOutcome, u32)>,
     /// Patients in each 30-day PDC band (patients without a dispense are not counted).
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::pdc_band_counts))]
     pub pdc_bands: Vec<(PdcBand, u32)>,
 }
 

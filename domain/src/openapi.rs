@@ -69,3 +69,32 @@ impl PartialSchema for crate::triage::RedFlag {
 }
 
 impl ToSchema for crate::triage::RedFlag {}
+
+/// A list of fixed-length tuples (`[kind, count]`), as serde writes `Vec<(A, B)>`: each an array of exactly that
+/// many items, any item one of the tuple's types (not `prefixItems`: schemathesis cannot read it).
+fn tuples(items: Vec<RefOr<Schema>>) -> Schema {
+    let len = items.len();
+    let item = items.into_iter().fold(utoipa::openapi::schema::AnyOfBuilder::new(), |any, schema| any.item(schema));
+    let tuple = utoipa::openapi::schema::ArrayBuilder::new().items(item).min_items(Some(len)).max_items(Some(len));
+    Schema::Array(utoipa::openapi::schema::ArrayBuilder::new().items(tuple).build())
+}
+
+fn count() -> RefOr<Schema> {
+    ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)).minimum(Some(0)).into()
+}
+
+/// `Vec<(InterventionKind, InterventionOutcome, u32)>`
+pub fn intervention_counts() -> Schema {
+    use crate::intervention::{InterventionKind, InterventionOutcome};
+    tuples(vec![InterventionKind::schema(), InterventionOutcome::schema(), count()])
+}
+
+/// `Vec<(PdcBand, u32)>`
+pub fn pdc_band_counts() -> Schema {
+    tuples(vec![crate::worklist::PdcBand::schema(), count()])
+}
+
+/// `Vec<(Worklist, u32)>`
+pub fn worklist_counts() -> Schema {
+    tuples(vec![crate::worklist::Worklist::schema(), count()])
+}

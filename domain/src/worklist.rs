@@ -324,6 +324,7 @@ pub struct WorklistPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorklistCounts {
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::worklist_counts))]
     pub counts: Vec<(Worklist, u32)>,
 }
 

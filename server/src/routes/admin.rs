@@ -62,7 +62,8 @@ async fn change(state: AppState, me: crate::auth::PharmacistAuth, id: String, ch
     tag = "admin",
     security(("pharmacist_session" = [])),
     params(("id" = String, Path, description = "An account of the admin's site.")),
-    responses((status = 200, description = "Turned off (its sessions end); the site's accounts.", body = Vec<carepath_domain::admin::Account>),
+    responses((status = 422, description = "`invalid`: not for the admin's own account", body = ErrorBody),
+        (status = 200, description = "Turned off (its sessions end); the site's accounts.", body = Vec<carepath_domain::admin::Account>),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
 )]
@@ -76,7 +77,8 @@ pub async fn disable(State(state): State<AppState>, AdminAuth(me): AdminAuth, Ap
     tag = "admin",
     security(("pharmacist_session" = [])),
     params(("id" = String, Path, description = "An account of the admin's site.")),
-    responses((status = 200, description = "Turned on; the site's accounts.", body = Vec<carepath_domain::admin::Account>),
+    responses((status = 422, description = "`invalid`: not for the admin's own account", body = ErrorBody),
+        (status = 200, description = "Turned on; the site's accounts.", body = Vec<carepath_domain::admin::Account>),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
 )]
@@ -90,7 +92,8 @@ pub async fn enable(State(state): State<AppState>, AdminAuth(me): AdminAuth, Api
     tag = "admin",
     security(("pharmacist_session" = [])),
     params(("id" = String, Path, description = "An account of the admin's site.")),
-    responses((status = 200, description = "Its second step is reset (its sessions end); the site's accounts.", body = Vec<carepath_domain::admin::Account>),
+    responses((status = 422, description = "`invalid`: not for the admin's own account", body = ErrorBody),
+        (status = 200, description = "Its second step is reset (its sessions end); the site's accounts.", body = Vec<carepath_domain::admin::Account>),
         (status = 404, description = "`not_found`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not a site admin", body = ErrorBody)),
 )]

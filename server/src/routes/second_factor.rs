@@ -44,7 +44,8 @@ fn audit_entry<'a>(session: &SignInSession, action: &'a str, outcome: &'a str, d
     path = "/api/pharmacy/second-factor/setup",
     tag = "sign-in",
     security(("sign_in_session" = [])),
-    responses((status = 200, description = "A new authenticator key: its base32 text, otpauth URI and QR code.", body = carepath_domain::sign_in::SecondFactorSetup)),
+    responses((status = 404, description = "`not_found`: this session passed both steps already", body = ErrorBody),
+        (status = 200, description = "A new authenticator key: its base32 text, otpauth URI and QR code.", body = carepath_domain::sign_in::SecondFactorSetup)),
 )]
 pub async fn setup(State(state): State<AppState>, session: SignInSession) -> Result<ApiJson<SecondFactorSetup>, ApiError> {
     if session.second_factor_enabled {
@@ -78,7 +79,8 @@ async fn reserve(state: &AppState, session: &SignInSession, action: &str, ip: &O
     tag = "sign-in",
     security(("sign_in_session" = [])),
     request_body = carepath_domain::sign_in::SecondFactorRequest,
-    responses((status = 200, description = "Set up and signed in (a new session cookie); the recovery codes, shown once.", body = carepath_domain::sign_in::SecondFactorEnabled),
+    responses((status = 404, description = "`not_found`: this session passed both steps already", body = ErrorBody),
+        (status = 200, description = "Set up and signed in (a new session cookie); the recovery codes, shown once.", body = carepath_domain::sign_in::SecondFactorEnabled),
         (status = 401, description = "`bad_second_factor`, `unauthorized`", body = ErrorBody),
         (status = 429, description = "`too_many_attempts`", body = ErrorBody)),
 )]
@@ -113,7 +115,8 @@ pub async fn enable(
     tag = "sign-in",
     security(("sign_in_session" = [])),
     request_body = carepath_domain::sign_in::SecondFactorRequest,
-    responses((status = 200, description = "Signed in (a new session cookie).", body = carepath_domain::sign_in::SecondFactorPassed),
+    responses((status = 404, description = "`not_found`: this session passed both steps already", body = ErrorBody),
+        (status = 200, description = "Signed in (a new session cookie).", body = carepath_domain::sign_in::SecondFactorPassed),
         (status = 401, description = "`bad_second_factor`, `unauthorized`", body = ErrorBody),
         (status = 429, description = "`too_many_attempts`", body = ErrorBody)),
 )]
