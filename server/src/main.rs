@@ -255,6 +255,8 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
         }
         None => create_pharmacist(&db, &site_id, DEMO_USER, "Demo Pharmacist", &password).await?,
     };
+    // The demo account is the demo site's admin, so its "Site admin" page can be tried too.
+    sqlx::query("UPDATE pharmacists SET role = 'admin' WHERE id = ?").bind(&pharmacist_id).execute(&db).await?;
     // Capecitabine twice daily, 14 days on and 7 off, started three days ago: a cycle in progress to look at.
     let dose = |slot| SlotDose::new(slot, DoseAmount::mg_tablets(1500, 3)).with_food(FoodInstruction::WithFood);
     let regimen = Regimen {
@@ -276,6 +278,7 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
     println!("  username:           {DEMO_USER}");
     println!("  password:           {password}   (new each time this runs)");
     println!("  second step:        at the first sign-in, scan the QR code with an authenticator app");
+    println!("  (the demo pharmacist is also the demo site's admin: \"Site admin\" on the review queue)");
     println!("Demo patient code:    {}   (open {} on a phone-sized window; valid until {})", patient.code, settings.public_url, patient.expires_at.format("%Y-%m-%d %H:%M UTC"));
     println!();
     Ok(())

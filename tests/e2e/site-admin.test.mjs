@@ -103,7 +103,7 @@ test('the audit log lists what was done, newest first, and exports as CSV', asyn
   const entries = desk.locator('[data-testid="audit-entry"]');
   await entries.first().waitFor();
   const actions = await entries.locator('code').allTextContents();
-  for (const action of ['admin.site.update', 'admin.second_factor.reset', 'admin.account.create', 'second_factor']) {
+  for (const action of ['admin.site.update', 'admin.second_factor.reset', 'admin.account.create', 'second_factor.enable']) {
     assert.ok(actions.includes(action), `${action} in ${actions}`);
   }
   assert.ok(actions.indexOf('admin.site.update') < actions.indexOf('admin.account.create'), 'newest first');

@@ -44,6 +44,19 @@ pub fn AdminPage() -> impl IntoView {
     }
 }
 
+/// A table of the page: its column heads and its rows, scrolling sideways on a narrow window.
+#[component]
+fn AdminTable(heads: Vec<Signal<String>>, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="program-table admin-table">
+                <thead><tr>{heads.into_iter().map(|head| view! { <th scope="col">{head}</th> }).collect_view()}</tr></thead>
+                <tbody>{children()}</tbody>
+            </table>
+        </div>
+    }
+}
+
 fn when(t: Option<chrono::DateTime<chrono::Utc>>) -> String {
     t.map(|t| format::date_time(t, &current())).unwrap_or_else(|| "—".to_string())
 }
@@ -79,19 +92,9 @@ fn Accounts(me: String) -> impl IntoView {
                 None => view! { <p aria-busy="true">{text!("loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{admin_error(&e)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <div class="table-scroll">
-                        <table class="program-table admin-table">
-                            <thead><tr>
-                                <th scope="col">{text!("admin-account-name")}</th>
-                                <th scope="col">{text!("admin-account-state")}</th>
-                                <th scope="col">{text!("admin-account-last-sign-in")}</th>
-                                <th scope="col">{text!("admin-account-actions")}</th>
-                            </tr></thead>
-                            <tbody>
-                                {list.into_iter().map(|account| view! { <AccountRow account=account is_me=me.get_value() change=change/> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <AdminTable heads=vec![text!("admin-account-name"), text!("admin-account-state"), text!("admin-account-last-sign-in"), text!("admin-account-actions")]>
+                        {list.into_iter().map(|account| view! { <AccountRow account=account is_me=me.get_value() change=change/> }).collect_view()}
+                    </AdminTable>
                 }
                 .into_any(),
             }}
@@ -223,15 +226,7 @@ fn Sessions() -> impl IntoView {
                 None => view! { <p aria-busy="true">{text!("loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="error">{admin_error(&e)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <div class="table-scroll">
-                        <table class="program-table admin-table">
-                            <thead><tr>
-                                <th scope="col">{text!("admin-account-name")}</th>
-                                <th scope="col">{text!("admin-session-started")}</th>
-                                <th scope="col">{text!("admin-session-seen")}</th>
-                                <th scope="col">{text!("admin-account-actions")}</th>
-                            </tr></thead>
-                            <tbody>
+                    <AdminTable heads=vec![text!("admin-account-name"), text!("admin-session-started"), text!("admin-session-seen"), text!("admin-account-actions")]>
                                 {list.into_iter().map(|s| {
                                     let id = StoredValue::new(s.id.clone());
                                     view! {
@@ -248,9 +243,7 @@ fn Sessions() -> impl IntoView {
                                         </tr>
                                     }
                                 }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
+                    </AdminTable>
                 }
                 .into_any(),
             }}
@@ -370,17 +363,8 @@ fn AuditLog() -> impl IntoView {
             </div>
             <p class="hint">{text!("admin-audit-hint")}</p>
             <p class="error" role="alert">{move || load.value().get().and_then(|r| r.err()).map(|e| admin_error(&e))}</p>
-            <div class="table-scroll">
-                <table class="program-table admin-table">
-                    <thead><tr>
-                        <th scope="col">{text!("admin-audit-when")}</th>
-                        <th scope="col">{text!("admin-audit-who")}</th>
-                        <th scope="col">{text!("admin-audit-patient")}</th>
-                        <th scope="col">{text!("admin-audit-what")}</th>
-                        <th scope="col">{text!("admin-audit-outcome")}</th>
-                        <th scope="col">{text!("admin-audit-from")}</th>
-                    </tr></thead>
-                    <tbody>
+            <AdminTable heads=vec![text!("admin-audit-when"), text!("admin-audit-who"), text!("admin-audit-patient"),
+                text!("admin-audit-what"), text!("admin-audit-outcome"), text!("admin-audit-from")]>
                         <For each=move || entries.get() key=|e| e.id let:entry>
                             <tr data-testid="audit-entry">
                                 <td>{when(Some(entry.at))}</td>
@@ -391,9 +375,7 @@ fn AuditLog() -> impl IntoView {
                                 <td>{entry.source_ip.clone().unwrap_or_default()}</td>
                             </tr>
                         </For>
-                    </tbody>
-                </table>
-            </div>
+            </AdminTable>
             {move || cursor.get().map(|next| view! {
                 <button type="button" class="secondary" disabled=move || load.pending().get()
                     on:click=move |_| { load.dispatch(Some(next.clone())); }>{text!("admin-audit-more")}</button>
