@@ -1310,3 +1310,56 @@ remove-person-anyway = { $count ->
    *[other] Remove and lose { $count } records
 }
 remove-person-failed = Something went wrong on this phone. Nothing was deleted. Please try again.
+
+## The app PIN (issue #15 item 9)
+nav-pin = Lock this app with a PIN
+pin-title = Lock this app with a PIN
+pin-intro = With a PIN, what this app keeps on this phone (your diary, check-ins, messages and the link to your pharmacy) is locked with a secret code. Someone who picks up or copies this phone cannot read it without the PIN.
+pin-when = The app asks for the PIN each time it opens, and after { $minutes } minutes without use.
+pin-call-now-stays = Even when the app is locked, it shows your pharmacy's numbers and when to call right away.
+pin-forget-warning = If you forget the PIN, nobody can open the app again, not even your pharmacy. You would need a new code from your pharmacy to connect this phone again, and entries not yet sent would be lost.
+pin-waiting = { $count ->
+    [one] 1 entry has not been sent to your pharmacy yet. It is safest to send it first.
+   *[other] { $count } entries have not been sent to your pharmacy yet. It is safest to send them first.
+}
+pin-send-now = Send now
+pin-new-label = New PIN: 4 to 8 numbers
+pin-new-hint = Choose numbers that others would not guess (not your birthday).
+pin-again-label = Type the same PIN again
+pin-turn-on = Turn on the PIN
+pin-busy = One moment…
+pin-error-digits = The PIN must be 4 to 8 numbers, with nothing else.
+pin-error-different = The two PINs are not the same. Please type them again.
+pin-on-done = The PIN is on. Remember it: nobody else can tell it to you.
+pin-on-title = This app is locked with a PIN
+pin-lock-now = Lock now
+pin-off-title = Turn off the PIN
+pin-off-intro = Type your PIN to turn it off. What the app keeps on this phone is then no longer locked.
+pin-label = Your PIN
+pin-turn-off = Turn off the PIN
+pin-off-done = The PIN is off.
+lock-title = This app is locked
+lock-intro = Type your PIN to open your diary.
+lock-submit = Unlock
+lock-busy = Checking…
+lock-wrong = That PIN is not right. Please try again.
+lock-wait = { $count } wrong tries. Please wait, then try again at { $time }.
+lock-waiting = { $count ->
+    [one] 1 entry is saved on this phone. It will be sent to your pharmacy once you unlock the app.
+   *[other] { $count } entries are saved on this phone. They will be sent to your pharmacy once you unlock the app.
+}
+lock-forgot = Forgot the PIN?
+forgot-title = Forgot the PIN?
+forgot-intro = The PIN is not kept anywhere, not even by your pharmacy, so nobody can tell it to you. To use this app again, delete what it keeps on this phone. Then connect again with a new code from your pharmacy.
+forgot-sent-stays = Everything already sent stays with your pharmacy.
+forgot-unsent = { $count ->
+    [one] 1 entry on this phone has not reached your pharmacy. Deleting loses it. If you may still remember the PIN, try again later.
+   *[other] { $count } entries on this phone have not reached your pharmacy. Deleting loses them. If you may still remember the PIN, try again later.
+}
+forgot-back = Try the PIN again
+forgot-delete = { $count ->
+    [0] Delete this app's data on this phone
+    [one] Delete, and lose 1 entry
+   *[other] Delete, and lose { $count } entries
+}
+forgot-failed = Something went wrong on this phone. Please try again.

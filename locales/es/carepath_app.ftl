@@ -1319,3 +1319,56 @@ remove-person-anyway = { $count ->
    *[other] Quitar y perder { $count } registros
 }
 remove-person-failed = Algo salió mal en este teléfono. No se borró nada. Inténtelo otra vez.
+
+## El PIN de la aplicación (issue #15 item 9)
+nav-pin = Proteger esta aplicación con un PIN
+pin-title = Proteger esta aplicación con un PIN
+pin-intro = Con un PIN, lo que esta aplicación guarda en este teléfono (su diario, sus registros, sus mensajes y la conexión con su farmacia) queda cerrado con un código secreto. Quien tome o copie este teléfono no puede leerlo sin el PIN.
+pin-when = La aplicación pide el PIN cada vez que se abre, y después de { $minutes } minutos sin usarla.
+pin-call-now-stays = Aun cerrada, la aplicación muestra los números de su farmacia y cuándo llamar de inmediato.
+pin-forget-warning = Si olvida el PIN, nadie puede volver a abrir la aplicación, ni siquiera su farmacia. Necesitaría un código nuevo de su farmacia para volver a conectar este teléfono, y se perderían las anotaciones que aún no se hayan enviado.
+pin-waiting = { $count ->
+    [one] 1 anotación todavía no se ha enviado a su farmacia. Es más seguro enviarla primero.
+   *[other] { $count } anotaciones todavía no se han enviado a su farmacia. Es más seguro enviarlas primero.
+}
+pin-send-now = Enviar ahora
+pin-new-label = PIN nuevo: de 4 a 8 números
+pin-new-hint = Elija números que otros no adivinen (no su fecha de nacimiento).
+pin-again-label = Escriba el mismo PIN otra vez
+pin-turn-on = Activar el PIN
+pin-busy = Un momento…
+pin-error-digits = El PIN debe tener de 4 a 8 números, y nada más.
+pin-error-different = Los dos PIN no son iguales. Escríbalos otra vez.
+pin-on-done = El PIN está activado. Recuérdelo: nadie más se lo puede decir.
+pin-on-title = Esta aplicación está protegida con un PIN
+pin-lock-now = Cerrar ahora
+pin-off-title = Desactivar el PIN
+pin-off-intro = Escriba su PIN para desactivarlo. Lo que la aplicación guarda en este teléfono dejará de estar cerrado.
+pin-label = Su PIN
+pin-turn-off = Desactivar el PIN
+pin-off-done = El PIN está desactivado.
+lock-title = Esta aplicación está cerrada
+lock-intro = Escriba su PIN para abrir su diario.
+lock-submit = Abrir
+lock-busy = Comprobando…
+lock-wrong = Ese PIN no es correcto. Inténtelo otra vez.
+lock-wait = { $count } intentos equivocados. Espere, y vuelva a intentarlo a las { $time }.
+lock-waiting = { $count ->
+    [one] 1 anotación está guardada en este teléfono. Se enviará a su farmacia cuando abra la aplicación.
+   *[other] { $count } anotaciones están guardadas en este teléfono. Se enviarán a su farmacia cuando abra la aplicación.
+}
+lock-forgot = ¿Olvidó el PIN?
+forgot-title = ¿Olvidó el PIN?
+forgot-intro = El PIN no se guarda en ningún sitio, ni siquiera en su farmacia, así que nadie se lo puede decir. Para volver a usar esta aplicación, borre lo que guarda en este teléfono. Después, conéctese otra vez con un código nuevo de su farmacia.
+forgot-sent-stays = Todo lo que ya se envió sigue en su farmacia.
+forgot-unsent = { $count ->
+    [one] 1 anotación de este teléfono no ha llegado a su farmacia. Al borrar, se pierde. Si todavía puede recordar el PIN, inténtelo más tarde.
+   *[other] { $count } anotaciones de este teléfono no han llegado a su farmacia. Al borrar, se pierden. Si todavía puede recordar el PIN, inténtelo más tarde.
+}
+forgot-back = Volver a intentar el PIN
+forgot-delete = { $count ->
+    [0] Borrar los datos de esta aplicación en este teléfono
+    [one] Borrar, y perder 1 anotación
+   *[other] Borrar, y perder { $count } anotaciones
+}
+forgot-failed = Algo salió mal en este teléfono. Inténtelo otra vez.

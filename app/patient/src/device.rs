@@ -51,6 +51,19 @@ const UNENROLL_TIMEOUT: Duration = Duration::from_secs(10);
 /// acknowledged events only as long as the profile carries the diary back ([`PROFILE_DIARY_DAYS`]).
 const CHECK_IN_KEEP_DAYS: i64 = 365;
 
+/// The app PIN's state on this phone (`crate::pin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// Not read yet.
+    Unknown,
+    /// No PIN: the store is in clear.
+    Off,
+    /// A PIN is set and not typed: nothing of the store can be read (nor sent).
+    Locked,
+    /// A PIN is set and typed: the data key is in memory.
+    Open,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Connection {
     Unknown,
@@ -127,6 +140,8 @@ pub struct Device {
     pub storage: RwSignal<Option<StorageUse>>,
     /// Profiles that left this phone, said on screen until OK.
     pub ended: RwSignal<Vec<Ended>>,
+    /// Whether the app PIN locks this phone's store.
+    pub lock: RwSignal<Lock>,
     /// A sync was asked for while one ran (e.g. a record just made): the running one goes round again.
     sync_again: StoredValue<bool>,
 }
@@ -190,15 +205,28 @@ impl Device {
             storage_error: RwSignal::new(None),
             storage: RwSignal::new(None),
             ended: RwSignal::new(Vec::new()),
+            lock: RwSignal::new(Lock::Unknown),
             sync_again: StoredValue::new(false),
         };
         spawn_local(async move { device.load().await });
         device.start_background_sync();
         crate::shell::keep_call_numbers(device);
+        crate::pin::lock_when_idle(device);
         device
     }
 
     async fn load(self) {
+        // With a PIN, the app starts locked: only what waits is counted (an index count, nothing is read).
+        match outbox::pin_state().await {
+            Ok(pin) if pin.set && !pin.open => {
+                self.lock.set(Lock::Locked);
+                self.profile.set(Some(None));
+                self.refresh_counts().await;
+                return;
+            }
+            Ok(pin) => self.lock.set(if pin.set { Lock::Open } else { Lock::Off }),
+            Err(e) => self.storage_error.set(Some(e.to_string())),
+        }
         // What the first screen needs, in one read of the store (the app's start waits on it).
         let settings = outbox::get_settings([ENROLLMENTS_KEY, ACTIVE_KEY, LAST_SYNC_KEY, LEGACY_TOKEN_KEY, ENDED_KEY]).await;
         let [enrollments, saved_active, last_synced, legacy_token, ended] = settings.unwrap_or_else(|e| {
@@ -530,6 +558,62 @@ impl Device {
             gloo::timers::future::TimeoutFuture::new(200).await;
         }
         self.sync().await;
+    }
+
+    /// Tries the PIN; once it opens the store, the app reads it as at a start (and sends what waits).
+    pub async fn unlock(self, pin: &str) -> Result<outbox::PinState, outbox::StoreError> {
+        let state = outbox::unlock(pin).await?;
+        if state.open && self.lock.get_untracked() == Lock::Locked {
+            // "Loading" until the profile is read, never the enroll screen.
+            self.profile.set(None);
+            self.lock.set(Lock::Open);
+            spawn_local(async move { self.load().await });
+        }
+        Ok(state)
+    }
+
+    /// Locks the app (a PIN is set): the data key leaves memory, and so does every profile and record on screen.
+    /// A sync then finds no profile to send for; what waits stays counted.
+    pub fn lock_now(self) {
+        if self.lock.get_untracked() != Lock::Open {
+            return;
+        }
+        outbox::lock_now();
+        self.lock.set(Lock::Locked);
+        self.enrollments.set(Vec::new());
+        self.events.set(Vec::new());
+        self.ended.set(Vec::new());
+        self.active.set(None);
+        self.profile.set(Some(None));
+    }
+
+    /// Turns the PIN on: everything stored is encrypted; the app stays open.
+    pub async fn set_pin(self, pin: &str) -> Result<(), outbox::StoreError> {
+        let state = outbox::set_pin(pin).await?;
+        self.lock.set(if state.open { Lock::Open } else { Lock::Locked });
+        Ok(())
+    }
+
+    /// Turns the PIN off (typed again); the answer says whether it was right.
+    pub async fn remove_pin(self, pin: &str) -> Result<outbox::PinState, outbox::StoreError> {
+        let state = outbox::remove_pin(pin).await?;
+        if !state.set {
+            self.lock.set(Lock::Off);
+        }
+        Ok(state)
+    }
+
+    /// "Forgot the PIN?": deletes everything the app keeps on this phone (it cannot be read without the PIN, nor
+    /// sent: the tokens are encrypted too), the saved call numbers and the browser's push subscription. The phone
+    /// then shows the enroll screen; a new code connects it again.
+    pub async fn erase(self) -> Result<(), outbox::StoreError> {
+        outbox::clear().await?;
+        crate::shell::forget_call_numbers();
+        crate::reminders::forget_browser_subscription().await;
+        self.last_synced.set(None);
+        self.lock.set(Lock::Off);
+        self.refresh_counts().await;
+        Ok(())
     }
 
     async fn save_ended(self) {

@@ -10,6 +10,7 @@ pub mod guides;
 pub mod messages;
 pub mod outbox;
 pub mod patient;
+pub mod pin;
 pub mod reminders;
 pub mod remove_person;
 pub mod report;
@@ -38,6 +39,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/report") view=|| view! { <PatientShell><crate::report::ReportSymptomScreen/></PatientShell> }/>
                     <Route path=path!("/my-check-ins") view=|| view! { <PatientShell><MyCheckInsScreen/></PatientShell> }/>
                     <Route path=path!("/remove-person") view=|| view! { <PatientShell><crate::remove_person::RemovePersonScreen/></PatientShell> }/>
+                    <Route path=path!("/pin") view=|| view! { <PatientShell><crate::pin::PinScreen/></PatientShell> }/>
                     <Route path=path!("/add-person") view=|| view! { <PatientShell><crate::patient::AddPersonScreen/></PatientShell> }/>
                     <Route path=path!("/diary") view=|| view! { <PatientShell><crate::diary::DiaryScreen/></PatientShell> }/>
                     <Route path=path!("/messages") view=|| view! { <PatientShell><crate::messages::MessagesScreen/></PatientShell> }/>

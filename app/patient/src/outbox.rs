@@ -43,6 +43,16 @@ extern "C" {
     async fn clear_all_js() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(js_name = requestPersistentStorage)]
     async fn request_persistent_storage_js() -> JsValue;
+    #[wasm_bindgen(catch, js_name = pinState)]
+    async fn pin_state_js() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = setPin)]
+    async fn set_pin_js(pin: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = unlock)]
+    async fn unlock_js(pin: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = removePin)]
+    async fn remove_pin_js(pin: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = lockNow)]
+    fn lock_now_js();
 }
 
 /// Where an event is in its journey to the pharmacy.
@@ -204,6 +214,52 @@ pub async fn clear() -> Result<(), StoreError> {
 /// Asks the browser not to evict our storage under pressure. Returns whether it agreed.
 pub async fn request_persistent_storage() -> bool {
     request_persistent_storage_js().await.as_bool().unwrap_or(false)
+}
+
+// ---- The app PIN (see `outbox.js`: the keys, and what stays in clear) ---------------------------------------------
+
+/// Whether a PIN is set, whether the app is unlocked, and the wrong tries so far.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Deserialize)]
+pub struct PinState {
+    pub set: bool,
+    pub open: bool,
+    pub failures: u32,
+    /// Until when (ms since 1970) no PIN is tried; 0 when none.
+    pub wait_until: f64,
+}
+
+fn pin_answer(answer: Result<JsValue, JsValue>) -> Result<PinState, StoreError> {
+    let text = answer.map_err(js_err)?.as_string().unwrap_or_default();
+    serde_json::from_str(&text).map_err(json_err)
+}
+
+pub async fn pin_state() -> Result<PinState, StoreError> {
+    pin_answer(pin_state_js().await)
+}
+
+/// Turns the PIN on (4–8 digits) and seals everything stored; the app stays unlocked.
+pub async fn set_pin(pin: &str) -> Result<PinState, StoreError> {
+    pin_answer(set_pin_js(pin).await)
+}
+
+/// Tries a PIN; the answer says whether the app is now unlocked, or how long to wait.
+pub async fn unlock(pin: &str) -> Result<PinState, StoreError> {
+    pin_answer(unlock_js(pin).await)
+}
+
+/// Turns the PIN off (typed again): everything is stored in clear again.
+pub async fn remove_pin(pin: &str) -> Result<PinState, StoreError> {
+    pin_answer(remove_pin_js(pin).await)
+}
+
+/// Drops the data key from memory: nothing can be read or written until the PIN is typed again.
+pub fn lock_now() {
+    lock_now_js();
+}
+
+/// A PIN as the app takes it: 4 to 8 digits.
+pub fn pin_ok(pin: &str) -> bool {
+    (4..=8).contains(&pin.len()) && pin.bytes().all(|b| b.is_ascii_digit())
 }
 
 // ---- Sending ----------------------------------------------------------------------------------------------------
@@ -551,6 +607,16 @@ mod tests {
                     .min();
                 assert_eq!(oldest_ready, Some((e.recorded_at, e.id)), "round {round}: not the oldest event ready");
             }
+        }
+    }
+
+    #[test]
+    fn a_pin_is_4_to_8_digits_and_nothing_else() {
+        for pin in ["2468", "97531", "12345678", "0000"] {
+            assert!(pin_ok(pin), "{pin}");
+        }
+        for pin in ["", "123", "123456789", "12 34", "12a4", "١٢٣٤", "1234\n", "+1234"] {
+            assert!(!pin_ok(pin), "{pin:?}");
         }
     }
 

@@ -25,7 +25,9 @@ pub fn PatientShell(children: ChildrenFn) -> impl IntoView {
     // screen under the patient's fingers (it would throw away a check-in half answered).
     let enrolled = Memo::new(move |_| device.profile.with(|p| p.as_ref().map(Option::is_some)));
     // A profile that left this phone (the pharmacy removed its access, or it was removed here) is said first.
+    let locked = Memo::new(move |_| device.lock.get() == crate::device::Lock::Locked);
     let screen = move || match enrolled.get() {
+        _ if locked.get() => view! { <crate::pin::LockScreen/> }.into_any(),
         None => view! { <p class="loading" aria-busy="true">{text!("loading")}</p> }.into_any(),
         Some(false) => view! { <EnrollScreen adding=false/> }.into_any(),
         Some(true) => view! {
@@ -210,11 +212,13 @@ fn storage_size(bytes: f64, lang: &str) -> String {
 
 /// Red-flag advice: shown from the device itself, so it works offline.
 #[component]
-pub fn CallNow(site: SiteInfo) -> impl IntoView {
-    // The site's own fever threshold (capped at 38.3 °C), never a number written into the words.
+pub fn CallNow(site: SiteInfo, #[prop(optional)] fever_c_tenths: Option<i32>) -> impl IntoView {
+    // The site's own fever threshold (capped at 38.3 °C), never a number written into the words; while the app is
+    // locked, the one saved with the site's numbers.
     let device = expect_context::<crate::device::Device>();
     let fever = move || {
-        let c = device.profile.with(|p| p.as_ref().and_then(|p| p.as_ref()).map(|p| p.triage).unwrap_or_default()).fever_threshold();
+        let c = fever_c_tenths
+            .unwrap_or_else(|| device.profile.with(|p| p.as_ref().and_then(|p| p.as_ref()).map(|p| p.triage).unwrap_or_default()).fever_threshold());
         crate::guides::fever_threshold_text(c, &carepath_ui::i18n::current())
     };
     view! {
@@ -275,6 +279,7 @@ pub fn TodayScreen() -> impl IntoView {
                 <A href="/guides" attr:class="button secondary">{text!("nav-guides")}</A>
                 <A href="/my-check-ins" attr:class="button secondary">{text!("nav-my-check-ins")}</A>
                 <A href="/add-person" attr:class="button secondary">{text!("nav-add-person")}</A>
+                <A href="/pin" attr:class="button secondary" attr:data-testid="pin-settings">{text!("nav-pin")}</A>
                 <A href="/remove-person" attr:class="button secondary" attr:data-testid="remove-person">
                     {move || tr!("nav-remove-person", name = profile().display_name)}
                 </A>

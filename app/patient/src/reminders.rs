@@ -478,6 +478,12 @@ async fn recheck(enrollments: Vec<Enrollment>, support: &Support) {
     let _ = subscribe_everyone(&enrollments, &settings).await;
 }
 
+/// Ends this browser's push subscription (the server forgets it at its next send): for a phone whose data was
+/// deleted ("Forgot the PIN?").
+pub async fn forget_browser_subscription() {
+    let _ = unsubscribe_js().await;
+}
+
 // ---- the reminders card -----------------------------------------------------------------------------------------
 
 fn detect() -> Support {

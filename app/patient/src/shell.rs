@@ -48,6 +48,24 @@ pub fn forget_call_numbers() {
     }
 }
 
+/// The saved numbers and fever threshold, as the static shell reads them: for the locked app's call block (the
+/// profile is encrypted). `None` when nothing, or something that does not check out, is saved.
+pub fn saved_call_numbers() -> Option<(SiteInfo, i32)> {
+    #[derive(serde::Deserialize)]
+    struct Saved {
+        v: u32,
+        phone: String,
+        after_hours_phone: String,
+        fever_threshold_c_tenths: i32,
+    }
+    let json = window().local_storage().ok().flatten()?.get_item(CALL_NUMBERS_KEY).ok().flatten()?;
+    let saved: Saved = serde_json::from_str(&json).ok()?;
+    let fever = carepath_domain::triage::SiteSettings { fever_threshold_c_tenths: saved.fever_threshold_c_tenths, ..Default::default() }.fever_threshold();
+    (saved.v == FORMAT && !saved.phone.trim().is_empty()).then(|| {
+        (SiteInfo { name: String::new(), phone: saved.phone, after_hours_phone: saved.after_hours_phone, office_hours: None }, fever)
+    })
+}
+
 /// Keeps the saved numbers those of the profile on screen: at load, at enrollment, at a switch of profile, and
 /// whenever a sync brings a changed site (new numbers, a new fever threshold). Call once, where the device is made.
 pub fn keep_call_numbers(device: Device) {
