@@ -440,6 +440,7 @@ async fn every_desk_query_reads_through_an_index() {
     queries.extend(carepath_server::routes::program::desk_queries());
     queries.extend(carepath_server::routes::patient_filters::desk_queries());
     queries.extend(carepath_server::audit_trail::queries());
+    queries.extend(carepath_server::admin::queries());
     queries.extend(carepath_server::routes::patient_devices::desk_queries());
     let sorts_allowed = [
         "program: median by tier",
