@@ -72,6 +72,28 @@ async fn reserve(state: &AppState, session: &SignInSession, action: &str, ip: &O
     }
 }
 
+/// Settles a code's attempt and audits it (`detail` of a right one). A wrong code (`None`) is `bad_second_factor`; a
+/// right one replaces the session with one that passed both factors: what was passed, and the new session's id.
+async fn settle<T>(
+    state: &AppState,
+    session: &SignInSession,
+    attempt: attempts::Attempt,
+    action: &str,
+    passed: Option<T>,
+    detail: impl Fn(&T) -> Option<String>,
+    ip: Option<String>,
+) -> Result<(T, String), ApiError> {
+    let Some(passed) = passed else {
+        attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
+        store::audit(&state.db, audit_entry(session, action, "failure", None, ip)).await?;
+        return Err(ApiError::BadSecondFactor);
+    };
+    attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
+    let new_session = second_factor::pass_session(&state.db, &session.session_hash).await?;
+    store::audit(&state.db, audit_entry(session, action, "success", detail(&passed), ip)).await?;
+    Ok((passed, new_session))
+}
+
 /// Turns the second factor on with a first code from the app; answers with the recovery codes.
 #[utoipa::path(
     post,
@@ -96,14 +118,8 @@ pub async fn enable(
     }
     let ip = peer_ip(&connect);
     let attempt = reserve(&state, &session, "second_factor.enable", &ip).await?;
-    let Some(recovery_codes) = second_factor::enable(&state.db, &state.server_key, &session.session_hash, &session.pharmacist_id, &req.code).await? else {
-        attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
-        store::audit(&state.db, audit_entry(&session, "second_factor.enable", "failure", None, ip)).await?;
-        return Err(ApiError::BadSecondFactor);
-    };
-    attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
-    let new_session = second_factor::pass_session(&state.db, &session.session_hash).await?;
-    store::audit(&state.db, audit_entry(&session, "second_factor.enable", "success", None, ip)).await?;
+    let codes = second_factor::enable(&state.db, &state.server_key, &session.session_hash, &session.pharmacist_id, &req.code).await?;
+    let (recovery_codes, new_session) = settle(&state, &session, attempt, "second_factor.enable", codes, |_| None, ip).await?;
     let pharmacist = pharmacist_info(&state, &session.pharmacist_id).await?;
     Ok((jar.add(session_cookie(&state, new_session)), ApiJson(SecondFactorEnabled { recovery_codes, pharmacist })))
 }
@@ -132,18 +148,14 @@ pub async fn verify(
     }
     let ip = peer_ip(&connect);
     let attempt = reserve(&state, &session, "second_factor", &ip).await?;
-    let Some(passed) = second_factor::verify(&state.db, &state.server_key, &session.pharmacist_id, &req.code).await? else {
-        attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
-        store::audit(&state.db, audit_entry(&session, "second_factor", "failure", None, ip)).await?;
-        return Err(ApiError::BadSecondFactor);
+    let passed = second_factor::verify(&state.db, &state.server_key, &session.pharmacist_id, &req.code).await?;
+    let how = |passed: &Passed| {
+        Some(match passed {
+            Passed::App => "app".to_string(),
+            Passed::RecoveryCode => "recovery code".to_string(),
+        })
     };
-    attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
-    let new_session = second_factor::pass_session(&state.db, &session.session_hash).await?;
-    let how = match passed {
-        Passed::App => "app",
-        Passed::RecoveryCode => "recovery code",
-    };
-    store::audit(&state.db, audit_entry(&session, "second_factor", "success", Some(how.into()), ip)).await?;
+    let (passed, new_session) = settle(&state, &session, attempt, "second_factor", passed, how, ip).await?;
     let answer = SecondFactorPassed {
         pharmacist: pharmacist_info(&state, &session.pharmacist_id).await?,
         recovery_codes_left: second_factor::recovery_codes_left(&state.db, &session.pharmacist_id).await?,
