@@ -125,6 +125,8 @@ pub struct PharmacistAuth {
     pub pharmacist_id: String,
     pub site_id: String,
     pub session_hash: String,
+    /// The account's role is `admin` (read with the session: `AdminAuth` asks nothing more).
+    pub is_admin: bool,
 }
 
 impl PharmacistAuth {
@@ -150,6 +152,8 @@ struct Session {
     passed_second_factor: bool,
     /// Whether the account has a second factor set up.
     second_factor_enabled: bool,
+    /// Whether the account is a site admin.
+    is_admin: bool,
 }
 
 impl Session {
@@ -157,15 +161,15 @@ impl Session {
         let jar = CookieJar::from_headers(&parts.headers);
         let session = jar.get(state.session_cookie_name()).ok_or(ApiError::Unauthorized)?.value().to_string();
         let session_hash = token_hash(&session);
-        let row: Option<(String, String, String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT s.pharmacist_id, p.site_id, s.created_at, s.last_seen_at, s.second_factor_at, p.totp_enabled_at
+        let row: Option<(String, String, String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+            "SELECT s.pharmacist_id, p.site_id, s.created_at, s.last_seen_at, s.second_factor_at, p.totp_enabled_at, p.role
              FROM pharmacist_sessions s JOIN pharmacists p ON p.id = s.pharmacist_id
              WHERE s.token_hash = ? AND p.disabled_at IS NULL",
         )
         .bind(&session_hash)
         .fetch_optional(&state.db)
         .await?;
-        let (pharmacist_id, site_id, created_at, last_seen_at, second_factor_at, totp_enabled_at) =
+        let (pharmacist_id, site_id, created_at, last_seen_at, second_factor_at, totp_enabled_at, role) =
             row.ok_or(ApiError::Unauthorized)?;
         let now = Utc::now();
         let created_at = parse_ts(&created_at)?;
@@ -191,6 +195,7 @@ impl Session {
             session_hash,
             passed_second_factor: second_factor_at.is_some(),
             second_factor_enabled: totp_enabled_at.is_some(),
+            is_admin: role == "admin",
         })
     }
 }
@@ -210,7 +215,12 @@ impl FromRequestParts<AppState> for PharmacistAuth {
                 ApiError::SecondFactorSetupRequired
             });
         }
-        Ok(PharmacistAuth { pharmacist_id: session.pharmacist_id, site_id: session.site_id, session_hash: session.session_hash })
+        Ok(PharmacistAuth {
+            pharmacist_id: session.pharmacist_id,
+            site_id: session.site_id,
+            session_hash: session.session_hash,
+            is_admin: session.is_admin,
+        })
     }
 }
 
@@ -223,9 +233,7 @@ impl FromRequestParts<AppState> for AdminAuth {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let me = PharmacistAuth::from_request_parts(parts, state).await?;
-        let role: String =
-            sqlx::query_scalar("SELECT role FROM pharmacists WHERE id = ?").bind(&me.pharmacist_id).fetch_one(&state.db).await?;
-        if role != "admin" {
+        if !me.is_admin {
             return Err(ApiError::Forbidden);
         }
         Ok(AdminAuth(me))
