@@ -170,14 +170,18 @@ async fn clients_that_drop_their_connection_never_wedge_writes() {
     }
     assert_eq!(app.scalar("SELECT COUNT(*) FROM attempts WHERE outcome = 'pending'").await, 0, "every sign-in attempt was settled");
 
+    // A wedged connection shows as a write that waits out SQLite's 5 s busy timeout (then a 500) or for ever; a
+    // healthy one answers well inside it, even on a loaded machine (a debug build's password hash alone can take
+    // a second there, which is why the bound is not tighter: this tests for a wedge, not for speed).
+    let wedged = StdDuration::from_secs(4);
     let started = Instant::now();
     let response = app.sync(&ana.token, &[check_in_with(CheckInAnswers::default())]).await;
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap_or_default());
-    assert!(started.elapsed() < StdDuration::from_secs(1), "a normal sync took {:?}", started.elapsed());
+    assert!(started.elapsed() < wedged, "a normal sync took {:?}", started.elapsed());
     let started = Instant::now();
     let response = app.login_response(&pharmacist.username, &pharmacist.password).await;
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap_or_default());
-    assert!(started.elapsed() < StdDuration::from_secs(1), "a normal sign-in took {:?}", started.elapsed());
+    assert!(started.elapsed() < wedged, "a normal sign-in took {:?}", started.elapsed());
 }
 
 #[tokio::test]
