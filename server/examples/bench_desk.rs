@@ -125,7 +125,7 @@ async fn main() -> anyhow::Result<()> {
 
     let started = Instant::now();
     let db = store::open(&db_path).await?;
-    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM patients").fetch_one(&db).await?;
+    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM patients").fetch_one(db.write()).await?;
     if have == 0 {
         eprintln!("seeding {} with {patients} patients and {events} events…", db_path.display());
         seed(&db, patients, events).await?;
@@ -137,7 +137,7 @@ async fn main() -> anyhow::Result<()> {
         "SELECT (SELECT COUNT(*) FROM patients), (SELECT COUNT(*) FROM events),
                 (SELECT COUNT(*) FROM alerts), (SELECT COUNT(*) FROM alerts WHERE resolved_at IS NULL)",
     )
-    .fetch_one(&db)
+    .fetch_one(db.write())
     .await?;
     eprintln!("database: {} patients, {} events, {} alerts ({} open)", counts.0, counts.1, counts.2, counts.3);
     worklist_status(&db).await?;
@@ -152,14 +152,14 @@ async fn main() -> anyhow::Result<()> {
 async fn worklist_status(db: &store::Db) -> anyhow::Result<()> {
     let recent = (Utc::now() - Duration::days(14)).date_naive().to_string();
     let new_starts: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM regimens WHERE json_extract(regimen, '$.start') >= ?").bind(&recent).fetch_one(db).await?;
+        sqlx::query_scalar("SELECT COUNT(*) FROM regimens WHERE json_extract(regimen, '$.start') >= ?").bind(&recent).fetch_one(db.write()).await?;
     if new_starts == 0 {
         let lines: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT r.patient_id, r.regimen, r.created_by FROM regimens r JOIN patients p ON p.id = r.patient_id
              JOIN sites s ON s.id = p.site_id WHERE s.name = ? ORDER BY r.patient_id",
         )
         .bind(MAIN_SITE)
-        .fetch_all(db)
+        .fetch_all(db.write())
         .await?;
         let mut rng = StdRng::seed_from_u64(7);
         let mut tx = store::begin_write(db).await?;
@@ -192,9 +192,9 @@ async fn worklist_status(db: &store::Db) -> anyhow::Result<()> {
         let secs = started.elapsed().as_secs_f64();
         eprintln!("worklist status of {refreshed} patients refreshed in {secs:.1} s ({:.1} ms a patient)", secs * 1000.0 / refreshed as f64);
     }
-    let items: Vec<(String, i64)> = sqlx::query_as("SELECT list, COUNT(*) FROM worklist_items GROUP BY list").fetch_all(db).await?;
+    let items: Vec<(String, i64)> = sqlx::query_as("SELECT list, COUNT(*) FROM worklist_items GROUP BY list").fetch_all(db.write()).await?;
     eprintln!("worklist items: {items:?}");
-    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM interventions").fetch_one(db).await?;
+    let have: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM interventions").fetch_one(db.write()).await?;
     if have > 0 {
         return Ok(());
     }
@@ -204,10 +204,10 @@ async fn worklist_status(db: &store::Db) -> anyhow::Result<()> {
         "SELECT p.id, p.site_id FROM patients p JOIN sites s ON s.id = p.site_id WHERE s.name = ? ORDER BY p.id",
     )
     .bind(MAIN_SITE)
-    .fetch_all(db)
+    .fetch_all(db.write())
     .await?;
     let pharmacists: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM pharmacists WHERE site_id = ?").bind(&patients[0].1).fetch_all(db).await?;
+        sqlx::query_scalar("SELECT id FROM pharmacists WHERE site_id = ?").bind(&patients[0].1).fetch_all(db.write()).await?;
     let kinds = carepath_domain::intervention::InterventionKind::ALL;
     let outcomes = carepath_domain::intervention::InterventionOutcome::ALL;
     let mut tx = store::begin_write(db).await?;
@@ -244,7 +244,7 @@ struct Site {
 async fn seed(db: &store::Db, patients: usize, events: usize) -> anyhow::Result<()> {
     let mut rng = StdRng::seed_from_u64(20_240_612);
     let now = Utc::now();
-    let mut conn = db.acquire().await?;
+    let mut conn = db.write().acquire().await?;
     // Seeding only: the real server reopens the file with its own settings (WAL, synchronous=FULL).
     sqlx::query("PRAGMA synchronous = OFF").execute(&mut *conn).await?;
     sqlx::query("PRAGMA cache_size = -1000000").execute(&mut *conn).await?;
@@ -299,7 +299,7 @@ async fn seed(db: &store::Db, patients: usize, events: usize) -> anyhow::Result<
         }
     }
     drop(conn);
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(db).await?;
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(db.write()).await?;
     Ok(())
 }
 
@@ -689,7 +689,7 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
         .bind(carepath_server::store::ts(chrono::Utc::now()))
         .bind(MAIN_USER)
         .bind(SMALL_USER)
-        .execute(&db)
+        .execute(db.write())
         .await?;
     let login = |user: &'static str| {
         let base = base.clone();
@@ -713,7 +713,7 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
         "SELECT p.id FROM patients p JOIN sites s ON s.id = p.site_id WHERE s.name = ? ORDER BY p.id LIMIT 500",
     )
     .bind(MAIN_SITE)
-    .fetch_all(&db)
+    .fetch_all(db.write())
     .await?;
     let next_cursor = |body: &Value| body.get("next_cursor").and_then(Value::as_str).map(str::to_string);
     let first = |client: &reqwest::Client, path: &str| {
@@ -757,7 +757,7 @@ async fn bench(db_path: &Path, n: usize, budget: StdDuration) -> anyhow::Result<
         "SELECT p.mrn, p.date_of_birth FROM patients p JOIN sites s ON s.id = p.site_id WHERE s.name = ? AND p.mrn IS NOT NULL ORDER BY p.id LIMIT 500",
     )
     .bind(MAIN_SITE)
-    .fetch_all(&db)
+    .fetch_all(db.write())
     .await?;
     if !known.is_empty() {
         let (k1, k2) = (known.clone(), known);

@@ -34,7 +34,7 @@ const ACCOUNTS_SQL: &str = "SELECT p.id, p.username, p.display_name, p.role, p.d
 
 pub async fn accounts(db: &Db, site_id: &str) -> Result<Vec<Account>, ApiError> {
     type Row = (String, String, String, String, Option<String>, Option<String>, Option<String>, i64);
-    let rows: Vec<Row> = sqlx::query_as(ACCOUNTS_SQL).bind(site_id).fetch_all(db).await?;
+    let rows: Vec<Row> = sqlx::query_as(ACCOUNTS_SQL).bind(site_id).fetch_all(db.read()).await?;
     rows.into_iter()
         .map(|(id, username, display_name, role, disabled_at, totp, last_sign_in, sessions)| {
             Ok(Account {
@@ -151,7 +151,7 @@ pub async fn sessions(db: &Db, admin: &PharmacistAuth) -> Result<Vec<OpenSession
          WHERE p.site_id = ? ORDER BY s.created_at DESC",
     )
     .bind(&admin.site_id)
-    .fetch_all(db)
+    .fetch_all(db.read())
     .await?;
     rows.into_iter()
         .map(|(hash, account_id, username, display_name, started, seen, passed)| {
@@ -199,7 +199,7 @@ pub async fn change_site(db: &Db, admin: &PharmacistAuth, change: &SiteChange, i
     let (fever, window): (i64, i64) =
         sqlx::query_as("SELECT fever_threshold_c_tenths, acknowledged_window_hours FROM sites WHERE id = ?")
             .bind(&admin.site_id)
-            .fetch_one(db)
+            .fetch_one(db.read())
             .await?;
     let current = crate::triage::site_settings(fever, window)?;
     let change = change.checked(current)?;

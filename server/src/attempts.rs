@@ -106,6 +106,6 @@ pub async fn settle(db: &Db, attempt: Attempt, outcome: Outcome) -> Result<(), A
         Outcome::Failure => "failure",
         Outcome::Error => "error",
     };
-    sqlx::query("UPDATE attempts SET outcome = ? WHERE id = ?").bind(outcome).bind(attempt.0).execute(db).await?;
+    sqlx::query("UPDATE attempts SET outcome = ? WHERE id = ?").bind(outcome).bind(attempt.0).execute(db.write()).await?;
     Ok(())
 }

@@ -63,7 +63,7 @@ pub async fn page(db: &Db, site_id: &str, limit: i64, before: Option<i64>) -> Re
     if let Some(before) = before {
         query = query.bind(before);
     }
-    let mut rows = query.fetch_all(db).await?;
+    let mut rows = query.fetch_all(db.read()).await?;
     // Newest first (the page's order; joins need not keep it, and a page is small to sort).
     rows.sort_by(|a, b| b.0.cmp(&a.0));
     let more = rows.len() as i64 > limit;
@@ -79,7 +79,7 @@ pub async fn since(db: &Db, site_id: &str, since: chrono::DateTime<chrono::Utc>)
         .bind(site_id)
         .bind(MAX_EXPORT)
         .bind(crate::store::ts(since))
-        .fetch_all(db)
+        .fetch_all(db.read())
         .await?;
     rows.sort_by(|a, b| b.0.cmp(&a.0));
     rows.into_iter().map(entry).collect()

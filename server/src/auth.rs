@@ -100,7 +100,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
             "SELECT id, patient_id, last_seen_at, caregiver_id, enrolled_at, revoked_at FROM devices WHERE token_hash = ?",
         )
         .bind(token_hash(token.trim()))
-        .fetch_optional(&state.db)
+        .fetch_optional(state.db.read())
         .await?;
         let (device_id, patient_id, last_seen_at, caregiver_id, enrolled_at, revoked_at) = row.ok_or(ApiError::Unauthorized)?;
         // A phone that was once let in is told why it no longer is, so it wipes that profile instead of retrying.
@@ -113,7 +113,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
             return Err(ApiError::DeviceExpired);
         }
         if needs_touch(&last_seen_at, now)? {
-            sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?").bind(ts(now)).bind(&device_id).execute(&state.db).await?;
+            sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?").bind(ts(now)).bind(&device_id).execute(state.db.write()).await?;
         }
         Ok(DeviceAuth { device_id, patient_id, caregiver_id, enrolled_at })
     }
@@ -167,7 +167,7 @@ impl Session {
              WHERE s.token_hash = ? AND p.disabled_at IS NULL",
         )
         .bind(&session_hash)
-        .fetch_optional(&state.db)
+        .fetch_optional(state.db.read())
         .await?;
         let (pharmacist_id, site_id, created_at, last_seen_at, second_factor_at, totp_enabled_at, role) =
             row.ok_or(ApiError::Unauthorized)?;
@@ -179,14 +179,14 @@ impl Session {
         let sign_in_expired =
             second_factor_at.is_none() && created_at + Duration::minutes(crate::second_factor::SIGN_IN_MINUTES) < now;
         if idle_expired || too_old || sign_in_expired {
-            sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&session_hash).execute(&state.db).await?;
+            sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&session_hash).execute(state.db.write()).await?;
             return Err(ApiError::Unauthorized);
         }
         if needs_touch(&last_seen_at, now)? {
             sqlx::query("UPDATE pharmacist_sessions SET last_seen_at = ? WHERE token_hash = ?")
                 .bind(ts(now))
                 .bind(&session_hash)
-                .execute(&state.db)
+                .execute(state.db.write())
                 .await?;
         }
         Ok(Session {

@@ -103,7 +103,7 @@ async fn main() -> anyhow::Result<()> {
             let site_id = ensure_site(&db, &site, site_phone.as_deref(), after_hours_phone.as_deref()).await?;
             let id = create_pharmacist(&db, &site_id, &username, &display_name, &password).await?;
             if admin {
-                sqlx::query("UPDATE pharmacists SET role = 'admin' WHERE id = ?").bind(&id).execute(&db).await?;
+                sqlx::query("UPDATE pharmacists SET role = 'admin' WHERE id = ?").bind(&id).execute(db.write()).await?;
             }
             println!("Created {} {username} at {site}.", if admin { "site admin" } else { "pharmacist" });
             Ok(())
@@ -175,10 +175,10 @@ async fn main() -> anyhow::Result<()> {
             let db = store::open(&cli.settings.database_path()).await?;
             let username = username.trim().to_lowercase();
             let id: Option<String> =
-                sqlx::query_scalar("SELECT id FROM pharmacists WHERE username = ?").bind(&username).fetch_optional(&db).await?;
+                sqlx::query_scalar("SELECT id FROM pharmacists WHERE username = ?").bind(&username).fetch_optional(db.write()).await?;
             let id = id.with_context(|| format!("there is no pharmacist {username}"))?;
             carepath_server::second_factor::reset(&db, &id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-            store::audit(&db, store::Audit {
+            store::audit(db.write(), store::Audit {
                 actor_kind: "operator",
                 actor_id: None,
                 patient_id: None,
@@ -196,7 +196,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn ensure_site(db: &store::Db, name: &str, phone: Option<&str>, after_hours: Option<&str>) -> anyhow::Result<String> {
-    if let Some((id,)) = sqlx::query_as::<_, (String,)>("SELECT id FROM sites WHERE name = ?").bind(name).fetch_optional(db).await? {
+    if let Some((id,)) = sqlx::query_as::<_, (String,)>("SELECT id FROM sites WHERE name = ?").bind(name).fetch_optional(db.write()).await? {
         return Ok(id);
     }
     let phone = phone.context("a new site needs --site-phone")?;
@@ -208,7 +208,7 @@ async fn ensure_site(db: &store::Db, name: &str, phone: Option<&str>, after_hour
         .bind(phone)
         .bind(after_hours)
         .bind(store::ts(Utc::now()))
-        .execute(db)
+        .execute(db.write())
         .await?;
     Ok(id)
 }
@@ -226,7 +226,7 @@ async fn create_pharmacist(db: &store::Db, site_id: &str, username: &str, displa
     .bind(display_name.trim())
     .bind(auth::hash_password(password)?)
     .bind(store::ts(Utc::now()))
-    .execute(db)
+    .execute(db.write())
     .await
     .with_context(|| format!("could not create pharmacist {username} (does the username exist already?)"))?;
     Ok(id)
@@ -241,13 +241,13 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
     let site_id = ensure_site(&db, DEMO_SITE, Some("+1 555 0100"), Some("+1 555 0199")).await?;
     let password = auth::new_token()[..20].to_string();
     let existing: Option<(String,)> =
-        sqlx::query_as("SELECT id FROM pharmacists WHERE username = ?").bind(DEMO_USER).fetch_optional(&db).await?;
+        sqlx::query_as("SELECT id FROM pharmacists WHERE username = ?").bind(DEMO_USER).fetch_optional(db.write()).await?;
     let pharmacist_id = match existing {
         Some((id,)) => {
             sqlx::query("UPDATE pharmacists SET password_hash = ? WHERE id = ?")
                 .bind(auth::hash_password(&password)?)
                 .bind(&id)
-                .execute(&db)
+                .execute(db.write())
                 .await?;
             // A fresh demo each time: the second factor is set up again at the first sign-in.
             carepath_server::second_factor::reset(&db, &id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -256,7 +256,7 @@ async fn demo(settings: &Settings) -> anyhow::Result<()> {
         None => create_pharmacist(&db, &site_id, DEMO_USER, "Demo Pharmacist", &password).await?,
     };
     // The demo account is the demo site's admin, so its "Site admin" page can be tried too.
-    sqlx::query("UPDATE pharmacists SET role = 'admin' WHERE id = ?").bind(&pharmacist_id).execute(&db).await?;
+    sqlx::query("UPDATE pharmacists SET role = 'admin' WHERE id = ?").bind(&pharmacist_id).execute(db.write()).await?;
     // Capecitabine twice daily, 14 days on and 7 off, started three days ago: a cycle in progress to look at.
     let dose = |slot| SlotDose::new(slot, DoseAmount::mg_tablets(1500, 3)).with_food(FoodInstruction::WithFood);
     let regimen = Regimen {

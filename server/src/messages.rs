@@ -269,7 +269,7 @@ pub const KEEP_SETTLED_DAYS: i64 = 30;
 /// `message_pushes_settled`); returns how many.
 pub async fn prune_settled(db: &Db, now: DateTime<Utc>) -> anyhow::Result<u64> {
     let before = ts(now - Duration::days(KEEP_SETTLED_DAYS));
-    let done = sqlx::query("DELETE FROM message_pushes WHERE outcome IS NOT NULL AND next_attempt_at < ?").bind(before).execute(db).await?;
+    let done = sqlx::query("DELETE FROM message_pushes WHERE outcome IS NOT NULL AND next_attempt_at < ?").bind(before).execute(db.write()).await?;
     Ok(done.rows_affected())
 }
 
@@ -288,7 +288,7 @@ pub async fn deliver_due(db: &Db, settings: &Settings, push: &Push) -> anyhow::R
     )
     .bind(ts(Utc::now()))
     .bind(ROUND)
-    .fetch_all(db)
+    .fetch_all(db.read())
     .await?;
     let payload = MessagePush::new();
     for (message_id, device_id, attempts, endpoint, p256dh, auth) in due {
@@ -305,22 +305,22 @@ pub async fn deliver_due(db: &Db, settings: &Settings, push: &Push) -> anyhow::R
         };
         let (Some(endpoint), Some(p256dh), Some(auth)) = (endpoint, p256dh, auth) else {
             // The device unsubscribed since.
-            settle(Some("gone"), Utc::now(), None).execute(db).await?;
+            settle(Some("gone"), Utc::now(), None).execute(db.write()).await?;
             continue;
         };
         match push.send_json(&Subscription { endpoint, p256dh, auth }, &payload, &topic()).await {
             Ok(()) => {
-                settle(Some("delivered"), Utc::now(), None).execute(db).await?;
+                settle(Some("delivered"), Utc::now(), None).execute(db.write()).await?;
             }
             Err(SendError::Gone(status)) => {
-                settle(Some("gone"), Utc::now(), None).execute(db).await?;
-                sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ?").bind(&device_id).execute(db).await?;
+                settle(Some("gone"), Utc::now(), None).execute(db.write()).await?;
+                sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ?").bind(&device_id).execute(db.write()).await?;
                 tracing::info!(device = %device_id, status, "message push: the subscription is gone; forgotten");
             }
             // An endpoint the server does not send to (not https, or not a public address): forgotten too.
             Err(SendError::Refused(refusal)) => {
-                settle(Some("gone"), Utc::now(), Some(refusal.to_string())).execute(db).await?;
-                sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ?").bind(&device_id).execute(db).await?;
+                settle(Some("gone"), Utc::now(), Some(refusal.to_string())).execute(db.write()).await?;
+                sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ?").bind(&device_id).execute(db.write()).await?;
                 tracing::warn!(device = %device_id, %refusal, "message push: the endpoint is refused; subscription forgotten");
             }
             Err(SendError::Failed(e)) => {
@@ -328,12 +328,12 @@ pub async fn deliver_due(db: &Db, settings: &Settings, push: &Push) -> anyhow::R
                 let last = attempts + 1 >= MAX_PUSH_ATTEMPTS;
                 let next = Utc::now() + Duration::from_std(crate::notify::retry_delay(settings.notify_retry_ms, attempts))?;
                 tracing::warn!(device = %device_id, attempt = attempts + 1, error = %error, "message push not delivered");
-                settle(last.then_some("failed"), next, Some(error)).execute(db).await?;
+                settle(last.then_some("failed"), next, Some(error)).execute(db.write()).await?;
             }
         }
     }
     let next: Option<String> = sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM message_pushes WHERE outcome IS NULL")
-        .fetch_one(db)
+        .fetch_one(db.read())
         .await?;
     next.map(|t| parse_ts(&t)).transpose()
 }

@@ -121,7 +121,7 @@ async fn deliver_due(db: &Db, settings: &Settings, client: &reqwest::Client) -> 
     )
     .bind(MAX_ATTEMPTS)
     .bind(ts(now))
-    .fetch_all(db)
+    .fetch_all(db.read())
     .await?;
     for (id, channel, attempts, alert_id, raised_at, site) in due {
         let notice = Notice::urgent(site, parse_ts(&raised_at)?, &alert_id, &settings.public_url);
@@ -135,7 +135,7 @@ async fn deliver_due(db: &Db, settings: &Settings, client: &reqwest::Client) -> 
                 sqlx::query("UPDATE notifications SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?")
                     .bind(ts(Utc::now()))
                     .bind(id)
-                    .execute(db)
+                    .execute(db.write())
                     .await?;
                 tracing::info!(notice = id, %channel, "urgent-alert notice delivered");
             }
@@ -149,7 +149,7 @@ async fn deliver_due(db: &Db, settings: &Settings, client: &reqwest::Client) -> 
                     .bind(ts(next))
                     .bind(&error)
                     .bind(id)
-                    .execute(db)
+                    .execute(db.write())
                     .await?;
             }
         }
@@ -158,7 +158,7 @@ async fn deliver_due(db: &Db, settings: &Settings, client: &reqwest::Client) -> 
         "SELECT MIN(next_attempt_at) FROM notifications WHERE delivered_at IS NULL AND attempts < ?",
     )
     .bind(MAX_ATTEMPTS)
-    .fetch_one(db)
+    .fetch_one(db.read())
     .await?;
     next.map(|t| parse_ts(&t)).transpose()
 }

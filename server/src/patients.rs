@@ -151,12 +151,12 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
     let (display_name, site_id, every_days): (String, String, i64) =
         sqlx::query_as("SELECT display_name, site_id, check_in_every_days FROM patients WHERE id = ?")
             .bind(patient_id)
-            .fetch_one(db)
+            .fetch_one(db.read())
             .await?;
     let (site, triage) = site_for_devices(db, &site_id).await?;
     let regimen = crate::regimens::lines(db, patient_id).await?;
     let check_in = state.items.form_for(&state.guides, regimen.iter().map(|l| l.drug_name()), u16::try_from(every_days)?);
-    let events = crate::regimens::diary_events(&mut *db.acquire().await?, patient_id).await?;
+    let events = crate::regimens::diary_events(&mut *db.read().acquire().await?, patient_id).await?;
     let since = crate::regimens::patient_today(&regimen, Utc::now()) - chrono::Days::new(carepath_domain::sync::PROFILE_DIARY_DAYS);
     let diary = regimen
         .iter()
@@ -165,7 +165,7 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
         .collect();
     let caregiver = match caregiver_id {
         Some(id) => {
-            let (name,): (String,) = sqlx::query_as("SELECT name FROM caregivers WHERE id = ?").bind(id).fetch_one(db).await?;
+            let (name,): (String,) = sqlx::query_as("SELECT name FROM caregivers WHERE id = ?").bind(id).fetch_one(db.read()).await?;
             Some(CaregiverInfo { id: parse_uuid(id)?, name })
         }
         None => None,
@@ -174,7 +174,7 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
         regimen.iter().filter_map(|line| Some((line.id, state.guides.generic_names_for(line.drug_name())?))).collect();
     // What this device may read of the thread: all of it on the patient's own, on a caregiver's what is theirs to read.
     // One read transaction, so the choice and the messages are read from the same moment.
-    let mut conn = db.begin().await?;
+    let mut conn = db.read().begin().await?;
     let message_sharing = crate::message_audience::sharing(&mut conn, patient_id).await?;
     let reader = match caregiver_id {
         None => carepath_domain::message_audience::Reader::Patient,
@@ -209,7 +209,7 @@ async fn site_for_devices(db: &Db, site_id: &str) -> anyhow::Result<(SiteInfo, S
                 temperature_unit FROM sites WHERE id = ?",
     )
     .bind(site_id)
-    .fetch_one(db)
+    .fetch_one(db.read())
     .await?;
     let office_hours = office_hours.map(|json| serde_json::from_str(&json)).transpose().context("a site's office hours")?;
     let temperature_unit = unit.map(|u| serde_json::from_value(serde_json::Value::String(u))).transpose().context("a site's thermometer unit")?;

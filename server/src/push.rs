@@ -214,17 +214,17 @@ fn public_key(private_key: &str) -> anyhow::Result<String> {
 
 /// The key kept in the database, made (once, whoever gets there first) if there is none.
 async fn stored_key(db: &Db) -> anyhow::Result<String> {
-    if let Some(key) = sqlx::query_scalar::<_, String>("SELECT private_key FROM vapid_keys WHERE id = 1").fetch_optional(db).await? {
+    if let Some(key) = sqlx::query_scalar::<_, String>("SELECT private_key FROM vapid_keys WHERE id = 1").fetch_optional(db.read()).await? {
         return Ok(key);
     }
     let key = new_private_key()?;
     sqlx::query("INSERT INTO vapid_keys (id, private_key, created_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING")
         .bind(&key)
         .bind(ts(Utc::now()))
-        .execute(db)
+        .execute(db.write())
         .await?;
     tracing::info!("web push: made a new VAPID key and stored it in the database");
-    Ok(sqlx::query_scalar("SELECT private_key FROM vapid_keys WHERE id = 1").fetch_one(db).await?)
+    Ok(sqlx::query_scalar("SELECT private_key FROM vapid_keys WHERE id = 1").fetch_one(db.read()).await?)
 }
 
 /// A new P-256 private key: 32 random bytes, drawn again in the (vanishingly rare) case they are not a valid scalar.

@@ -43,7 +43,7 @@ pub async fn insert(
 
 /// The patient's regimen lines, oldest first, each with its changes and dispenses.
 pub async fn lines(db: &Db, patient_id: &str) -> anyhow::Result<Vec<RegimenLine>> {
-    lines_in(&mut *db.acquire().await?, patient_id).await
+    lines_in(&mut *db.read().acquire().await?, patient_id).await
 }
 
 /// [`lines`] inside a transaction.
@@ -199,7 +199,7 @@ pub fn records_of(events: &[StoredDiaryEvent], regimen_line_id: Uuid) -> Vec<Dia
 
 /// The diary of one line, supersession resolved (what adherence reads).
 pub async fn logged_doses(db: &Db, patient_id: &str, regimen_line_id: Uuid) -> anyhow::Result<Vec<DiaryEntry>> {
-    let events = diary_events(&mut *db.acquire().await?, patient_id).await?;
+    let events = diary_events(&mut *db.read().acquire().await?, patient_id).await?;
     Ok(resolve_supersession(&records_of(&events, regimen_line_id)))
 }
 

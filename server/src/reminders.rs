@@ -92,8 +92,8 @@ pub async fn run(db: &Db, push: &Push, after: DateTime<Utc>, now: DateTime<Utc>)
             tracing::error!(error = %format!("{e:#}"), patient = %patient_id, "dose reminders: a patient's round failed");
         }
     }
-    sqlx::query("DELETE FROM push_reminders_sent WHERE sent_at < ?").bind(ts(now - KEEP_SENT)).execute(db).await?;
-    sqlx::query("DELETE FROM push_snoozes WHERE until < ?").bind(ts(now - MAX_LATE - Duration::days(1))).execute(db).await?;
+    sqlx::query("DELETE FROM push_reminders_sent WHERE sent_at < ?").bind(ts(now - KEEP_SENT)).execute(db.write()).await?;
+    sqlx::query("DELETE FROM push_snoozes WHERE until < ?").bind(ts(now - MAX_LATE - Duration::days(1))).execute(db.write()).await?;
     Ok(round)
 }
 
@@ -107,7 +107,7 @@ async fn subscribed_devices(db: &Db, idle_cutoff: DateTime<Utc>) -> anyhow::Resu
          WHERE d.revoked_at IS NULL AND d.last_seen_at >= ? ORDER BY d.patient_id, s.device_id",
     )
     .bind(ts(idle_cutoff))
-    .fetch_all(db)
+    .fetch_all(db.read())
     .await?;
     let mut devices = Vec::with_capacity(rows.len());
     for (patient_id, device_id, caregiver_id, endpoint, p256dh, auth, quiet_start, quiet_end, overdue, created_at, overdue_lines) in rows {
@@ -198,7 +198,7 @@ async fn run_patient(
                 .bind(snooze_round)
                 .bind(ts(reminder.at))
                 .bind(ts(Utc::now()))
-                .execute(db)
+                .execute(db.write())
                 .await?;
                 if claimed.rows_affected() == 0 {
                     continue; // sent before
@@ -273,7 +273,7 @@ async fn settle(db: &Db, claim: &Claim<'_>, outcome: Option<&str>) -> anyhow::Re
         .bind(claim.slot)
         .bind(claim.kind)
         .bind(claim.round)
-        .execute(db)
+        .execute(db.write())
         .await?;
     Ok(())
 }
@@ -283,7 +283,7 @@ async fn forget_subscription(db: &Db, device: &Device, patient_id: &str, why: &S
     sqlx::query("DELETE FROM push_subscriptions WHERE device_id = ? AND endpoint = ?")
         .bind(&device.device_id)
         .bind(&device.subscription.endpoint)
-        .execute(db)
+        .execute(db.write())
         .await?;
     let (action, reason) = match why {
         SendError::Refused(refusal) => ("push.subscription_refused", refusal.to_string()),
@@ -291,7 +291,7 @@ async fn forget_subscription(db: &Db, device: &Device, patient_id: &str, why: &S
         SendError::Failed(_) => ("push.subscription_gone", why.to_string()),
     };
     store::audit(
-        db,
+        db.write(),
         Audit {
             actor_kind: "system",
             actor_id: None,
@@ -313,7 +313,7 @@ async fn snoozes(db: &Db, device_id: &str, line: Uuid) -> anyhow::Result<BTreeMa
         sqlx::query_as("SELECT date, slot, until, round FROM push_snoozes WHERE device_id = ? AND regimen_line_id = ?")
             .bind(device_id)
             .bind(line.to_string())
-            .fetch_all(db)
+            .fetch_all(db.read())
             .await?;
     let mut found = BTreeMap::new();
     for (date, slot, until, round) in rows {

@@ -82,7 +82,7 @@ pub fn setup_view(secret: &str, username: &str) -> Result<SecondFactorSetup, Api
 /// Whether the account has a second factor set up.
 pub async fn is_enabled(db: &Db, pharmacist_id: &str) -> Result<bool, ApiError> {
     let enabled: Option<String> =
-        sqlx::query_scalar("SELECT totp_enabled_at FROM pharmacists WHERE id = ?").bind(pharmacist_id).fetch_one(db).await?;
+        sqlx::query_scalar("SELECT totp_enabled_at FROM pharmacists WHERE id = ?").bind(pharmacist_id).fetch_one(db.read()).await?;
     Ok(enabled.is_some())
 }
 
@@ -174,7 +174,7 @@ pub async fn verify(db: &Db, key: &ServerKey, pharmacist_id: &str, typed: &str) 
             let secret: Option<String> =
                 sqlx::query_scalar("SELECT totp_secret FROM pharmacists WHERE id = ? AND totp_enabled_at IS NOT NULL")
                     .bind(pharmacist_id)
-                    .fetch_optional(db)
+                    .fetch_optional(db.read())
                     .await?
                     .flatten();
             let Some(sealed) = secret else { return Ok(None) };
@@ -184,7 +184,7 @@ pub async fn verify(db: &Db, key: &ServerKey, pharmacist_id: &str, typed: &str) 
             )
             .bind(step as i64)
             .bind(pharmacist_id)
-            .execute(db)
+            .execute(db.write())
             .await?;
             Ok((used.rows_affected() == 1).then_some(Passed::App))
         }
@@ -195,7 +195,7 @@ pub async fn verify(db: &Db, key: &ServerKey, pharmacist_id: &str, typed: &str) 
             .bind(ts(Utc::now()))
             .bind(pharmacist_id)
             .bind(token_hash(&code))
-            .execute(db)
+            .execute(db.write())
             .await?;
             Ok((used.rows_affected() == 1).then_some(Passed::RecoveryCode))
         }
@@ -205,7 +205,7 @@ pub async fn verify(db: &Db, key: &ServerKey, pharmacist_id: &str, typed: &str) 
 pub async fn recovery_codes_left(db: &Db, pharmacist_id: &str) -> Result<u32, ApiError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pharmacist_recovery_codes WHERE pharmacist_id = ? AND used_at IS NULL")
         .bind(pharmacist_id)
-        .fetch_one(db)
+        .fetch_one(db.read())
         .await?;
     Ok(n as u32)
 }
@@ -217,7 +217,7 @@ pub async fn locked_for_the_day(db: &Db, pharmacist_id: &str) -> Result<bool, Ap
     )
     .bind(pharmacist_id)
     .bind(ts(Utc::now() - Duration::hours(24)))
-    .fetch_one(db)
+    .fetch_one(db.read())
     .await?;
     Ok(failures >= DAILY_FAILURES)
 }

@@ -8,7 +8,39 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 
-pub type Db = SqlitePool;
+/// The database: one connection that writes, several that only read.
+///
+/// SQLite has one writer at a time. With every pooled connection free to write, writers waiting for the lock poll for
+/// it (SQLite's busy handler sleeps and retries), which made the tail latency under load and, past the busy timeout,
+/// "database is locked" 500s (issue #16). Here every write goes through [`Db::write`], a pool of exactly one
+/// connection: writers queue for it in order, in memory, and a write never waits on the file lock of another write
+/// of this server. Reads go through [`Db::read`], whose connections are opened read-only (a write there fails at
+/// once instead of contending), and with WAL they read while the writer writes.
+#[derive(Clone, Debug)]
+pub struct Db {
+    read: SqlitePool,
+    write: SqlitePool,
+}
+
+/// Connections that read (the writer is one more).
+const READ_CONNECTIONS: u32 = 8;
+
+impl Db {
+    /// For queries that only read.
+    pub fn read(&self) -> &SqlitePool {
+        &self.read
+    }
+
+    /// For every statement that writes, and for reads that must see the writer's order (inside its transaction).
+    pub fn write(&self) -> &SqlitePool {
+        &self.write
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
 
 pub async fn open(path: &Path) -> anyhow::Result<Db> {
     if let Some(dir) = path.parent() {
@@ -20,17 +52,28 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        // Only another process (a command such as `site-settings` while the server runs) can hold the write lock
+        // against this server's writer.
         .busy_timeout(Duration::from_secs(5));
-    let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+    // A write waits its turn for the writer as long as a request may take; the request's own timeout ends it sooner.
+    let write = SqlitePoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(Duration::from_secs(120))
+        .connect_with(options.clone())
+        .await?;
+    sqlx::migrate!("./migrations").run(&write).await?;
+    let read = SqlitePoolOptions::new()
+        .max_connections(READ_CONNECTIONS)
+        .connect_with(options.read_only(true).create_if_missing(false))
+        .await?;
+    Ok(Db { read, write })
 }
 
-/// Starts a transaction that writes. `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a transaction that
-/// reads before it writes waits its turn (busy timeout) instead of failing with "database is locked" when another
-/// writer got in between.
+/// Starts a transaction that writes, on the writer. `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a
+/// transaction that reads before it writes never fails with "database is locked" when another process wrote in
+/// between.
 pub async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    db.begin_with("BEGIN IMMEDIATE").await
+    db.write.begin_with("BEGIN IMMEDIATE").await
 }
 
 /// Times are stored as fixed-width RFC 3339 UTC text, so text order is time order.

@@ -195,7 +195,7 @@ async fn raise_stopped_logging(
 /// Refreshes up to `batch` patients whose status is due by `now`, each in its own short transaction. Returns how
 /// many. A patient whose refresh fails is logged and put off for an hour, so one bad record never stalls the rest.
 pub async fn refresh_due(db: &Db, now: DateTime<Utc>, batch: i64) -> anyhow::Result<usize> {
-    let due: Vec<String> = sqlx::query_scalar(DUE_SQL).bind(ts(now)).bind(batch).fetch_all(db).await?;
+    let due: Vec<String> = sqlx::query_scalar(DUE_SQL).bind(ts(now)).bind(batch).fetch_all(db.read()).await?;
     for patient_id in &due {
         let mut tx = store::begin_write(db).await?;
         match refresh(&mut tx, patient_id, now).await {
@@ -206,7 +206,7 @@ pub async fn refresh_due(db: &Db, now: DateTime<Utc>, batch: i64) -> anyhow::Res
                 sqlx::query("UPDATE patient_status SET next_refresh_at = ? WHERE patient_id = ?")
                     .bind(ts(now + Duration::hours(1)))
                     .bind(patient_id)
-                    .execute(db)
+                    .execute(db.write())
                     .await?;
             }
         }

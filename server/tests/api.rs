@@ -269,7 +269,7 @@ async fn a_new_code_for_an_existing_patient_enrolls_a_second_device() {
     let app = spawn_app().await;
     let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
     let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
-    let (code, _) = carepath_server::patients::new_code(&app.db, &app.server_key(), patient.id, Duration::hours(1)).await.unwrap();
+    let (code, _) = carepath_server::patients::new_code(&app.store, &app.server_key(), patient.id, Duration::hours(1)).await.unwrap();
 
     let (second_token, profile) = app.enroll_device(&code.to_string()).await;
     assert_ne!(second_token, patient.token);

@@ -69,7 +69,7 @@ async fn a_copy_of_the_database_without_the_server_key_cannot_check_a_code() {
 
     // Testing a guess offline means hashing it the way the rows were made: even the right code matches nothing.
     let copy = carepath_server::store::open(&copy_path).await.unwrap();
-    let rows: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM enrollment_codes").fetch_all(&copy).await.unwrap();
+    let rows: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM enrollment_codes").fetch_all(copy.read()).await.unwrap();
     assert_eq!(rows.len(), 1);
     assert_ne!(rows[0], token_hash(code.as_str()), "the SHA-256 of the right code");
     assert_ne!(rows[0], token_hash(&enrolled.code));

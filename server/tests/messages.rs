@@ -262,7 +262,7 @@ async fn settled_push_records_are_kept_thirty_days_and_waiting_ones_always() {
             .unwrap();
     }
     // The server's own push task prunes too, at each of its rounds; whichever runs first, the same two go.
-    let pruned = carepath_server::messages::prune_settled(&app.db, now).await.unwrap();
+    let pruned = carepath_server::messages::prune_settled(&app.store, now).await.unwrap();
     assert!(pruned <= 2);
     let left: Vec<String> =
         sqlx::query_scalar("SELECT message_id FROM message_pushes ORDER BY created_at DESC").fetch_all(&app.db).await.unwrap();

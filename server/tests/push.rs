@@ -81,13 +81,13 @@ async fn subscribe(app: &TestApp, service: &PushService, token: &str, quiet: Opt
 
 /// The server's own sender (same database, so the same VAPID key).
 async fn push(app: &TestApp) -> Push {
-    Push::load(&app.db, &app.settings).await.expect("push")
+    Push::load(&app.store, &app.settings).await.expect("push")
 }
 
 /// One reminder round over `(due + from, due + to]` (minutes).
 async fn round(app: &TestApp, dosed: &Dosed, from: i64, to: i64) -> Round {
     let push = push(app).await;
-    reminders::run(&app.db, &push, dosed.due + Duration::minutes(from), dosed.due + Duration::minutes(to)).await.expect("round")
+    reminders::run(&app.store, &push, dosed.due + Duration::minutes(from), dosed.due + Duration::minutes(to)).await.expect("round")
 }
 
 fn delivered(n: usize) -> Round {
@@ -407,7 +407,7 @@ async fn the_vapid_key_outlives_a_restart_or_comes_from_the_settings() {
     let configured = spawn_app_with(|s| s.vapid_private_key = Some(Secret::new(key.clone()))).await;
     let mut settings = configured.settings.clone();
     settings.vapid_private_key = Some(Secret::new(key));
-    let expected = Push::load(&configured.db, &settings).await.expect("push");
+    let expected = Push::load(&configured.store, &settings).await.expect("push");
     assert_ne!(expected.public_key(), a.public_key());
     assert_eq!(push(&configured).await.public_key(), expected.public_key());
     assert_eq!(configured.count("vapid_keys").await, 0, "nothing stored when the key is set");
@@ -415,7 +415,7 @@ async fn the_vapid_key_outlives_a_restart_or_comes_from_the_settings() {
     let broken = configured.settings.clone();
     let mut broken = broken;
     broken.vapid_private_key = Some(Secret::new("not-a-key"));
-    assert!(Push::load(&configured.db, &broken).await.is_err());
+    assert!(Push::load(&configured.store, &broken).await.is_err());
 }
 
 #[tokio::test]
@@ -426,7 +426,7 @@ async fn the_push_service_refuses_a_message_signed_with_another_key() {
     // The browser subscribed with some other server's key (e.g. before a key was changed).
     let mut other = app.settings.clone();
     other.vapid_private_key = Some(Secret::new(carepath_server::push::new_private_key().expect("key")));
-    let other_key = Push::load(&app.db, &other).await.expect("push").public_key().to_string();
+    let other_key = Push::load(&app.store, &other).await.expect("push").public_key().to_string();
     let subscription = service.subscribe(&other_key).await;
     let response = put_subscription(&app, &dosed.token, subscription_json(&subscription, None, None)).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
@@ -455,7 +455,7 @@ async fn an_expired_or_removed_phone_gets_no_reminder() {
     assert_eq!(response.status(), StatusCode::OK);
 
     let push = push(&app).await;
-    let round = reminders::run(&app.db, &push, kept.due - Duration::minutes(1), kept.due + Duration::minutes(1)).await.expect("round");
+    let round = reminders::run(&app.store, &push, kept.due - Duration::minutes(1), kept.due + Duration::minutes(1)).await.expect("round");
     assert_eq!(round, delivered(1));
     assert_eq!(service.messages_json(&kept_subscription).await.len(), 1);
     assert!(service.messages_json(&idle_subscription).await.is_empty());

@@ -152,9 +152,9 @@ async fn a_stored_subscription_to_a_loopback_address_is_never_contacted_and_is_f
         store_subscription(&app, &patient.token, &endpoint).await;
         dosed.push((patient, due));
     }
-    let push = Push::load(&app.db, &app.settings).await.unwrap();
+    let push = Push::load(&app.store, &app.settings).await.unwrap();
     let due = dosed.iter().map(|(_, due)| *due).max().unwrap();
-    let round = reminders::run(&app.db, &push, due - Duration::minutes(2), due + Duration::minutes(1)).await.unwrap();
+    let round = reminders::run(&app.store, &push, due - Duration::minutes(2), due + Duration::minutes(1)).await.unwrap();
     assert_eq!(round, Round { gone: 3, ..Round::default() });
     assert_eq!(connections.load(Ordering::SeqCst), 0, "no connection was made");
     assert_eq!(app.count("push_subscriptions").await, 0, "forgotten");
@@ -189,8 +189,8 @@ async fn the_same_listener_is_reached_when_its_host_is_allowed() {
     let (port, connections) = listener().await;
     let (patient, due) = dosed_patient(&app, &desk, 10).await;
     assert_eq!(put_subscription(&app, &patient.token, &format!("http://127.0.0.1:{port}/push/a")).await.status(), StatusCode::NO_CONTENT);
-    let push = Push::load(&app.db, &app.settings).await.unwrap();
-    let round = reminders::run(&app.db, &push, due - Duration::minutes(1), due + Duration::minutes(1)).await.unwrap();
+    let push = Push::load(&app.store, &app.settings).await.unwrap();
+    let round = reminders::run(&app.store, &push, due - Duration::minutes(1), due + Duration::minutes(1)).await.unwrap();
     assert_eq!(round, Round { failed: 1, ..Round::default() }, "the listener hangs up: tried again later");
     assert!(connections.load(Ordering::SeqCst) >= 1);
     assert_eq!(app.count("push_subscriptions").await, 1, "kept");

@@ -251,7 +251,7 @@ async fn wrong_codes_are_limited_per_address_and_per_day() {
     let bobs = password_only(&app, &bob).await;
     assert_error(app.second_factor_response(&bobs, &app.totp_code("bob").await).await, 429, "too_many_attempts").await;
     // Resetting the second factor (the account's owner proved who she is) lifts it.
-    assert!(carepath_server::second_factor::reset(&app.db, &bob.id).await.unwrap());
+    assert!(carepath_server::second_factor::reset(&app.store, &bob.id).await.unwrap());
     let after_reset = app.login_response("bob", &bob.password).await;
     assert_eq!(after_reset.json::<Value>().await.unwrap(), json!({ "next": "set_up_second_factor" }));
 }
@@ -279,7 +279,7 @@ async fn resetting_the_second_factor_ends_every_session_and_asks_for_a_new_setup
     let pharmacist = app.pharmacist_at_new_site("North", "alice").await;
     let client = app.login_as(&pharmacist).await;
     assert_eq!(client.get(app.url("/api/pharmacy/me")).send().await.unwrap().status(), StatusCode::OK);
-    assert!(carepath_server::second_factor::reset(&app.db, &pharmacist.id).await.unwrap());
+    assert!(carepath_server::second_factor::reset(&app.store, &pharmacist.id).await.unwrap());
     assert_error(client.get(app.url("/api/pharmacy/me")).send().await.unwrap(), 401, "unauthorized").await;
     assert_eq!(app.scalar("SELECT COUNT(*) FROM pharmacists WHERE totp_secret IS NOT NULL").await, 0);
     let login = app.login_response("alice", &pharmacist.password).await;

@@ -76,7 +76,7 @@ async fn a_resend_from_another_device_of_the_same_patient_is_acknowledged_not_du
     let app = spawn_app().await;
     let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
     let patient = app.new_patient(&client, "Ana", Frequency::OnceDaily).await;
-    let (code, _) = carepath_server::patients::new_code(&app.db, &app.server_key(), patient.id, Duration::hours(1)).await.unwrap();
+    let (code, _) = carepath_server::patients::new_code(&app.store, &app.server_key(), patient.id, Duration::hours(1)).await.unwrap();
     let (second_device, _) = app.enroll_device(&code.to_string()).await;
     let event = dose_taken(patient.line_id, DoseSlot::Daily);
 

@@ -443,14 +443,14 @@ async fn a_site_sets_its_own_fever_threshold_and_devices_get_it_at_the_next_sync
     assert_eq!(ana.profile.triage.fever_threshold_c_tenths, 380);
 
     // Out of range or unknown site: refused, nothing changes.
-    assert!(carepath_server::patients::update_site_settings(&app.db, "North", Some(365), None).await.is_err());
+    assert!(carepath_server::patients::update_site_settings(&app.store, "North", Some(365), None).await.is_err());
     // Above 38.3 °C (the IDSA single-reading fever) a site would miss fevers: refused.
-    assert!(carepath_server::patients::update_site_settings(&app.db, "North", Some(384), None).await.is_err());
-    assert!(carepath_server::patients::update_site_settings(&app.db, "North", None, Some(721)).await.is_err());
-    assert!(carepath_server::patients::update_site_settings(&app.db, "Nowhere", Some(383), None).await.is_err());
+    assert!(carepath_server::patients::update_site_settings(&app.store, "North", Some(384), None).await.is_err());
+    assert!(carepath_server::patients::update_site_settings(&app.store, "North", None, Some(721)).await.is_err());
+    assert!(carepath_server::patients::update_site_settings(&app.store, "Nowhere", Some(383), None).await.is_err());
     assert_eq!(profile(&app, &ana.token).await.triage.fever_threshold_c_tenths, 380);
 
-    let now = carepath_server::patients::update_site_settings(&app.db, "North", Some(383), Some(24)).await.unwrap();
+    let now = carepath_server::patients::update_site_settings(&app.store, "North", Some(383), Some(24)).await.unwrap();
     assert_eq!((now.fever_threshold_c_tenths, now.acknowledged_window_hours), (383, 24));
     let on_device = profile(&app, &ana.token).await.triage;
     assert_eq!((on_device.fever_threshold_c_tenths, on_device.acknowledged_window_hours), (383, 24));
@@ -471,9 +471,9 @@ async fn a_sites_thermometer_unit_and_office_hours_reach_its_phones_and_a_typed_
 
     let hours = carepath_domain::site::OfficeHours::parse("08:00-17:00", "mon-fri").unwrap();
     let change = SiteContactSettings { temperature_unit: Some(Some(TemperatureUnit::Celsius)), office_hours: Some(Some(hours.clone())) };
-    assert!(update_site_contact(&app.db, "Nowhere", change).await.is_err(), "an unknown site");
+    assert!(update_site_contact(&app.store, "Nowhere", change).await.is_err(), "an unknown site");
     let change = SiteContactSettings { temperature_unit: Some(Some(TemperatureUnit::Celsius)), office_hours: Some(Some(hours.clone())) };
-    update_site_contact(&app.db, "North", change).await.unwrap();
+    update_site_contact(&app.store, "North", change).await.unwrap();
     let on_device = profile(&app, &ana.token).await;
     assert_eq!(on_device.triage.temperature_unit, Some(TemperatureUnit::Celsius));
     assert_eq!(on_device.site.office_hours, Some(hours.clone()));
@@ -481,10 +481,10 @@ async fn a_sites_thermometer_unit_and_office_hours_reach_its_phones_and_a_typed_
 
     // One setting changed, the other kept; `Some(None)` clears.
     let change = SiteContactSettings { temperature_unit: Some(None), office_hours: None };
-    let (info, settings) = update_site_contact(&app.db, "North", change).await.unwrap();
+    let (info, settings) = update_site_contact(&app.store, "North", change).await.unwrap();
     assert_eq!((settings.temperature_unit, info.office_hours), (None, Some(hours)));
     // A fever threshold change keeps the thermometer unit and hours (they are other columns).
-    carepath_server::patients::update_site_settings(&app.db, "North", Some(383), None).await.unwrap();
+    carepath_server::patients::update_site_settings(&app.store, "North", Some(383), None).await.unwrap();
     assert!(profile(&app, &ana.token).await.site.office_hours.is_some());
     assert_eq!(app.scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'site.settings'").await, 3);
 }

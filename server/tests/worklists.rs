@@ -88,11 +88,11 @@ async fn a_new_start_is_due_for_its_call_from_day_7_and_done_with_a_call_leaves_
     assert_eq!(item.patient_name, "Rosa Díaz");
     assert_eq!(listed(&app, &client, Worklist::FollowUp, rosa.id).await, vec![eight.to_string()], "day 3 is not due yet");
     // Four days on, the line started three days ago is due too (the background refresh, a week later).
-    let mut tx = carepath_server::store::begin_write(&app.db).await.unwrap();
+    let mut tx = carepath_server::store::begin_write(&app.store).await.unwrap();
     worklist::refresh(&mut tx, &rosa.id.to_string(), Utc::now() + Duration::days(4)).await.unwrap();
     tx.commit().await.unwrap();
     assert_eq!(listed(&app, &client, Worklist::FollowUp, rosa.id).await.len(), 2);
-    let mut tx = carepath_server::store::begin_write(&app.db).await.unwrap();
+    let mut tx = carepath_server::store::begin_write(&app.store).await.unwrap();
     worklist::refresh(&mut tx, &rosa.id.to_string(), Utc::now()).await.unwrap();
     tx.commit().await.unwrap();
 
@@ -136,7 +136,7 @@ async fn a_new_start_is_due_for_its_call_from_day_7_and_done_with_a_call_leaves_
 }
 
 async fn refresh_at(app: &TestApp, patient: Uuid, days: i64) {
-    let mut tx = carepath_server::store::begin_write(&app.db).await.unwrap();
+    let mut tx = carepath_server::store::begin_write(&app.store).await.unwrap();
     worklist::refresh(&mut tx, &patient.to_string(), Utc::now() + Duration::days(days)).await.unwrap();
     tx.commit().await.unwrap();
 }
@@ -189,12 +189,12 @@ async fn the_site_sets_how_many_unrecorded_doses_flag_a_patient() {
     app.sync_ok(&rosa.token, &[dose(rosa.line_id, Utc::now().date_naive(), DoseSlot::Daily)]).await;
     refresh_at(&app, rosa.id, 5).await;
     assert_eq!(listed(&app, &client, Worklist::StoppedLogging, rosa.id).await.len(), 1);
-    assert!(worklist::update_site_setting(&app.db, "North", 1).await.is_err(), "below the bound");
-    assert!(worklist::update_site_setting(&app.db, "North", 29).await.is_err(), "above the bound");
-    assert!(worklist::update_site_setting(&app.db, "Nowhere", 5).await.is_err());
-    worklist::update_site_setting(&app.db, "North", 5).await.unwrap();
+    assert!(worklist::update_site_setting(&app.store, "North", 1).await.is_err(), "below the bound");
+    assert!(worklist::update_site_setting(&app.store, "North", 29).await.is_err(), "above the bound");
+    assert!(worklist::update_site_setting(&app.store, "Nowhere", 5).await.is_err());
+    worklist::update_site_setting(&app.store, "North", 5).await.unwrap();
     // The background refresh picks the site's patients up.
-    assert!(worklist::refresh_due(&app.db, Utc::now() + Duration::days(5), 200).await.unwrap() >= 1);
+    assert!(worklist::refresh_due(&app.store, Utc::now() + Duration::days(5), 200).await.unwrap() >= 1);
     assert!(listed(&app, &client, Worklist::StoppedLogging, rosa.id).await.is_empty());
 }
 
@@ -205,7 +205,7 @@ async fn a_check_in_is_overdue_once_the_cadence_passes_and_a_check_in_clears_it(
     let client = app.login_as(&ana).await;
     let rosa = app.new_patient(&client, "Rosa", Frequency::OnceDaily).await;
     let refresh_at = |days: i64| {
-        let db = app.db.clone();
+        let db = app.store.clone();
         let id = rosa.id.to_string();
         async move {
             let mut tx = carepath_server::store::begin_write(&db).await.unwrap();

@@ -161,7 +161,7 @@ pub async fn site(State(state): State<AppState>, AdminAuth(me): AdminAuth) -> Re
         "SELECT phone, after_hours_phone, fever_threshold_c_tenths, acknowledged_window_hours FROM sites WHERE id = ?",
     )
     .bind(&me.site_id)
-    .fetch_one(&state.db)
+    .fetch_one(state.db.read())
     .await?;
     Ok(ApiJson(SiteChange {
         phone: Some(phone),
@@ -201,7 +201,7 @@ pub async fn audit(
         .map(|c| c.parse::<i64>().map_err(|_| ApiError::Invalid(carepath_domain::ValidationError::Inconsistent("that cursor is not one this server gave"))))
         .transpose()?;
     let page = crate::audit_trail::page(&state.db, &me.site_id, query.limit.unwrap_or(crate::audit_trail::PAGE), before).await?;
-    crate::store::audit(&state.db, me.audit("admin.audit.read", None, peer_ip(&connect))).await?;
+    crate::store::audit(state.db.write(), me.audit("admin.audit.read", None, peer_ip(&connect))).await?;
     Ok(ApiJson(page))
 }
 
@@ -252,6 +252,6 @@ pub async fn audit_csv(
     }
     let mut audit = me.audit("admin.audit.export", None, peer_ip(&connect));
     audit.detail = Some(format!("{days} days, {count} rows"));
-    crate::store::audit(&state.db, audit).await?;
+    crate::store::audit(state.db.write(), audit).await?;
     Ok(csv_response(&format!("audit-log-{days}-days.csv"), finish(w)?))
 }

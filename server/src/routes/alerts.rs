@@ -324,7 +324,7 @@ pub async fn queue(
     let query = PageQuery::from_request(query)?;
     let limit = query.limit(OPEN_PAGE)?;
     let after: Option<OpenKey> = query.after("alerts")?;
-    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let mut conn = state.db.read().acquire().await.map_err(anyhow::Error::from)?;
     let sql = open_sql(after.is_some());
     let mut select = sqlx::query_as(&sql).bind(&me.site_id);
     if let Some((acknowledged, routine, reported_at, raised_at, id)) = &after {
@@ -359,7 +359,7 @@ pub async fn queue(
         open_unacknowledged_urgent: count(&|ack, routine| !ack && !routine),
     };
     drop(conn);
-    store::audit(&state.db, me.audit("alerts.read", None, peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("alerts.read", None, peer_ip(&connect))).await?;
     Ok(ApiJson(queue))
 }
 
@@ -620,7 +620,7 @@ pub async fn timeline(
     ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<PatientTimeline>, ApiError> {
-    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let mut conn = state.db.read().acquire().await.map_err(anyhow::Error::from)?;
     let (patient_name, check_in_every_days) = site_patient(&mut conn, &me, patient_id).await?;
     let id = patient_id.to_string();
     // The most recent check-ins, returned oldest first.
@@ -646,7 +646,7 @@ pub async fn timeline(
     let message_sharing = crate::message_audience::sharing(&mut conn, &id).await?;
     let interventions = super::worklists::patient_interventions(&mut conn, &id).await?;
     drop(conn);
-    store::audit(&state.db, me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("timeline.read", Some(id), peer_ip(&connect))).await?;
     Ok(ApiJson(PatientTimeline {
         patient_id,
         patient_name,

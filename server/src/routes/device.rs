@@ -61,7 +61,7 @@ pub async fn enroll(
     match redeemed {
         Ok((patient_id, device_id, device_token, caregiver_id)) => {
             store::audit(
-                &state.db,
+                state.db.write(),
                 Audit {
                     actor_kind: "device",
                     actor_id: Some(device_id),
@@ -87,7 +87,7 @@ pub async fn enroll(
                     detail: Some(err.to_string()),
                     source_ip: ip,
                 };
-                store::audit(&state.db, audit).await?;
+                store::audit(state.db.write(), audit).await?;
             }
             Err(err)
         }
@@ -218,7 +218,7 @@ pub async fn sync(
                         let found: Option<(String,)> = sqlx::query_as("SELECT payload FROM events WHERE id = ? AND patient_id = ?")
                             .bind(corrected.to_string())
                             .bind(&device.patient_id)
-                            .fetch_optional(&state.db)
+                            .fetch_optional(state.db.read())
                             .await?;
                         found.and_then(|(payload,)| serde_json::from_str::<PatientEvent>(&payload).ok())
                     }

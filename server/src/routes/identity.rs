@@ -72,7 +72,7 @@ pub async fn header(
     connect: ConnectInfo<SocketAddr>,
     ApiPath(patient_id): ApiPath<Uuid>,
 ) -> Result<ApiJson<PatientHeader>, ApiError> {
-    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let mut conn = state.db.read().acquire().await.map_err(anyhow::Error::from)?;
     let (display_name, born, mrn, phone, language) = site_patient(&mut conn, &me, patient_id).await?;
     let pid = patient_id.to_string();
     let lines = regimens::lines_in(&mut conn, &pid).await?;
@@ -84,7 +84,7 @@ pub async fn header(
     let open_alerts: i64 = sqlx::query_scalar(OPEN_ALERTS_SQL).bind(&pid).fetch_one(&mut *conn).await?;
     let caregivers: Vec<String> = sqlx::query_scalar(CAREGIVERS_SQL).bind(&pid).fetch_all(&mut *conn).await?;
     drop(conn);
-    store::audit(&state.db, me.audit("patient.header.read", Some(pid), peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("patient.header.read", Some(pid), peer_ip(&connect))).await?;
     Ok(ApiJson(PatientHeader {
         patient_id,
         display_name,
@@ -163,7 +163,7 @@ pub async fn handout(
     ApiPath(patient_id): ApiPath<Uuid>,
     ApiJson(req): ApiJson<HandoutRequest>,
 ) -> Result<ApiJson<Handout>, ApiError> {
-    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let mut conn = state.db.read().acquire().await.map_err(anyhow::Error::from)?;
     let (patient_name, _, _, _, language) = site_patient(&mut conn, &me, patient_id).await?;
     let code = EnrollmentCode::parse(&req.code).ok_or(ApiError::EnrollmentCodeUnknown)?;
     let (hmac, legacy) = patients::code_lookup(&state.server_key, &code);
@@ -189,7 +189,7 @@ pub async fn handout(
     let app_url = state.settings.public_url.trim_end_matches('/').to_string();
     let enroll_url = enroll_link(&app_url, &code);
     let qr_svg = qr_svg(&enroll_url)?;
-    store::audit(&state.db, me.audit("patient.handout", Some(patient_id.to_string()), peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("patient.handout", Some(patient_id.to_string()), peer_ip(&connect))).await?;
     Ok(ApiJson(Handout {
         patient_name,
         language: Language::from_code(&language).unwrap_or_default(),

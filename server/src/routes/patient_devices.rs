@@ -74,12 +74,13 @@ pub async fn list(
     ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<PatientDevices>, ApiError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.db.read().acquire().await?;
     site_patient(&mut conn, &me, patient_id).await?;
     let rows: Vec<DeviceRow> = sqlx::query_as(DEVICES_SQL).bind(patient_id.to_string()).fetch_all(&mut *conn).await?;
     let cutoff = state.settings.device_idle_cutoff(Utc::now());
     let devices = rows.into_iter().map(|row| view(row, cutoff)).collect::<anyhow::Result<_>>()?;
-    store::audit(&mut *conn, me.audit("devices.read", Some(patient_id.to_string()), peer_ip(&connect))).await?;
+    drop(conn);
+    store::audit(state.db.write(), me.audit("devices.read", Some(patient_id.to_string()), peer_ip(&connect))).await?;
     Ok(ApiJson(PatientDevices { idle_days: state.settings.device_idle_days, devices }))
 }
 

@@ -83,7 +83,7 @@ pub async fn login(
     let row: Option<(String, Option<String>, String)> =
         sqlx::query_as("SELECT id, disabled_at, password_hash FROM pharmacists WHERE username = ?")
             .bind(&username)
-            .fetch_optional(&state.db)
+            .fetch_optional(state.db.read())
             .await?;
     // Verify against a real hash even for unknown users so timing does not reveal which usernames exist.
     let (account, hash) = match row {
@@ -97,13 +97,13 @@ pub async fn login(
         attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
         // What was typed may be a password typed in the wrong box: kept only as a keyed hash, which tells an
         // investigator with the key whether a given username was tried, and a copy of the log nothing.
-        store::audit(&state.db, failure(refused_username(&state, &username))).await?;
+        store::audit(state.db.write(), failure(refused_username(&state, &username))).await?;
         return Err(ApiError::BadCredentials);
     };
     attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
     if disabled_at.is_some() {
         // Only after the right password: the account's state is not told to a guesser.
-        store::audit(&state.db, Audit { actor_id: Some(pharmacist_id), ..failure("account turned off".into()) }).await?;
+        store::audit(state.db.write(), Audit { actor_id: Some(pharmacist_id), ..failure("account turned off".into()) }).await?;
         return Err(ApiError::AccountDisabled);
     }
 
@@ -111,7 +111,7 @@ pub async fn login(
     // in the browser (issue #15 item 8). This session has passed the password only: every pharmacist route refuses
     // it until the second factor passes too (`auth::PharmacistAuth`, `routes::second_factor`).
     if let Some(old) = jar.get(state.session_cookie_name()) {
-        sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(token_hash(old.value())).execute(&state.db).await?;
+        sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(token_hash(old.value())).execute(state.db.write()).await?;
     }
     let session = new_token();
     let now = ts(Utc::now());
@@ -120,7 +120,7 @@ pub async fn login(
         .bind(&pharmacist_id)
         .bind(&now)
         .bind(&now)
-        .execute(&state.db)
+        .execute(state.db.write())
         .await?;
     let audit = Audit {
         actor_kind: "pharmacist",
@@ -131,7 +131,7 @@ pub async fn login(
         detail: Some(username),
         source_ip: ip,
     };
-    store::audit(&state.db, audit).await?;
+    store::audit(state.db.write(), audit).await?;
     let next = if second_factor::is_enabled(&state.db, &pharmacist_id).await? {
         SignInStep::SecondFactor
     } else {
@@ -162,7 +162,7 @@ pub async fn logout(
     connect: ConnectInfo<SocketAddr>,
     jar: CookieJar,
 ) -> Result<(CookieJar, StatusCode), ApiError> {
-    sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&me.session_hash).execute(&state.db).await?;
+    sqlx::query("DELETE FROM pharmacist_sessions WHERE token_hash = ?").bind(&me.session_hash).execute(state.db.write()).await?;
     let audit = Audit {
         actor_kind: "pharmacist",
         actor_id: Some(me.pharmacist_id.clone()),
@@ -172,7 +172,7 @@ pub async fn logout(
         detail: None,
         source_ip: peer_ip(&connect),
     };
-    store::audit(&state.db, audit).await?;
+    store::audit(state.db.write(), audit).await?;
     // Deleted with the attributes it was set with: browsers ignore a deletion of a `__Host-` cookie without Secure.
     Ok((jar.remove(session_cookie(&state, String::new())), StatusCode::NO_CONTENT))
 }
@@ -202,7 +202,7 @@ pub(crate) async fn pharmacist_info(state: &AppState, pharmacist_id: &str) -> Re
     let (username, display_name, site_id, role): (String, String, String, String) =
         sqlx::query_as("SELECT username, display_name, site_id, role FROM pharmacists WHERE id = ?")
             .bind(pharmacist_id)
-            .fetch_one(&state.db)
+            .fetch_one(state.db.read())
             .await?;
     let role = carepath_domain::admin::Role::parse(&role).unwrap_or_default();
     Ok(PharmacistInfo { username, display_name, site: patients::site_info(&state.db, &site_id).await?, role })
@@ -240,7 +240,7 @@ pub async fn enroll_patient(
         valid_for,
     )
     .await?;
-    store::audit(&state.db, me.audit("patient.create", Some(created.patient_id.to_string()), peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("patient.create", Some(created.patient_id.to_string()), peer_ip(&connect))).await?;
     Ok((StatusCode::CREATED, ApiJson(created)))
 }
 
@@ -487,7 +487,7 @@ pub async fn list_patients(
         return Err(ApiError::Invalid(ValidationError::TooLong { field: "q", max: MAX_SEARCH }));
     }
     let filter = ListFilter::parse(query.show.as_deref(), query.days.as_deref(), query.drug.as_deref())?;
-    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let mut conn = state.db.read().acquire().await.map_err(anyhow::Error::from)?;
     let typed = query.q.as_deref().map(str::trim).unwrap_or_default();
     let (mut rows, by_identifier) = match carepath_domain::identity::parse_date(typed) {
         Some(born) => (patients_born(&mut conn, &me.site_id, born, after.as_ref(), limit + 1).await?, true),
@@ -505,7 +505,7 @@ pub async fn list_patients(
     let devices = enrolled_devices(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
     let mut identifiers = identifiers(&mut conn, rows.iter().map(|(id, _, _)| id.as_str())).await?;
     drop(conn);
-    store::audit(&state.db, me.audit("patients.read", None, peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("patients.read", None, peer_ip(&connect))).await?;
     let patients = rows
         .into_iter()
         .filter_map(|(id, display_name, created_at)| {
@@ -646,7 +646,7 @@ pub async fn queue(
     let query = PageQuery::from_request(query)?;
     let limit = query.limit(QUEUE_PAGE)?;
     let after = query.after::<QueueKey>("queue")?;
-    let mut conn = state.db.acquire().await.map_err(anyhow::Error::from)?;
+    let mut conn = state.db.read().acquire().await.map_err(anyhow::Error::from)?;
     let sql = queue_sql(after.is_some());
     let mut select = sqlx::query_as(&sql).bind(&me.site_id);
     if let Some((recorded, received, event)) = &after {
@@ -678,7 +678,7 @@ pub async fn queue(
         .collect::<Vec<_>>();
     let items = with_drug_names(&mut conn, items).await?;
     drop(conn);
-    store::audit(&state.db, me.audit("queue.read", None, peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("queue.read", None, peer_ip(&connect))).await?;
     Ok(ApiJson(Queue { items, next_cursor, term_names: state.items.term_names().clone() }))
 }
 

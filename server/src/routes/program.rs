@@ -83,9 +83,9 @@ fn period(query: Result<Query<PeriodQuery>, axum::extract::rejection::QueryRejec
 
 /// Acknowledged alerts of one tier raised since `since`, and the median minutes to acknowledge.
 async fn acknowledged(db: &Db, site_id: &str, tier: &str, since: &str) -> anyhow::Result<(u32, Option<i64>)> {
-    let n: i64 = sqlx::query_scalar(ACKNOWLEDGED_SQL).bind(site_id).bind(tier).bind(since).fetch_one(db).await?;
+    let n: i64 = sqlx::query_scalar(ACKNOWLEDGED_SQL).bind(site_id).bind(tier).bind(since).fetch_one(db.read()).await?;
     let median: Option<i64> = if n > 0 {
-        sqlx::query_scalar(&median_sql()).bind(site_id).bind(tier).bind(since).bind((n - 1) / 2).fetch_optional(db).await?
+        sqlx::query_scalar(&median_sql()).bind(site_id).bind(tier).bind(since).bind((n - 1) / 2).fetch_optional(db.read()).await?
     } else {
         None
     };
@@ -98,17 +98,17 @@ pub async fn compute(db: &Db, site_id: &str, days: u32, now: DateTime<Utc>) -> a
     let since = now - Duration::days(i64::from(days));
     let since_text = ts(since);
     let check_ins = async {
-        let row: (i64, i64) = sqlx::query_as(CHECK_INS_SQL).bind(site_id).bind(&since_text).fetch_one(db).await?;
+        let row: (i64, i64) = sqlx::query_as(CHECK_INS_SQL).bind(site_id).bind(&since_text).fetch_one(db.read()).await?;
         anyhow::Ok(row)
     };
     let urgent = acknowledged(db, site_id, "urgent", &since_text);
     let rest = async {
         let routine = acknowledged(db, site_id, "routine", &since_text).await?;
         let expected: i64 =
-            sqlx::query_scalar(EXPECTED_SQL).bind(ts(now)).bind(&since_text).bind(site_id).fetch_one(db).await?;
+            sqlx::query_scalar(EXPECTED_SQL).bind(ts(now)).bind(&since_text).bind(site_id).fetch_one(db.read()).await?;
         let rows: Vec<(String, String, i64)> =
-            sqlx::query_as(INTERVENTION_COUNTS_SQL).bind(site_id).bind(&since_text).fetch_all(db).await?;
-        let bands: (i64, i64, i64, i64) = sqlx::query_as(PDC_BANDS_SQL).bind(site_id).fetch_one(db).await?;
+            sqlx::query_as(INTERVENTION_COUNTS_SQL).bind(site_id).bind(&since_text).fetch_all(db.read()).await?;
+        let bands: (i64, i64, i64, i64) = sqlx::query_as(PDC_BANDS_SQL).bind(site_id).fetch_one(db.read()).await?;
         anyhow::Ok((routine, expected, rows, bands))
     };
     let ((received, alerted), urgent, (routine, expected, rows, bands)) = tokio::try_join!(check_ins, urgent, rest)?;
@@ -152,7 +152,7 @@ pub async fn figures(
 ) -> Result<ApiJson<ProgramFigures>, ApiError> {
     let days = period(query)?;
     let figures = compute(&state.db, &me.site_id, days, Utc::now()).await?;
-    store::audit(&state.db, me.audit("program.read", None, peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("program.read", None, peer_ip(&connect))).await?;
     Ok(ApiJson(figures))
 }
 
@@ -222,7 +222,7 @@ pub async fn figures_csv(
     }
     let mut audit = me.audit("program.export", None, peer_ip(&connect));
     audit.detail = Some(format!("figures {days} days"));
-    store::audit(&state.db, audit).await?;
+    store::audit(state.db.write(), audit).await?;
     Ok(csv_response(&format!("program-figures-{days}-days.csv"), finish(w)?))
 }
 
@@ -248,7 +248,7 @@ pub async fn interventions_csv(
         .bind(&me.site_id)
         .bind(ts(since))
         .bind(MAX_EXPORT_ROWS)
-        .fetch_all(&state.db)
+        .fetch_all(state.db.read())
         .await?;
     let mut w = writer();
     let header = ["recorded_at", "patient_id", "patient", "type", "outcome", "worklist", "alert_id", "pharmacist", "note"];
@@ -259,6 +259,6 @@ pub async fn interventions_csv(
     }
     let mut audit = me.audit("program.export", None, peer_ip(&connect));
     audit.detail = Some(format!("interventions {days} days, {count} rows"));
-    store::audit(&state.db, audit).await?;
+    store::audit(state.db.write(), audit).await?;
     Ok(csv_response(&format!("interventions-{days}-days.csv"), finish(w)?))
 }

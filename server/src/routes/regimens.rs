@@ -38,7 +38,7 @@ pub async fn diary(
     ApiPath(patient_id): ApiPath<Uuid>,
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<PatientDiary>, ApiError> {
-    let mut conn = state.db.acquire().await?;
+    let mut conn = state.db.read().acquire().await?;
     site_patient(&mut conn, &me, patient_id).await?;
     let pid = patient_id.to_string();
     let lines = regimens::lines_in(&mut conn, &pid).await?;
@@ -63,7 +63,8 @@ pub async fn diary(
         })
         .collect::<anyhow::Result<_>>()?;
     let caregivers = caregivers(&mut conn, &pid).await?;
-    store::audit(&mut *conn, me.audit("diary.read", Some(pid), peer_ip(&connect))).await?;
+    drop(conn);
+    store::audit(state.db.write(), me.audit("diary.read", Some(pid), peer_ip(&connect))).await?;
     Ok(ApiJson(PatientDiary { patient_id, today, lines, caregivers }))
 }
 

@@ -85,12 +85,12 @@ async fn settle<T>(
 ) -> Result<(T, String), ApiError> {
     let Some(passed) = passed else {
         attempts::settle(&state.db, attempt, attempts::Outcome::Failure).await?;
-        store::audit(&state.db, audit_entry(session, action, "failure", None, ip)).await?;
+        store::audit(state.db.write(), audit_entry(session, action, "failure", None, ip)).await?;
         return Err(ApiError::BadSecondFactor);
     };
     attempts::settle(&state.db, attempt, attempts::Outcome::Success).await?;
     let new_session = second_factor::pass_session(&state.db, &session.session_hash).await?;
-    store::audit(&state.db, audit_entry(session, action, "success", detail(&passed), ip)).await?;
+    store::audit(state.db.write(), audit_entry(session, action, "success", detail(&passed), ip)).await?;
     Ok((passed, new_session))
 }
 

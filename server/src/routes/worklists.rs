@@ -81,7 +81,7 @@ pub async fn counts(
     me: PharmacistAuth,
     connect: ConnectInfo<SocketAddr>,
 ) -> Result<ApiJson<WorklistCounts>, ApiError> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(COUNTS_SQL).bind(&me.site_id).fetch_all(&state.db).await?;
+    let rows: Vec<(String, i64)> = sqlx::query_as(COUNTS_SQL).bind(&me.site_id).fetch_all(state.db.read()).await?;
     let counts = Worklist::ALL
         .into_iter()
         .map(|list| {
@@ -89,7 +89,7 @@ pub async fn counts(
             (list, u32::try_from(n).unwrap_or(u32::MAX))
         })
         .collect();
-    store::audit(&state.db, me.audit("worklists.read", None, peer_ip(&connect))).await?;
+    store::audit(state.db.write(), me.audit("worklists.read", None, peer_ip(&connect))).await?;
     Ok(ApiJson(WorklistCounts { counts }))
 }
 
@@ -126,7 +126,7 @@ pub async fn page(
     if let Some((due_on, patient_id, key)) = &after {
         select = select.bind(due_on).bind(patient_id).bind(key);
     }
-    let rows: Vec<ItemRow> = select.bind(limit + 1).fetch_all(&state.db).await?;
+    let rows: Vec<ItemRow> = select.bind(limit + 1).fetch_all(state.db.read()).await?;
     let (rows, next_cursor) = split_page(rows, limit, &cursor_name, |r| (r.0.clone(), r.1.clone(), r.2.clone()));
     let items = rows
         .into_iter()
@@ -149,7 +149,7 @@ pub async fn page(
         .collect();
     let mut audit = me.audit("worklist.read", None, peer_ip(&connect));
     audit.detail = Some(list.as_str().into());
-    store::audit(&state.db, audit).await?;
+    store::audit(state.db.write(), audit).await?;
     Ok(ApiJson(WorklistPage { list, items, next_cursor }))
 }
 

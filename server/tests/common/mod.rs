@@ -60,7 +60,10 @@ pub fn regimen_json(drug: &str, frequency: Frequency) -> Value {
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`
     pub address: String,
-    pub db: store::Db,
+    /// The server's writer connection, for a test's own statements: they queue with the server's writes.
+    pub db: sqlx::SqlitePool,
+    /// The server's database, for calling the server's own functions.
+    pub store: store::Db,
     pub settings: Settings,
     /// A client without a cookie store: for anonymous and device requests.
     pub client: reqwest::Client,
@@ -153,13 +156,14 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     };
     configure(&mut settings);
     let state = carepath_server::state(settings.clone()).await.expect("app state");
-    let db = state.db.clone();
+    let store = state.db.clone();
+    let db = store.write().clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a random port");
     let port = listener.local_addr().expect("local address").port();
     tokio::spawn(async move {
         carepath_server::serve_on(listener, state, std::future::pending()).await.expect("server runs")
     });
-    TestApp { address: format!("http://127.0.0.1:{port}"), db, settings, client: reqwest::Client::new(), _dir: dir }
+    TestApp { address: format!("http://127.0.0.1:{port}"), db, store, settings, client: reqwest::Client::new(), _dir: dir }
 }
 
 impl TestApp {
