@@ -173,6 +173,20 @@ pub struct StoredDiaryEvent {
     pub logged_by: Option<String>,
 }
 
+/// A patient's regimen lines and every dose record, read once inside a write transaction for all that works from
+/// them there: a sync's diary triage and its worklist refresh read the same history (issue #16: reading it twice was
+/// the largest part of a diary sync's time holding the writer).
+pub struct History {
+    pub lines: Vec<RegimenLine>,
+    pub events: Vec<StoredDiaryEvent>,
+}
+
+impl History {
+    pub async fn read(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<History> {
+        Ok(History { lines: lines_in(conn, patient_id).await?, events: diary_events(conn, patient_id).await? })
+    }
+}
+
 /// Every dose record of the patient (`dose_taken`, `dose_logged`), in recorded order.
 pub async fn diary_events(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<Vec<StoredDiaryEvent>> {
     let rows: Vec<(String, Option<String>)> = sqlx::query_as(

@@ -208,11 +208,13 @@ async fn alerted_reasons(
 /// Runs the diary rules after a sync stored new dose records or refill requests, in the same transaction
 /// (`carepath_domain::triage::diary_reasons`: missed, vomited and extra doses, refill requests, and the drug rules'
 /// own lines), unless an open alert already says the same. The alert hangs on `trigger` (the newest new diary
-/// record) or on the refill request.
+/// record) or on the refill request. `history` is the patient's, read in this transaction with the batch stored.
+#[allow(clippy::too_many_arguments)]
 pub async fn triage_diary(
     conn: &mut SqliteConnection,
     content: Content<'_>,
     patient_id: &str,
+    history: &crate::regimens::History,
     trigger: Option<&PatientEvent>,
     refill_requests: &[&PatientEvent],
     now: DateTime<Utc>,
@@ -221,9 +223,8 @@ pub async fn triage_diary(
     let (site_id, _settings) = settings_for_patient(conn, patient_id).await?;
     let mut raised = 0;
     if let Some(trigger) = trigger {
-        let lines = crate::regimens::lines_in(conn, patient_id).await?;
-        let events = crate::regimens::diary_events(conn, patient_id).await?;
-        let today = crate::regimens::patient_today(&lines, now);
+        let (lines, events) = (&history.lines, &history.events);
+        let today = crate::regimens::patient_today(lines, now);
         let all = alerted_reasons(conn, patient_id, false, None).await?;
         let week = now - Duration::days(i64::from(carepath_domain::triage::MISSED_DOSES_DAYS));
         let week_ago = today - chrono::Days::new(u64::from(carepath_domain::triage::MISSED_DOSES_DAYS));
@@ -234,8 +235,8 @@ pub async fn triage_diary(
             ..Default::default()
         };
         let mut drugs_all: Vec<&str> = Vec::new();
-        for line in &lines {
-            let records = crate::regimens::records_of(&events, line.id);
+        for line in lines {
+            let records = crate::regimens::records_of(events, line.id);
             let Ok(schedule) = line.schedule() else { continue };
             let drugs = content.items.drugs_of(content.guides, [line.drug_name()]);
             let entries: Vec<_> = resolve_supersession(&records).into_iter().filter(|e| !e.superseded).collect();

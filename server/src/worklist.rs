@@ -45,18 +45,28 @@ pub fn desk_queries() -> Vec<(&'static str, String)> {
 /// Works out the patient's status as of `now` and stores it with their list items (leaving out items marked done),
 /// inside the caller's transaction. Raises the stopped-logging alert once per episode.
 pub async fn refresh(conn: &mut SqliteConnection, patient_id: &str, now: DateTime<Utc>) -> anyhow::Result<PatientStatus> {
+    let history = crate::regimens::History::read(conn, patient_id).await?;
+    refresh_from(conn, patient_id, now, &history).await
+}
+
+/// [`refresh`] from the patient's history already read in this transaction.
+pub async fn refresh_from(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+    now: DateTime<Utc>,
+    history: &crate::regimens::History,
+) -> anyhow::Result<PatientStatus> {
     let (site_id, enrolled_at, every, unrecorded_alert): (String, String, i64, i64) =
         sqlx::query_as(PATIENT_SQL).bind(patient_id).fetch_one(&mut *conn).await?;
-    let lines = crate::regimens::lines_in(conn, patient_id).await?;
-    let events = crate::regimens::diary_events(conn, patient_id).await?;
-    let records: Vec<_> = lines.iter().map(|l| (l.id, crate::regimens::records_of(&events, l.id))).collect();
+    let lines = &history.lines;
+    let records: Vec<_> = lines.iter().map(|l| (l.id, crate::regimens::records_of(&history.events, l.id))).collect();
     let last_check_in: Option<String> = sqlx::query_scalar(LAST_CHECK_IN_SQL).bind(patient_id).fetch_one(&mut *conn).await?;
     let last_check_in = last_check_in.map(|t| parse_ts(&t)).transpose()?;
     let request: Option<(String, String)> =
         sqlx::query_as(LAST_REFILL_REQUEST_SQL).bind(patient_id).fetch_optional(&mut *conn).await?;
     // A request is open until a dispense is recorded after it.
     let last_dispense = lines.iter().flat_map(|l| l.dispenses.iter().map(|d| d.recorded_at)).max();
-    let today = crate::regimens::patient_today(&lines, now);
+    let today = crate::regimens::patient_today(lines, now);
     let open_refill_request = match request {
         Some((id, at)) => {
             let at = parse_ts(&at)?;
@@ -65,7 +75,7 @@ pub async fn refresh(conn: &mut SqliteConnection, patient_id: &str, now: DateTim
         None => None,
     };
     let facts = PatientFacts {
-        lines: &lines,
+        lines,
         records: &records,
         last_check_in,
         open_refill_request,
@@ -108,7 +118,7 @@ pub async fn refresh(conn: &mut SqliteConnection, patient_id: &str, now: DateTim
     }
 
     let time_zone = lines.first().map(|l| l.regimen.time_zone).unwrap_or(chrono_tz::UTC);
-    let (drugs, on_hold) = list_facts(&lines, today);
+    let (drugs, on_hold) = list_facts(lines, today);
     sqlx::query(
         "INSERT INTO patient_status (patient_id, site_id, last_check_in, last_dose_date, unrecorded_doses, pdc_30_per_mille,
                                      refill_due_on, check_in_due_on, logging_alerted, refreshed_at, next_refresh_at,

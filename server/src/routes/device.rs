@@ -323,11 +323,14 @@ pub async fn sync(
             urgent |= tier == Some(Tier::Urgent);
         }
     }
-    if newest_diary.is_some() || !refill_requests.is_empty() {
-        triage::triage_diary(&mut tx, content, &device.patient_id, newest_diary, &refill_requests, now, &channels).await?;
-    }
     if newly_stored > 0 {
-        crate::worklist::refresh(&mut tx, &device.patient_id, now).await?;
+        // The diary triage and the worklist refresh work from the same history, read once (with this batch in it).
+        let history = regimens::History::read(&mut tx, &device.patient_id).await?;
+        if newest_diary.is_some() || !refill_requests.is_empty() {
+            let (trigger, requests) = (newest_diary, &refill_requests);
+            triage::triage_diary(&mut tx, content, &device.patient_id, &history, trigger, requests, now, &channels).await?;
+        }
+        crate::worklist::refresh_from(&mut tx, &device.patient_id, now, &history).await?;
     }
     store::audit(
         &mut *tx,
