@@ -156,13 +156,9 @@ pub async fn profile(state: &crate::AppState, patient_id: &str, caregiver_id: Op
     let (site, triage) = site_for_devices(db, &site_id).await?;
     let regimen = crate::regimens::lines(db, patient_id).await?;
     let check_in = state.items.form_for(&state.guides, regimen.iter().map(|l| l.drug_name()), u16::try_from(every_days)?);
-    let events = crate::regimens::diary_events(&mut *db.read().acquire().await?, patient_id).await?;
     let since = crate::regimens::patient_today(&regimen, Utc::now()) - chrono::Days::new(carepath_domain::sync::PROFILE_DIARY_DAYS);
-    let diary = regimen
-        .iter()
-        .flat_map(|line| crate::regimens::diary_items(&events, line.id))
-        .filter(|item| item.date >= since)
-        .collect();
+    let events = crate::regimens::diary_events_since(&mut *db.read().acquire().await?, patient_id, since).await?;
+    let diary = regimen.iter().flat_map(|line| crate::regimens::diary_items(&events, line.id)).collect();
     let caregiver = match caregiver_id {
         Some(id) => {
             let (name,): (String,) = sqlx::query_as("SELECT name FROM caregivers WHERE id = ?").bind(id).fetch_one(db.read()).await?;

@@ -2,7 +2,6 @@
 //! Every write checks that the regimen and all its changes still make a schedule (the domain's
 //! [`Schedule::new`](carepath_domain::schedule::Schedule::new)) before anything is stored.
 
-use std::collections::HashMap;
 
 use carepath_domain::adherence::{resolve_supersession, DiaryEntry, DiaryRecord};
 use carepath_domain::regimen::{ChangeRequest, DispenseRequest, RecordedChange, RecordedDispense, RegimenLine};
@@ -36,6 +35,7 @@ pub async fn insert(
         .bind(ts(now))
         .execute(&mut *conn)
         .await?;
+    history_changed(conn, patient_id).await?;
     // The new line may be due for its follow-up call, or change what else is due (enrollment stores one too).
     crate::worklist::refresh(conn, patient_id, now).await?;
     Ok(id)
@@ -126,6 +126,7 @@ pub async fn add_change(
         .bind(pharmacist_id)
         .execute(&mut *conn)
         .await?;
+    history_changed(conn, patient_id).await?;
     Ok(line)
 }
 
@@ -151,6 +152,7 @@ pub async fn add_dispense(
     .bind(pharmacist_id)
     .execute(&mut *conn)
     .await?;
+    history_changed(conn, patient_id).await?;
     Ok(())
 }
 
@@ -164,18 +166,19 @@ pub async fn set_refill_reminder(conn: &mut SqliteConnection, patient_id: &str, 
     if updated.rows_affected() == 0 {
         return Err(ApiError::NotFound);
     }
+    history_changed(conn, patient_id).await?;
     Ok(())
 }
 
 /// A stored diary event with the name of the caregiver who logged it (`None`: the patient).
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoredDiaryEvent {
     pub event: PatientEvent,
     pub logged_by: Option<String>,
 }
 
-/// A patient's regimen lines and every dose record, read once inside a write transaction for all that works from
-/// them there: a sync's diary triage and its worklist refresh read the same history (issue #16: reading it twice was
-/// the largest part of a diary sync's time holding the writer).
+/// A patient's regimen lines and every dose record: all that a sync's diary triage and its worklist refresh work from.
+#[derive(Debug, Clone, PartialEq)]
 pub struct History {
     pub lines: Vec<RegimenLine>,
     pub events: Vec<StoredDiaryEvent>,
@@ -185,25 +188,99 @@ impl History {
     pub async fn read(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<History> {
         Ok(History { lines: lines_in(conn, patient_id).await?, events: diary_events(conn, patient_id).await? })
     }
+
+    /// Reads the history on a read connection, before a sync takes the writer (issue #16: reading every dose record
+    /// inside the write transaction was most of a sync's time holding the writer, and it grows with the history).
+    /// `caregiver_id` is who the sync's device belongs to: the name its new records are logged under.
+    pub async fn snapshot(db: &Db, patient_id: &str, caregiver_id: Option<&str>) -> anyhow::Result<Snapshot> {
+        // One read transaction: the version and the history are of the same moment.
+        let mut tx = db.read().begin().await?;
+        let version = history_version(&mut tx, patient_id).await?;
+        let history = History::read(&mut tx, patient_id).await?;
+        let logged_by = match caregiver_id {
+            Some(id) => Some(sqlx::query_scalar("SELECT name FROM caregivers WHERE id = ?").bind(id).fetch_one(&mut *tx).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        Ok(Snapshot { history, version, logged_by })
+    }
+}
+
+/// A patient's [`History`] read before the writer was taken, with the version of the history it was read at.
+pub struct Snapshot {
+    pub history: History,
+    version: i64,
+    logged_by: Option<String>,
+}
+
+impl Snapshot {
+    /// The history as it is now inside the write transaction `conn`, once `stored` (the dose records this
+    /// transaction inserted) are in it: the snapshot with them, or, when another write changed the history since
+    /// the snapshot was read (a regimen change, another phone's sync), a fresh read. Either way it equals
+    /// [`History::read`] in `conn`.
+    pub async fn current(self, conn: &mut SqliteConnection, patient_id: &str, stored: &[&PatientEvent]) -> anyhow::Result<History> {
+        if history_version(conn, patient_id).await? != self.version {
+            return History::read(conn, patient_id).await;
+        }
+        let mut history = self.history;
+        // In the order `diary_events` reads them: by the stored text of recorded_at, then id.
+        let key = |event: &PatientEvent| (ts(event.recorded_at), event.id.to_string());
+        for &event in stored {
+            let new = key(event);
+            let at = history.events.partition_point(|e| key(&e.event) <= new);
+            history.events.insert(at, StoredDiaryEvent { event: event.clone(), logged_by: self.logged_by.clone() });
+        }
+        Ok(history)
+    }
+}
+
+async fn history_version(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar("SELECT history_version FROM patients WHERE id = ?").bind(patient_id).fetch_one(conn).await?)
+}
+
+/// Counts a write to the patient's history (a regimen line, a change, a dispense, dose records), inside that write's
+/// transaction, so a [`Snapshot`] read before it is not taken for current.
+pub async fn history_changed(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<()> {
+    sqlx::query("UPDATE patients SET history_version = history_version + 1 WHERE id = ?").bind(patient_id).execute(conn).await?;
+    Ok(())
+}
+
+/// The query of [`diary_events`].
+const DIARY_SQL: &str = "SELECT e.payload, c.name FROM events e JOIN devices d ON d.id = e.device_id
+         LEFT JOIN caregivers c ON c.id = d.caregiver_id
+         WHERE e.patient_id = ? AND e.kind IN ('dose_taken', 'dose_logged') ORDER BY e.recorded_at, e.id";
+
+/// The query of [`diary_events_since`]: through the dose-day index, whatever the length of the history.
+const DIARY_SINCE_SQL: &str = "SELECT e.payload, c.name FROM events e JOIN devices d ON d.id = e.device_id
+         LEFT JOIN caregivers c ON c.id = d.caregiver_id
+         WHERE e.patient_id = ? AND e.dose_date IS NOT NULL AND e.dose_date >= ? ORDER BY e.recorded_at, e.id";
+
+/// The phone's queries, for the index check of server/tests/desk_paging.rs.
+pub fn device_queries() -> Vec<(&'static str, String)> {
+    vec![("profile: the diary's last days", DIARY_SINCE_SQL.into())]
 }
 
 /// Every dose record of the patient (`dose_taken`, `dose_logged`), in recorded order.
 pub async fn diary_events(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<Vec<StoredDiaryEvent>> {
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT e.payload, c.name FROM events e JOIN devices d ON d.id = e.device_id
-         LEFT JOIN caregivers c ON c.id = d.caregiver_id
-         WHERE e.patient_id = ? AND e.kind IN ('dose_taken', 'dose_logged') ORDER BY e.recorded_at, e.id",
-    )
-    .bind(patient_id)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(DIARY_SQL).bind(patient_id).fetch_all(conn).await?;
+    Ok(stored_diary_events(patient_id, rows))
+}
+
+/// The dose records of the patient for a dose day from `since` on, in recorded order. A correction is of the same
+/// dose day as the record it corrects, so both are in or both are out.
+pub async fn diary_events_since(conn: &mut SqliteConnection, patient_id: &str, since: NaiveDate) -> anyhow::Result<Vec<StoredDiaryEvent>> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as(DIARY_SINCE_SQL).bind(patient_id).bind(since.to_string()).fetch_all(conn).await?;
+    Ok(stored_diary_events(patient_id, rows))
+}
+
+fn stored_diary_events(patient_id: &str, rows: Vec<(String, Option<String>)>) -> Vec<StoredDiaryEvent> {
+    rows.into_iter()
         .filter_map(|(payload, logged_by)| {
             let event = crate::store::readable("dose record", patient_id, serde_json::from_str(&payload).map_err(anyhow::Error::from))?;
             Some(StoredDiaryEvent { event, logged_by })
         })
-        .collect())
+        .collect()
 }
 
 /// The diary records of one line, in recorded order.
@@ -250,9 +327,4 @@ pub fn patient_today(lines: &[RegimenLine], now: DateTime<Utc>) -> NaiveDate {
         Some(line) => now.with_timezone(&line.regimen.time_zone).date_naive(),
         None => now.date_naive(),
     }
-}
-
-/// Regimen lines by id, for checking synced diary records.
-pub fn by_id(lines: Vec<RegimenLine>) -> HashMap<Uuid, RegimenLine> {
-    lines.into_iter().map(|l| (l.id, l)).collect()
 }

@@ -442,6 +442,7 @@ async fn every_desk_query_reads_through_an_index() {
     queries.extend(carepath_server::audit_trail::queries());
     queries.extend(carepath_server::admin::queries());
     queries.extend(carepath_server::routes::patient_devices::desk_queries());
+    queries.extend(carepath_server::regimens::device_queries());
     let sorts_allowed = [
         "program: median by tier",
         "program: interventions",
@@ -455,6 +456,8 @@ async fn every_desk_query_reads_through_an_index() {
         "header: caregivers",
         // One patient's phones: a handful, sorted by access and when they were enrolled.
         "devices: a patient's phones",
+        // One patient's last 60 days of dose records, put in recorded order.
+        "profile: the diary's last days",
     ];
     let mut plans: HashMap<&str, String> = HashMap::new();
     for (name, sql) in &queries {

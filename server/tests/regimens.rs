@@ -305,3 +305,37 @@ async fn dispenses_reach_the_device_and_make_a_run_out_date() {
     assert_error(r, 404, "not_found").await;
     assert_eq!(app.count("dispenses").await, 1);
 }
+
+/// A phone's profile carries the diary's last 60 days (`PROFILE_DIARY_DAYS`), read through the dose-day index
+/// (issue #16: the server read every record of the patient to keep those 60 days). A correction is of its record's
+/// day, so it comes with it or stays out with it.
+#[tokio::test]
+async fn the_profile_carries_the_last_60_days_of_diary_and_each_correction_with_its_record() {
+    let app = spawn_app().await;
+    let client = app.login_as(&app.pharmacist_at_new_site("North", "alice").await).await;
+    let mut regimen = regimen_json(DRUG, Frequency::OnceDaily);
+    regimen["start"] = json!((today() - Days::new(100)).to_string());
+    let enrolled: carepath_domain::sync::EnrollPatientResponse =
+        post(&app, &client, "/api/pharmacy/patients", json!({ "display_name": "Ana", "regimen": regimen })).await.json().await.unwrap();
+    let (token, first) = app.enroll_device(&enrolled.code).await;
+    let line = first.regimen[0].id;
+
+    let day = |days_ago: u64| today() - Days::new(days_ago);
+    let old = logged(line, day(61), DoseSlot::Daily, DoseOutcome::Taken);
+    let old_fixed = correcting(logged(line, day(61), DoseSlot::Daily, DoseOutcome::Skipped { reason: SkipReason::Forgot }), &old);
+    let edge = logged(line, day(60), DoseSlot::Daily, DoseOutcome::Taken);
+    let recent = logged(line, day(1), DoseSlot::Daily, DoseOutcome::Taken);
+    let recent_fixed = correcting(logged(line, day(1), DoseSlot::Daily, DoseOutcome::Skipped { reason: SkipReason::Forgot }), &recent);
+    app.sync_ok(&token, &[old, old_fixed, edge.clone(), recent.clone(), recent_fixed.clone()]).await;
+
+    let diary = profile(&app, &token).await.diary;
+    let mut ids: Vec<(Uuid, bool)> = diary.iter().map(|i| (i.event_id, i.superseded)).collect();
+    ids.sort();
+    let mut expected = vec![(edge.id, false), (recent.id, true), (recent_fixed.id, false)];
+    expected.sort();
+    assert_eq!(ids, expected, "days 60 and 1 with the correction marked; day 61 left out, record and correction");
+    // The pharmacist's diary still has all of it.
+    let all: PatientDiary =
+        client.get(app.url(&format!("/api/pharmacy/patients/{}/diary", enrolled.patient_id))).send().await.unwrap().json().await.unwrap();
+    assert_eq!(all.lines[0].items.len(), 5);
+}

@@ -182,7 +182,9 @@ pub async fn sync(
         return Err(ApiError::BatchTooLarge { max: MAX_BATCH });
     }
     let now = Utc::now();
-    let lines = regimens::by_id(regimens::lines(&state.db, &device.patient_id).await?);
+    // Read before the writer is taken; inside the transaction only what changed since is read again.
+    let snapshot = regimens::History::snapshot(&state.db, &device.patient_id, device.caregiver_id.as_deref()).await?;
+    let lines: HashMap<Uuid, &carepath_domain::regimen::RegimenLine> = snapshot.history.lines.iter().map(|l| (l.id, l)).collect();
     let in_batch: HashMap<Uuid, &PatientEvent> = req.events.iter().map(|e| (e.id, e)).collect();
     for (index, event) in req.events.iter().enumerate() {
         let invalid = |message: String| ApiError::InvalidEvent { index, message };
@@ -241,7 +243,7 @@ pub async fn sync(
     let mut newest_sharing = None::<(&PatientEvent, bool)>;
     let mut newly_stored = 0;
     let mut new_check_ins = Vec::new();
-    let (mut newest_diary, mut refill_requests) = (None::<&PatientEvent>, Vec::new());
+    let (mut newest_diary, mut new_dose_records, mut refill_requests) = (None::<&PatientEvent>, Vec::new(), Vec::new());
     let mut newly_messaged = false;
     for (index, event) in req.events.iter().enumerate() {
         let id = event.id.to_string();
@@ -263,10 +265,11 @@ pub async fn sync(
             newly_stored += 1;
             match &event.body {
                 EventBody::CheckIn(_) => new_check_ins.push(event),
-                EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. }
-                    if newest_diary.is_none_or(|n| (event.recorded_at, event.id) > (n.recorded_at, n.id)) =>
-                {
-                    newest_diary = Some(event);
+                EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. } => {
+                    new_dose_records.push(event);
+                    if newest_diary.is_none_or(|n| (event.recorded_at, event.id) > (n.recorded_at, n.id)) {
+                        newest_diary = Some(event);
+                    }
                 }
                 EventBody::RefillRequested { .. } => refill_requests.push(event),
                 EventBody::MessageRead { message_id } => {
@@ -324,8 +327,11 @@ pub async fn sync(
         }
     }
     if newly_stored > 0 {
-        // The diary triage and the worklist refresh work from the same history, read once (with this batch in it).
-        let history = regimens::History::read(&mut tx, &device.patient_id).await?;
+        // The diary triage and the worklist refresh work from the same history, with this batch in it.
+        let history = snapshot.current(&mut tx, &device.patient_id, &new_dose_records).await?;
+        if !new_dose_records.is_empty() {
+            regimens::history_changed(&mut tx, &device.patient_id).await?;
+        }
         if newest_diary.is_some() || !refill_requests.is_empty() {
             let (trigger, requests) = (newest_diary, &refill_requests);
             triage::triage_diary(&mut tx, content, &device.patient_id, &history, trigger, requests, now, &channels).await?;
