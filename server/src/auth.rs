@@ -113,7 +113,15 @@ impl FromRequestParts<AppState> for DeviceAuth {
             return Err(ApiError::DeviceExpired);
         }
         if needs_touch(&last_seen_at, now)? {
-            sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?").bind(ts(now)).bind(&device_id).execute(state.db.write()).await?;
+            // In the next group commit, with the syncs waiting then, instead of a commit of its own.
+            let id = device_id.clone();
+            let touch: crate::group_commit::Work<(), ApiError> = Box::new(move |conn| {
+                Box::pin(async move {
+                    sqlx::query("UPDATE devices SET last_seen_at = ? WHERE id = ?").bind(ts(now)).bind(id).execute(conn).await?;
+                    Ok(())
+                })
+            });
+            state.db.groups().write(touch).await?;
         }
         Ok(DeviceAuth { device_id, patient_id, caregiver_id, enrolled_at })
     }

@@ -163,6 +163,12 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
+impl From<crate::group_commit::GroupFailed> for ApiError {
+    fn from(err: crate::group_commit::GroupFailed) -> Self {
+        ApiError::Internal(err.into())
+    }
+}
+
 /// `Json<T>` whose rejections are [`ApiError`]s, so bad bodies get the same JSON error shape as everything else.
 #[derive(axum::extract::FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]

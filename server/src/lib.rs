@@ -8,6 +8,7 @@ pub mod audit_trail;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod group_commit;
 pub mod guides;
 pub mod items;
 pub mod message_audience;

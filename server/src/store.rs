@@ -20,6 +20,7 @@ use sqlx::SqlitePool;
 pub struct Db {
     read: SqlitePool,
     write: SqlitePool,
+    groups: crate::group_commit::GroupCommit,
 }
 
 /// Connections that read (the writer is one more).
@@ -34,6 +35,11 @@ impl Db {
     /// For every statement that writes, and for reads that must see the writer's order (inside its transaction).
     pub fn write(&self) -> &SqlitePool {
         &self.write
+    }
+
+    /// For sync batches: written with every other batch waiting at that moment, in one transaction (`group_commit`).
+    pub fn groups(&self) -> &crate::group_commit::GroupCommit {
+        &self.groups
     }
 
     pub async fn close(&self) {
@@ -66,7 +72,8 @@ pub async fn open(path: &Path) -> anyhow::Result<Db> {
         .max_connections(READ_CONNECTIONS)
         .connect_with(options.read_only(true).create_if_missing(false))
         .await?;
-    Ok(Db { read, write })
+    let groups = crate::group_commit::GroupCommit::start(write.clone());
+    Ok(Db { read, write, groups })
 }
 
 /// Starts a transaction that writes, on the writer. `BEGIN IMMEDIATE` takes SQLite's write lock up front, so a
@@ -164,34 +171,43 @@ pub async fn audit_limited(db: &Db, action: &str, actor_id: Option<String>, sour
 }
 
 /// Audits a phone's read of its profile (messages, regimen, 60 days of diary): at most one row per device per hour,
-/// as a phone reads it every 30 s while open.
-pub async fn audit_profile_read(
-    db: &Db,
-    device_id: &str,
-    patient_id: &str,
-    source_ip: Option<String>,
-) -> Result<(), sqlx::Error> {
+/// as a phone reads it every 30 s while open. Whether one is due is read first, so most reads take no turn at the
+/// writer; a due row is written in the next group commit (`group_commit`), with the syncs waiting then.
+pub async fn audit_profile_read(db: &Db, device_id: &str, patient_id: &str, source_ip: Option<String>) -> anyhow::Result<()> {
     let now = Utc::now();
-    let mut tx = begin_write(db).await?;
-    let due = sqlx::query(
-        "UPDATE devices SET profile_audited_at = ?1 WHERE id = ?2 AND (profile_audited_at IS NULL OR profile_audited_at <= ?3)",
-    )
-    .bind(ts(now))
-    .bind(device_id)
-    .bind(ts(now - chrono::Duration::hours(1)))
-    .execute(&mut *tx)
-    .await?;
-    if due.rows_affected() == 1 {
-        let entry = Audit {
-            actor_kind: "device",
-            actor_id: Some(device_id.to_string()),
-            patient_id: Some(patient_id.to_string()),
-            action: "profile.read",
-            outcome: "success",
-            detail: Some("first read of the hour".into()),
-            source_ip,
-        };
-        audit(&mut *tx, entry).await?;
+    let hour_ago = ts(now - chrono::Duration::hours(1));
+    let audited: Option<String> =
+        sqlx::query_scalar("SELECT profile_audited_at FROM devices WHERE id = ?").bind(device_id).fetch_one(db.read()).await?;
+    if audited.is_some_and(|at| at > hour_ago) {
+        return Ok(());
     }
-    tx.commit().await
+    let (device_id, patient_id) = (device_id.to_string(), patient_id.to_string());
+    db.groups()
+        .write(Box::new(move |conn| {
+            Box::pin(async move {
+                // Checked again here: another read of the same phone may have written the hour's row meanwhile.
+                let due = sqlx::query(
+                    "UPDATE devices SET profile_audited_at = ?1 WHERE id = ?2 AND (profile_audited_at IS NULL OR profile_audited_at <= ?3)",
+                )
+                .bind(ts(now))
+                .bind(&device_id)
+                .bind(&hour_ago)
+                .execute(&mut *conn)
+                .await?;
+                if due.rows_affected() == 1 {
+                    let entry = Audit {
+                        actor_kind: "device",
+                        actor_id: Some(device_id),
+                        patient_id: Some(patient_id),
+                        action: "profile.read",
+                        outcome: "success",
+                        detail: Some("first read of the hour".into()),
+                        source_ip,
+                    };
+                    audit(&mut *conn, entry).await?;
+                }
+                Ok(())
+            })
+        }))
+        .await
 }

@@ -237,123 +237,151 @@ pub async fn sync(
         }
     }
 
-    let mut tx = store::begin_write(&state.db).await?;
-    // What this device may read of the thread (a caregiver answers or opens only those messages).
-    let reader = crate::message_audience::reader(&mut tx, &device.patient_id, device.caregiver_id.as_deref()).await?;
-    let mut newest_sharing = None::<(&PatientEvent, bool)>;
-    let mut newly_stored = 0;
-    let mut new_check_ins = Vec::new();
-    let (mut newest_diary, mut new_dose_records, mut refill_requests) = (None::<&PatientEvent>, Vec::new(), Vec::new());
-    let mut newly_messaged = false;
-    for (index, event) in req.events.iter().enumerate() {
-        let id = event.id.to_string();
-        let payload = serde_json::to_string(event).map_err(anyhow::Error::from)?;
-        let inserted = sqlx::query(
-            "INSERT INTO events (id, patient_id, device_id, kind, recorded_at, received_at, payload)
-             VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(&device.patient_id)
-        .bind(&device.device_id)
-        .bind(event.body.kind())
-        .bind(ts(event.recorded_at))
-        .bind(ts(now))
-        .bind(&payload)
-        .execute(&mut *tx)
-        .await?;
-        if inserted.rows_affected() == 1 {
-            newly_stored += 1;
-            match &event.body {
-                EventBody::CheckIn(_) => new_check_ins.push(event),
-                EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. } => {
-                    new_dose_records.push(event);
-                    if newest_diary.is_none_or(|n| (event.recorded_at, event.id) > (n.recorded_at, n.id)) {
-                        newest_diary = Some(event);
-                    }
-                }
-                EventBody::RefillRequested { .. } => refill_requests.push(event),
-                EventBody::MessageRead { message_id } => {
-                    let found = sqlx::query(
-                        "UPDATE messages SET read_at = COALESCE(read_at, ?) WHERE id = ? AND patient_id = ? AND (to_caregivers = 1 OR ?)",
-                    )
-                    .bind(ts(event.recorded_at.min(now)))
-                    .bind(message_id.to_string())
-                    .bind(&device.patient_id)
-                    .bind(reader.reads_pharmacy_message(false))
-                    .execute(&mut *tx)
-                    .await?;
-                    if found.rows_affected() == 0 {
-                        return Err(ApiError::InvalidEvent { index, message: "no such message for this patient".into() });
-                    }
-                }
-                EventBody::MessageSent { text, in_reply_to } => {
-                    let caregiver = device.caregiver_id.as_deref();
-                    let (id, at) = (event.id, event.recorded_at);
-                    crate::messages::file_sent(&mut tx, index, &device.patient_id, caregiver, reader, id, at, text, *in_reply_to, now)
-                        .await?;
-                    newly_messaged = true;
-                }
-                EventBody::MessageSharing { caregivers_may_read }
-                    if newest_sharing.is_none_or(|(n, _)| (event.recorded_at, event.id) > (n.recorded_at, n.id)) =>
-                {
-                    newest_sharing = Some((event, *caregivers_may_read));
-                }
-                _ => {}
-            }
-            continue;
-        }
-        let (stored_patient, stored_payload): (String, String) =
-            sqlx::query_as("SELECT patient_id, payload FROM events WHERE id = ?").bind(&id).fetch_one(&mut *tx).await?;
-        // Compare events, not their JSON text: an honest resend is the same event however it is serialized.
-        let same = serde_json::from_str::<PatientEvent>(&stored_payload).is_ok_and(|stored| stored == *event);
-        if stored_patient != device.patient_id || !same {
-            // Dropping `tx` rolls the whole batch back.
-            return Err(ApiError::InvalidEvent { index, message: "this event id is already used for a different event".into() });
-        }
-    }
-    // The patient's newest choice of this batch, unless a newer one is already in force.
-    if let Some((event, may_read)) = newest_sharing {
-        crate::message_audience::apply(&mut tx, &device.patient_id, event.id, event.recorded_at, may_read).await?;
-    }
-    // Triage in the order the patient made the reports, so each compares with the one before it.
-    new_check_ins.sort_by_key(|e| (e.recorded_at, e.id));
-    let channels = state.settings.notice_channels();
-    let content = triage::Content { items: &state.items, guides: &state.guides };
-    let mut urgent = false;
-    for event in new_check_ins {
-        if let EventBody::CheckIn(answers) = &event.body {
-            let tier = triage::triage_check_in(&mut tx, content, &device.patient_id, event, answers, now, &channels).await?;
-            urgent |= tier == Some(Tier::Urgent);
-        }
-    }
-    if newly_stored > 0 {
-        // The diary triage and the worklist refresh work from the same history, with this batch in it.
-        let history = snapshot.current(&mut tx, &device.patient_id, &new_dose_records).await?;
-        if !new_dose_records.is_empty() {
-            regimens::history_changed(&mut tx, &device.patient_id).await?;
-        }
-        if newest_diary.is_some() || !refill_requests.is_empty() {
-            let (trigger, requests) = (newest_diary, &refill_requests);
-            triage::triage_diary(&mut tx, content, &device.patient_id, &history, trigger, requests, now, &channels).await?;
-        }
-        crate::worklist::refresh_from(&mut tx, &device.patient_id, now, &history).await?;
-    }
-    store::audit(
-        &mut *tx,
-        Audit {
-            actor_kind: "device",
-            actor_id: Some(device.device_id.clone()),
-            patient_id: Some(device.patient_id.clone()),
-            action: "sync",
-            outcome: "success",
-            detail: Some(format!("{} events, {} new{}", req.events.len(), newly_stored, if newly_messaged { ", a message" } else { "" })),
-            source_ip: peer_ip(&connect),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    if urgent && !channels.is_empty() {
+    // Written in the next group commit; answered once that is on disk.
+    let acknowledged = req.events.iter().map(|e| e.id).collect();
+    let batch = Batch { state: state.clone(), device, req, snapshot, now, source_ip: peer_ip(&connect) };
+    let stored = state.db.groups().write(Box::new(move |conn| Box::pin(async move { batch.store(conn).await }))).await?;
+    if stored.urgent && !state.settings.notice_channels().is_empty() {
         state.notifier.wake();
     }
-    Ok(ApiJson(SyncResponse { acknowledged: req.events.iter().map(|e| e.id).collect(), newly_stored, server_time: now }))
+    Ok(ApiJson(SyncResponse { acknowledged, newly_stored: stored.newly_stored, server_time: now }))
+}
+
+/// A checked sync batch, to be written in a group commit.
+struct Batch {
+    state: AppState,
+    device: DeviceAuth,
+    req: SyncRequest,
+    snapshot: regimens::Snapshot,
+    now: chrono::DateTime<Utc>,
+    source_ip: Option<String>,
+}
+
+/// What writing a batch did.
+struct Stored {
+    newly_stored: usize,
+    /// A check-in of the batch raised an urgent alert.
+    urgent: bool,
+}
+
+impl Batch {
+    /// Stores the batch in `conn`'s transaction: its new events, their triage, the worklist, the audit row. An error
+    /// leaves it to the caller to roll back all of it.
+    async fn store(self, conn: &mut sqlx::SqliteConnection) -> Result<Stored, ApiError> {
+        let Batch { state, device, req, snapshot, now, source_ip } = self;
+        // What this device may read of the thread (a caregiver answers or opens only those messages).
+        let reader = crate::message_audience::reader(conn, &device.patient_id, device.caregiver_id.as_deref()).await?;
+        let mut newest_sharing = None::<(&PatientEvent, bool)>;
+        let mut newly_stored = 0;
+        let mut new_check_ins = Vec::new();
+        let (mut newest_diary, mut new_dose_records, mut refill_requests) = (None::<&PatientEvent>, Vec::new(), Vec::new());
+        let mut newly_messaged = false;
+        for (index, event) in req.events.iter().enumerate() {
+            let id = event.id.to_string();
+            let payload = serde_json::to_string(event).map_err(anyhow::Error::from)?;
+            let inserted = sqlx::query(
+                "INSERT INTO events (id, patient_id, device_id, kind, recorded_at, received_at, payload)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&id)
+            .bind(&device.patient_id)
+            .bind(&device.device_id)
+            .bind(event.body.kind())
+            .bind(ts(event.recorded_at))
+            .bind(ts(now))
+            .bind(&payload)
+            .execute(&mut *conn)
+            .await?;
+            if inserted.rows_affected() == 1 {
+                newly_stored += 1;
+                match &event.body {
+                    EventBody::CheckIn(_) => new_check_ins.push(event),
+                    EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. } => {
+                        new_dose_records.push(event);
+                        if newest_diary.is_none_or(|n| (event.recorded_at, event.id) > (n.recorded_at, n.id)) {
+                            newest_diary = Some(event);
+                        }
+                    }
+                    EventBody::RefillRequested { .. } => refill_requests.push(event),
+                    EventBody::MessageRead { message_id } => {
+                        let found = sqlx::query(
+                            "UPDATE messages SET read_at = COALESCE(read_at, ?) WHERE id = ? AND patient_id = ? AND (to_caregivers = 1 OR ?)",
+                        )
+                        .bind(ts(event.recorded_at.min(now)))
+                        .bind(message_id.to_string())
+                        .bind(&device.patient_id)
+                        .bind(reader.reads_pharmacy_message(false))
+                        .execute(&mut *conn)
+                        .await?;
+                        if found.rows_affected() == 0 {
+                            return Err(ApiError::InvalidEvent { index, message: "no such message for this patient".into() });
+                        }
+                    }
+                    EventBody::MessageSent { text, in_reply_to } => {
+                        let caregiver = device.caregiver_id.as_deref();
+                        let (id, at) = (event.id, event.recorded_at);
+                        crate::messages::file_sent(&mut *conn, index, &device.patient_id, caregiver, reader, id, at, text, *in_reply_to, now)
+                            .await?;
+                        newly_messaged = true;
+                    }
+                    EventBody::MessageSharing { caregivers_may_read }
+                        if newest_sharing.is_none_or(|(n, _)| (event.recorded_at, event.id) > (n.recorded_at, n.id)) =>
+                    {
+                        newest_sharing = Some((event, *caregivers_may_read));
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            let (stored_patient, stored_payload): (String, String) =
+                sqlx::query_as("SELECT patient_id, payload FROM events WHERE id = ?").bind(&id).fetch_one(&mut *conn).await?;
+            // Compare events, not their JSON text: an honest resend is the same event however it is serialized.
+            let same = serde_json::from_str::<PatientEvent>(&stored_payload).is_ok_and(|stored| stored == *event);
+            if stored_patient != device.patient_id || !same {
+                // The error rolls the whole batch back (to its savepoint in the group).
+                return Err(ApiError::InvalidEvent { index, message: "this event id is already used for a different event".into() });
+            }
+        }
+        // The patient's newest choice of this batch, unless a newer one is already in force.
+        if let Some((event, may_read)) = newest_sharing {
+            crate::message_audience::apply(conn, &device.patient_id, event.id, event.recorded_at, may_read).await?;
+        }
+        // Triage in the order the patient made the reports, so each compares with the one before it.
+        new_check_ins.sort_by_key(|e| (e.recorded_at, e.id));
+        let channels = state.settings.notice_channels();
+        let content = triage::Content { items: &state.items, guides: &state.guides };
+        let mut urgent = false;
+        for event in new_check_ins {
+            if let EventBody::CheckIn(answers) = &event.body {
+                let tier = triage::triage_check_in(&mut *conn, content, &device.patient_id, event, answers, now, &channels).await?;
+                urgent |= tier == Some(Tier::Urgent);
+            }
+        }
+        if newly_stored > 0 {
+            // The diary triage and the worklist refresh work from the same history, with this batch in it.
+            let history = snapshot.current(conn, &device.patient_id, &new_dose_records).await?;
+            if !new_dose_records.is_empty() {
+                regimens::history_changed(conn, &device.patient_id).await?;
+            }
+            if newest_diary.is_some() || !refill_requests.is_empty() {
+                let requests = &refill_requests;
+                triage::triage_diary(&mut *conn, content, &device.patient_id, &history, newest_diary, requests, now, &channels).await?;
+            }
+            crate::worklist::refresh_from(conn, &device.patient_id, now, &history).await?;
+        }
+        store::audit(
+            &mut *conn,
+            Audit {
+                actor_kind: "device",
+                actor_id: Some(device.device_id.clone()),
+                patient_id: Some(device.patient_id.clone()),
+                action: "sync",
+                outcome: "success",
+                detail: Some(format!("{} events, {} new{}", req.events.len(), newly_stored, if newly_messaged { ", a message" } else { "" })),
+                source_ip,
+            },
+        )
+        .await?;
+        Ok(Stored { newly_stored, urgent })
+    }
 }
