@@ -55,10 +55,13 @@ pub fn report_of_payload(payload: &str) -> anyhow::Result<Option<SymptomReport>>
 }
 
 /// Runs the rules for a check-in just stored, and stores the alert it raises, if any. Returns its tier.
+/// `lines` are the patient's regimen lines as they are in this transaction.
+#[allow(clippy::too_many_arguments)]
 pub async fn triage_check_in(
     conn: &mut SqliteConnection,
     content: Content<'_>,
     patient_id: &str,
+    lines: &[carepath_domain::regimen::RegimenLine],
     event: &PatientEvent,
     answers: &CheckInAnswers,
     now: DateTime<Utc>,
@@ -106,7 +109,6 @@ pub async fn triage_check_in(
     }
 
     // The patient's drugs decide which drug rules apply.
-    let lines = crate::regimens::lines_in(conn, patient_id).await?;
     let drugs = content.items.drugs_of(content.guides, lines.iter().map(|l| l.drug_name()));
     let rules = content.items.rules_for(&drugs);
     let library = content.items.library();

@@ -23,9 +23,12 @@ pub const REFRESH_BATCH: i64 = 200;
 
 // ---- the queries (each read through an index: see `desk_queries` and server/tests/desk_paging.rs) -----------
 
-const PATIENT_SQL: &str = "SELECT p.site_id, p.created_at, p.check_in_every_days, s.unrecorded_doses_alert
+/// The patient, their site's setting, their last check-in and the stopped-logging episode already alerted: one
+/// statement, as it runs in every sync's write transaction.
+const PATIENT_SQL: &str = "SELECT p.site_id, p.created_at, p.check_in_every_days, s.unrecorded_doses_alert,
+            (SELECT MAX(e.recorded_at) FROM events e WHERE e.patient_id = p.id AND e.kind = 'check_in'),
+            (SELECT ps.logging_alerted FROM patient_status ps WHERE ps.patient_id = p.id)
      FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?";
-const LAST_CHECK_IN_SQL: &str = "SELECT MAX(recorded_at) FROM events WHERE patient_id = ? AND kind = 'check_in'";
 const LAST_REFILL_REQUEST_SQL: &str = "SELECT id, recorded_at FROM events WHERE patient_id = ? AND kind = 'refill_requested'
      ORDER BY recorded_at DESC LIMIT 1";
 const DONE_KEYS_SQL: &str = "SELECT list, item_key FROM worklist_done WHERE patient_id = ?";
@@ -35,7 +38,6 @@ const DUE_SQL: &str = "SELECT patient_id FROM patient_status WHERE next_refresh_
 pub fn desk_queries() -> Vec<(&'static str, String)> {
     vec![
         ("worklist refresh: patient", PATIENT_SQL.into()),
-        ("worklist refresh: last check-in", LAST_CHECK_IN_SQL.into()),
         ("worklist refresh: last refill request", LAST_REFILL_REQUEST_SQL.into()),
         ("worklist refresh: done keys", DONE_KEYS_SQL.into()),
         ("worklist refresh: patients due", DUE_SQL.into()),
@@ -49,6 +51,9 @@ pub async fn refresh(conn: &mut SqliteConnection, patient_id: &str, now: DateTim
     refresh_from(conn, patient_id, now, &history).await
 }
 
+/// A row of [`PATIENT_SQL`].
+type PatientRow = (String, String, i64, i64, Option<String>, Option<String>);
+
 /// [`refresh`] from the patient's history already read in this transaction.
 pub async fn refresh_from(
     conn: &mut SqliteConnection,
@@ -56,11 +61,10 @@ pub async fn refresh_from(
     now: DateTime<Utc>,
     history: &crate::regimens::History,
 ) -> anyhow::Result<PatientStatus> {
-    let (site_id, enrolled_at, every, unrecorded_alert): (String, String, i64, i64) =
+    let (site_id, enrolled_at, every, unrecorded_alert, last_check_in, mut logging_alerted): PatientRow =
         sqlx::query_as(PATIENT_SQL).bind(patient_id).fetch_one(&mut *conn).await?;
     let lines = &history.lines;
     let records: Vec<_> = lines.iter().map(|l| (l.id, crate::regimens::records_of(&history.events, l.id))).collect();
-    let last_check_in: Option<String> = sqlx::query_scalar(LAST_CHECK_IN_SQL).bind(patient_id).fetch_one(&mut *conn).await?;
     let last_check_in = last_check_in.map(|t| parse_ts(&t)).transpose()?;
     let request: Option<(String, String)> =
         sqlx::query_as(LAST_REFILL_REQUEST_SQL).bind(patient_id).fetch_optional(&mut *conn).await?;
@@ -107,11 +111,6 @@ pub async fn refresh_from(
         .await?;
     }
 
-    let alerted: Option<Option<String>> = sqlx::query_scalar("SELECT logging_alerted FROM patient_status WHERE patient_id = ?")
-        .bind(patient_id)
-        .fetch_optional(&mut *conn)
-        .await?;
-    let mut logging_alerted = alerted.flatten();
     if status.stopped_logging() && logging_alerted.as_deref() != Some(status.logging_episode.as_str()) {
         raise_stopped_logging(conn, patient_id, &site_id, status.unrecorded_doses, now).await?;
         logging_alerted = Some(status.logging_episode.clone());

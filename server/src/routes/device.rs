@@ -346,28 +346,33 @@ impl Batch {
         if let Some((event, may_read)) = newest_sharing {
             crate::message_audience::apply(conn, &device.patient_id, event.id, event.recorded_at, may_read).await?;
         }
+        // The history the rules work from, with this batch in it (read again only if another write changed it).
+        let history = match newly_stored {
+            0 => None,
+            _ => Some(snapshot.current(conn, &device.patient_id, &new_dose_records).await?),
+        };
+        if !new_dose_records.is_empty() {
+            regimens::history_changed(conn, &device.patient_id).await?;
+        }
         // Triage in the order the patient made the reports, so each compares with the one before it.
         new_check_ins.sort_by_key(|e| (e.recorded_at, e.id));
         let channels = state.settings.notice_channels();
         let content = triage::Content { items: &state.items, guides: &state.guides };
         let mut urgent = false;
         for event in new_check_ins {
-            if let EventBody::CheckIn(answers) = &event.body {
-                let tier = triage::triage_check_in(&mut *conn, content, &device.patient_id, event, answers, now, &channels).await?;
+            if let (EventBody::CheckIn(answers), Some(history)) = (&event.body, &history) {
+                let (pid, lines) = (&device.patient_id, &history.lines);
+                let tier = triage::triage_check_in(&mut *conn, content, pid, lines, event, answers, now, &channels).await?;
                 urgent |= tier == Some(Tier::Urgent);
             }
         }
-        if newly_stored > 0 {
-            // The diary triage and the worklist refresh work from the same history, with this batch in it.
-            let history = snapshot.current(conn, &device.patient_id, &new_dose_records).await?;
-            if !new_dose_records.is_empty() {
-                regimens::history_changed(conn, &device.patient_id).await?;
-            }
+        if let Some(history) = &history {
+            // The diary triage and the worklist refresh work from the same history.
             if newest_diary.is_some() || !refill_requests.is_empty() {
                 let requests = &refill_requests;
-                triage::triage_diary(&mut *conn, content, &device.patient_id, &history, newest_diary, requests, now, &channels).await?;
+                triage::triage_diary(&mut *conn, content, &device.patient_id, history, newest_diary, requests, now, &channels).await?;
             }
-            crate::worklist::refresh_from(conn, &device.patient_id, now, &history).await?;
+            crate::worklist::refresh_from(conn, &device.patient_id, now, history).await?;
         }
         store::audit(
             &mut *conn,
