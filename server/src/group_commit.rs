@@ -66,6 +66,9 @@ impl GroupCommit {
     }
 
     /// Runs `work` in the next group's transaction, all-or-nothing, and returns its result once the group is on disk.
+    ///
+    /// Inside `work`, use only the connection it is given: never `Db::write`, `store::begin_write` or `Db::groups`
+    /// again. The group holds the one writer, so any of them would wait for itself.
     pub async fn write<T, E>(&self, work: Work<T, E>) -> Result<T, E>
     where
         T: Send + 'static,
