@@ -2,7 +2,6 @@
 //! Every write checks that the regimen and all its changes still make a schedule (the domain's
 //! [`Schedule::new`](carepath_domain::schedule::Schedule::new)) before anything is stored.
 
-
 use carepath_domain::adherence::{resolve_supersession, DiaryEntry, DiaryRecord};
 use carepath_domain::regimen::{ChangeRequest, DispenseRequest, RecordedChange, RecordedDispense, RegimenLine};
 use carepath_domain::schedule::Regimen;

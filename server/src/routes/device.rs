@@ -274,7 +274,7 @@ impl Batch {
         let mut newest_sharing = None::<(&PatientEvent, bool)>;
         let mut newly_stored = 0;
         let mut new_check_ins = Vec::new();
-        let (mut newest_diary, mut new_dose_records, mut refill_requests) = (None::<&PatientEvent>, Vec::new(), Vec::new());
+        let (mut new_dose_records, mut refill_requests) = (Vec::<&PatientEvent>::new(), Vec::new());
         let mut newly_messaged = false;
         for (index, event) in req.events.iter().enumerate() {
             let id = event.id.to_string();
@@ -296,12 +296,7 @@ impl Batch {
                 newly_stored += 1;
                 match &event.body {
                     EventBody::CheckIn(_) => new_check_ins.push(event),
-                    EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. } => {
-                        new_dose_records.push(event);
-                        if newest_diary.is_none_or(|n| (event.recorded_at, event.id) > (n.recorded_at, n.id)) {
-                            newest_diary = Some(event);
-                        }
-                    }
+                    EventBody::DoseTaken { .. } | EventBody::DoseLogged { .. } => new_dose_records.push(event),
                     EventBody::RefillRequested { .. } => refill_requests.push(event),
                     EventBody::MessageRead { message_id } => {
                         let found = sqlx::query(
@@ -367,7 +362,9 @@ impl Batch {
             }
         }
         if let Some(history) = &history {
-            // The diary triage and the worklist refresh work from the same history.
+            // The diary triage and the worklist refresh work from the same history. A diary alert hangs on the
+            // newest new dose record.
+            let newest_diary = new_dose_records.iter().copied().max_by_key(|e| (e.recorded_at, e.id));
             if newest_diary.is_some() || !refill_requests.is_empty() {
                 let requests = &refill_requests;
                 triage::triage_diary(&mut *conn, content, &device.patient_id, history, newest_diary, requests, now, &channels).await?;
