@@ -7,6 +7,8 @@ use carepath_domain::regimen::{ChangeRequest, DispenseRequest, RecordedChange, R
 use carepath_domain::schedule::Regimen;
 use carepath_domain::sync::{diary_records, DiaryItem, PatientEvent};
 use carepath_domain::ValidationError;
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
@@ -45,7 +47,7 @@ pub async fn lines(db: &Db, patient_id: &str) -> anyhow::Result<Vec<RegimenLine>
     lines_in(&mut *db.read().acquire().await?, patient_id).await
 }
 
-/// [`lines`] inside a transaction.
+/// [`lines`] inside a transaction: three statements whatever the number of lines (a sync reads them every time).
 pub async fn lines_in(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<Vec<RegimenLine>> {
     let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT id, regimen, refill_reminder_days FROM regimens WHERE patient_id = ? ORDER BY created_at, id",
@@ -53,46 +55,49 @@ pub async fn lines_in(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::
     .bind(patient_id)
     .fetch_all(&mut *conn)
     .await?;
+    let changes: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT c.regimen_id, c.id, c.change, c.recorded_at, ph.display_name FROM regimens r
+         JOIN regimen_changes c ON c.regimen_id = r.id JOIN pharmacists ph ON ph.id = c.pharmacist_id
+         WHERE r.patient_id = ? ORDER BY c.regimen_id, c.seq",
+    )
+    .bind(patient_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let dispenses: Vec<(String, String, String, i64, i64, String, String)> = sqlx::query_as(
+        "SELECT d.regimen_id, d.id, d.date, d.tablets, d.days_supply, d.recorded_at, ph.display_name FROM regimens r
+         JOIN dispenses d ON d.regimen_id = r.id JOIN pharmacists ph ON ph.id = d.pharmacist_id
+         WHERE r.patient_id = ? ORDER BY d.regimen_id, d.date, d.recorded_at",
+    )
+    .bind(patient_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    // Each line's changes and dispenses, in their order.
+    let mut changes_of: HashMap<String, Vec<RecordedChange>> = HashMap::new();
+    for (line, id, change, at, by) in changes {
+        let change = RecordedChange { id: parse_uuid(&id)?, change: serde_json::from_str(&change)?, recorded_at: parse_ts(&at)?, by };
+        changes_of.entry(line).or_default().push(change);
+    }
+    let mut dispenses_of: HashMap<String, Vec<RecordedDispense>> = HashMap::new();
+    for (line, id, date, tablets, days_supply, at, by) in dispenses {
+        let dispense = RecordedDispense {
+            id: parse_uuid(&id)?,
+            dispense: carepath_domain::adherence::Dispense {
+                date: date.parse()?,
+                tablets: u32::try_from(tablets)?,
+                days_supply: u32::try_from(days_supply)?,
+            },
+            recorded_at: parse_ts(&at)?,
+            by,
+        };
+        dispenses_of.entry(line).or_default().push(dispense);
+    }
     let mut lines = Vec::with_capacity(rows.len());
     for (id, regimen, refill_reminder_days) in rows {
-        let changes: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT c.id, c.change, c.recorded_at, ph.display_name FROM regimen_changes c
-             JOIN pharmacists ph ON ph.id = c.pharmacist_id WHERE c.regimen_id = ? ORDER BY c.seq",
-        )
-        .bind(&id)
-        .fetch_all(&mut *conn)
-        .await?;
-        let dispenses: Vec<(String, String, i64, i64, String, String)> = sqlx::query_as(
-            "SELECT d.id, d.date, d.tablets, d.days_supply, d.recorded_at, ph.display_name FROM dispenses d
-             JOIN pharmacists ph ON ph.id = d.pharmacist_id WHERE d.regimen_id = ? ORDER BY d.date, d.recorded_at",
-        )
-        .bind(&id)
-        .fetch_all(&mut *conn)
-        .await?;
         lines.push(RegimenLine {
             id: parse_uuid(&id)?,
             regimen: serde_json::from_str(&regimen)?,
-            changes: changes
-                .into_iter()
-                .map(|(id, change, at, by)| {
-                    Ok(RecordedChange { id: parse_uuid(&id)?, change: serde_json::from_str(&change)?, recorded_at: parse_ts(&at)?, by })
-                })
-                .collect::<anyhow::Result<_>>()?,
-            dispenses: dispenses
-                .into_iter()
-                .map(|(id, date, tablets, days_supply, at, by)| {
-                    Ok(RecordedDispense {
-                        id: parse_uuid(&id)?,
-                        dispense: carepath_domain::adherence::Dispense {
-                            date: date.parse()?,
-                            tablets: u32::try_from(tablets)?,
-                            days_supply: u32::try_from(days_supply)?,
-                        },
-                        recorded_at: parse_ts(&at)?,
-                        by,
-                    })
-                })
-                .collect::<anyhow::Result<_>>()?,
+            changes: changes_of.remove(&id).unwrap_or_default(),
+            dispenses: dispenses_of.remove(&id).unwrap_or_default(),
             refill_reminder_days: u16::try_from(refill_reminder_days)?,
         });
     }
@@ -190,18 +195,26 @@ impl History {
 
     /// Reads the history on a read connection, before a sync takes the writer (issue #16: reading every dose record
     /// inside the write transaction was most of a sync's time holding the writer, and it grows with the history).
-    /// `caregiver_id` is who the sync's device belongs to: the name its new records are logged under.
+    /// `caregiver_id` is who the sync's device belongs to: the name its new records are logged under. The patient's
+    /// site and its triage settings come with it, in the same statement as the version.
     pub async fn snapshot(db: &Db, patient_id: &str, caregiver_id: Option<&str>) -> anyhow::Result<Snapshot> {
         // One read transaction: the version and the history are of the same moment.
         let mut tx = db.read().begin().await?;
-        let version = history_version(&mut tx, patient_id).await?;
+        let (version, site_id, fever, window): (i64, String, i64, i64) = sqlx::query_as(
+            "SELECT p.history_version, s.id, s.fever_threshold_c_tenths, s.acknowledged_window_hours
+             FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?",
+        )
+        .bind(patient_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let site = crate::triage::SiteTriage { site_id, settings: crate::triage::site_settings(fever, window)? };
         let history = History::read(&mut tx, patient_id).await?;
         let logged_by = match caregiver_id {
             Some(id) => Some(sqlx::query_scalar("SELECT name FROM caregivers WHERE id = ?").bind(id).fetch_one(&mut *tx).await?),
             None => None,
         };
         tx.commit().await?;
-        Ok(Snapshot { history, version, logged_by })
+        Ok(Snapshot { history, version, logged_by, site })
     }
 }
 
@@ -210,15 +223,28 @@ pub struct Snapshot {
     pub history: History,
     version: i64,
     logged_by: Option<String>,
+    pub site: crate::triage::SiteTriage,
 }
 
 impl Snapshot {
     /// The history as it is now inside the write transaction `conn`, once `stored` (the dose records this
     /// transaction inserted) are in it: the snapshot with them, or, when another write changed the history since
     /// the snapshot was read (a regimen change, another phone's sync), a fresh read. Either way it equals
-    /// [`History::read`] in `conn`.
+    /// [`History::read`] in `conn`. When `stored` is not empty it is counted as a change of the history
+    /// ([`history_changed`]), in the same statement that reads the version.
     pub async fn current(self, conn: &mut SqliteConnection, patient_id: &str, stored: &[&PatientEvent]) -> anyhow::Result<History> {
-        if history_version(conn, patient_id).await? != self.version {
+        let unchanged = if stored.is_empty() {
+            history_version(conn, patient_id).await? == self.version
+        } else {
+            let raised: i64 = sqlx::query_scalar(
+                "UPDATE patients SET history_version = history_version + 1 WHERE id = ? RETURNING history_version",
+            )
+            .bind(patient_id)
+            .fetch_one(&mut *conn)
+            .await?;
+            raised == self.version + 1
+        };
+        if !unchanged {
             return History::read(conn, patient_id).await;
         }
         let mut history = self.history;

@@ -24,16 +24,12 @@ pub struct Content<'a> {
     pub guides: &'a GuideLibrary,
 }
 
-/// The site's triage settings for a patient, and the site id.
-pub async fn settings_for_patient(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<(String, SiteSettings)> {
-    let (site_id, fever, window): (String, i64, i64) = sqlx::query_as(
-        "SELECT s.id, s.fever_threshold_c_tenths, s.acknowledged_window_hours
-         FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?",
-    )
-    .bind(patient_id)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok((site_id, site_settings(fever, window)?))
+/// The patient's site and its triage settings, as a sync read them before it took the writer
+/// ([`crate::regimens::Snapshot`]): a check-in is triaged with the settings in force when it arrived.
+#[derive(Debug, Clone)]
+pub struct SiteTriage {
+    pub site_id: String,
+    pub settings: SiteSettings,
 }
 
 /// A site's triage settings from its `fever_threshold_c_tenths` and `acknowledged_window_hours` columns.
@@ -61,13 +57,14 @@ pub async fn triage_check_in(
     conn: &mut SqliteConnection,
     content: Content<'_>,
     patient_id: &str,
+    site: &SiteTriage,
     lines: &[carepath_domain::regimen::RegimenLine],
     event: &PatientEvent,
     answers: &CheckInAnswers,
     now: DateTime<Utc>,
     notice_channels: &[&str],
 ) -> anyhow::Result<Option<Tier>> {
-    let (site_id, settings) = settings_for_patient(conn, patient_id).await?;
+    let SiteTriage { site_id, settings } = site;
     let report = answers.report()?;
     let id = event.id.to_string();
     let recorded = ts(event.recorded_at);
@@ -119,11 +116,11 @@ pub async fn triage_check_in(
         rules: &rules,
         acknowledged: &acknowledged,
         now,
-        settings: &settings,
+        settings,
     };
     // Missed and extra doses and refill requests are triaged when the diary events arrive (`triage_diary`).
     let Some(alert) = evaluate(&report, &cx) else { return Ok(None) };
-    store_alert(conn, patient_id, &site_id, &id, &recorded, &alert, now, notice_channels).await?;
+    store_alert(conn, patient_id, site_id, &id, &recorded, &alert, now, notice_channels).await?;
     Ok(Some(alert.tier))
 }
 
@@ -184,27 +181,28 @@ async fn store_alert(
     Ok(())
 }
 
-/// The reasons of the patient's alerts (open ones only, or all), raised at or after `since` if given.
-async fn alerted_reasons(
-    conn: &mut SqliteConnection,
-    patient_id: &str,
-    open_only: bool,
-    since: Option<DateTime<Utc>>,
-) -> anyhow::Result<Vec<AlertReason>> {
-    let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT reasons FROM alerts WHERE patient_id = ? AND (resolved_at IS NULL OR ? = 0) AND (? IS NULL OR raised_at >= ?)",
-    )
-    .bind(patient_id)
-    .bind(open_only)
-    .bind(since.map(ts))
-    .bind(since.map(ts))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut reasons = Vec::new();
-    for (json,) in rows {
-        reasons.extend(serde_json::from_str::<Vec<AlertReason>>(&json)?);
-    }
-    Ok(reasons)
+/// An alert of the patient: its reasons, whether it is still open, when it was raised.
+struct Alerted {
+    reasons: Vec<AlertReason>,
+    open: bool,
+    raised_at: DateTime<Utc>,
+}
+
+/// Every alert of the patient: one read for all that the diary rules ask (every reason, the open ones, the last
+/// week's).
+async fn alerted(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<Vec<Alerted>> {
+    let rows: Vec<(String, bool, String)> =
+        sqlx::query_as("SELECT reasons, resolved_at IS NULL, raised_at FROM alerts WHERE patient_id = ?")
+            .bind(patient_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    rows.into_iter()
+        .map(|(json, open, raised_at)| Ok(Alerted { reasons: serde_json::from_str(&json)?, open, raised_at: parse_ts(&raised_at)? }))
+        .collect()
+}
+
+fn reasons_of<'a>(alerts: impl IntoIterator<Item = &'a Alerted>) -> Vec<AlertReason> {
+    alerts.into_iter().flat_map(|a| a.reasons.iter().cloned()).collect()
 }
 
 /// Runs the diary rules after a sync stored new dose records or refill requests, in the same transaction
@@ -216,24 +214,28 @@ pub async fn triage_diary(
     conn: &mut SqliteConnection,
     content: Content<'_>,
     patient_id: &str,
+    site: &SiteTriage,
     history: &crate::regimens::History,
     trigger: Option<&PatientEvent>,
     refill_requests: &[&PatientEvent],
     now: DateTime<Utc>,
     notice_channels: &[&str],
 ) -> anyhow::Result<usize> {
-    let (site_id, _settings) = settings_for_patient(conn, patient_id).await?;
+    let site_id = &site.site_id;
+    let alerts = alerted(conn, patient_id).await?;
+    // The open alerts' reasons, and those of each alert raised here once it is stored.
+    let mut open = reasons_of(alerts.iter().filter(|a| a.open));
     let mut raised = 0;
     if let Some(trigger) = trigger {
         let (lines, events) = (&history.lines, &history.events);
         let today = crate::regimens::patient_today(lines, now);
-        let all = alerted_reasons(conn, patient_id, false, None).await?;
+        let all = reasons_of(&alerts);
         let week = now - Duration::days(i64::from(carepath_domain::triage::MISSED_DOSES_DAYS));
         let week_ago = today - chrono::Days::new(u64::from(carepath_domain::triage::MISSED_DOSES_DAYS));
         let mut facts = DiaryFacts {
             today: Some(today),
-            already_open: alerted_reasons(conn, patient_id, true, None).await?,
-            recently_alerted: alerted_reasons(conn, patient_id, false, Some(week)).await?,
+            already_open: open.clone(),
+            recently_alerted: reasons_of(alerts.iter().filter(|a| a.raised_at >= week)),
             ..Default::default()
         };
         let mut drugs_all: Vec<&str> = Vec::new();
@@ -261,17 +263,18 @@ pub async fn triage_diary(
         }
         let rules = content.items.rules_for(&drugs_all);
         if let Some(alert) = Alert::of(diary_reasons(&facts, &rules)) {
-            store_alert(conn, patient_id, &site_id, &trigger.id.to_string(), &ts(trigger.recorded_at), &alert, now, notice_channels)
+            store_alert(conn, patient_id, site_id, &trigger.id.to_string(), &ts(trigger.recorded_at), &alert, now, notice_channels)
                 .await?;
+            open.extend(alert.reasons.iter().cloned());
             raised += 1;
         }
     }
     for request in refill_requests {
-        let facts =
-            DiaryFacts { refill_requested: true, already_open: alerted_reasons(conn, patient_id, true, None).await?, ..Default::default() };
+        let facts = DiaryFacts { refill_requested: true, already_open: open.clone(), ..Default::default() };
         if let Some(alert) = Alert::of(diary_reasons(&facts, &[])) {
-            store_alert(conn, patient_id, &site_id, &request.id.to_string(), &ts(request.recorded_at), &alert, now, notice_channels)
+            store_alert(conn, patient_id, site_id, &request.id.to_string(), &ts(request.recorded_at), &alert, now, notice_channels)
                 .await?;
+            open.extend(alert.reasons.iter().cloned());
             raised += 1;
         }
     }

@@ -7,7 +7,6 @@
 //! So a list is a paged index read at any size. A refresh also raises the stopped-logging alert (routine, once per
 //! episode: `patient_status.logging_alerted`).
 
-use std::collections::HashSet;
 use std::time::Duration as StdDuration;
 
 use carepath_domain::triage::AlertReason;
@@ -23,23 +22,28 @@ pub const REFRESH_BATCH: i64 = 200;
 
 // ---- the queries (each read through an index: see `desk_queries` and server/tests/desk_paging.rs) -----------
 
-/// The patient, their site's setting, their last check-in and the stopped-logging episode already alerted: one
-/// statement, as it runs in every sync's write transaction.
+/// The patient, their site's setting, their last check-in, their last refill request (its id, and when) and the
+/// stopped-logging episode already alerted: one statement, as it runs in every sync's write transaction.
 const PATIENT_SQL: &str = "SELECT p.site_id, p.created_at, p.check_in_every_days, s.unrecorded_doses_alert,
             (SELECT MAX(e.recorded_at) FROM events e WHERE e.patient_id = p.id AND e.kind = 'check_in'),
-            (SELECT ps.logging_alerted FROM patient_status ps WHERE ps.patient_id = p.id)
+            (SELECT ps.logging_alerted FROM patient_status ps WHERE ps.patient_id = p.id),
+            (SELECT e.id FROM events e WHERE e.patient_id = p.id AND e.kind = 'refill_requested'
+              ORDER BY e.recorded_at DESC LIMIT 1),
+            (SELECT MAX(e.recorded_at) FROM events e WHERE e.patient_id = p.id AND e.kind = 'refill_requested')
      FROM patients p JOIN sites s ON s.id = p.site_id WHERE p.id = ?";
-const LAST_REFILL_REQUEST_SQL: &str = "SELECT id, recorded_at FROM events WHERE patient_id = ? AND kind = 'refill_requested'
-     ORDER BY recorded_at DESC LIMIT 1";
-const DONE_KEYS_SQL: &str = "SELECT list, item_key FROM worklist_done WHERE patient_id = ?";
+/// The list items' replacement, after the patient's old items are deleted: each due item not marked done
+/// (`worklist_done`), all in one statement (`VALUES` rows pushed by [`store_items`]).
+const ITEMS_SQL: &str = "INSERT OR IGNORE INTO worklist_items (site_id, list, due_on, patient_id, item_key, regimen_line_id)
+     SELECT due.column1, due.column2, due.column3, due.column4, due.column5, due.column6 FROM (";
+const ITEMS_NOT_DONE_SQL: &str = ") due WHERE NOT EXISTS (SELECT 1 FROM worklist_done d
+         WHERE d.patient_id = due.column4 AND d.list = due.column2 AND d.item_key = due.column5)";
 const DUE_SQL: &str = "SELECT patient_id FROM patient_status WHERE next_refresh_at <= ? ORDER BY next_refresh_at LIMIT ?";
 
 /// The refresh's queries, by name, for checking their plans.
 pub fn desk_queries() -> Vec<(&'static str, String)> {
     vec![
         ("worklist refresh: patient", PATIENT_SQL.into()),
-        ("worklist refresh: last refill request", LAST_REFILL_REQUEST_SQL.into()),
-        ("worklist refresh: done keys", DONE_KEYS_SQL.into()),
+        ("worklist refresh: items not done", format!("{ITEMS_SQL}VALUES ('s', 'l', 'd', 'p', 'k', NULL), ('s', 'l', 'd', 'p', 'k2', NULL){ITEMS_NOT_DONE_SQL}")),
         ("worklist refresh: patients due", DUE_SQL.into()),
     ]
 }
@@ -52,7 +56,7 @@ pub async fn refresh(conn: &mut SqliteConnection, patient_id: &str, now: DateTim
 }
 
 /// A row of [`PATIENT_SQL`].
-type PatientRow = (String, String, i64, i64, Option<String>, Option<String>);
+type PatientRow = (String, String, i64, i64, Option<String>, Option<String>, Option<String>, Option<String>);
 
 /// [`refresh`] from the patient's history already read in this transaction.
 pub async fn refresh_from(
@@ -61,13 +65,12 @@ pub async fn refresh_from(
     now: DateTime<Utc>,
     history: &crate::regimens::History,
 ) -> anyhow::Result<PatientStatus> {
-    let (site_id, enrolled_at, every, unrecorded_alert, last_check_in, mut logging_alerted): PatientRow =
+    let (site_id, enrolled_at, every, unrecorded_alert, last_check_in, mut logging_alerted, request_id, request_at): PatientRow =
         sqlx::query_as(PATIENT_SQL).bind(patient_id).fetch_one(&mut *conn).await?;
     let lines = &history.lines;
     let records: Vec<_> = lines.iter().map(|l| (l.id, crate::regimens::records_of(&history.events, l.id))).collect();
     let last_check_in = last_check_in.map(|t| parse_ts(&t)).transpose()?;
-    let request: Option<(String, String)> =
-        sqlx::query_as(LAST_REFILL_REQUEST_SQL).bind(patient_id).fetch_optional(&mut *conn).await?;
+    let request = request_id.zip(request_at);
     // A request is open until a dispense is recorded after it.
     let last_dispense = lines.iter().flat_map(|l| l.dispenses.iter().map(|d| d.recorded_at)).max();
     let today = crate::regimens::patient_today(lines, now);
@@ -90,26 +93,7 @@ pub async fn refresh_from(
     };
     let status = patient_status(&facts);
 
-    let done: HashSet<(String, String)> =
-        sqlx::query_as(DONE_KEYS_SQL).bind(patient_id).fetch_all(&mut *conn).await?.into_iter().collect();
-    sqlx::query("DELETE FROM worklist_items WHERE patient_id = ?").bind(patient_id).execute(&mut *conn).await?;
-    for item in &status.due {
-        if done.contains(&(item.list.as_str().to_string(), item.key.clone())) {
-            continue;
-        }
-        sqlx::query(
-            "INSERT OR IGNORE INTO worklist_items (site_id, list, due_on, patient_id, item_key, regimen_line_id)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&site_id)
-        .bind(item.list.as_str())
-        .bind(item.due_on.to_string())
-        .bind(patient_id)
-        .bind(&item.key)
-        .bind(item.regimen_line_id.map(|l| l.to_string()))
-        .execute(&mut *conn)
-        .await?;
-    }
+    store_items(conn, patient_id, &site_id, &status.due).await?;
 
     if status.stopped_logging() && logging_alerted.as_deref() != Some(status.logging_episode.as_str()) {
         raise_stopped_logging(conn, patient_id, &site_id, status.unrecorded_doses, now).await?;
@@ -146,6 +130,32 @@ pub async fn refresh_from(
     .execute(&mut *conn)
     .await?;
     Ok(status)
+}
+
+/// Replaces the patient's list items with `due`, leaving out those marked done: one round trip to SQLite (the
+/// delete and the insert are two statements of one query).
+async fn store_items(
+    conn: &mut SqliteConnection,
+    patient_id: &str,
+    site_id: &str,
+    due: &[carepath_domain::worklist::DueItem],
+) -> anyhow::Result<()> {
+    let mut query = sqlx::QueryBuilder::<sqlx::Sqlite>::new("DELETE FROM worklist_items WHERE patient_id = ");
+    query.push_bind(patient_id);
+    if !due.is_empty() {
+        query.push(";\n").push(ITEMS_SQL);
+        query.push_values(due, |mut row, item| {
+            row.push_bind(site_id)
+                .push_bind(item.list.as_str())
+                .push_bind(item.due_on.to_string())
+                .push_bind(patient_id)
+                .push_bind(&item.key)
+                .push_bind(item.regimen_line_id.map(|l| l.to_string()));
+        });
+        query.push(ITEMS_NOT_DONE_SQL);
+    }
+    query.build().execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// What the patient list filters on: the folded drug names of the lines not stopped (one per line), and whether a

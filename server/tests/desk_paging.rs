@@ -468,9 +468,11 @@ async fn every_desk_query_reads_through_an_index() {
         }
         let plan: Vec<String> = explain.fetch_all(&app.db).await.unwrap_or_else(|e| panic!("{name}: {e}")).into_iter().map(|r| r.3).collect();
         for step in &plan {
-            // Scanning a subquery's page or a JSON list of a page's ids is fine; scanning a table is not.
+            // Scanning a subquery's page, a JSON list of a page's ids or the VALUES list of a patient's due items is
+            // fine; scanning a table is not.
             let full_scan = step.starts_with("SCAN ")
                 && !step.starts_with("SCAN json_each")
+                && !(*name == "worklist refresh: items not done" && (step == "SCAN due" || step.ends_with("VALUES CLAUSE") || step.contains("CONSTANT ROW")))
                 && !step.starts_with("SCAN se")
                 && !step.starts_with("SCAN audit_page")
                 && !step.contains("(subquery");

@@ -342,13 +342,11 @@ impl Batch {
             crate::message_audience::apply(conn, &device.patient_id, event.id, event.recorded_at, may_read).await?;
         }
         // The history the rules work from, with this batch in it (read again only if another write changed it).
+        let site = snapshot.site.clone();
         let history = match newly_stored {
             0 => None,
             _ => Some(snapshot.current(conn, &device.patient_id, &new_dose_records).await?),
         };
-        if !new_dose_records.is_empty() {
-            regimens::history_changed(conn, &device.patient_id).await?;
-        }
         // Triage in the order the patient made the reports, so each compares with the one before it.
         new_check_ins.sort_by_key(|e| (e.recorded_at, e.id));
         let channels = state.settings.notice_channels();
@@ -357,7 +355,7 @@ impl Batch {
         for event in new_check_ins {
             if let (EventBody::CheckIn(answers), Some(history)) = (&event.body, &history) {
                 let (pid, lines) = (&device.patient_id, &history.lines);
-                let tier = triage::triage_check_in(&mut *conn, content, pid, lines, event, answers, now, &channels).await?;
+                let tier = triage::triage_check_in(&mut *conn, content, pid, &site, lines, event, answers, now, &channels).await?;
                 urgent |= tier == Some(Tier::Urgent);
             }
         }
@@ -367,7 +365,8 @@ impl Batch {
             let newest_diary = new_dose_records.iter().copied().max_by_key(|e| (e.recorded_at, e.id));
             if newest_diary.is_some() || !refill_requests.is_empty() {
                 let requests = &refill_requests;
-                triage::triage_diary(&mut *conn, content, &device.patient_id, history, newest_diary, requests, now, &channels).await?;
+                let pid = &device.patient_id;
+                triage::triage_diary(&mut *conn, content, pid, &site, history, newest_diary, requests, now, &channels).await?;
             }
             crate::worklist::refresh_from(conn, &device.patient_id, now, history).await?;
         }
