@@ -2,13 +2,13 @@
 //! Every write checks that the regimen and all its changes still make a schedule (the domain's
 //! [`Schedule::new`](carepath_domain::schedule::Schedule::new)) before anything is stored.
 
+use std::collections::HashMap;
+
 use carepath_domain::adherence::{resolve_supersession, DiaryEntry, DiaryRecord};
 use carepath_domain::regimen::{ChangeRequest, DispenseRequest, RecordedChange, RecordedDispense, RegimenLine};
 use carepath_domain::schedule::Regimen;
 use carepath_domain::sync::{diary_records, DiaryItem, PatientEvent};
 use carepath_domain::ValidationError;
-use std::collections::HashMap;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use uuid::Uuid;
@@ -231,18 +231,12 @@ impl Snapshot {
     /// transaction inserted) are in it: the snapshot with them, or, when another write changed the history since
     /// the snapshot was read (a regimen change, another phone's sync), a fresh read. Either way it equals
     /// [`History::read`] in `conn`. When `stored` is not empty it is counted as a change of the history
-    /// ([`history_changed`]), in the same statement that reads the version.
+    /// ([`history_changed`], whose new version is read back).
     pub async fn current(self, conn: &mut SqliteConnection, patient_id: &str, stored: &[&PatientEvent]) -> anyhow::Result<History> {
         let unchanged = if stored.is_empty() {
             history_version(conn, patient_id).await? == self.version
         } else {
-            let raised: i64 = sqlx::query_scalar(
-                "UPDATE patients SET history_version = history_version + 1 WHERE id = ? RETURNING history_version",
-            )
-            .bind(patient_id)
-            .fetch_one(&mut *conn)
-            .await?;
-            raised == self.version + 1
+            history_changed(conn, patient_id).await? == self.version + 1
         };
         if !unchanged {
             return History::read(conn, patient_id).await;
@@ -264,10 +258,13 @@ async fn history_version(conn: &mut SqliteConnection, patient_id: &str) -> anyho
 }
 
 /// Counts a write to the patient's history (a regimen line, a change, a dispense, dose records), inside that write's
-/// transaction, so a [`Snapshot`] read before it is not taken for current.
-pub async fn history_changed(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<()> {
-    sqlx::query("UPDATE patients SET history_version = history_version + 1 WHERE id = ?").bind(patient_id).execute(conn).await?;
-    Ok(())
+/// transaction, so a [`Snapshot`] read before it is not taken for current. Returns the new version.
+pub async fn history_changed(conn: &mut SqliteConnection, patient_id: &str) -> anyhow::Result<i64> {
+    let version = sqlx::query_scalar("UPDATE patients SET history_version = history_version + 1 WHERE id = ? RETURNING history_version")
+        .bind(patient_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(version)
 }
 
 /// The query of [`diary_events`].
